@@ -1,0 +1,101 @@
+# clvsim - build, test, bench, install.
+#
+#   make            build ./clvsim (-O2 -fopenmp, strict warnings)
+#   make test       build and run every cmocka suite in tests/
+#   make debug      build-debug/clvsim: -O0 -g and invariant asserts (CLV_DEBUG)
+#   make asan       build-asan/clvsim and every suite under Address+UB sanitizers
+#   make bench      the inner-loop benchmark (bench/README.md)
+#   make fuzz       a short libFuzzer run of the scenario loader (needs clang)
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Flags are layered: FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(CFLAGS).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+BIN     ?= clvsim
+
+CC      ?= cc
+CXX     ?= c++
+STD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings \
+           -Wformat=2 -Wundef -Wvla -Wdouble-promotion -Wno-unused-parameter
+OPT     ?= -O2 -fopenmp
+DEBUG   ?= -DNDEBUG
+DEPS     = -MMD -MP
+LIBS     = $(shell pkg-config --libs gsl yaml-0.1 jansson 2>/dev/null || echo -lgsl -lgslcblas -lyaml -ljansson) -lm
+CMOCKA   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(DEBUG) $(DEPS) $(CFLAGS)
+FINAL_LDFLAGS = $(OPT) $(LDFLAGS)
+
+SIM_SRC  = $(wildcard sim/*.c)
+LIB_SRC  = $(filter-out sim/main.c,$(SIM_SRC))
+LIB_OBJ  = $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
+TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
+
+.PHONY: all test check debug asan bench fuzz install clean setup
+
+all: $(BIN)
+
+$(BIN): $(BUILD)/sim/main.o $(BUILD)/libclvsim.a
+	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libclvsim.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sim/%.o: sim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FINAL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FINAL_CFLAGS) -Isim -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests/%_ref.o: tests/%_ref.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 $(CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/libclvsim.a $(TEST_CXX_OBJ)
+	$(CXX) $(FINAL_LDFLAGS) -o $@ $^ $(CMOCKA) $(LIBS)
+
+# Every suite runs from the top directory, so tests find scenarios/ and
+# tests/data/. The first failing suite fails the target.
+test: $(BIN) $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CLVSIM=./$(BIN) $$t; done
+	@echo "all test suites passed"
+
+check: test
+
+debug:
+	$(MAKE) BUILD=build-debug BIN=build-debug/clvsim OPT="-O0 -g -fopenmp" DEBUG="-DCLV_DEBUG"
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fopenmp -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" DEBUG="-DCLV_DEBUG" BIN=build-asan/clvsim test
+
+bench: clvsim
+	$(MAKE) -C bench
+
+fuzz:
+	$(MAKE) -C tests/fuzz run
+
+install: clvsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/clvsim/plots \
+	           $(DESTDIR)$(PREFIX)/share/clvsim/scenarios $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 clvsim $(DESTDIR)$(PREFIX)/bin/clvsim
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/clvsim/plots/
+	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/clvsim/scenarios/
+	if [ -f docs/clvsim.1 ]; then install -m 644 docs/clvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+setup:
+	./setup.sh
+
+clean:
+	rm -rf build build-debug build-asan clvsim
+
+-include $(wildcard $(BUILD)/sim/*.d $(BUILD)/tests/*.d)
