@@ -1,0 +1,4 @@
+/*
+ * stats.c - summaries of simulated values (see stats.h).
+ */
+#include "stats.h"
