@@ -263,6 +263,21 @@ cleanup:
 	return rc;
 }
 
+/* Rounding makes the row sums of a squared stochastic matrix drift from 1
+   by ~1e-16, and squaring doubles the drift each time: pull them back. */
+static void normalise_rows(double *Q, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		double sum = 0.0;
+		for (j = 0; j < n; j++)
+			sum += Q[i * n + j];
+		for (j = 0; j < n; j++)
+			Q[i * n + j] /= sum;
+	}
+}
+
 /* steady = u0 * lim ((I + P)/2)^(2^k). */
 static clv_status steady_state(const double *P, const double *u0, size_t n, double *steady,
                                clv_error *err)
@@ -281,10 +296,11 @@ static clv_status steady_state(const double *P, const double *u0, size_t n, doub
 	for (k = 0; k < 80; k++) {
 		double change = 0.0;
 		mat_mul(Q, Q, Q2, n);
+		normalise_rows(Q2, n);
 		for (i = 0; i < n * n; i++)
 			change = fmax(change, fabs(Q2[i] - Q[i]));
 		memcpy(Q, Q2, n * n * sizeof *Q);
-		if (change < 1e-15)
+		if (change < 1e-14)
 			break;
 	}
 	row_times(u0, Q, n, steady);
