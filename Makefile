@@ -1,6 +1,7 @@
 # clvsim - build, test, bench, install.
 #
 #   make            build ./clvsim (-O2 -fopenmp, strict warnings)
+#   make run        install missing packages, build, run the default scenario
 #   make test       build and run every cmocka suite in tests/
 #   make debug      build-debug/clvsim: -O0 -g and invariant asserts (CLV_DEBUG)
 #   make asan       build-asan/clvsim and every suite under Address+UB sanitizers
@@ -38,7 +39,7 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
 TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
 
-.PHONY: all test check debug asan bench fuzz install clean setup
+.PHONY: all deps run test test-suites check debug asan bench fuzz install clean
 
 all: $(BIN)
 
@@ -66,7 +67,10 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/libclvsim.a $(TEST_CXX_O
 
 # Every suite runs from the top directory, so tests find scenarios/ and
 # tests/data/. The first failing suite fails the target.
-test: $(BIN) $(TEST_BIN)
+test: deps
+	@$(MAKE) --no-print-directory test-suites
+
+test-suites: $(BIN) $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CLVSIM=./$(BIN) $$t; done
 	@echo "all test suites passed"
 
@@ -92,8 +96,14 @@ install: clvsim
 	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/clvsim/scenarios/
 	if [ -f docs/clvsim.1 ]; then install -m 644 docs/clvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 
-setup:
-	./setup.sh
+# Install missing Debian packages (as root; otherwise print the apt-get line).
+deps:
+	@sh .ci/deps.sh
+
+# The main job on the built-in default scenario (the textbook example).
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	./$(BIN) run
 
 clean:
 	rm -rf build build-debug build-asan clvsim

@@ -37,4 +37,50 @@ static inline void stats_ksum_merge(stats_ksum *a, const stats_ksum *b)
 	stats_ksum_add(a, b->comp);
 }
 
+/* A log-linear histogram of signed values (HdrHistogram's idea): bins
+   split each power of two into 2^STATS_HIST_SUB equal parts, so a bin is
+   at most 2^-8 of its value wide and a percentile read from it is within
+   0.2% (relative) of the true sample percentile. |v| < 2^STATS_HIST_EMIN
+   (about 1e-6) counts as zero; |v| >= 2^(STATS_HIST_EMAX+1) goes to an
+   overflow bin and is reported as the exact maximum. Counts are integers,
+   so merging is exact and independent of order (thread-count invariance). */
+#define STATS_HIST_SUB 8
+#define STATS_HIST_EMIN (-20)
+#define STATS_HIST_EMAX 60
+#define STATS_HIST_SIDE ((STATS_HIST_EMAX - STATS_HIST_EMIN + 1) << STATS_HIST_SUB)
+#define STATS_HIST_BINS (2 * STATS_HIST_SIDE + 1)
+
+typedef struct stats_hist {
+	uint64_t count[STATS_HIST_BINS]; /* negatives (descending), zero, positives */
+	uint64_t n;
+	double min, max;
+} stats_hist;
+
+stats_hist *stats_hist_create(void);
+void stats_hist_free(stats_hist *h);
+void stats_hist_reset(stats_hist *h);
+void stats_hist_add(stats_hist *h, double v);
+void stats_hist_merge(stats_hist *into, const stats_hist *from);
+/* The p-quantile (0 <= p <= 1), interpolated inside its bin. NaN if empty. */
+double stats_hist_quantile(const stats_hist *h, double p);
+/* Lower edge and width of bin b. */
+void stats_hist_bin_range(int b, double *lo, double *hi);
+
+/* Mean, spread and percentiles of a set of values. */
+typedef struct stats_summary {
+	uint64_t n;
+	double mean, sd, se, p05, p25, p50, p75, p95;
+} stats_summary;
+
+/* Summary from exact moments (sum, sum of squares) and a histogram. */
+void stats_summary_from_hist(stats_summary *out, uint64_t n, double sum, double sumsq,
+                             const stats_hist *h);
+
+/* Summary of an array of values (sorted in place), percentiles by linear
+   interpolation between order statistics (Hyndman & Fan type 7). */
+void stats_summary_from_array(stats_summary *out, double *v, size_t n);
+
+/* The p-quantile of sorted values v[0..n-1] (type 7). */
+double stats_quantile_sorted(const double *v, size_t n, double p);
+
 #endif
