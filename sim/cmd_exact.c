@@ -26,7 +26,7 @@ static int run_exact(const cli_options *opt)
 		return cli_fail(&err);
 	m = model_at_means(s, &err);
 	if (m != NULL)
-		r = exact_run(m, opt->periods, &err);
+		r = exact_scenario(s, opt->periods, &err);
 	if (r == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;

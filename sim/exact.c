@@ -43,6 +43,7 @@
 #include <gsl/gsl_permutation.h>
 #include <gsl/gsl_randist.h>
 
+#include "model.h"
 #include "stats.h"
 
 void exact_free(exact_result *r)
@@ -377,4 +378,57 @@ cleanup:
 		return NULL;
 	}
 	return r;
+}
+
+/* Add w times b into a (same shape). */
+static void add_weighted(exact_result *a, const exact_result *b, double w)
+{
+	size_t n = a->n, i;
+
+	for (i = 0; i < (size_t)(a->periods + 1) * n; i++)
+		a->share[i] += w * b->share[i];
+	for (i = 0; i < n; i++) {
+		a->margin[i] += w * b->margin[i];
+		a->cost[i] += w * b->cost[i];
+		a->steady[i] += w * b->steady[i];
+	}
+	for (i = 0; i <= n; i++)
+		a->clv[i] += w * b->clv[i];
+}
+
+static exact_result *exact_one(clv_scenario *s, long share_periods, clv_error *err)
+{
+	clv_model *m = model_at_means(s, err);
+	exact_result *r = m ? exact_run(m, share_periods, err) : NULL;
+
+	model_free(m);
+	return r;
+}
+
+exact_result *exact_scenario(clv_scenario *s, long share_periods, clv_error *err)
+{
+	exact_result *mix, *part;
+	size_t k;
+
+	if (s->n_segments == 0)
+		return exact_one(s, share_periods, err);
+	mix = result_create(s->n, s->infinite ? share_periods : s->horizon);
+	if (mix == NULL) {
+		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory in the exact engine");
+		return NULL;
+	}
+	for (k = 0; k < s->n_segments; k++) {
+		part = exact_one(s->segments[k], share_periods, err);
+		if (part == NULL || part->periods != mix->periods) {
+			if (part != NULL)
+				diag_set(err, CLV_ERR_INPUT, NULL, "segment \"%s\" has a different horizon",
+				         s->segment_name[k]);
+			exact_free(part);
+			exact_free(mix);
+			return NULL;
+		}
+		add_weighted(mix, part, s->segment_weight[k]);
+		exact_free(part);
+	}
+	return mix;
 }

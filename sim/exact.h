@@ -28,6 +28,11 @@ typedef struct exact_result {
 exact_result *exact_run(const clv_model *m, long share_periods, clv_error *err);
 void exact_free(exact_result *r);
 
+/* The exact forecast of a scenario at its assumptions' means; with
+   segments, the mixture weighted by segment sizes (shares and CLV are
+   linear in the population). */
+exact_result *exact_scenario(clv_scenario *s, long share_periods, clv_error *err);
+
 /* Per-period transition and purchase-count matrices of a phase with
    switching matrix P and F purchases per period (or Poisson(F) when
    poisson): E = E[P^N] (start of one period to the start of the next) and

@@ -1,0 +1,304 @@
+/*
+ * test_mc.c - the Monte Carlo engine against the exact engine (5 standard
+ * errors, fixed seeds), the closed form of heterogeneous retention, and
+ * byte-identical results for 1 and 2 threads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_gamma.h>
+
+#include "exact.h"
+#include "mc.h"
+#include "model.h"
+#include "scenario.h"
+
+static clv_scenario *load_text(const char *text)
+{
+	clv_error err = {0};
+	clv_scenario *s = scenario_load_buffer("test.yaml", text, strlen(text), &err);
+
+	if (s == NULL)
+		fprintf(stderr, "load failed: %s\n", err.msg);
+	assert_non_null(s);
+	return s;
+}
+
+static mc_result *run(clv_scenario *s, int threads, uint64_t reps, uint64_t customers)
+{
+	clv_error err = {0};
+	mc_config cfg;
+	mc_result *r;
+
+	mc_config_defaults(&cfg, s);
+	cfg.threads = threads;
+	cfg.replications = reps;
+	cfg.customers = customers;
+	r = mc_run(s, &cfg, &err);
+	if (r == NULL)
+		fprintf(stderr, "mc failed: %s\n", err.msg);
+	assert_non_null(r);
+	return r;
+}
+
+/* Standard error of the mean share (state i, period t) over replications. */
+static double share_se(const mc_result *r, long t, size_t i)
+{
+	size_t cells = (size_t)(r->periods + 1) * r->n, c = (size_t)t * r->n + i;
+	double mean = 0, ss = 0;
+	uint64_t k;
+
+	for (k = 0; k < r->replications; k++)
+		mean += r->rep_share[k * cells + c];
+	mean /= (double)r->replications;
+	for (k = 0; k < r->replications; k++)
+		ss += pow(r->rep_share[k * cells + c] - mean, 2);
+	return sqrt(ss / (double)(r->replications - 1) / (double)r->replications);
+}
+
+/* Every MC mean within 5 SE of the exact figure (plus float rounding). */
+static void assert_agrees(const mc_result *r, const exact_result *ex)
+{
+	size_t i;
+	long t;
+
+	for (i = 0; i <= r->n; i++) {
+		double z = fabs(r->clv[i].mean - ex->clv[i]) / r->clv[i].se;
+		if (!(z <= 5.0))
+			fprintf(stderr, "clv[%zu]: mc %.6f exact %.6f se %.3g\n", i, r->clv[i].mean,
+			        ex->clv[i], r->clv[i].se);
+		assert_true(r->clv[i].se > 0 && z <= 5.0);
+	}
+	for (t = 0; t <= r->periods; t++)
+		for (i = 0; i < r->n; i++) {
+			double se = share_se(r, t, i), d = fabs(r->share_mean[(size_t)t * r->n + i] -
+			                                        ex->share[(size_t)t * r->n + i]);
+			assert_true(d <= 5.0 * se + 1e-6);
+		}
+}
+
+static const char textbook[] =
+	"states: [A, B, C]\n"
+	"initial: [0.6, 0.3, 0.1]\n"
+	"switching:\n"
+	"  A: [0.70, 0.20, 0.10]\n"
+	"  B: [0.10, 0.80, 0.10]\n"
+	"  C: [0.25, 0.15, 0.60]\n"
+	"horizon: 2\n"
+	"discount_rate: 0.09\n"
+	"margin: 500\n"
+	"seed: 7\n";
+
+static void textbook_agrees_with_exact(void **state)
+{
+	clv_scenario *s = load_text(textbook);
+	clv_error err = {0};
+	exact_result *ex = exact_scenario(s, 20, &err);
+	mc_result *r = run(s, 2, 40, 5000);
+
+	assert_non_null(ex);
+	assert_agrees(r, ex);
+	assert_int_equal(r->replications, 40);
+	mc_free(r);
+	exact_free(ex);
+	scenario_free(s);
+}
+
+/* Random 4-state matrices, costs, several purchases, growth. */
+static void random_matrices_agree(void **state)
+{
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	int trial;
+
+	gsl_rng_set(g, 2026);
+	for (trial = 0; trial < 4; trial++) {
+		char text[2048];
+		size_t len = 0;
+		int i, j;
+		clv_scenario *s;
+		clv_error err = {0};
+		exact_result *ex;
+		mc_result *r;
+
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		                        "states: [a, b, c, d]\ninitial: [0.25, 0.25, 0.25, 0.25]\nswitching:\n");
+		for (i = 0; i < 4; i++) {
+			double w[4], sum = 0;
+			for (j = 0; j < 4; j++)
+				sum += (w[j] = gsl_rng_uniform_pos(g));
+			/* exact decimal rows that sum to 1: round three, the last takes the rest */
+			int q[4], qs = 0;
+			for (j = 0; j < 3; j++)
+				qs += (q[j] = (int)(w[j] / sum * 1000));
+			q[3] = 1000 - qs;
+			len += (size_t)snprintf(text + len, sizeof text - len,
+			                        "  - [%d.%03d, %d.%03d, %d.%03d, %d.%03d]\n", q[0] / 1000,
+			                        q[0] % 1000, q[1] / 1000, q[1] % 1000, q[2] / 1000,
+			                        q[2] % 1000, q[3] / 1000, q[3] % 1000);
+		}
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		                        "horizon: %d\ndiscount_rate: 0.0%d\npurchases_per_period: %d\n"
+		                        "margin: {a: 100, b: 60, c: 20, d: -5}\n"
+		                        "cost_per_period: {a: 5, b: 2, c: 1, d: 0}\n"
+		                        "spend_growth: 0.01\nacquisition_cost: 30\nseed: %d\n",
+		                        3 + trial * 4, 3 + trial, 1 + trial % 3, trial);
+		s = load_text(text);
+		ex = exact_scenario(s, 20, &err);
+		assert_non_null(ex);
+		r = run(s, 2, 20, 4000);
+		assert_agrees(r, ex);
+		mc_free(r);
+		exact_free(ex);
+		scenario_free(s);
+	}
+	gsl_rng_free(g);
+}
+
+/* Churn probability theta ~ Beta(a, b) per customer: survival to t is
+   E[(1 - theta)^t] = B(a, b + t) / B(a, b). */
+static void heterogeneous_retention_closed_form(void **state)
+{
+	static const char text[] =
+		"states: [active, lost]\n"
+		"initial: [1, 0]\n"
+		"switching:\n"
+		"  active: [0.5, 0.5]\n"
+		"  lost: [0, 1]\n"
+		"retention: {active: {dist: beta, a: 6, b: 2, per: customer}}\n"
+		"horizon: 12\n"
+		"discount_rate: 0.1\n"
+		"margin: {active: 1, lost: 0}\n"
+		"seed: 11\n";
+	const double a = 2, b = 6; /* churn theta = 1 - retention ~ Beta(2, 6) */
+	clv_scenario *s = load_text(text);
+	mc_result *r = run(s, 2, 20, 5000);
+	double clv = 0;
+	long t;
+
+	for (t = 0; t <= 12; t++) {
+		double surv = exp(gsl_sf_lnbeta(a, b + (double)t) - gsl_sf_lnbeta(a, b));
+		double se = share_se(r, t, 0);
+		assert_true(fabs(r->share_mean[(size_t)t * 2] - surv) <= 5 * se + 1e-6);
+		clv += surv / pow(1.1, (double)t);
+	}
+	assert_true(fabs(r->clv[2].mean - clv) <= 5 * r->clv[2].se);
+	/* the exact engine at the mean retention (0.75) differs: heterogeneity matters */
+	{
+		clv_error err = {0};
+		exact_result *ex = exact_scenario(s, 20, &err);
+		assert_non_null(ex);
+		assert_true(fabs(ex->clv[2] - clv) > 10 * r->clv[2].se);
+		exact_free(ex);
+	}
+	mc_free(r);
+	scenario_free(s);
+}
+
+/* An absorbing "lost" state stops the walk, but shares stay exact. */
+static void absorbing_state_counts(void **state)
+{
+	static const char text[] =
+		"states: [A, lost]\n"
+		"initial: [1, 0]\n"
+		"switching:\n"
+		"  A: [0.8, 0.2]\n"
+		"  lost: [0, 1]\n"
+		"horizon: 50\n"
+		"discount_rate: 0.05\n"
+		"margin: {A: 10, lost: 0}\n"
+		"seed: 3\n";
+	clv_scenario *s = load_text(text);
+	clv_error err = {0};
+	exact_result *ex = exact_scenario(s, 20, &err);
+	mc_result *r = run(s, 1, 10, 3000);
+	long t;
+
+	assert_non_null(ex);
+	assert_agrees(r, ex);
+	for (t = 0; t <= 50; t++) /* shares of the two states sum to 1 exactly */
+		assert_true(fabs(r->share_mean[t * 2] + r->share_mean[t * 2 + 1] - 1.0) < 1e-6);
+	mc_free(r);
+	exact_free(ex);
+	scenario_free(s);
+}
+
+/* Same seed, 1 or 2 threads: byte-identical results, uncertain
+   assumptions, heterogeneous customers and Poisson purchases included. */
+static void thread_count_invariance(void **state)
+{
+	static const char text[] =
+		"states: [A, B, lost]\n"
+		"initial: [0.5, 0.5, 0]\n"
+		"switching:\n"
+		"  A: [0.7, 0.2, 0.1]\n"
+		"  B: {dist: dirichlet, alpha: [20, 60, 20]}\n"
+		"  lost: [0, 0, 1]\n"
+		"retention: {A: {dist: beta, a: 70, b: 30, per: customer}}\n"
+		"horizon: 6\n"
+		"discount_rate: {dist: uniform, min: 0.05, max: 0.12}\n"
+		"purchases_per_period: {dist: poisson, mean: 2}\n"
+		"margin: {A: {dist: normal, mean: 50, sd: 10}, B: 30, lost: 0}\n"
+		"seed: 99\n";
+	clv_scenario *s = load_text(text);
+	mc_result *r1 = run(s, 1, 7, 5000), *r2 = run(s, 2, 7, 5000);
+	size_t cells = (size_t)(r1->periods + 1) * r1->n, i;
+
+	assert_int_equal(r1->threads, 1);
+	assert_int_equal(r2->threads, 2);
+	assert_memory_equal(r1->rep_clv, r2->rep_clv, 7 * (r1->n + 1) * sizeof(double));
+	assert_memory_equal(r1->rep_share, r2->rep_share, 7 * cells * sizeof(float));
+	assert_memory_equal(r1->clv, r2->clv, (r1->n + 1) * sizeof *r1->clv);
+	assert_memory_equal(r1->clv_avg, r2->clv_avg, (r1->n + 1) * sizeof *r1->clv_avg);
+	for (i = 0; i <= r1->n; i++)
+		assert_memory_equal(r1->hist[i]->count, r2->hist[i]->count, sizeof r1->hist[i]->count);
+	/* and the uncertainty shows: replication averages differ */
+	assert_true(r1->clv_avg[3].sd > 0);
+	mc_free(r1);
+	mc_free(r2);
+	scenario_free(s);
+}
+
+/* --precision: stops when the interval is narrow enough. */
+static void precision_stops(void **state)
+{
+	clv_scenario *s = load_text(textbook);
+	clv_error err = {0};
+	mc_config cfg;
+	mc_result *r;
+
+	mc_config_defaults(&cfg, s);
+	cfg.replications = 4;
+	cfg.customers = 2000;
+	cfg.precision = 0.005;
+	cfg.precision_relative = true;
+	r = mc_run(s, &cfg, &err);
+	assert_non_null(r);
+	assert_true(r->precision_reached);
+	assert_true(r->half_width <= 0.005 * fabs(r->clv_avg[3].mean));
+	assert_int_equal(r->replications % 4, 0);
+	mc_free(r);
+	scenario_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(textbook_agrees_with_exact),
+		cmocka_unit_test(random_matrices_agree),
+		cmocka_unit_test(heterogeneous_retention_closed_form),
+		cmocka_unit_test(absorbing_state_counts),
+		cmocka_unit_test(thread_count_invariance),
+		cmocka_unit_test(precision_stops),
+	};
+
+	gsl_set_error_handler_off();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
