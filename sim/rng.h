@@ -52,7 +52,8 @@ void rng_stream(rng_pcg32 *r, uint64_t seed, uint64_t replication, uint64_t cust
 /* The GSL generator type "pcg32" over rng_pcg32 state. After
    gsl_rng_alloc(rng_gsl_pcg32), the state is reachable as
    (rng_pcg32 *)gsl_rng->state; gsl_rng_set(g, s) seeds with
-   rng_seed(s, 0xda3e39cb94b95bdbULL) (pcg32's default stream). */
+   rng_seed(s, 0xda3e39cb94b95bdbULL) (the increment constant of pcg-c's
+   PCG32_INITIALIZER, used here as the stream number). */
 extern const gsl_rng_type *rng_gsl_pcg32;
 
 /* Point a GSL generator of type rng_gsl_pcg32 at the given PCG state
