@@ -1,0 +1,110 @@
+/*
+ * fuzz_scenario.c - libFuzzer target for the scenario loader.
+ *
+ * What it proves: for any byte string, scenario_load_buffer either fails
+ * cleanly (NULL, err set with a non-OK status and a message) or returns a
+ * scenario that the engines accept without crashing, leaking or running
+ * away: the model at the assumptions' means is built and the exact engine
+ * is run on it. So validation is shown to be sufficient for the engines,
+ * not just for the parser.
+ *
+ * Invariants checked (abort() on violation, which libFuzzer reports):
+ *   - failure <=> NULL scenario, and a failure always carries a status
+ *     other than CLV_OK and a non-empty message;
+ *   - a loaded scenario has 1..CLV_MAX_STATES states and a horizon within
+ *     0..CLV_MAX_HORIZON (or infinite);
+ *   - exact shares, where computed, are finite and within [0, 1] (up to
+ *     rounding).
+ * Inputs with a horizon over FUZZ_MAX_HORIZON skip the engines (the loader
+ * has still run on them) to keep executions fast.
+ *
+ * Method: LLVMFuzzerTestOneInput, built with clang
+ * -fsanitize=fuzzer,address,undefined by tests/fuzz/Makefile; the input
+ * buffer is passed as is (not NUL-terminated), so AddressSanitizer catches
+ * any read past its end. Reference: https://llvm.org/docs/LibFuzzer.html
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "clvsim.h"
+#include "diag.h"
+#include "exact.h"
+#include "model.h"
+#include "scenario.h"
+
+#include <gsl/gsl_errno.h>
+
+/* Horizon beyond which the engines are not run on an input. */
+#define FUZZ_MAX_HORIZON 2000L
+/* Share rows of the exact engine for an infinite horizon. */
+#define FUZZ_SHARE_PERIODS 8L
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+static void check_failure(const clv_error *err)
+{
+	check(err->status != CLV_OK);
+	check(err->msg[0] != '\0');
+}
+
+static void check_shares(const exact_result *r)
+{
+	size_t k, cells = (size_t)(r->periods + 1) * r->n;
+
+	for (k = 0; k < cells; k++)
+		check(isfinite(r->share[k]) && r->share[k] > -1e-9 && r->share[k] < 1 + 1e-9);
+}
+
+/* Model at means and the exact forecast; failures must be clean. */
+static void run_engines(clv_scenario *s)
+{
+	clv_error err = {0};
+	clv_model *m = model_at_means(s, &err);
+	exact_result *r = NULL;
+
+	if (m == NULL) {
+		check_failure(&err);
+		return;
+	}
+	r = exact_scenario(s, FUZZ_SHARE_PERIODS, &err);
+	if (r == NULL)
+		check_failure(&err);
+	else
+		check_shares(r);
+	exact_free(r);
+	model_free(m);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	gsl_set_error_handler_off(); /* as main() does */
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	clv_error err = {0};
+	clv_scenario *s = scenario_load_buffer("fuzz.yaml", (const char *)data, size, &err);
+
+	if (s == NULL) {
+		check_failure(&err);
+		return 0;
+	}
+	check(s->n >= 1 && s->n <= CLV_MAX_STATES);
+	check(s->infinite || (s->horizon >= 0 && s->horizon <= CLV_MAX_HORIZON));
+	if (s->infinite || s->horizon <= FUZZ_MAX_HORIZON)
+		run_engines(s);
+	scenario_free(s);
+	return 0;
+}

@@ -1,0 +1,824 @@
+/*
+ * test_cli.c - the command line as a user meets it: the built binary run
+ * as a child process (no shell), its exit status, stdout and stderr.
+ *
+ * What is checked: help and version (exit 0, output on stdout only); bad
+ * usage (exit 2, a message on stderr, nothing on stdout); `check` on good,
+ * invalid and unreadable files (exit 0 / 2 with FILE:LINE:COLUMN / 1);
+ * `exact` JSON against domain.md's textbook figures; `run` results (exact
+ * answer within 5 standard errors), byte-identical output for 1 and 2
+ * threads, the seed a seedless run picks, atomic --out tables, refusal of
+ * an over-budget run before it starts, SIGINT (exit 130, earlier files
+ * intact, no temporary files); fuzzing findings under tests/fuzz/regressions
+ * rejected cleanly (exit 2, no crash).
+ *
+ * Method: posix_spawn with stdin from /dev/null and stdout/stderr
+ * redirected into files of a private temporary folder, which the suite
+ * removes at the end. The binary is $CLVSIM (default ./clvsim); the suite
+ * runs from the top of the repository (scenarios/, tests/data/cli/).
+ * No timing assertions: a child that hangs is killed after a generous
+ * deadline (CHILD_DEADLINE_S) and the test fails.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "clvsim.h"
+
+extern char **environ;
+
+/* A child still running after this many seconds has hung: killed, failed. */
+#define CHILD_DEADLINE_S 60.0
+/* The SIGINT test signals this long after the child installed its handler. */
+#define SIGINT_DELAY_S 0.5
+
+#define DATA "tests/data/cli/"
+
+/* The suite's temporary folder (mkdtemp) and the binary under test. */
+static char tmp_dir[64];
+static const char *binary;
+
+typedef struct child {
+	int code;       /* exit status, or 128 + signal number when killed */
+	bool signaled;  /* ended by a signal (a crash, or our deadline kill) */
+	char *out;      /* stdout, NUL-terminated (owned) */
+	char *err;      /* stderr, NUL-terminated (owned) */
+	size_t out_len, err_len;
+} child;
+
+/* ------------------------------------------------------------------ */
+/* Helpers: files and folders.                                         */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = 2 * cap + 4096 + 1;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *tmp_path(const char *name)
+{
+	static char path[8][256];
+	static int next;
+	char *p = path[next++ % 8];
+
+	snprintf(p, sizeof path[0], "%s/%s", tmp_dir, name);
+	return p;
+}
+
+/* Remove path: a file, or a folder and what it holds (no symlinks are
+   followed: lstat). */
+static void rm_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	char sub[512];
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	d = opendir(path);
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+			rm_tree(sub);
+		}
+	if (d != NULL)
+		closedir(d);
+	rmdir(path);
+}
+
+/* A fresh, empty folder tmp_dir/name; returns its path. */
+static char *fresh_dir(const char *name)
+{
+	char *p = tmp_path(name);
+
+	rm_tree(p);
+	assert_int_equal(mkdir(p, 0700), 0);
+	return p;
+}
+
+/* The names in folder `dir`, sorted, joined by '\n' (owned). */
+static char *list_dir(const char *dir)
+{
+	struct dirent **names;
+	int i, n = scandir(dir, &names, NULL, alphasort);
+	size_t len = 1;
+	char *all;
+
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]->d_name) + 1;
+	all = calloc(1, len);
+	assert_non_null(all);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0) {
+			strcat(all, names[i]->d_name);
+			strcat(all, "\n");
+		}
+		free(names[i]);
+	}
+	free(names);
+	return all;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers: children.                                                  */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* posix_spawn takes char *const argv[]; it does not write the strings. */
+static char *unconst(const char *s)
+{
+	union {
+		const char *c;
+		char *m;
+	} u;
+
+	u.c = s;
+	return u.m;
+}
+
+/* Start `binary args...` with stdout/stderr into tmp files; returns pid. */
+static pid_t start(const char *const *args)
+{
+	char *argv[32];
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int i;
+
+	argv[0] = unconst(binary);
+	for (i = 0; args[i] != NULL; i++) {
+		assert_true(i + 2 < 32);
+		argv[i + 1] = unconst(args[i]);
+	}
+	argv[i + 1] = NULL;
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, tmp_path("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&fa, 2, tmp_path("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+/* Wait for pid (killing it past the deadline) and collect its output. */
+static void finish(pid_t pid, child *c)
+{
+	double deadline = now_s() + CHILD_DEADLINE_S;
+	int status = 0;
+	pid_t got;
+
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_s() < deadline)
+		sleep_s(0.01);
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fprintf(stderr, "child hung: killed after %.0f s\n", CHILD_DEADLINE_S);
+	}
+	c->signaled = WIFSIGNALED(status);
+	c->code = c->signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	c->out = read_file(tmp_path("stdout"), &c->out_len);
+	c->err = read_file(tmp_path("stderr"), &c->err_len);
+	assert_non_null(c->out);
+	assert_non_null(c->err);
+	if (c->signaled || got == 0)
+		fprintf(stderr, "child ended by signal %d; stderr:\n%s\n", c->code - 128, c->err);
+}
+
+/* Run `binary args... NULL` to the end. */
+static void run_args(child *c, const char *const *args)
+{
+	finish(start(args), c);
+}
+
+#define RUN(c, ...) run_args((c), (const char *const[]){__VA_ARGS__, NULL})
+
+static void child_free(child *c)
+{
+	free(c->out);
+	free(c->err);
+	c->out = c->err = NULL;
+}
+
+/* Exit status `code`, not a crash; on mismatch show stderr. */
+static void expect_exit(const child *c, int code)
+{
+	if (c->code != code)
+		fprintf(stderr, "expected exit %d, got %d; stderr:\n%s\n", code, c->code, c->err);
+	assert_false(c->signaled);
+	assert_int_equal(c->code, code);
+}
+
+/* A usage or input failure: exit 2, a message on stderr, nothing on stdout. */
+static void expect_refusal(const child *c)
+{
+	expect_exit(c, CLV_EXIT_INPUT);
+	assert_true(c->err_len > 0);
+	assert_int_equal(c->out_len, 0);
+}
+
+static json_t *parse_json(const child *c)
+{
+	json_error_t jerr;
+	json_t *doc = json_loadb(c->out, c->out_len, 0, &jerr);
+
+	if (doc == NULL)
+		fprintf(stderr, "invalid JSON at line %d: %s\n", jerr.line, jerr.text);
+	assert_non_null(doc);
+	return doc;
+}
+
+/* The number at a dotted path, e.g. "exact.clv.A"; fails if absent. */
+static double json_at(json_t *doc, const char *path)
+{
+	char key[128], *dot, *k = key;
+	json_t *node = doc;
+
+	snprintf(key, sizeof key, "%s", path);
+	while (node != NULL && k != NULL) {
+		dot = strchr(k, '.');
+		if (dot != NULL)
+			*dot = '\0';
+		node = json_object_get(node, k);
+		k = dot != NULL ? dot + 1 : NULL;
+	}
+	if (!json_is_number(node))
+		fprintf(stderr, "no number at %s\n", path);
+	assert_true(json_is_number(node));
+	return json_number_value(node);
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up.                                                             */
+
+static int suite_setup(void **state)
+{
+	const char *env = getenv("CLVSIM");
+
+	(void)state;
+	binary = env != NULL && env[0] != '\0' ? env : "./clvsim";
+	/* `make test BIN=/abs/path` passes CLVSIM=.//abs/path: same file. */
+	if (access(binary, X_OK) != 0 && strncmp(binary, ".//", 3) == 0)
+		binary += 2;
+	if (access(binary, X_OK) != 0) {
+		fprintf(stderr, "test_cli: no executable %s (set CLVSIM)\n", binary);
+		return -1;
+	}
+	snprintf(tmp_dir, sizeof tmp_dir, "/tmp/clvsim-test-cli-XXXXXX");
+	return mkdtemp(tmp_dir) != NULL ? 0 : -1;
+}
+
+static int suite_teardown(void **state)
+{
+	(void)state;
+	rm_tree(tmp_dir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Help, version, usage errors.                                        */
+
+static void test_help_and_version(void **state)
+{
+	child c = {0};
+
+	(void)state;
+	RUN(&c, "--help");
+	expect_exit(&c, 0);
+	assert_non_null(strstr(c.out, "Usage: clvsim"));
+	assert_int_equal(c.err_len, 0);
+	child_free(&c);
+
+	RUN(&c, "--version");
+	expect_exit(&c, 0);
+	assert_string_equal(c.out, "clvsim " CLVSIM_VERSION "\n");
+	assert_int_equal(c.err_len, 0);
+	child_free(&c);
+}
+
+/* Each command listed by `clvsim --help` ("  NAME  summary" lines after
+   "Commands:") answers `clvsim NAME --help` with its own usage line. */
+static void test_command_help(void **state)
+{
+	child c = {0}, h = {0};
+	char name[32], want[64], *line;
+	int seen = 0, core = 0;
+
+	(void)state;
+	RUN(&c, "--help");
+	expect_exit(&c, 0);
+	line = strstr(c.out, "Commands:\n");
+	assert_non_null(line);
+	for (line = strchr(line, '\n') + 1; line[0] == ' ' && line[1] == ' '; line = strchr(line, '\n') + 1) {
+		assert_int_equal(sscanf(line, " %31s", name), 1);
+		RUN(&h, name, "--help");
+		expect_exit(&h, 0);
+		snprintf(want, sizeof want, "Usage: clvsim %s ", name);
+		assert_non_null(strstr(h.out, want));
+		assert_int_equal(h.err_len, 0);
+		child_free(&h);
+		seen++;
+		core += strcmp(name, "check") == 0 || strcmp(name, "exact") == 0 ||
+		        strcmp(name, "run") == 0;
+	}
+	assert_int_equal(core, 3);
+	assert_true(seen >= 3);
+	child_free(&c);
+}
+
+static void test_usage_errors(void **state)
+{
+	child c = {0};
+
+	(void)state;
+	RUN(&c, "frobnicate");
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "frobnicate"));
+	child_free(&c);
+
+	RUN(&c, "check", "--bogus", DATA "small.yaml");
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "--bogus"));
+	child_free(&c);
+
+	RUN(&c, "--bogus");
+	expect_refusal(&c);
+	child_free(&c);
+
+	RUN(&c, "run", "--threads", "0", DATA "small.yaml");
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "--threads"));
+	child_free(&c);
+
+	RUN(&c, "exact", "--format", "xml", DATA "small.yaml");
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "xml"));
+	child_free(&c);
+
+	RUN(&c, "check");
+	expect_refusal(&c);
+	child_free(&c);
+}
+
+static void test_no_arguments(void **state)
+{
+	child c = {0};
+
+	(void)state;
+	run_args(&c, (const char *const[]){NULL});
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "Usage"));
+	child_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* check.                                                              */
+
+static void test_check_good(void **state)
+{
+	child c = {0};
+
+	(void)state;
+	RUN(&c, "check", DATA "small.yaml", DATA "noseed.yaml");
+	expect_exit(&c, 0);
+	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
+	assert_non_null(strstr(c.out, DATA "noseed.yaml: ok"));
+	child_free(&c);
+}
+
+/* "FILE:LINE:COLUMN:" on stderr, LINE as given, COLUMN a positive number. */
+static void expect_place(const char *err, const char *file, int line)
+{
+	char head[256];
+	const char *p;
+	int col = 0, used = 0;
+
+	snprintf(head, sizeof head, "%s:%d:", file, line);
+	p = strstr(err, head);
+	if (p == NULL)
+		fprintf(stderr, "no '%s' in:\n%s\n", head, err);
+	assert_non_null(p);
+	assert_int_equal(sscanf(p + strlen(head), "%d:%n", &col, &used), 1);
+	assert_true(col >= 1);
+	assert_true(used > 0);
+}
+
+static void test_check_bad(void **state)
+{
+	child c = {0};
+
+	(void)state;
+	RUN(&c, "check", DATA "bad.yaml");
+	expect_exit(&c, CLV_EXIT_INPUT);
+	expect_place(c.err, DATA "bad.yaml", 7);
+	assert_null(strstr(c.out, "bad.yaml: ok"));
+	child_free(&c);
+
+	/* One bad file among good ones still fails the whole check. */
+	RUN(&c, "check", DATA "small.yaml", DATA "bad.yaml");
+	expect_exit(&c, CLV_EXIT_INPUT);
+	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
+	expect_place(c.err, DATA "bad.yaml", 7);
+	child_free(&c);
+}
+
+/* cmd_check.c: exit 1 when a file could not be read. Tests run as root, so
+   chmod 000 would not stop a read: use a folder and a missing path. */
+static void test_check_unreadable(void **state)
+{
+	child c = {0};
+	char *dir = fresh_dir("not-a-file.yaml");
+	char *missing = tmp_path("missing.yaml");
+
+	(void)state;
+	RUN(&c, "check", dir);
+	expect_exit(&c, CLV_EXIT_RUNTIME);
+	assert_non_null(strstr(c.err, dir));
+	assert_int_equal(c.out_len, 0);
+	child_free(&c);
+
+	RUN(&c, "check", missing);
+	expect_exit(&c, CLV_EXIT_RUNTIME);
+	assert_non_null(strstr(c.err, missing));
+	assert_int_equal(c.out_len, 0);
+	child_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* exact and run: results.                                             */
+
+static void expect_textbook_exact(json_t *doc)
+{
+	static const double share_a[3] = {0.6, 0.475, 0.4075}; /* domain.md section 3 */
+	json_t *list = json_object_get(json_object_get(json_object_get(doc, "exact"), "share"), "A");
+	size_t t;
+
+	assert_true(fabs(json_at(doc, "exact.clv.A") - 689.38) <= 0.005);
+	assert_true(json_is_array(list));
+	assert_int_equal(json_array_size(list), 3);
+	for (t = 0; t < 3; t++)
+		assert_true(fabs(json_number_value(json_array_get(list, t)) - share_a[t]) <= 1e-9);
+}
+
+static void test_exact_json(void **state)
+{
+	child c = {0};
+	json_t *doc;
+
+	(void)state;
+	RUN(&c, "exact", "scenarios/textbook.yaml", "--format", "json");
+	expect_exit(&c, 0);
+	doc = parse_json(&c);
+	expect_textbook_exact(doc);
+	json_decref(doc);
+	child_free(&c);
+}
+
+/* The built-in default is the textbook example: Monte Carlo CLV of A
+   within 5 standard errors of the exact 689.38 (seed 42, fixed). */
+static void test_run_default(void **state)
+{
+	child c = {0};
+	json_t *doc;
+	double mean, se;
+
+	(void)state;
+	RUN(&c, "run");
+	expect_exit(&c, 0);
+	assert_true(c.out_len > 0);
+	assert_non_null(strstr(c.out, "689.38"));
+	child_free(&c);
+
+	RUN(&c, "run", "--format", "json", "--quiet");
+	expect_exit(&c, 0);
+	doc = parse_json(&c);
+	expect_textbook_exact(doc);
+	mean = json_at(doc, "mc.clv.A.mean");
+	se = json_at(doc, "mc.clv.A.se");
+	assert_true(se > 0 && se < 5);
+	if (fabs(mean - 689.38) > 5 * se)
+		fprintf(stderr, "mc CLV A %.4f, exact 689.38, se %.4f\n", mean, se);
+	assert_true(fabs(mean - 689.38) <= 5 * se);
+	assert_int_equal((int)json_at(doc, "mc.seed"), 42);
+	json_decref(doc);
+	child_free(&c);
+}
+
+static void test_run_threads_identical(void **state)
+{
+	child one = {0}, two = {0};
+	json_t *doc;
+
+	(void)state;
+	RUN(&one, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "1");
+	RUN(&two, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "2");
+	expect_exit(&one, 0);
+	expect_exit(&two, 0);
+	doc = parse_json(&one);
+	assert_int_equal((int)json_at(doc, "mc.seed"), 5);
+	json_decref(doc);
+	if (one.out_len != two.out_len || memcmp(one.out, two.out, one.out_len) != 0)
+		fprintf(stderr, "--threads 1 and 2 differ:\n%s\n----\n%s\n", one.out, two.out);
+	assert_int_equal(one.out_len, two.out_len);
+	assert_memory_equal(one.out, two.out, one.out_len);
+	child_free(&one);
+	child_free(&two);
+}
+
+/* No seed in the file nor on the command line: the run picks one, says
+   which on stderr, records it as mc.seed, and --seed N repeats the run. */
+static void test_run_fresh_seed(void **state)
+{
+	child c = {0}, again = {0};
+	json_t *doc;
+	const char *p;
+	unsigned long long said;
+	char seed[32];
+
+	(void)state;
+	RUN(&c, "run", DATA "noseed.yaml", "--format", "json");
+	expect_exit(&c, 0);
+	p = strstr(c.err, "seed ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "seed %llu", &said), 1);
+	doc = parse_json(&c);
+	assert_true(json_is_integer(json_object_get(json_object_get(doc, "mc"), "seed")));
+	assert_true((unsigned long long)json_integer_value(
+	                    json_object_get(json_object_get(doc, "mc"), "seed")) == said);
+	json_decref(doc);
+
+	snprintf(seed, sizeof seed, "%llu", said);
+	RUN(&again, "run", DATA "noseed.yaml", "--format", "json", "--seed", seed);
+	expect_exit(&again, 0);
+	assert_null(strstr(again.err, "seed "));
+	assert_int_equal(c.out_len, again.out_len);
+	assert_memory_equal(c.out, again.out, c.out_len);
+	child_free(&c);
+	child_free(&again);
+}
+
+/* ------------------------------------------------------------------ */
+/* --out DIR: atomic tables.                                           */
+
+static void expect_csv(const char *dir, const char *name)
+{
+	char path[512];
+	char *text;
+	size_t len;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	text = read_file(path, &len);
+	if (text == NULL)
+		fprintf(stderr, "missing %s\n", path);
+	assert_non_null(text);
+	assert_true(len > 0);
+	assert_non_null(strchr(text, ','));          /* a header with columns */
+	assert_true(strchr(text, '\n') < text + len - 1); /* and data rows */
+	assert_int_equal(text[len - 1], '\n');
+	free(text);
+}
+
+static void test_run_out_dir(void **state)
+{
+	child c = {0};
+	char *dir = fresh_dir("out");
+	char *names;
+
+	(void)state;
+	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "none", "--quiet");
+	expect_exit(&c, 0);
+	assert_true(c.out_len > 0);
+	names = list_dir(dir);
+	assert_string_equal(names, "clv.csv\nclv_hist.csv\nshare.csv\n"); /* no temp files */
+	expect_csv(dir, "share.csv");
+	expect_csv(dir, "clv.csv");
+	expect_csv(dir, "clv_hist.csv");
+	free(names);
+	child_free(&c);
+}
+
+/* A bad scenario writes nothing: an earlier file survives, no folder is
+   created. */
+static void test_run_bad_leaves_out_dir(void **state)
+{
+	child c = {0};
+	char *dir = fresh_dir("earlier");
+	char *fresh = tmp_path("never-made");
+	char earlier[512], *names, *text;
+
+	(void)state;
+	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
+	write_file(earlier, "earlier results\n");
+	RUN(&c, "run", DATA "bad.yaml", "--out", dir, "--plot", "none");
+	expect_refusal(&c);
+	expect_place(c.err, DATA "bad.yaml", 7);
+	names = list_dir(dir);
+	assert_string_equal(names, "share.csv\n");
+	text = read_file(earlier, NULL);
+	assert_string_equal(text, "earlier results\n");
+	free(names);
+	free(text);
+	child_free(&c);
+
+	RUN(&c, "run", DATA "bad.yaml", "--out", fresh, "--plot", "none");
+	expect_refusal(&c);
+	assert_int_equal(access(fresh, F_OK), -1);
+	child_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Limits and interrupts.                                              */
+
+/* The memory budget (share tables of 1e6 replications x 10001 periods)
+   and the step budget (1e9 customers x 1e4 replications x 3 periods) are
+   refused with exit 2, naming the numbers, before anything is run. */
+static void test_run_over_budget(void **state)
+{
+	child c = {0};
+
+	(void)state;
+	RUN(&c, "run", DATA "huge.yaml", "--quiet");
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "MiB"));
+	assert_non_null(strstr(c.err, "2048"));      /* the budget */
+	assert_non_null(strstr(c.err, "1000000"));   /* the replications */
+	child_free(&c);
+
+	RUN(&c, "run", DATA "small.yaml", "--customers", "1000000000", "--replications", "10000",
+	    "--quiet");
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "steps"));
+	assert_non_null(strstr(c.err, "4e+12"));     /* the limit */
+	child_free(&c);
+}
+
+/* 1 once /proc/PID/status shows SIGINT caught (the run's handler is in),
+   -1 when the child has already ended (a zombie, or gone), else 0. */
+static int catches_sigint(pid_t pid)
+{
+	char path[64], *text, *p;
+	unsigned long long mask = 0;
+	bool ended;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	text = read_file(path, NULL);
+	if (text == NULL)
+		return -1;
+	ended = strstr(text, "State:\tZ") != NULL;
+	p = strstr(text, "SigCgt:");
+	if (p != NULL)
+		mask = strtoull(p + 7, NULL, 16);
+	free(text);
+	if (ended)
+		return -1;
+	return (int)((mask >> (SIGINT - 1)) & 1);
+}
+
+static void test_run_sigint(void **state)
+{
+	child c = {0};
+	char *dir = fresh_dir("interrupted");
+	char earlier[512], *names, *text;
+	double deadline;
+	pid_t pid;
+
+	(void)state;
+	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
+	write_file(earlier, "time,state,share\n0,A,0.6\n");
+	pid = start((const char *const[]){"run", DATA "long.yaml", "--out", dir, "--plot", "none",
+	                                  "--quiet", NULL});
+	/* Signal only once the handler is installed (else SIGINT kills). */
+	deadline = now_s() + CHILD_DEADLINE_S;
+	while (catches_sigint(pid) == 0 && now_s() < deadline)
+		sleep_s(0.01);
+	sleep_s(SIGINT_DELAY_S);
+	assert_int_equal(kill(pid, SIGINT), 0);
+	finish(pid, &c);
+	expect_exit(&c, CLV_EXIT_INTERRUPTED);
+	assert_non_null(strstr(c.err, "interrupt"));
+	assert_int_equal(c.out_len, 0);
+	names = list_dir(dir);
+	assert_string_equal(names, "share.csv\n");
+	text = read_file(earlier, NULL);
+	assert_string_equal(text, "time,state,share\n0,A,0.6\n");
+	free(names);
+	free(text);
+	child_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fuzzing findings: each input under tests/fuzz/regressions is rejected
+   by `clvsim check` with exit 2 and a message, never a crash. */
+
+static void test_fuzz_regressions(void **state)
+{
+	const char *dir = "tests/fuzz/regressions";
+	struct dirent **names;
+	char path[512];
+	child c = {0};
+	int i, n = scandir(dir, &names, NULL, alphasort);
+
+	(void)state;
+	if (n < 0)
+		skip();
+	for (i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.') {
+			snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+			RUN(&c, "check", path);
+			if (c.code != CLV_EXIT_INPUT)
+				fprintf(stderr, "regression %s\n", path);
+			expect_refusal(&c);
+			assert_non_null(strstr(c.err, "clvsim: error: "));
+			child_free(&c);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_command_help),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_no_arguments),
+		cmocka_unit_test(test_check_good),
+		cmocka_unit_test(test_check_bad),
+		cmocka_unit_test(test_check_unreadable),
+		cmocka_unit_test(test_exact_json),
+		cmocka_unit_test(test_run_default),
+		cmocka_unit_test(test_run_threads_identical),
+		cmocka_unit_test(test_run_fresh_seed),
+		cmocka_unit_test(test_run_out_dir),
+		cmocka_unit_test(test_run_bad_leaves_out_dir),
+		cmocka_unit_test(test_run_over_budget),
+		cmocka_unit_test(test_run_sigint),
+		cmocka_unit_test(test_fuzz_regressions),
+	};
+
+	return cmocka_run_group_tests(tests, suite_setup, suite_teardown);
+}
