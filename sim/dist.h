@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "clvsim.h"
+#include "diag.h"
 
 /* The u-quantile (0 < u < 1) of p, truncated to [p->lo, p->hi].
    DIST_FIXED returns p->a whatever u. */
@@ -41,7 +42,7 @@ void dist_dirichlet_quantile(const double *alpha, size_t n, const double *u, dou
 /* Parameters check: CLV_OK, or an error naming p->pos and what is wrong
    (e.g. "beta: a must be > 0", "pert: need min <= mode <= max",
    "distribution lies outside [0, 1] where a probability is needed"). */
-clv_status dist_validate(const clv_param *p, struct clv_error *err);
+clv_status dist_validate(const clv_param *p, clv_error *err);
 
 /* Name of a kind as written in scenario files ("beta", "pert", ...). */
 const char *dist_kind_name(clv_dist_kind kind);
