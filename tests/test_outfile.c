@@ -1,0 +1,508 @@
+/*
+ * test_outfile.c - atomic output files: commit, abort, failures that must
+ * keep an earlier file (disk full, directory gone, read-only directory),
+ * signal cleanup of temps, mkdir -p, and groups committed all or nothing.
+ *
+ * Disk full is made two ways: the stream's descriptor is pointed at
+ * /dev/full (always), and a 64 KiB tmpfs (only when mounting is allowed,
+ * i.e. as root with CAP_SYS_ADMIN; skipped otherwise).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "outfile.h"
+
+/* A fresh empty directory per test. */
+static int make_tmpdir(void **state)
+{
+	char *dir = strdup("/tmp/clvsim-test-outfile-XXXXXX");
+
+	assert_non_null(mkdtemp(dir));
+	*state = dir;
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (rmdir(path) != 0)
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int drop_tmpdir(void **state)
+{
+	remove_tree(*state);
+	free(*state);
+	return 0;
+}
+
+/* Number of entries in dir; *hidden gets how many start with '.'. */
+static int count_entries(const char *dir, int *hidden)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	*hidden = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		n++;
+		*hidden += e->d_name[0] == '.';
+	}
+	closedir(d);
+	return n;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void assert_content(const char *dir, const char *name, const char *text)
+{
+	char path[4096], buf[256] = {0};
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	assert_int_equal(n, strlen(text));
+	assert_string_equal(buf, text);
+}
+
+/* Point the stream's descriptor at /dev/full: every write fails ENOSPC. */
+static void make_full(FILE *f)
+{
+	int fd = open("/dev/full", O_WRONLY);
+
+	assert_true(fd >= 0);
+	assert_true(dup2(fd, fileno(f)) >= 0);
+	close(fd);
+}
+
+static void commit_creates_file(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile *o = outfile_open(dir, "share.csv", &err);
+	struct stat st;
+	int hidden, n;
+	const char *tmp;
+
+	assert_non_null(o);
+	tmp = strrchr(outfile_temp_path(o), '/') + 1;
+	/* ".share.XXXXXX.csv": hidden, keeps the extension */
+	assert_int_equal(strncmp(tmp, ".share.", 7), 0);
+	assert_string_equal(tmp + strlen(tmp) - 4, ".csv");
+	assert_int_equal(count_entries(dir, &hidden), 1);
+	assert_int_equal(hidden, 1);
+	fputs("a,b\n1,2\n", outfile_stream(o));
+	assert_int_equal(outfile_commit(o, &err), CLV_OK);
+	assert_content(dir, "share.csv", "a,b\n1,2\n");
+	assert_int_equal(count_entries(dir, &hidden), 1);
+	assert_int_equal(hidden, 0);
+	/* mode as for a plain file under umask 022 (set in main) */
+	n = 0;
+	{
+		char path[4096];
+		snprintf(path, sizeof path, "%s/share.csv", dir);
+		n = stat(path, &st);
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+}
+
+static void commit_replaces_earlier(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile *o;
+
+	write_file(dir, "clv.csv", "old\n");
+	o = outfile_open(dir, "clv.csv", &err);
+	assert_non_null(o);
+	fputs("new\n", outfile_stream(o));
+	assert_content(dir, "clv.csv", "old\n"); /* not yet */
+	assert_int_equal(outfile_commit(o, &err), CLV_OK);
+	assert_content(dir, "clv.csv", "new\n");
+}
+
+static void abort_leaves_nothing(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile *o = outfile_open(dir, "x.csv", &err);
+	int hidden;
+
+	assert_non_null(o);
+	fputs("partial", outfile_stream(o));
+	outfile_abort(o);
+	assert_int_equal(count_entries(dir, &hidden), 0);
+	outfile_abort(NULL); /* no-op */
+	assert_int_equal(outfile_commit(NULL, &err), CLV_OK);
+}
+
+static void abort_keeps_earlier(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile *o;
+	int hidden;
+
+	write_file(dir, "x.csv", "earlier\n");
+	o = outfile_open(dir, "x.csv", &err);
+	assert_non_null(o);
+	fputs("replacement that is dropped\n", outfile_stream(o));
+	outfile_abort(o);
+	assert_content(dir, "x.csv", "earlier\n");
+	assert_int_equal(count_entries(dir, &hidden), 1);
+	assert_int_equal(hidden, 0);
+}
+
+static void nonexistent_dir_fails(void **state)
+{
+	char dir[4200];
+	clv_error err = {0};
+
+	snprintf(dir, sizeof dir, "%s/missing", (const char *)*state);
+	assert_null(outfile_open(dir, "x.csv", &err));
+	assert_int_equal(err.status, CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "missing/x.csv"));
+	assert_non_null(strstr(err.msg, strerror(ENOENT)));
+}
+
+static void dir_removed_before_commit_fails(void **state)
+{
+	char dir[4200];
+	clv_error err = {0};
+	outfile *o;
+
+	snprintf(dir, sizeof dir, "%s/gone", (const char *)*state);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	o = outfile_open(dir, "x.csv", &err);
+	assert_non_null(o);
+	fputs("data\n", outfile_stream(o));
+	outfile_abort_all(); /* removes the temp: the directory is empty */
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(outfile_commit(o, &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "gone/x.csv"));
+}
+
+static void read_only_dir_fails(void **state)
+{
+	char dir[4200];
+	clv_error err = {0};
+	bool mounted = false;
+
+	snprintf(dir, sizeof dir, "%s/ro", (const char *)*state);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	if (geteuid() == 0) {
+		/* root ignores permission bits: a read-only mount is needed */
+		mounted = mount("tmpfs", dir, "tmpfs", MS_RDONLY, "size=16k") == 0;
+		if (!mounted)
+			skip();
+	} else {
+		assert_int_equal(chmod(dir, 0555), 0);
+	}
+	assert_null(outfile_open(dir, "x.csv", &err));
+	assert_int_equal(err.status, CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "ro/x.csv"));
+	if (mounted)
+		umount(dir);
+	chmod(dir, 0755);
+}
+
+static void disk_full_keeps_earlier(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile *o;
+	int hidden, i;
+
+	write_file(dir, "share.csv", "earlier\n");
+	o = outfile_open(dir, "share.csv", &err);
+	assert_non_null(o);
+	make_full(outfile_stream(o));
+	for (i = 0; i < 10000; i++) /* well past the stdio buffer */
+		fprintf(outfile_stream(o), "%d,0.5\n", i);
+	assert_int_equal(outfile_commit(o, &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "share.csv"));
+	assert_non_null(strstr(err.msg, strerror(ENOSPC)));
+	assert_content(dir, "share.csv", "earlier\n");
+	assert_int_equal(count_entries(dir, &hidden), 1);
+	assert_int_equal(hidden, 0);
+}
+
+/* The last write sits in the stdio buffer: the failure shows at commit. */
+static void disk_full_on_flush(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile *o = outfile_open(dir, "a.csv", &err);
+	int hidden;
+
+	assert_non_null(o);
+	make_full(outfile_stream(o));
+	fputs("small\n", outfile_stream(o));
+	assert_int_equal(outfile_commit(o, &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, strerror(ENOSPC)));
+	assert_int_equal(count_entries(dir, &hidden), 0);
+}
+
+static void tiny_tmpfs_full(void **state)
+{
+	char dir[4200];
+	clv_error err = {0};
+	outfile *o;
+	int hidden, i;
+
+	snprintf(dir, sizeof dir, "%s/tiny", (const char *)*state);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0)
+		skip(); /* not root or no CAP_SYS_ADMIN: /dev/full tests cover it */
+	write_file(dir, "clv.csv", "earlier\n");
+	o = outfile_open(dir, "clv.csv", &err);
+	assert_non_null(o);
+	for (i = 0; i < 40000; i++) /* about 300 KB into 64 KB */
+		fprintf(outfile_stream(o), "%d,%d\n", i, i);
+	assert_int_equal(outfile_commit(o, &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "tiny/clv.csv"));
+	assert_non_null(strstr(err.msg, strerror(ENOSPC)));
+	assert_content(dir, "clv.csv", "earlier\n");
+	assert_int_equal(count_entries(dir, &hidden), 1);
+	assert_int_equal(hidden, 0);
+	assert_int_equal(umount(dir), 0);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	outfile_cleanup_on_signal();
+}
+
+static void signal_cleanup_removes_temps(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile *a = outfile_open(dir, "a.csv", &err);
+	outfile *b = outfile_open(dir, "b.png", &err);
+	struct sigaction sa, old;
+	int hidden;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	write_file(dir, "keep.csv", "kept\n");
+	fputs("x\n", outfile_stream(a));
+	assert_int_equal(count_entries(dir, &hidden), 3);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+	raise(SIGUSR1);
+	sigaction(SIGUSR1, &old, NULL);
+	assert_int_equal(count_entries(dir, &hidden), 1); /* only keep.csv */
+	assert_int_equal(hidden, 0);
+	assert_int_equal(outfile_commit(a, &err), CLV_ERR_IO); /* temp is gone */
+	outfile_abort(b);
+	assert_content(dir, "keep.csv", "kept\n");
+}
+
+static void registry_is_bounded(void **state)
+{
+	const char *dir = *state;
+	outfile *o[OUTFILE_MAX_OPEN];
+	clv_error err = {0};
+	char name[32];
+	int i, hidden;
+
+	for (i = 0; i < OUTFILE_MAX_OPEN; i++) {
+		snprintf(name, sizeof name, "f%d.csv", i);
+		o[i] = outfile_open(dir, name, &err);
+		assert_non_null(o[i]);
+	}
+	assert_null(outfile_open(dir, "one-too-many.csv", &err));
+	assert_int_equal(err.status, CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "too many"));
+	for (i = 0; i < OUTFILE_MAX_OPEN; i++)
+		outfile_abort(o[i]);
+	assert_int_equal(count_entries(dir, &hidden), 0);
+	diag_clear(&err);
+	o[0] = outfile_open(dir, "again.csv", &err); /* slots were released */
+	assert_non_null(o[0]);
+	outfile_abort(o[0]);
+}
+
+static void bad_names_refused(void **state)
+{
+	clv_error err = {0};
+
+	assert_null(outfile_open(*state, "a/b.csv", &err));
+	assert_int_equal(err.status, CLV_ERR_USAGE);
+	diag_clear(&err);
+	assert_null(outfile_open(*state, "..", &err));
+	assert_int_equal(err.status, CLV_ERR_USAGE);
+	diag_clear(&err);
+	assert_null(outfile_open(*state, "", &err));
+	assert_int_equal(err.status, CLV_ERR_USAGE);
+}
+
+static void make_dir_nested(void **state)
+{
+	char dir[4200], file[4300], sub[4400];
+	clv_error err = {0};
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s/a//b/c/", (const char *)*state);
+	assert_int_equal(outfile_make_dir(dir, &err), CLV_OK);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(outfile_make_dir(dir, &err), CLV_OK); /* exists: fine */
+	snprintf(file, sizeof file, "%s/a/file", (const char *)*state);
+	write_file(*state, "a/file", "x");
+	assert_int_equal(outfile_make_dir(file, &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "a/file"));
+	diag_clear(&err);
+	snprintf(sub, sizeof sub, "%s/sub", file);
+	assert_int_equal(outfile_make_dir(sub, &err), CLV_ERR_IO);
+	/* cleanup of the nested tree for drop_tmpdir (one level deep only) */
+	unlink(file);
+	snprintf(dir, sizeof dir, "%s/a/b/c", (const char *)*state);
+	rmdir(dir);
+	snprintf(dir, sizeof dir, "%s/a/b", (const char *)*state);
+	rmdir(dir);
+}
+
+static void group_commits_all(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile_group *g = outfile_group_create(dir, &err);
+	FILE *a, *b;
+	int hidden;
+
+	assert_non_null(g);
+	a = outfile_group_add(g, "a.csv", &err);
+	b = outfile_group_add(g, "b.csv", &err);
+	assert_non_null(a);
+	assert_non_null(b);
+	fputs("A\n", a);
+	fputs("B\n", b);
+	assert_int_equal(count_entries(dir, &hidden), 2);
+	assert_int_equal(hidden, 2);
+	assert_int_equal(outfile_group_commit(g, &err), CLV_OK);
+	outfile_group_free(g);
+	assert_content(dir, "a.csv", "A\n");
+	assert_content(dir, "b.csv", "B\n");
+	assert_int_equal(count_entries(dir, &hidden), 2);
+	assert_int_equal(hidden, 0);
+}
+
+static void group_failure_keeps_earlier_set(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile_group *g;
+	FILE *a, *b, *c;
+	int hidden;
+
+	write_file(dir, "a.csv", "old A\n");
+	write_file(dir, "b.csv", "old B\n");
+	write_file(dir, "c.csv", "old C\n");
+	g = outfile_group_create(dir, &err);
+	assert_non_null(g);
+	a = outfile_group_add(g, "a.csv", &err);
+	b = outfile_group_add(g, "b.csv", &err);
+	c = outfile_group_add(g, "c.csv", &err);
+	assert_non_null(c);
+	fputs("new A\n", a);
+	make_full(b); /* the second file hits a full disk */
+	fputs("new B\n", b);
+	fputs("new C\n", c);
+	assert_int_equal(outfile_group_commit(g, &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "b.csv"));
+	outfile_group_free(g);
+	assert_content(dir, "a.csv", "old A\n");
+	assert_content(dir, "b.csv", "old B\n");
+	assert_content(dir, "c.csv", "old C\n");
+	assert_int_equal(count_entries(dir, &hidden), 3);
+	assert_int_equal(hidden, 0);
+}
+
+static void group_free_aborts(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile_group *g = outfile_group_create(dir, &err);
+	int hidden;
+
+	assert_non_null(outfile_group_add(g, "a.csv", &err));
+	assert_non_null(outfile_group_add(g, "b.csv", &err));
+	outfile_group_free(g);
+	outfile_group_free(NULL);
+	assert_int_equal(count_entries(dir, &hidden), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, make_tmpdir, drop_tmpdir)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(commit_creates_file),
+		T(commit_replaces_earlier),
+		T(abort_leaves_nothing),
+		T(abort_keeps_earlier),
+		T(nonexistent_dir_fails),
+		T(dir_removed_before_commit_fails),
+		T(read_only_dir_fails),
+		T(disk_full_keeps_earlier),
+		T(disk_full_on_flush),
+		T(tiny_tmpfs_full),
+		T(signal_cleanup_removes_temps),
+		T(registry_is_bounded),
+		T(bad_names_refused),
+		T(make_dir_nested),
+		T(group_commits_all),
+		T(group_failure_keeps_earlier_set),
+		T(group_free_aborts),
+	};
+
+	umask(022);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
