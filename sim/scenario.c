@@ -193,6 +193,22 @@ static const char *hint(const char *word, const char *const *candidates, size_t 
 	return buf;
 }
 
+/* The hint, or else " (one of: a, b, c)" when the list is short. */
+static const char *hint_or_list(const char *word, const char *const *candidates, size_t n,
+                                char *buf, size_t cap)
+{
+	size_t i, used;
+
+	if (hint(word, candidates, n, buf, cap)[0] != '\0' || n > 8)
+		return buf;
+	used = (size_t)snprintf(buf, cap, " (one of: ");
+	for (i = 0; i < n && used < cap; i++)
+		used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", candidates[i]);
+	if (used < cap)
+		snprintf(buf + used, cap - used, ")");
+	return buf;
+}
+
 static size_t index_of(const char *word, const char *const *list, size_t n)
 {
 	size_t i;
@@ -318,7 +334,7 @@ static clv_status check_keys(const loader *ld, const yamlnode *map, const char *
 			continue;
 		return bad(ld, map->key[i], CLV_ERR_INPUT, "unknown key \"%s\"%s%s%s", key,
 		           where[0] ? " in " : "", where,
-		           hint(key, known, n_known, tip, sizeof tip));
+		           hint_or_list(key, known, n_known, tip, sizeof tip));
 	}
 	return CLV_OK;
 }
@@ -348,7 +364,7 @@ static clv_status get_word(const loader *ld, const yamlnode *node, const char *w
 	if (*out != NOT_FOUND)
 		return CLV_OK;
 	return bad(ld, node, CLV_ERR_INPUT, "%s: unknown value \"%s\"%s", what, node->text,
-	           hint(node->text, words, n, tip, sizeof tip));
+	           hint_or_list(node->text, words, n, tip, sizeof tip));
 }
 
 /* ------------------------------------------------------------------ */
@@ -901,7 +917,7 @@ static clv_status parse_period(const loader *ld, clv_scenario *s, const yamlnode
 
 static clv_status parse_discount(const loader *ld, clv_scenario *s, const yamlnode *node)
 {
-	static const char *const keys[] = {"annual"};
+	static const char *const keys[] = {"annual", "dist"};
 	const yamlnode *value = node;
 	clv_status rc;
 
@@ -1768,6 +1784,16 @@ static clv_status check_segments_node(const loader *ld, const yamlnode *segs)
 	return CLV_OK;
 }
 
+/* Add " (in segment \"name\")" to the message of a failed segment. */
+static clv_status in_segment(clv_error *err, const char *name)
+{
+	size_t used = strlen(err->msg);
+
+	if (err->status != CLV_ERR_NOMEM && used < sizeof err->msg)
+		snprintf(err->msg + used, sizeof err->msg - used, " (in segment \"%s\")", name);
+	return err->status;
+}
+
 static clv_status build_segments(loader *ld, clv_scenario *s, const yamlnode *top)
 {
 	const yamlnode *segs = yamlnode_get(top, "segments");
@@ -1793,7 +1819,7 @@ static clv_status build_segments(loader *ld, clv_scenario *s, const yamlnode *to
 		s->segments[k] = build_segment(ld, s, top, segs->item[k], segs->key[k]->text);
 		point_names(ld, s);
 		if (s->segments[k] == NULL)
-			rc = ld->err->status;
+			rc = in_segment(ld->err, segs->key[k]->text);
 	}
 	return rc;
 }

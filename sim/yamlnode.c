@@ -332,7 +332,7 @@ static clv_status check_plain(builder *b, const yaml_event_t *ev, const yaml_cha
 
 /* Attach a finished node to the open collection (or make it the root).
    Takes ownership of node whatever happens. */
-static clv_status attach(builder *b, yamlnode *node, const yaml_event_t *ev)
+static clv_status attach(builder *b, yamlnode *node)
 {
 	yamlnode *parent;
 	size_t at;
@@ -361,9 +361,10 @@ static clv_status attach(builder *b, yamlnode *node, const yaml_event_t *ev)
 		return CLV_OK;
 	}
 	if (node->kind != YAMLNODE_SCALAR) {
+		clv_pos pos = {b->file_name, node->line, node->column};
 		yamlnode_free(node);
-		return fail_at(b, CLV_ERR_INPUT, ev->start_mark,
-		               "a map key must be a plain string, not a list or a map");
+		return diag_set(b->err, CLV_ERR_INPUT, &pos,
+		                "a map key must be a plain string, not a list or a map");
 	}
 	parent->key[at] = node;
 	parent->item[at] = NULL;
@@ -402,7 +403,7 @@ static clv_status on_scalar(builder *b, const yaml_event_t *ev)
 		return diag_set(b->err, CLV_ERR_NOMEM, NULL, "out of memory parsing %s", b->file_name);
 	}
 	node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-	return attach(b, node, ev);
+	return attach(b, node);
 }
 
 static clv_status on_open(builder *b, const yaml_event_t *ev, yamlnode_kind kind)
@@ -482,7 +483,7 @@ static clv_status check_duplicates(builder *b, const yamlnode *map)
 	                first->line, first->column);
 }
 
-static clv_status on_close(builder *b, const yaml_event_t *ev)
+static clv_status on_close(builder *b)
 {
 	yamlnode *node = b->stack[--b->depth];
 	clv_status rc = CLV_OK;
@@ -493,7 +494,7 @@ static clv_status on_close(builder *b, const yaml_event_t *ev)
 		yamlnode_free(node);
 		return rc;
 	}
-	return attach(b, node, ev);
+	return attach(b, node);
 }
 
 static clv_status on_event(builder *b, const yaml_event_t *ev)
@@ -515,7 +516,7 @@ static clv_status on_event(builder *b, const yaml_event_t *ev)
 		return on_open(b, ev, YAMLNODE_MAP);
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
-		return on_close(b, ev);
+		return on_close(b);
 	default:
 		return CLV_OK;
 	}
