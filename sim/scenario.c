@@ -2263,8 +2263,9 @@ static clv_status check_purchases(const clv_scenario *s, clv_error *err)
 		return diag_set(err, CLV_ERR_INPUT, &p->pos, "purchases_per_period = %.10g must be a "
 		                "whole number", p->a);
 	if (p->kind == DIST_POISSON && !(p->a > 0.0 && p->a <= CLV_MAX_PURCHASES_PER_PERIOD))
-		return diag_set(err, CLV_ERR_INPUT, &p->pos, "purchases_per_period: the poisson mean "
-		                "%.10g is outside (0, %.0f]", p->a, CLV_MAX_PURCHASES_PER_PERIOD);
+		return diag_set(err, p->a > 0.0 ? CLV_ERR_LIMIT : CLV_ERR_INPUT, &p->pos,
+		                "purchases_per_period: the poisson mean %.10g is outside (0, %.0f]",
+		                p->a, CLV_MAX_PURCHASES_PER_PERIOD);
 	return CLV_OK;
 }
 
