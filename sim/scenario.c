@@ -233,7 +233,7 @@ static bool is_dist(const yamlnode *node)
 /* "[0, 1]", "(-1, inf)" ... */
 static const char *range_text(const quantity *q, char *buf, size_t cap)
 {
-	char lo[32], hi[32];
+	char lo[24], hi[24];
 
 	snprintf(lo, sizeof lo, "%.10g", q->lo);
 	snprintf(hi, sizeof hi, "%.10g", q->hi);
@@ -2631,7 +2631,7 @@ static clv_status set_param(clv_scenario *s, const char *key, double value, clv_
 clv_status scenario_set_number(clv_scenario *s, const char *key, double value, clv_error *err)
 {
 	clv_status rc;
-	double v;
+	double v = 0.0;
 	size_t k;
 
 	if (!isfinite(value))
