@@ -148,7 +148,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_options *opt, b
 	longopts[k] = (struct option){NULL, 0, NULL, 0};
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			print_help(cmd);
 			*done = true;

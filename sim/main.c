@@ -10,7 +10,7 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
-	&cmd_check, &cmd_exact,
+	&cmd_run, &cmd_exact, &cmd_check,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -28,7 +28,9 @@ static json_t *discount_json(const clv_scenario *s, const clv_model *m)
 
 	json_object_set_new(d, "per_period", report_json_number(m->discount));
 	json_object_set_new(d, "unit", json_string(report_period_unit(s)));
-	if (s->periods_per_year > 0)
+	if (s->periods_per_year == 1.0)
+		json_object_set_new(d, "annual", report_json_number(m->discount));
+	else if (s->periods_per_year > 0)
 		json_object_set_new(d, "annual", report_json_number(
 			pow(1.0 + m->discount, s->periods_per_year) - 1.0));
 	else

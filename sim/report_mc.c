@@ -101,7 +101,7 @@ static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const e
 	           "replications] (exact)\n", report_period_unit(s));
 	fprintf(f, "%8s", "period");
 	for (i = 0; i < s->n; i++)
-		fprintf(f, "  %-30.30s", s->states[i]);
+		fprintf(f, "  %-34.34s", s->states[i]);
 	fputc('\n', f);
 	for (t = 0; t <= r->periods; t += (t + stride > r->periods && t != r->periods) ? r->periods - t : stride) {
 		fprintf(f, "%8ld", t);
@@ -111,7 +111,7 @@ static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const e
 			snprintf(cell, sizeof cell, "%.4f [%.4f, %.4f] (%.4f)", r->share_mean[c],
 			         r->share_p05[c], r->share_p95[c],
 			         t <= ex->periods ? ex->share[c] : (double)NAN);
-			fprintf(f, "  %-30s", cell);
+			fprintf(f, "  %-34s", cell);
 		}
 		fputc('\n', f);
 	}

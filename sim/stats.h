@@ -39,12 +39,12 @@ static inline void stats_ksum_merge(stats_ksum *a, const stats_ksum *b)
 
 /* A log-linear histogram of signed values (HdrHistogram's idea): bins
    split each power of two into 2^STATS_HIST_SUB equal parts, so a bin is
-   at most 2^-8 of its value wide and a percentile read from it is within
-   0.2% (relative) of the true sample percentile. |v| < 2^STATS_HIST_EMIN
+   at most 2^-10 of its value wide and a percentile read from it is within
+   0.1% (relative) of the true sample percentile. |v| < 2^STATS_HIST_EMIN
    (about 1e-6) counts as zero; |v| >= 2^(STATS_HIST_EMAX+1) goes to an
    overflow bin and is reported as the exact maximum. Counts are integers,
    so merging is exact and independent of order (thread-count invariance). */
-#define STATS_HIST_SUB 8
+#define STATS_HIST_SUB 10
 #define STATS_HIST_EMIN (-20)
 #define STATS_HIST_EMAX 60
 #define STATS_HIST_SIDE ((STATS_HIST_EMAX - STATS_HIST_EMIN + 1) << STATS_HIST_SUB)
