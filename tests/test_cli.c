@@ -9,8 +9,9 @@
  * answer within 5 standard errors), byte-identical output for 1 and 2
  * threads, the seed a seedless run picks, atomic --out tables, refusal of
  * an over-budget run before it starts, SIGINT (exit 130, earlier files
- * intact, no temporary files); fuzzing findings under tests/fuzz/regressions
- * rejected cleanly (exit 2, no crash).
+ * intact, no temporary files); every malformed file of tests/data/bad and
+ * every fuzzing finding (tests/data/bad/fuzz_*, tests/fuzz/regressions)
+ * refused by `check` with exit 2 (1 if unreadable) and a message, no crash.
  *
  * Method: posix_spawn with stdin from /dev/null and stdout/stderr
  * redirected into files of a private temporary folder, which the suite
@@ -52,8 +53,9 @@ extern char **environ;
 
 #define DATA "tests/data/cli/"
 
-/* The suite's temporary folder (mkdtemp) and the binary under test. */
-static char tmp_dir[64];
+/* The suite's temporary folder (mkdtemp), the files that catch a child's
+   stdout and stderr, and the binary under test. */
+static char tmp_dir[64], out_file[128], err_file[128];
 static const char *binary;
 
 typedef struct child {
@@ -100,6 +102,7 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* tmp_dir/name, in one of 8 rotating buffers (a test uses at most 3). */
 static char *tmp_path(const char *name)
 {
 	static char path[8][256];
@@ -217,8 +220,8 @@ static pid_t start(const char *const *args)
 	argv[i + 1] = NULL;
 	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, tmp_path("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, 2, tmp_path("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&fa, 1, out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
 	posix_spawn_file_actions_destroy(&fa);
 	return pid;
@@ -240,8 +243,8 @@ static void finish(pid_t pid, child *c)
 	}
 	c->signaled = WIFSIGNALED(status);
 	c->code = c->signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-	c->out = read_file(tmp_path("stdout"), &c->out_len);
-	c->err = read_file(tmp_path("stderr"), &c->err_len);
+	c->out = read_file(out_file, &c->out_len);
+	c->err = read_file(err_file, &c->err_len);
 	assert_non_null(c->out);
 	assert_non_null(c->err);
 	if (c->signaled || got == 0)
@@ -328,7 +331,11 @@ static int suite_setup(void **state)
 		return -1;
 	}
 	snprintf(tmp_dir, sizeof tmp_dir, "/tmp/clvsim-test-cli-XXXXXX");
-	return mkdtemp(tmp_dir) != NULL ? 0 : -1;
+	if (mkdtemp(tmp_dir) == NULL)
+		return -1;
+	snprintf(out_file, sizeof out_file, "%s/.stdout", tmp_dir);
+	snprintf(err_file, sizeof err_file, "%s/.stderr", tmp_dir);
+	return 0;
 }
 
 static int suite_teardown(void **state)
@@ -567,6 +574,25 @@ static void test_run_default(void **state)
 	child_free(&c);
 }
 
+/* Byte-identical stdout; on a difference, show the first differing line. */
+static void expect_same(const child *a, const child *b, const char *what_a, const char *what_b)
+{
+	size_t k = 0, line = 1, start = 0;
+
+	while (k < a->out_len && k < b->out_len && a->out[k] == b->out[k]) {
+		if (a->out[k++] == '\n') {
+			line++;
+			start = k;
+		}
+	}
+	if (k < a->out_len || k < b->out_len)
+		fprintf(stderr, "stdout differs at line %zu:\n  %s: %.*s\n  %s: %.*s\n", line, what_a,
+		        (int)strcspn(a->out + start, "\n"), a->out + start, what_b,
+		        (int)strcspn(b->out + start, "\n"), b->out + start);
+	assert_int_equal(a->out_len, b->out_len);
+	assert_memory_equal(a->out, b->out, a->out_len);
+}
+
 static void test_run_threads_identical(void **state)
 {
 	child one = {0}, two = {0};
@@ -580,10 +606,7 @@ static void test_run_threads_identical(void **state)
 	doc = parse_json(&one);
 	assert_int_equal((int)json_at(doc, "mc.seed"), 5);
 	json_decref(doc);
-	if (one.out_len != two.out_len || memcmp(one.out, two.out, one.out_len) != 0)
-		fprintf(stderr, "--threads 1 and 2 differ:\n%s\n----\n%s\n", one.out, two.out);
-	assert_int_equal(one.out_len, two.out_len);
-	assert_memory_equal(one.out, two.out, one.out_len);
+	expect_same(&one, &two, "--threads 1", "--threads 2");
 	child_free(&one);
 	child_free(&two);
 }
@@ -614,10 +637,34 @@ static void test_run_fresh_seed(void **state)
 	RUN(&again, "run", DATA "noseed.yaml", "--format", "json", "--seed", seed);
 	expect_exit(&again, 0);
 	assert_null(strstr(again.err, "seed "));
-	assert_int_equal(c.out_len, again.out_len);
-	assert_memory_equal(c.out, again.out, c.out_len);
+	expect_same(&c, &again, "the fresh seed", "--seed N");
 	child_free(&c);
 	child_free(&again);
+}
+
+/* A seed above 2^63 - 1 (the largest JSON integer jansson writes) is
+   either refused or recorded exactly in mc.seed, never wrapped. */
+static void test_run_big_seed(void **state)
+{
+	child c = {0};
+	json_error_t jerr;
+	json_t *doc;
+
+	(void)state;
+	RUN(&c, "run", DATA "small.yaml", "--format", "json", "--seed", "9223372036854775808",
+	    "--replications", "2", "--customers", "100");
+	if (c.code == CLV_EXIT_INPUT) {
+		expect_refusal(&c);
+	} else {
+		expect_exit(&c, 0);
+		doc = json_loadb(c.out, c.out_len, JSON_DECODE_INT_AS_REAL, &jerr);
+		assert_non_null(doc);
+		if (json_at(doc, "mc.seed") != 9223372036854775808.0)
+			fprintf(stderr, "mc.seed recorded as %.17g\n", json_at(doc, "mc.seed"));
+		assert_true(json_at(doc, "mc.seed") == 9223372036854775808.0);
+		json_decref(doc);
+	}
+	child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -770,33 +817,75 @@ static void test_run_sigint(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Fuzzing findings: each input under tests/fuzz/regressions is rejected
-   by `clvsim check` with exit 2 and a message, never a crash. */
+/* Malformed files end to end: exit status and message of `check`.     */
 
-static void test_fuzz_regressions(void **state)
+/* `clvsim check path`: refused with the status its kind of error maps to
+   (1 for an unreadable file, 2 otherwise), one "clvsim: error:" message,
+   nothing on stdout, no crash. */
+static void expect_check_refuses(const char *path, int code)
 {
-	const char *dir = "tests/fuzz/regressions";
+	child c = {0};
+
+	RUN(&c, "check", path);
+	if (c.code != code)
+		fprintf(stderr, "clvsim check %s\n", path);
+	expect_exit(&c, code);
+	assert_int_equal(c.out_len, 0);
+	assert_int_equal(strncmp(c.err, "clvsim: error: ", 15), 0);
+	child_free(&c);
+}
+
+/* The first line of a tests/data/bad file: "# expect io: ..." = exit 1. */
+static int expected_exit(const char *path)
+{
+	char line[64] = "";
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(f);
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	return strncmp(line, "# expect io:", 12) == 0 ? CLV_EXIT_RUNTIME : CLV_EXIT_INPUT;
+}
+
+/* Run `check` on every file of dir whose name starts with prefix (or,
+   when `except`, does not); returns how many. */
+static int check_each(const char *dir, const char *prefix, bool except)
+{
 	struct dirent **names;
 	char path[512];
-	child c = {0};
-	int i, n = scandir(dir, &names, NULL, alphasort);
+	int i, seen = 0, n = scandir(dir, &names, NULL, alphasort);
 
-	(void)state;
-	if (n < 0)
-		skip();
 	for (i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.') {
-			snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-			RUN(&c, "check", path);
-			if (c.code != CLV_EXIT_INPUT)
-				fprintf(stderr, "regression %s\n", path);
-			expect_refusal(&c);
-			assert_non_null(strstr(c.err, "clvsim: error: "));
-			child_free(&c);
+		const char *name = names[i]->d_name;
+		bool match = strncmp(name, prefix, strlen(prefix)) == 0;
+		if (name[0] != '.' && match != except) {
+			snprintf(path, sizeof path, "%s/%s", dir, name);
+			expect_check_refuses(path, expected_exit(path));
+			seen++;
 		}
 		free(names[i]);
 	}
-	free(names);
+	if (n > 0)
+		free(names);
+	return seen;
+}
+
+/* The loader's malformed corpus (tests/data/bad, see test_scenario.c),
+   less the fuzzing findings (next test). */
+static void test_check_bad_corpus(void **state)
+{
+	(void)state;
+	assert_true(check_each("tests/data/bad", "fuzz_", true) >= 35);
+}
+
+/* Fuzzing findings: tests/data/bad/fuzz_*.yaml (loader rules the fuzz
+   target showed missing) and any input kept in tests/fuzz/regressions. */
+static void test_fuzz_regressions(void **state)
+{
+	(void)state;
+	assert_true(check_each("tests/data/bad", "fuzz_", false) +
+	            check_each("tests/fuzz/regressions", "", false) >= 1);
 }
 
 int main(void)
@@ -813,10 +902,12 @@ int main(void)
 		cmocka_unit_test(test_run_default),
 		cmocka_unit_test(test_run_threads_identical),
 		cmocka_unit_test(test_run_fresh_seed),
+		cmocka_unit_test(test_run_big_seed),
 		cmocka_unit_test(test_run_out_dir),
 		cmocka_unit_test(test_run_bad_leaves_out_dir),
 		cmocka_unit_test(test_run_over_budget),
 		cmocka_unit_test(test_run_sigint),
+		cmocka_unit_test(test_check_bad_corpus),
 		cmocka_unit_test(test_fuzz_regressions),
 	};
 

@@ -14,7 +14,8 @@
  *   - a loaded scenario has 1..CLV_MAX_STATES states and a horizon within
  *     0..CLV_MAX_HORIZON (or infinite);
  *   - exact shares, where computed, are finite and within [0, 1] (up to
- *     rounding).
+ *     rounding), and every exact CLV is finite: a scenario the loader
+ *     accepts must not make the engines produce NaN or overflow.
  * Inputs with a horizon over FUZZ_MAX_HORIZON skip the engines (the loader
  * has still run on them) to keep executions fast.
  *
@@ -26,6 +27,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "clvsim.h"
@@ -44,24 +46,29 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int ok)
+static void check(int ok, const char *what)
 {
-	if (!ok)
+	if (!ok) {
+		fprintf(stderr, "fuzz_scenario: invariant broken: %s\n", what);
 		abort();
+	}
 }
 
 static void check_failure(const clv_error *err)
 {
-	check(err->status != CLV_OK);
-	check(err->msg[0] != '\0');
+	check(err->status != CLV_OK, "a failure with status CLV_OK");
+	check(err->msg[0] != '\0', "a failure without a message");
 }
 
-static void check_shares(const exact_result *r)
+static void check_exact(const exact_result *r)
 {
 	size_t k, cells = (size_t)(r->periods + 1) * r->n;
 
 	for (k = 0; k < cells; k++)
-		check(isfinite(r->share[k]) && r->share[k] > -1e-9 && r->share[k] < 1 + 1e-9);
+		check(isfinite(r->share[k]) && r->share[k] > -1e-9 && r->share[k] < 1 + 1e-9,
+		      "an exact share outside [0, 1]");
+	for (k = 0; k <= r->n; k++)
+		check(isfinite(r->clv[k]), "an exact CLV that is NaN or infinite");
 }
 
 /* Model at means and the exact forecast; failures must be clean. */
@@ -79,7 +86,7 @@ static void run_engines(clv_scenario *s)
 	if (r == NULL)
 		check_failure(&err);
 	else
-		check_shares(r);
+		check_exact(r);
 	exact_free(r);
 	model_free(m);
 }
@@ -101,8 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_failure(&err);
 		return 0;
 	}
-	check(s->n >= 1 && s->n <= CLV_MAX_STATES);
-	check(s->infinite || (s->horizon >= 0 && s->horizon <= CLV_MAX_HORIZON));
+	check(s->n >= 1 && s->n <= CLV_MAX_STATES, "a state count out of range");
+	check(s->infinite || (s->horizon >= 0 && s->horizon <= CLV_MAX_HORIZON),
+	      "a horizon out of range");
 	if (s->infinite || s->horizon <= FUZZ_MAX_HORIZON)
 		run_engines(s);
 	scenario_free(s);
