@@ -1,0 +1,76 @@
+# tornado.gp - one-at-a-time sensitivity of total CLV: for each uncertain
+# assumption, a horizontal bar from the CLV at its low input to the CLV at
+# its high input (others at their base values), around the base CLV;
+# widest swing on top. The input values are written at the bar ends.
+#
+# Reads tornado.csv, written by clvsim into --out DIR:
+#   assumption,low_input,high_input,clv_low,clv_high,swing,base
+# (sorted by swing, descending; base is the same on every row).
+#
+# By hand:
+#   gnuplot -e "datafile='out/tornado.csv'; outfile='tornado.png'" plots/tornado.gp
+# Variables (all optional): datafile, outfile (.png, .svg or .pdf picks the
+# terminal), scenario (title), currency (x axis unit), period_unit (unused).
+# clvsim passes a coded copy and the names in lbl_assumption
+# (docs/plots.md, "Labels"); by hand, names come from the file.
+
+if (!exists("datafile")) datafile = 'tornado.csv'
+if (!exists("outfile")) outfile = 'tornado.png'
+if (!exists("scenario")) scenario = ''
+if (!exists("period_unit")) period_unit = 'period'
+if (!exists("currency")) currency = ''
+
+set encoding utf8
+set datafile separator comma
+
+acopy = exists("lbl_assumption")
+name_of(c) = acopy ? lbl_assumption[int(column(c))] : strcol(c)
+
+nbar = 0
+base = NaN
+count(b) = (nbar = nbar + 1, base = b, 0)
+stats datafile skip 1 using (count(column(7))) nooutput
+if (nbar < 1) { print "tornado.gp: no data in ".datafile; exit status 1 }
+
+# --- page
+W = 1100
+H = 200 + 42 * nbar
+len = strlen(outfile)
+ext = len >= 4 ? outfile[len-3:len] : ''
+if (ext eq '.svg' || ext eq '.SVG') {
+	set terminal svg size W,H dynamic noenhanced font 'Sans,12' background rgb 'white'
+} else {
+	if (ext eq '.pdf' || ext eq '.PDF') {
+		set terminal pdfcairo size W/96.0,H/96.0 noenhanced font 'Sans,9'
+	} else {
+		set terminal pngcairo size W,H noenhanced font 'Sans,10'
+	}
+}
+set termoption noenhanced
+set output outfile
+
+cur = currency eq '' ? 'money units' : currency
+set title 'Sensitivity of total CLV per customer (tornado)' . \
+	(scenario eq '' ? '' : ' - ' . scenario) noenhanced font ',14'
+set xlabel 'expected total CLV per customer (' . cur . ')' noenhanced
+set yrange [nbar + 0.6:0.4]
+set ytics scale 0 noenhanced
+set grid xtics
+set offsets graph 0.12, graph 0.12, 0, 0
+set key outside bottom center horizontal noenhanced
+set bmargin 5
+set arrow 1 from base, graph 0 to base, graph 1 nohead lw 1.5 dt 2 lc rgb '#333333' front
+set label 1 sprintf('base %.6g', base) at base, graph 1 center offset 0, 0.8 noenhanced
+set style fill solid 0.85 noborder
+
+lo_x(a, b) = a < b ? a : b
+row(r) = r + 1
+plot datafile skip 1 using ((base + $4) / 2):(row($0)):(abs($4 - base) / 2):(0.35):ytic(name_of(1)) \
+	with boxxyerror lc rgb '#2b8cbe' title 'assumption at its low value', \
+     '' skip 1 using ((base + $5) / 2):(row($0)):(abs($5 - base) / 2):(0.35) \
+	with boxxyerror lc rgb '#e6550d' title 'assumption at its high value', \
+     '' skip 1 using (lo_x($4, $5)):(row($0)):(sprintf('%.4g', $4 < $5 ? $2 : $3)) \
+	with labels right offset -0.8, 0 notitle, \
+     '' skip 1 using ($4 < $5 ? $5 : $4):(row($0)):(sprintf('%.4g', $4 < $5 ? $3 : $2)) \
+	with labels left offset 0.8, 0 notitle
+unset output
