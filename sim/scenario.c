@@ -52,6 +52,11 @@
 #define MAX_FILES (MAX_BASE_LINKS + 1)
 #define SUM_TOLERANCE 1e-9
 #define MEAN_SUM_TOLERANCE 1e-6
+/* Amounts of money are bounded so sums over periods cannot overflow. */
+#define MONEY_LIMIT 1e15
+/* A finite horizon may grow the discounted margin by at most e^200
+   (about 7e86): T (log(1 + g) - log(1 + r)) <= GROWTH_LOG_LIMIT. */
+#define GROWTH_LOG_LIMIT 200.0
 #define DEFAULT_CUSTOMERS 10000
 #define DEFAULT_REPLICATIONS 200
 #define DEFAULT_SEED 42
@@ -80,7 +85,8 @@ typedef struct quantity {
 static const quantity Q_PROB = {"a probability", 0.0, 1.0, false, CLV_ERR_INPUT};
 static const quantity Q_SHARE = {"a fraction of the margin", 0.0, 1.0, false, CLV_ERR_INPUT};
 static const quantity Q_RATE = {"a discount rate", 0.0, 10.0, false, CLV_ERR_INPUT};
-static const quantity Q_MONEY = {"an amount of money", -HUGE_VAL, HUGE_VAL, false, CLV_ERR_INPUT};
+static const quantity Q_MONEY = {"an amount of money", -MONEY_LIMIT, MONEY_LIMIT, false,
+                                 CLV_ERR_INPUT};
 static const quantity Q_GROWTH = {"a growth rate", -1.0, HUGE_VAL, true, CLV_ERR_INPUT};
 static const quantity Q_COUNT = {"a number of purchases per period", 0.0,
                                  CLV_MAX_PURCHASES_PER_PERIOD, true, CLV_ERR_LIMIT};
@@ -2090,8 +2096,16 @@ static bool lo_open(const clv_param *p)
 
 static clv_status check_param(const clv_param *p, clv_error *err)
 {
-	if (p->kind != DIST_FIXED)
-		return dist_validate(p, err);
+	clv_status rc;
+
+	if (p->kind != DIST_FIXED) {
+		rc = dist_validate(p, err);
+		if (rc == CLV_OK && !isfinite(dist_mean(p)))
+			rc = diag_set(err, CLV_ERR_INPUT, &p->pos, "%s: the %s distribution has no finite "
+			              "mean inside %s%.10g, %.10g]", p->label, dist_kind_name(p->kind),
+			              lo_open(p) ? "(" : "[", p->lo, p->hi);
+		return rc;
+	}
 	if (!isfinite(p->a))
 		return diag_set(err, CLV_ERR_INPUT, &p->pos, "%s is not a finite number", p->label);
 	if (p->a < p->lo || p->a > p->hi || (lo_open(p) && p->a == p->lo))
@@ -2221,12 +2235,38 @@ static clv_status check_chain(const clv_scenario *s, clv_error *err)
 	return rc;
 }
 
-/* The per-period rate a fixed discount param means. */
+/* The value of p, or its mean when uncertain. */
+static double central(const clv_param *p)
+{
+	return p->kind == DIST_FIXED ? p->a : dist_mean(p);
+}
+
+/* The per-period discount rate (of the mean when uncertain). */
 static double per_period_rate(const clv_scenario *s)
 {
-	double d = s->discount.a;
+	double d = central(&s->discount);
 
 	return s->discount_annual ? pow(1.0 + d, 1.0 / s->periods_per_year) - 1.0 : d;
+}
+
+/* Growth against discounting, at the values (or means) of both: an
+   infinite horizon needs r > g; a finite one a discounted growth factor
+   (1 + g)^T / (1 + r)^T of at most e^GROWTH_LOG_LIMIT. */
+static clv_status check_growth(const clv_scenario *s, clv_error *err)
+{
+	double r = per_period_rate(s), g = central(&s->spend_growth);
+	double exponent = (double)s->horizon * (log1p(g) - log1p(r));
+
+	if (s->infinite && !(r > g))
+		return diag_set(err, CLV_ERR_INPUT, &s->discount.pos, "an infinite horizon needs a "
+		                "discount rate above the spend growth (here %.10g per period, growth "
+		                "%.10g): the CLV would be infinite", r, g);
+	if (!s->infinite && !(exponent <= GROWTH_LOG_LIMIT))
+		return diag_set(err, CLV_ERR_INPUT, &s->spend_growth.pos, "spend_growth = %.10g over "
+		                "%ld periods at a discount rate of %.10g grows the discounted margin by "
+		                "e^%.0f, over the limit of e^%.0f (lower the growth or the horizon)", g,
+		                s->horizon, r, exponent, GROWTH_LOG_LIMIT);
+	return CLV_OK;
 }
 
 static clv_status check_time(const clv_scenario *s, clv_error *err)
@@ -2240,12 +2280,10 @@ static clv_status check_time(const clv_scenario *s, clv_error *err)
 		return diag_set(err, CLV_ERR_INPUT, &s->discount.pos, "discount_rate: {annual: ...} "
 		                "needs a period of known length");
 	rc = check_param(&s->discount, err);
-	if (rc == CLV_OK && s->infinite && s->discount.kind == DIST_FIXED &&
-	    s->spend_growth.kind == DIST_FIXED && !(per_period_rate(s) > s->spend_growth.a))
-		rc = diag_set(err, CLV_ERR_INPUT, &s->discount.pos, "an infinite horizon needs a "
-		              "discount rate above the spend growth (here %.10g per period, growth "
-		              "%.10g): the CLV would be infinite", per_period_rate(s),
-		              s->spend_growth.a);
+	if (rc == CLV_OK)
+		rc = check_param(&s->spend_growth, err);
+	if (rc == CLV_OK)
+		rc = check_growth(s, err);
 	return rc;
 }
 
