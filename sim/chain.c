@@ -207,13 +207,13 @@ void chain_acc_flush(const chain_table *tb, chain_acc *acc)
 }
 
 /* Add the finished customer's CLV to the accumulators. */
-static inline void record_customer(const chain_table *tb, chain_acc *acc)
+static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv)
 {
 	size_t n = tb->n, i;
 	double total = -tb->acquisition;
 
 	for (i = 0; i < n; i++) {
-		double v = acc->clv[i];
+		double v = clv[i];
 		total += v;
 		stats_ksum_add(&acc->sum[i], v);
 		stats_ksum_add(&acc->sumsq[i], v * v);
@@ -258,18 +258,93 @@ void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
 			break;
 		}
 	}
-	record_customer(tb, acc);
+	record_customer(tb, acc, clv);
 }
+
+/* One customer in flight: its stream, state, period and CLV so far. */
+typedef struct lane {
+	rng_pcg32 r;
+	size_t x;
+	long t;
+	bool live;
+	double clv[CLV_MAX_STATES];
+} lane;
+
+static inline void lane_start(const chain_table *tb, lane *ln, uint64_t seed, uint64_t rep,
+                              uint64_t customer)
+{
+	size_t i;
+
+	rng_stream(&ln->r, seed, rep, customer);
+	ln->x = pick(tb->init_thr, tb->n - 1, rng_next(&ln->r));
+	ln->t = 0;
+	ln->live = true;
+	for (i = 0; i < tb->n; i++)
+		ln->clv[i] = 0.0;
+}
+
+/* One period of one lane (the same steps as chain_run_customer's loop
+   body). Returns true when the customer is finished. */
+static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
+{
+	const size_t n = tb->n, n1 = n - 1;
+	const long t = ln->t;
+	const int ph = t < tb->offer_periods;
+	const uint64_t *const thr = tb->thr[ph];
+	const double *const margin = tb->margin[ph];
+	const double g = tb->grow_disc[t];
+	uint32_t k, purchases = tb->poisson ? poisson_count(tb, rng_next(&ln->r)) : tb->purchases;
+	size_t x = ln->x;
+
+	acc->count[(size_t)t * n + x]++;
+	ln->clv[x] -= tb->cost[ph][x] * tb->disc[t];
+	for (k = 0; k < purchases; k++) {
+		ln->clv[x] += margin[x] * g;
+		x = pick(thr + x * n1, n1, rng_next(&ln->r));
+	}
+	ln->x = x;
+	ln->t = t + 1;
+	if (tb->dead[x] && t + 1 >= tb->offer_periods && t < tb->periods) {
+		acc->dead_from[(size_t)(t + 1) * n + x]++;
+		return true;
+	}
+	return t + 1 > tb->periods;
+}
+
+/* CHAIN_LANES customers in flight per thread: their dependency chains
+   (the generator's multiply, the row lookup) are independent, so the
+   processor overlaps them. A finished lane takes the block's next
+   customer. The order customers finish in depends only on the block, so
+   results stay independent of the thread count. */
+#define CHAIN_LANES 4
 
 void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
                      uint64_t count, chain_acc *acc)
 {
-	uint64_t c;
+	lane lanes[CHAIN_LANES];
+	uint64_t next = first, end = first + count;
+	int l, live = 0;
 
-	for (c = first; c < first + count; c++) {
-		rng_pcg32 r;
-		rng_stream(&r, seed, rep, c);
-		chain_run_customer(tb, &r, acc);
+	for (l = 0; l < CHAIN_LANES; l++) {
+		lanes[l].live = false;
+		if (next < end) {
+			lane_start(tb, &lanes[l], seed, rep, next++);
+			live++;
+		}
+	}
+	while (live > 0) {
+		for (l = 0; l < CHAIN_LANES; l++) {
+			lane *ln = &lanes[l];
+			if (!ln->live || !lane_period(tb, ln, acc))
+				continue;
+			record_customer(tb, acc, ln->clv);
+			if (next < end)
+				lane_start(tb, ln, seed, rep, next++);
+			else {
+				ln->live = false;
+				live--;
+			}
+		}
 	}
 	chain_acc_flush(tb, acc);
 }

@@ -102,8 +102,9 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 		opt->vary[opt->n_vary++] = arg;
 		return 0;
 	case 's':
-		if (parse_count(arg, 0, UINT64_MAX, &opt->seed) != 0)
-			return usage_error(cmd, "--seed needs a non-negative integer, not '%s'", arg);
+		if (parse_count(arg, 0, INT64_MAX, &opt->seed) != 0)
+			return usage_error(cmd, "--seed needs an integer from 0 to %lld, not '%s'",
+			                   (long long)INT64_MAX, arg);
 		opt->has_seed = true;
 		return 0;
 	case 't':
