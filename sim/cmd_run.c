@@ -85,7 +85,11 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 		cfg->customers = opt->customers;
 	cfg->threads = opt->threads;
 	cfg->share_periods = opt->periods;
-	cfg->progress = !opt->quiet && isatty(STDERR_FILENO);
+	/* a progress bar only where it helps: a terminal, and a run of more
+	   than about a second (2e8 purchase steps) */
+	cfg->progress = !opt->quiet && isatty(STDERR_FILENO) &&
+	                (s->infinite || (double)cfg->replications * (double)cfg->customers *
+	                                    (double)(s->horizon + 1) > 2e8);
 	if (opt->sampling != NULL) {
 		if (strcmp(opt->sampling, "lhs") == 0)
 			cfg->sampling = SAMPLE_LHS;
