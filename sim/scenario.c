@@ -1281,6 +1281,8 @@ static clv_status parse_count(const loader *ld, const yamlnode *top, const char 
 	return CLV_OK;
 }
 
+/* seed: a whole number 0..2^63-1 (JSON reports write it as a signed
+   integer, and --seed has the same range). Digits are read exactly. */
 static clv_status parse_seed(const loader *ld, clv_scenario *s, const yamlnode *top)
 {
 	const yamlnode *node = yamlnode_get(top, "seed");
@@ -1294,10 +1296,13 @@ static clv_status parse_seed(const loader *ld, clv_scenario *s, const yamlnode *
 	if (node->kind == YAMLNODE_SCALAR && node->plain && isdigit((unsigned char)node->text[0])) {
 		errno = 0;
 		s->seed = strtoull(node->text, &end, 10);
-		if (*end == '\0' && errno == 0)
+		if (*end == '\0' && errno == 0 && s->seed <= INT64_MAX)
 			return CLV_OK;
+		if (*end == '\0')
+			return bad(ld, node, CLV_ERR_INPUT, "seed = %s is over the limit of %lld",
+			           node->text, (long long)INT64_MAX);
 	}
-	if (get_whole(ld, node, "seed", 0.0, 18446744073709549568.0, CLV_ERR_INPUT, &v) != CLV_OK)
+	if (get_whole(ld, node, "seed", 0.0, 9.2e18, CLV_ERR_INPUT, &v) != CLV_OK)
 		return ld->err->status;
 	s->seed = (uint64_t)v;
 	return CLV_OK;
@@ -2535,6 +2540,9 @@ clv_status scenario_validate(const clv_scenario *s, clv_error *err)
 		rc = check_size(s, "customers", s->customers, CLV_MAX_CUSTOMERS, err);
 	if (rc == CLV_OK)
 		rc = check_size(s, "replications", s->replications, CLV_MAX_REPLICATIONS, err);
+	if (rc == CLV_OK && s->seed > INT64_MAX)
+		rc = diag_set_file(err, CLV_ERR_INPUT, s->path, "seed is over the limit of %lld",
+		                   (long long)INT64_MAX);
 	if (rc == CLV_OK)
 		rc = check_segments(s, err);
 	return rc;

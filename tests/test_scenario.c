@@ -585,17 +585,17 @@ static void test_size_limits_by_text(void **state)
 
 	(void)state;
 	snprintf(text, sizeof text, "%shorizon: 100000\ncustomers: 1000000000\n"
-	         "replications: 10000000\nseed: 18446744073709551615\n", head);
+	         "replications: 10000000\nseed: 9223372036854775807\n", head);
 	s = load_text("limits.yaml", text, &err);
 	assert_non_null(s); /* every value exactly at its limit */
 	assert_int_equal(s->horizon, CLV_MAX_HORIZON);
 	assert_int_equal(s->customers, CLV_MAX_CUSTOMERS);
-	assert_true(s->seed == UINT64_MAX);
+	assert_true(s->seed == INT64_MAX);
 	scenario_free(s);
-	snprintf(text, sizeof text, "%shorizon: 1\nseed: 18446744073709551616\n", head);
+	snprintf(text, sizeof text, "%shorizon: 1\nseed: 9223372036854775808\n", head);
 	assert_null(load_text("seed.yaml", text, &err));
 	assert_int_equal(err.status, CLV_ERR_INPUT);
-	assert_non_null(strstr(err.msg, "seed.yaml:7:7: seed"));
+	assert_non_null(strstr(err.msg, "seed.yaml:7:7: seed = 9223372036854775808 is over the limit"));
 }
 
 /* ------------------------------------------------------------------ */
