@@ -135,7 +135,10 @@ typedef struct clv_correlation {
 typedef struct clv_scenario clv_scenario;
 
 struct clv_scenario {
-	char *path;              /* file it came from (owned) */
+	char *path;              /* file it came from (owned); the same block
+	                            also holds the names of its `base:` files
+	                            after the NUL ("top\0base1\0..."), so the
+	                            pos.file of inherited values stays valid */
 	char *name;              /* `name:` or the file name (owned) */
 	size_t n;                /* number of states */
 	char **states;           /* n state names (owned) */
@@ -145,7 +148,7 @@ struct clv_scenario {
 	clv_param *retention;    /* n; kind meaningful where has_retention[i] */
 	bool *has_retention;     /* n (owned) */
 
-	long horizon;            /* T: periods 0..T valued */
+	long horizon;            /* T: periods 0..T valued (0 when infinite) */
 	bool infinite;           /* horizon: infinite */
 	char *period;            /* "period" unit name, e.g. "year" (owned) */
 	double periods_per_year; /* 0 when the unit has no fixed length */
@@ -153,7 +156,7 @@ struct clv_scenario {
 	bool discount_annual;    /* discount_rate: {annual: ...} */
 
 	clv_param purchases;     /* F; fixed or DIST_POISSON per customer-period */
-	clv_param *margin;       /* n (owned) */
+	clv_param *margin;       /* n (owned); money is bounded by 1e15 */
 	clv_param *cost;         /* n: cost_per_period (owned) */
 	clv_param *referral;     /* n: referral_value per period (owned) */
 	clv_param acquisition;   /* acquisition_cost */
@@ -182,10 +185,11 @@ struct clv_scenario {
 typedef struct clv_model {
 	size_t n;
 	double *P;          /* n * n, base switching matrix (owned) */
-	double *P_offer;    /* n * n, matrix while offers run, or NULL (owned) */
+	double *P_offer;    /* n * n, matrix while offers run (owned; equal to
+	                       P when there are none) */
 	long offer_periods; /* *_offer arrays apply to periods
-	                       0..offer_periods-1; 0 = no offers (the *_offer
-	                       pointers are then NULL); LONG_MAX = always */
+	                       0..offer_periods-1; 0 = no offers; LONG_MAX =
+	                       always */
 	double *initial;    /* n (owned) */
 	double *margin;     /* n, per purchase, after margin cuts (owned) */
 	double *margin_offer; /* n, margin while offers run (owned) */

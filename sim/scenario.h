@@ -42,8 +42,10 @@ clv_param *scenario_param(clv_scenario *s, const char *label);
 /* Set a numeric key to a fixed value, as a sweep does: any param label,
    plus "horizon", "customers", "replications", and "switching.I.J", which
    sets entry (I, J) and rescales the row's other entries proportionally
-   so it still sums to 1 (the row must be fixed). Errors: CLV_ERR_USAGE with
-   the reason (unknown key with a "did you mean" hint, value out of range). */
+   so it still sums to 1 (the row must be fixed). The value applies to
+   every segment too; "retention.X" adds the shorthand if the file had
+   none. Run scenario_validate after edits. Errors: CLV_ERR_USAGE with the
+   reason (unknown key with a "did you mean" hint, value out of range). */
 clv_status scenario_set_number(clv_scenario *s, const char *key, double value,
                                clv_error *err);
 
