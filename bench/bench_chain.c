@@ -6,7 +6,12 @@
  *   floor            a bare loop: one PCG32 output per step (rng_next) and
  *                    a 3-state chain with integer thresholds (2 compares),
  *                    the state in a register, nothing accumulated but the
- *                    final states (summed into a volatile);
+ *                    final states (summed into a volatile) - the reference
+ *                    of the target (kernel >= half of it);
+ *   floor4           the same with 4 customers interleaved (4 streams, 4
+ *                    states): the bare loop when the dependency chains of
+ *                    several customers overlap, as chain.c's lanes do;
+ *                    shown for information, not the target's reference;
  *   kernel           chain_run_block on the textbook model (domain.md:
  *                    P = 0.7 0.2 0.1 / 0.1 0.8 0.1 / 0.25 0.15 0.6, initial
  *                    0.6 0.3 0.1, margin 500, discount 0.09, one purchase
@@ -160,9 +165,37 @@ static uint64_t floor_block(const uint64_t thr[N_STATES][N_STATES - 1], uint64_t
 	return sum;
 }
 
+#define FLOOR_LANES 4
+
+/* The same work with FLOOR_LANES customers in flight (independent
+   streams and states, interleaved step by step): what the hardware can do
+   when the dependency chains of several customers overlap. */
+static uint64_t floor_block_lanes(const uint64_t thr[N_STATES][N_STATES - 1], uint64_t block,
+                                  uint64_t count, long steps)
+{
+	rng_pcg32 r[FLOOR_LANES];
+	uint32_t x[FLOOR_LANES];
+	uint64_t c, sum = 0;
+	long s;
+	int l;
+
+	for (l = 0; l < FLOOR_LANES; l++)
+		rng_stream(&r[l], SEED, 1 + (uint64_t)l, block);
+	for (c = 0; c + FLOOR_LANES <= count; c += FLOOR_LANES) {
+		for (l = 0; l < FLOOR_LANES; l++)
+			x[l] = 0;
+		for (s = 0; s < steps; s++)
+			for (l = 0; l < FLOOR_LANES; l++)
+				x[l] = floor_step(thr, x[l], rng_next(&r[l]));
+		for (l = 0; l < FLOOR_LANES; l++)
+			sum += x[l];
+	}
+	return sum + floor_block(thr, block, count - c, steps);
+}
+
 static volatile uint64_t floor_sink;
 
-static double time_floor(const bench_opts *o, int threads)
+static double time_floor(const bench_opts *o, int threads, bool lanes)
 {
 	uint64_t thr[N_STATES][N_STATES - 1];
 	int64_t b, nblocks = (int64_t)((o->customers + MC_BLOCK - 1) / MC_BLOCK);
@@ -182,8 +215,9 @@ static double time_floor(const bench_opts *o, int threads)
 	for (b = 0; b < nblocks; b++) {
 		uint64_t first = (uint64_t)b * MC_BLOCK;
 		uint64_t cnt = o->customers - first < MC_BLOCK ? o->customers - first : MC_BLOCK;
-		sum += floor_block((const uint64_t (*)[N_STATES - 1])thr, (uint64_t)b, cnt,
-		                   o->periods + 1);
+		const uint64_t(*const t)[N_STATES - 1] = (const uint64_t(*)[N_STATES - 1])thr;
+		sum += lanes ? floor_block_lanes(t, (uint64_t)b, cnt, o->periods + 1)
+		             : floor_block(t, (uint64_t)b, cnt, o->periods + 1);
 	}
 	floor_sink += sum;
 	return now() - t0;
@@ -362,12 +396,14 @@ static void bench_threads(const bench_opts *o, const chain_table *tb, chain_acc 
                           int threads, double exact, void *scenario)
 {
 	double steps = (double)o->customers * (double)(o->periods + 1) * tb->purchases;
-	bench_row fl = {steps, -1, NAN, NAN}, k = {steps, -1, 0, 0}, kh = {steps, -1, 0, 0};
+	bench_row fl = {steps, -1, NAN, NAN}, fl4 = {steps, -1, NAN, NAN};
+	bench_row k = {steps, -1, 0, 0}, kh = {steps, -1, 0, 0};
 	bench_row en = {0, -1, 0, 0};
 	int rep;
 
 	for (rep = 0; rep < o->repeat; rep++) {
-		keep_best(&fl, time_floor(o, threads));
+		keep_best(&fl, time_floor(o, threads, false));
+		keep_best(&fl4, time_floor(o, threads, true));
 		keep_best(&k, time_kernel(tb, acc, threads, o->customers, false));
 		keep_best(&kh, time_kernel(tb, acc, threads, o->customers, true));
 	}
@@ -375,6 +411,7 @@ static void bench_threads(const bench_opts *o, const chain_table *tb, chain_acc 
 	k.mean = kh.mean; /* same streams, same customers: identical figures */
 	k.se = kh.se;
 	print_row("floor", threads, &fl, (double)NAN);
+	print_row("floor4", threads, &fl4, (double)NAN);
 	print_row("kernel", threads, &k, exact);
 	print_row("kernel+hist", threads, &kh, exact);
 #ifdef BENCH_ENGINE

@@ -2,7 +2,8 @@
 # run.sh - run every approach of the benchmark and print one table.
 #
 # Usage: sh run.sh BENCH_CHAIN_BINARY
-# Runs bench_chain (C: floor, clvsim kernel, kernel + histograms, engine),
+# Runs bench_chain (C: floor, floor with 4 customers interleaved, clvsim
+# kernel, kernel + histograms, engine),
 # numpy_chain.py (Debian's /usr/bin/python3 with python3-numpy) and
 # r_markovchain.R (Rscript with r-cran-markovchain), each for 1 and 2
 # threads, best of 3 timings. All print tab-separated rows
@@ -47,12 +48,13 @@ fi
 awk -F'\t' '
 BEGIN {
 	name["floor"] = "bare PCG32 floor (C)"
+	name["floor4"] = "bare floor, 4 interleaved (C)"
 	name["kernel"] = "clvsim kernel"
 	name["kernel+hist"] = "clvsim kernel + histograms"
 	name["engine"] = "clvsim engine (mc_run)"
 	name["numpy"] = "NumPy, vectorised"
 	name["R"] = "R, markovchain::rmarkovchain"
-	nord = split("floor kernel kernel+hist engine numpy R", order, " ")
+	nord = split("floor floor4 kernel kernel+hist engine numpy R", order, " ")
 	bad = 0
 }
 /^#/ { notes[++nnotes] = $0; next }
