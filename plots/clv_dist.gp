@@ -75,7 +75,7 @@ set termoption noenhanced
 set output outfile
 
 cur = currency eq '' ? 'money units' : currency
-title = 'CLV per customer' . (scenario eq '' ? '' : ' - ' . scenario) . "\n" . \
+title = 'CLV per customer' . (scenario eq '' ? '' : "\n" . scenario) . "\n" . \
 	'histograms: blue line = Monte Carlo mean, dashed = 5th and 95th percentiles, red = exact expectation'
 set multiplot layout rows,cols title title font ',13'
 set grid
@@ -117,8 +117,17 @@ set title 'empirical distribution (all customers)' noenhanced font ',11'
 set ylabel 'customers with CLV <= x (%)'
 set format y '%g'
 set yrange [0:100]
-set key bottom right box opaque noenhanced
-plot for [k=1:nstate] datafile skip 1 using 3:(sel(k) ? 100 * $6 : NaN) with lines \
-	lw (k == nstate ? 3 : 1.5) lc (k == nstate ? -1 : k) title lbl_state[k]
+# legend above the panel (long names cannot cover the next one); with
+# many states only the total is named, the states are thin grey lines
+set key outside top center horizontal Left reverse noenhanced
+if (nstate <= 13) {
+	plot for [k=1:nstate] datafile skip 1 using 3:(sel(k) ? 100 * $6 : NaN) with lines \
+		lw (k == nstate ? 3 : 1.5) lc (k == nstate ? -1 : k) title lbl_state[k]
+} else {
+	plot for [k=1:nstate-1] datafile skip 1 using 3:(sel(k) ? 100 * $6 : NaN) with lines \
+		lw 1 lc rgb '#aaaaaa' notitle, \
+	     datafile skip 1 using 3:(sel(nstate) ? 100 * $6 : NaN) with lines \
+		lw 3 lc -1 title lbl_state[nstate]
+}
 unset multiplot
 unset output

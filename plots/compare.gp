@@ -85,7 +85,7 @@ set output outfile
 
 cur = currency eq '' ? 'money units' : currency
 what = drawn eq 'total' ? 'total CLV per customer' : 'CLV per customer in ' . drawn
-title = 'Scenario comparison: ' . what . (scenario eq '' ? '' : ' - ' . scenario)
+title = 'Scenario comparison: ' . what . (scenario eq '' ? '' : "\n" . scenario)
 set multiplot layout 1,3 title title font ',14' noenhanced
 set grid
 set key outside bottom center vertical Left reverse noenhanced

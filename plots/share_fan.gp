@@ -61,7 +61,7 @@ set termoption noenhanced
 set output outfile
 
 unit = period_unit eq '' ? 'period' : period_unit
-title = 'Share of wallet per state' . (scenario eq '' ? '' : ' - ' . scenario)
+title = 'Share of wallet per state' . (scenario eq '' ? '' : "\n" . scenario)
 set multiplot layout rows,cols title title font ',14'
 set grid
 set key off

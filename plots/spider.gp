@@ -58,7 +58,7 @@ set output outfile
 
 cur = currency eq '' ? 'money units' : currency
 set title 'Sensitivity of total CLV per customer (spider)' . \
-	(scenario eq '' ? '' : ' - ' . scenario) noenhanced font ',14'
+	(scenario eq '' ? '' : "\n" . scenario) noenhanced font ',14'
 set xlabel "percentile of the assumption's distribution (%)"
 set ylabel 'expected total CLV per customer (' . cur . ')' noenhanced
 set xrange [0:100]

@@ -49,7 +49,7 @@ set output outfile
 
 cur = currency eq '' ? 'money units' : currency
 set title 'Total CLV per customer over two assumptions' . \
-	(scenario eq '' ? '' : ' - ' . scenario) noenhanced font ',14'
+	(scenario eq '' ? '' : "\n" . scenario) noenhanced font ',14'
 set xlabel xlabel noenhanced
 set ylabel ylabel noenhanced
 set cblabel 'expected total CLV per customer (' . cur . ')' noenhanced

@@ -62,7 +62,7 @@ set output outfile
 
 cur = currency eq '' ? 'money units' : currency
 set title 'CLV per customer as ' . xlabel . ' varies' . \
-	(scenario eq '' ? '' : ' - ' . scenario) . "\n" . \
+	(scenario eq '' ? '' : "\n" . scenario) . "\n" . \
 	'solid: Monte Carlo mean with 95% confidence interval; dashed: exact expectation' \
 	noenhanced font ',13'
 set xlabel xlabel noenhanced

@@ -51,7 +51,7 @@ set output outfile
 
 cur = currency eq '' ? 'money units' : currency
 set title 'Sensitivity of total CLV per customer (tornado)' . \
-	(scenario eq '' ? '' : ' - ' . scenario) noenhanced font ',14'
+	(scenario eq '' ? '' : "\n" . scenario) noenhanced font ',14'
 set xlabel 'expected total CLV per customer (' . cur . ')' noenhanced
 set yrange [nbar + 0.6:0.4]
 set ytics scale 0 noenhanced

@@ -173,6 +173,7 @@ static clv_status create_temp(outfile *o, size_t ext_len, clv_error *err)
 		return diag_set_file(err, CLV_ERR_IO, o->final_path, "cannot create a file: %s",
 		                     strerror(errno));
 	o->on_disk = true;
+	fcntl(fd, F_SETFD, FD_CLOEXEC); /* not inherited by gnuplot (plot.c) */
 	pthread_once(&file_mode_once, read_umask);
 	fchmod(fd, file_mode);
 	o->slot = reg_add(o->temp_path);

@@ -19,12 +19,15 @@
  *      abort, with gnuplot's stderr in the message.
  *
  * Quoting invariant (why user text cannot run anything): a value is
- * emitted as single-quoted gnuplot strings joined by '.', where a quote
- * is doubled and each control character (< 0x20, 0x7f) is a separate
- * double-quoted octal escape "\ooo". gnuplot performs no backquote
- * command substitution and no @macro expansion inside single quotes, and
- * a double-quoted string holding only an octal escape has nothing to
- * substitute (gnuplot docs, "substitution"; proved by tests/test_plot.c).
+ * emitted as single-quoted gnuplot strings joined by '.', where each
+ * single quote and each control character (< 0x20, 0x7f) is a separate
+ * double-quoted octal escape "\ooo" (not the '' escape: gnuplot 5.4
+ * misreads it next to another quote, e.g. 'a''''' fails to parse).
+ * gnuplot performs no backquote command substitution and no @macro
+ * expansion inside single quotes, and a double-quoted string holding only
+ * an octal escape has nothing to substitute (gnuplot docs,
+ * "substitution"; proved by tests/test_plot.c). The scripts never pass
+ * user text to eval, sprintf formats or system().
  * Reference: gnuplot 5.4 manual, "Substitution and Command line macros",
  * "Strings", "Arrays", "set datafile separator".
  */
@@ -179,33 +182,34 @@ static char *read_text(const char *path, size_t *len, clv_error *err)
 /* ------------------------------------------------------------------ */
 /* Quoting user text as gnuplot string expressions.                    */
 
-/* Emit s as a gnuplot string expression (see the invariant on top). */
+/* A byte that goes into a single-quoted piece as it is. */
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f && c != '\'';
+}
+
+/* Emit s as a gnuplot string expression (see the invariant on top):
+   runs of plain bytes in single quotes, every other byte as "\ooo". */
 static void gp_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	bool open = false;
+	bool first = true;
 
-	if (*p == '\0') {
+	if (*p == '\0')
 		fputs("''", out);
-		return;
-	}
-	for (; *p != '\0'; p++) {
-		bool ctrl = *p < 0x20 || *p == 0x7f;
-		if (ctrl) {
-			fprintf(out, "%s\"\\%03o\"", open ? "'." : (p == (const unsigned char *)s ? "" : "."),
-			        *p);
-			open = false;
+	while (*p != '\0') {
+		if (!first)
+			putc('.', out);
+		first = false;
+		if (!plain_byte(*p)) {
+			fprintf(out, "\"\\%03o\"", *p++);
 			continue;
 		}
-		if (!open)
-			fputs(p == (const unsigned char *)s ? "'" : ".'", out);
-		open = true;
-		if (*p == '\'')
-			putc('\'', out);
-		putc(*p, out);
-	}
-	if (open)
 		putc('\'', out);
+		while (plain_byte(*p))
+			putc(*p++, out);
+		putc('\'', out);
+	}
 }
 
 /* A path gnuplot opens as a plain file: "./" before a relative one, so
@@ -541,7 +545,10 @@ static clv_status run_gnuplot(const char *text, size_t len, const char *what, cl
 		rc = diag_set(err, CLV_ERR_IO, NULL, "cannot run gnuplot: %s", strerror(errno));
 		goto cleanup;
 	}
+	/* only the dup2'd copies (0 and 2) reach gnuplot */
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	fcntl(fileno(errf), F_SETFD, FD_CLOEXEC);
 	rc = spawn_gnuplot(fds[0], fileno(errf), &pid, err);
 	close(fds[0]);
 	fds[0] = -1;

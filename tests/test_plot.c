@@ -1,0 +1,614 @@
+/*
+ * test_plot.c - figures through gnuplot: every script draws a valid PNG
+ * and SVG from the fixtures in tests/data/plot/; hostile names (quotes,
+ * backquotes, newlines, system(), @macros, enhanced-text markup, paths
+ * starting with '<' or '|') are drawn literally and run nothing; the
+ * quoting round-trips exact bytes; without gnuplot, or with a failing
+ * script, plot_figure fails with a useful message and leaves no file.
+ *
+ * Runs from the repo top (the Makefile does). Tests that need gnuplot
+ * are skipped only when no gnuplot is on PATH.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "plot.h"
+
+#define FIXTURES "tests/data/plot"
+
+/* rc must be want; otherwise show the message before failing. */
+#define assert_status(rc, want, err) do { \
+	clv_status got_ = (rc); \
+	if (got_ != (want)) \
+		print_error("status %d: %s\n", (int)got_, (err)->msg); \
+	assert_int_equal(got_, (want)); \
+} while (0)
+
+static const char *const fixture_files[] = {
+	"share.csv", "clv_hist.csv", "clv.csv", "compare_hist.csv", "compare_diff.csv",
+	"tornado.csv", "spider.csv", "sweep.csv", "sweep2.csv",
+};
+#define N_FIXTURES (sizeof fixture_files / sizeof fixture_files[0])
+
+static bool have_gnuplot;
+static char plots_dir[PATH_MAX];
+static char top_dir[PATH_MAX];
+
+/* Hostile text: the marker paths are filled in per test directory. */
+static char hostile[2048];
+static char marker_bq[PATH_MAX], marker_sys[PATH_MAX];
+
+typedef struct figure_case {
+	const char *script;
+	const char *var[2], *file[2];
+} figure_case;
+
+static const figure_case cases[] = {
+	{"share_fan.gp", {"datafile", NULL}, {"share.csv", NULL}},
+	{"clv_dist.gp", {"datafile", "clvfile"}, {"clv_hist.csv", "clv.csv"}},
+	{"compare.gp", {"datafile", "difffile"}, {"compare_hist.csv", "compare_diff.csv"}},
+	{"tornado.gp", {"datafile", NULL}, {"tornado.csv", NULL}},
+	{"spider.gp", {"datafile", NULL}, {"spider.csv", NULL}},
+	{"sweep_line.gp", {"datafile", NULL}, {"sweep.csv", NULL}},
+	{"sweep_heat.gp", {"datafile", NULL}, {"sweep2.csv", NULL}},
+};
+#define N_CASES (sizeof cases / sizeof cases[0])
+
+/* ------------------------------------------------------------------ */
+/* Files and directories.                                               */
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out;
+	char buf[8192];
+	size_t n;
+
+	assert_non_null(in);
+	out = fopen(to, "wb");
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static void path_in(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, name);
+
+	assert_true(n > 0 && (size_t)n < size);
+}
+
+static void copy_fixtures(const char *dir)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < N_FIXTURES; i++) {
+		path_in(from, sizeof from, FIXTURES, fixture_files[i]);
+		path_in(to, sizeof to, dir, fixture_files[i]);
+		copy_file(from, to);
+	}
+}
+
+static int setup_dir(void **state)
+{
+	char *dir = malloc(PATH_MAX);
+	int n;
+
+	snprintf(dir, PATH_MAX, "%s", "/tmp/clvsim-test-plot-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	copy_fixtures(dir);
+	path_in(marker_bq, sizeof marker_bq, dir, "marker_backquote");
+	path_in(marker_sys, sizeof marker_sys, dir, "marker_system");
+	n = snprintf(hostile, sizeof hostile,
+	         "It's \"Brand\", `touch %s` $(touch %s)\nline 2: system(\"touch %s\") "
+	         "@outfile @x {/Symbol a} ^ _ , %% \\n \\ end",
+	         marker_bq, marker_bq, marker_sys);
+	assert_true(n > 0 && (size_t)n < sizeof hostile);
+	*state = dir;
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		path_in(path, sizeof path, dir, e->d_name);
+		if (unlink(path) != 0)
+			remove_tree(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int teardown_dir(void **state)
+{
+	/* a failed test may have left these changed */
+	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	if (chdir(top_dir) != 0)
+		return -1;
+	remove_tree(*state);
+	free(*state);
+	return 0;
+}
+
+static long file_size(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	path_in(path, sizeof path, dir, name);
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Entries of dir that are not fixtures; *hidden counts the dot files. */
+static int extra_entries(const char *dir, int *hidden)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	size_t i;
+
+	assert_non_null(d);
+	*hidden = 0;
+	while ((e = readdir(d)) != NULL) {
+		bool fixture = false;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		for (i = 0; i < N_FIXTURES; i++)
+			fixture = fixture || strcmp(e->d_name, fixture_files[i]) == 0;
+		n += !fixture;
+		*hidden += e->d_name[0] == '.';
+	}
+	closedir(d);
+	return n;
+}
+
+static unsigned char *slurp(const char *dir, const char *name, long *len)
+{
+	char path[PATH_MAX];
+	unsigned char *buf;
+	FILE *f;
+
+	path_in(path, sizeof path, dir, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)*len + 1);
+	assert_int_equal(fread(buf, 1, (size_t)*len, f), (size_t)*len);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+	return ((unsigned long)p[0] << 24) | ((unsigned long)p[1] << 16) |
+	       ((unsigned long)p[2] << 8) | p[3];
+}
+
+/* A PNG: signature, IHDR first, both sides over 300 pixels. */
+static void assert_png(const char *dir, const char *name)
+{
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	long len;
+	unsigned char *b = slurp(dir, name, &len);
+
+	assert_true(len > 5000);
+	assert_memory_equal(b, sig, 8);
+	assert_memory_equal(b + 12, "IHDR", 4);
+	assert_true(be32(b + 16) > 300);
+	assert_true(be32(b + 20) > 300);
+	free(b);
+}
+
+static void assert_svg(const char *dir, const char *name)
+{
+	long len;
+	unsigned char *b = slurp(dir, name, &len);
+
+	assert_true(len > 5000);
+	assert_non_null(strstr((const char *)b, "<svg"));
+	assert_non_null(strstr((const char *)b, "</svg>"));
+	free(b);
+}
+
+static void assert_pdf(const char *dir, const char *name)
+{
+	long len;
+	unsigned char *b = slurp(dir, name, &len);
+
+	assert_true(len > 5000);
+	assert_memory_equal(b, "%PDF-", 5);
+	free(b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Drawing.                                                             */
+
+/* Draw case c; text goes into every text variable but scenario (NULL:
+   plausible units and keys). */
+static clv_status draw_with(const figure_case *c, const char *dir, const char *out,
+                            const char *scenario, const char *text, clv_error *err)
+{
+	plot_var v[8];
+	size_t n = 0, k;
+
+	for (k = 0; k < 2 && c->file[k] != NULL; k++)
+		v[n++] = (plot_var){c->var[k], c->file[k], PLOT_DATA};
+	v[n++] = (plot_var){"scenario", scenario, PLOT_TEXT};
+	v[n++] = (plot_var){"period_unit", text ? text : "year", PLOT_TEXT};
+	v[n++] = (plot_var){"currency", text ? text : "EUR", PLOT_TEXT};
+	v[n++] = (plot_var){"xlabel", text ? text : "retention.A", PLOT_TEXT};
+	v[n++] = (plot_var){"ylabel", text ? text : "discount_rate", PLOT_TEXT};
+	return plot_figure(c->script, dir, v, n, out, err);
+}
+
+static clv_status draw_case(const figure_case *c, const char *dir, const char *out,
+                            const char *scenario, clv_error *err)
+{
+	return draw_with(c, dir, out, scenario, NULL, err);
+}
+
+static void need_gnuplot(void)
+{
+	if (!have_gnuplot)
+		skip();
+}
+
+static void every_figure_png_and_svg(void **state)
+{
+	const char *dir = *state;
+	char name[64];
+	size_t i;
+	int hidden;
+
+	need_gnuplot();
+	for (i = 0; i < N_CASES; i++) {
+		clv_error err = {0};
+		snprintf(name, sizeof name, "fig%zu.png", i);
+		assert_status(draw_case(&cases[i], dir, name, "textbook", &err), CLV_OK, &err);
+		assert_png(dir, name);
+		snprintf(name, sizeof name, "fig%zu.svg", i);
+		assert_status(draw_case(&cases[i], dir, name, "textbook", &err), CLV_OK, &err);
+		assert_svg(dir, name);
+	}
+	assert_int_equal(extra_entries(dir, &hidden), 2 * (int)N_CASES);
+	assert_int_equal(hidden, 0); /* no temp or data copy left */
+}
+
+static void pdf_output(void **state)
+{
+	clv_error err = {0};
+
+	need_gnuplot();
+	assert_int_equal(draw_case(&cases[0], *state, "share.pdf", "textbook", &err), CLV_OK);
+	assert_pdf(*state, "share.pdf");
+}
+
+/* Rewrite dir/file, replacing every field equal to one of from[] by to. */
+static void poison(const char *dir, const char *file, const char *const *from, size_t n_from,
+                   const char *to)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	clv_error err = {0};
+	FILE *in, *out;
+	csv_reader *r;
+	bool got = true;
+	size_t i, k;
+
+	path_in(path, sizeof path, dir, file);
+	assert_true((size_t)snprintf(tmp, sizeof tmp, "%s.new", path) < sizeof tmp);
+	in = fopen(path, "r");
+	out = fopen(tmp, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	r = csv_reader_create(in, path, &err);
+	while (csv_reader_next(r, &got, &err) == CLV_OK && got) {
+		for (i = 0; i < csv_reader_count(r); i++) {
+			const char *f = csv_reader_field(r, i);
+			for (k = 0; k < n_from; k++)
+				if (strcmp(f, from[k]) == 0)
+					f = to;
+			if (i)
+				csv_sep(out);
+			csv_field(out, f);
+		}
+		csv_end(out);
+	}
+	assert_int_equal(err.status, CLV_OK);
+	csv_reader_free(r);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(rename(tmp, path), 0);
+}
+
+static void poison_all(const char *dir)
+{
+	static const char *const names[] = {"B", "A retention 80%", "margin.B"};
+	size_t i;
+
+	for (i = 0; i < N_FIXTURES; i++)
+		poison(dir, fixture_files[i], names, 3, hostile);
+}
+
+static void assert_no_markers(void)
+{
+	assert_int_equal(access(marker_bq, F_OK), -1);
+	assert_int_equal(access(marker_sys, F_OK), -1);
+}
+
+/* Names with quotes, backquotes, $(), system(), @macros, newlines and
+   enhanced-text markup, in the data (states, scenarios, assumptions) and
+   in every text variable: each figure is drawn, nothing runs, and the
+   SVG shows the markup as literal text. */
+static void hostile_names_drawn_not_run(void **state)
+{
+	const char *dir = *state;
+	char name[64];
+	size_t i;
+
+	need_gnuplot();
+	poison_all(dir);
+	for (i = 0; i < N_CASES; i++) {
+		clv_error err = {0};
+		long len;
+		unsigned char *svg;
+		snprintf(name, sizeof name, "hostile%zu.png", i);
+		assert_status(draw_with(&cases[i], dir, name, hostile, hostile, &err), CLV_OK, &err);
+		assert_png(dir, name);
+		snprintf(name, sizeof name, "hostile%zu.svg", i);
+		assert_status(draw_with(&cases[i], dir, name, hostile, hostile, &err), CLV_OK, &err);
+		assert_svg(dir, name);
+		svg = slurp(dir, name, &len);
+		assert_non_null(strstr((const char *)svg, "@outfile @x {/Symbol a} ^ _ ,"));
+		free(svg);
+	}
+	assert_no_markers();
+}
+
+/* A script that prints what it received: proves the quoting is exact. */
+static void write_echo_script(const char *plots)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	path_in(path, sizeof path, plots, "echo.gp");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("set datafile separator comma\n"
+	      "codes = ''\n"
+	      "stats datafile skip 1 using (codes = codes . strcol(2) . ' ', 0) nooutput\n"
+	      "set print outfile\n"
+	      "print '[' . scenario . ']'\n"
+	      "print '[' . lbl_state[2] . ']'\n"
+	      "print |lbl_state|\n"
+	      "print codes\n"
+	      "unset print\n", f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void quoting_round_trips_bytes(void **state)
+{
+	const char *dir = *state;
+	static const char *const names[] = {"B"};
+	char plots[PATH_MAX], expect[8192], ctrl[64];
+	clv_error err = {0};
+	plot_var v[2];
+	unsigned char *got;
+	long len;
+
+	need_gnuplot();
+	poison(dir, "share.csv", names, 1, hostile);
+	path_in(plots, sizeof plots, dir, "plots");
+	assert_int_equal(mkdir(plots, 0777), 0);
+	write_echo_script(plots);
+	setenv("CLVSIM_PLOTS_DIR", plots, 1);
+	/* quotes (alone, doubled, tripled, after a backslash), a final backslash,
+	   every kind of control character but NUL, DEL, and UTF-8 */
+	snprintf(ctrl, sizeof ctrl, "%s", "'a\x01\x02\t\r\x1b\x1f\x7f z \xe5\x93\x81 '' \\' ''' \\");
+	v[0] = (plot_var){"datafile", "share.csv", PLOT_DATA};
+	v[1] = (plot_var){"scenario", ctrl, PLOT_TEXT};
+	assert_status(plot_figure("echo.gp", dir, v, 2, "echo.txt", &err), CLV_OK, &err);
+	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	got = slurp(dir, "echo.txt", &len);
+	snprintf(expect, sizeof expect, "[%s]\n[%s]\n3\n%s\n", ctrl, hostile,
+	         "1 1 1 1 1 1 1 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 3 3 3 3 3 3 3 3 3 3 3 ");
+	assert_string_equal((const char *)got, expect);
+	free(got);
+	assert_no_markers();
+}
+
+/* A data/output directory whose name gnuplot would take as a command. */
+static void command_like_dir_names(void **state)
+{
+	static const char *const dirs[] = {"<touch marker_lt;", "|touch marker_pipe;"};
+	char cwd[PATH_MAX];
+	size_t i;
+
+	need_gnuplot();
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(*state), 0);
+	for (i = 0; i < 2; i++) {
+		char from[PATH_MAX], to[PATH_MAX];
+		clv_error err = {0};
+		assert_int_equal(mkdir(dirs[i], 0777), 0);
+		assert_true((size_t)snprintf(from, sizeof from, "%s/%s/share.csv", top_dir, FIXTURES) <
+		            sizeof from);
+		path_in(to, sizeof to, dirs[i], "share.csv");
+		copy_file(from, to);
+		assert_status(draw_case(&cases[0], dirs[i], "share.png", "x", &err), CLV_OK, &err);
+		assert_png(dirs[i], "share.png");
+	}
+	assert_int_equal(access("marker_lt", F_OK), -1);
+	assert_int_equal(access("marker_pipe", F_OK), -1);
+	assert_int_equal(chdir(cwd), 0);
+}
+
+static void no_gnuplot_fails_with_hint(void **state)
+{
+	const char *dir = *state;
+	char empty[PATH_MAX], earlier[PATH_MAX], *old_path = getenv("PATH");
+	clv_error err = {0};
+	int hidden;
+	FILE *f;
+
+	old_path = old_path != NULL ? strdup(old_path) : NULL;
+	path_in(empty, sizeof empty, dir, "emptybin");
+	assert_int_equal(mkdir(empty, 0777), 0);
+	path_in(earlier, sizeof earlier, dir, "share_fan.png");
+	f = fopen(earlier, "w");
+	assert_non_null(f);
+	fputs("earlier figure", f);
+	fclose(f);
+	setenv("PATH", empty, 1);
+	assert_int_equal(plot_default_format(), PLOT_NONE);
+	assert_int_equal(draw_case(&cases[0], dir, "share_fan.png", "x", &err), CLV_ERR_IO);
+	if (old_path != NULL)
+		setenv("PATH", old_path, 1);
+	free(old_path);
+	assert_non_null(strstr(err.msg, "apt-get install gnuplot-nox"));
+	rmdir(empty);
+	/* no partial file: only the earlier figure, untouched */
+	assert_int_equal(extra_entries(dir, &hidden), 1);
+	assert_int_equal(hidden, 0);
+	assert_int_equal(file_size(dir, "share_fan.png"), (long)strlen("earlier figure"));
+}
+
+static void failing_script_reports_gnuplot_error(void **state)
+{
+	const char *dir = *state;
+	char plots[PATH_MAX], path[PATH_MAX];
+	clv_error err = {0};
+	plot_var v = {"datafile", "share.csv", PLOT_DATA};
+	FILE *f;
+	int hidden;
+
+	need_gnuplot();
+	path_in(plots, sizeof plots, dir, "plots");
+	assert_int_equal(mkdir(plots, 0777), 0);
+	path_in(path, sizeof path, plots, "bad.gp");
+	f = fopen(path, "w");
+	fputs("set output outfile\nthis_is_not_a_command 42\n", f);
+	fclose(f);
+	setenv("CLVSIM_PLOTS_DIR", plots, 1);
+	assert_int_equal(plot_figure("bad.gp", dir, &v, 1, "bad.png", &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "invalid command"));
+	diag_clear(&err);
+	assert_int_equal(plot_figure("missing.gp", dir, &v, 1, "m.png", &err), CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "missing.gp"));
+	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	unlink(path);
+	rmdir(plots);
+	assert_int_equal(extra_entries(dir, &hidden), 0);
+}
+
+static void bad_input_refused(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	plot_var bad_name = {"x; system('id')", "v", PLOT_TEXT};
+	plot_var data = {"datafile", "broken.csv", PLOT_DATA};
+	FILE *f;
+	char path[PATH_MAX];
+	int hidden;
+
+	assert_int_equal(plot_figure("share_fan.gp", dir, &bad_name, 1, "a.png", &err),
+	                 CLV_ERR_USAGE);
+	diag_clear(&err);
+	path_in(path, sizeof path, dir, "broken.csv");
+	f = fopen(path, "w");
+	fputs("period,state\n0,\"open quote\n", f);
+	fclose(f);
+	assert_int_equal(plot_figure("share_fan.gp", dir, &data, 1, "a.png", &err), CLV_ERR_INPUT);
+	unlink(path);
+	assert_int_equal(extra_entries(dir, &hidden), 0);
+}
+
+static void formats(void **state)
+{
+	clv_error err = {0};
+	plot_format f = PLOT_NONE;
+
+	assert_int_equal(plot_parse_format("SVG", &f, &err), CLV_OK);
+	assert_int_equal(f, PLOT_SVG);
+	assert_int_equal(plot_parse_format("pdf", &f, &err), CLV_OK);
+	assert_int_equal(f, PLOT_PDF);
+	assert_int_equal(plot_parse_format("none", &f, &err), CLV_OK);
+	assert_int_equal(f, PLOT_NONE);
+	assert_int_equal(plot_parse_format("jpeg", &f, &err), CLV_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "png, svg, pdf or none"));
+	assert_string_equal(plot_format_ext(PLOT_PNG), "png");
+	assert_null(plot_format_ext(PLOT_NONE));
+	if (have_gnuplot)
+		assert_int_equal(plot_default_format(), PLOT_PNG);
+}
+
+static void plot_all_draws_what_exists(void **state)
+{
+	const char *dir = *state;
+	plot_var v[] = {{"scenario", "textbook", PLOT_TEXT}, {"currency", "EUR", PLOT_TEXT}};
+	clv_error err = {0};
+	size_t n = 99;
+	char path[PATH_MAX];
+
+	need_gnuplot();
+	assert_int_equal(plot_all(dir, PLOT_NONE, v, 2, &n, &err), CLV_OK);
+	assert_int_equal(n, 0);
+	path_in(path, sizeof path, dir, "compare_diff.csv");
+	unlink(path); /* compare needs both of its files */
+	assert_int_equal(plot_all(dir, PLOT_PNG, v, 2, &n, &err), CLV_OK);
+	assert_int_equal(n, N_CASES - 1);
+	assert_png(dir, "share_fan.png");
+	assert_png(dir, "sweep_heat.png");
+	assert_int_equal(file_size(dir, "compare.png"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(formats),
+		cmocka_unit_test_setup_teardown(every_figure_png_and_svg, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(pdf_output, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(hostile_names_drawn_not_run, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(quoting_round_trips_bytes, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(command_like_dir_names, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(no_gnuplot_fails_with_hint, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(failing_script_reports_gnuplot_error, setup_dir,
+		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(bad_input_refused, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(plot_all_draws_what_exists, setup_dir, teardown_dir),
+	};
+
+	if (realpath("plots", plots_dir) == NULL || getcwd(top_dir, sizeof top_dir) == NULL) {
+		fprintf(stderr, "test_plot: run from the repo top (no plots/ here)\n");
+		return 1;
+	}
+	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	have_gnuplot = plot_default_format() == PLOT_PNG;
+	if (!have_gnuplot)
+		fprintf(stderr, "test_plot: no gnuplot on PATH: figure tests are skipped\n");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
