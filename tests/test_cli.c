@@ -227,10 +227,10 @@ static pid_t start(const char *const *args)
 	return pid;
 }
 
-/* Wait for pid (killing it past the deadline) and collect its output. */
-static void finish(pid_t pid, child *c)
+/* Wait for pid (killing it after `seconds`) and collect its output. */
+static void finish_within(pid_t pid, child *c, double seconds)
 {
-	double deadline = now_s() + CHILD_DEADLINE_S;
+	double deadline = now_s() + seconds;
 	int status = 0;
 	pid_t got;
 
@@ -239,7 +239,7 @@ static void finish(pid_t pid, child *c)
 	if (got == 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		fprintf(stderr, "child hung: killed after %.0f s\n", CHILD_DEADLINE_S);
+		fprintf(stderr, "child still running: killed after %.0f s\n", seconds);
 	}
 	c->signaled = WIFSIGNALED(status);
 	c->code = c->signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
@@ -249,6 +249,11 @@ static void finish(pid_t pid, child *c)
 	assert_non_null(c->err);
 	if (c->signaled || got == 0)
 		fprintf(stderr, "child ended by signal %d; stderr:\n%s\n", c->code - 128, c->err);
+}
+
+static void finish(pid_t pid, child *c)
+{
+	finish_within(pid, c, CHILD_DEADLINE_S);
 }
 
 /* Run `binary args... NULL` to the end. */
@@ -330,6 +335,8 @@ static int suite_setup(void **state)
 		fprintf(stderr, "test_cli: no executable %s (set CLVSIM)\n", binary);
 		return -1;
 	}
+	/* The gnuplot scripts, wherever the binary was built. */
+	setenv("CLVSIM_PLOTS_DIR", "plots", 0);
 	snprintf(tmp_dir, sizeof tmp_dir, "/tmp/clvsim-test-cli-XXXXXX");
 	if (mkdtemp(tmp_dir) == NULL)
 		return -1;
@@ -707,6 +714,38 @@ static void test_run_out_dir(void **state)
 	child_free(&c);
 }
 
+/* With figures (gnuplot): only the tables and *.png files, none hidden
+   (temporary files are ".NAME.XXXXXX.ext"). Without gnuplot or its
+   scripts the figures are skipped with a warning and the tables stay. */
+static void test_run_out_dir_plots(void **state)
+{
+	child c = {0};
+	char *dir = fresh_dir("out-plots");
+	char *names, *name, *end;
+	int csv = 0, png = 0;
+
+	(void)state;
+	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "png", "--quiet");
+	expect_exit(&c, 0);
+	names = list_dir(dir);
+	for (name = names; *name != '\0'; name = end + 1) {
+		end = strchr(name, '\n');
+		*end = '\0';
+		assert_true(name[0] != '.');
+		if (strcmp(name, "share.csv") == 0 || strcmp(name, "clv.csv") == 0 ||
+		    strcmp(name, "clv_hist.csv") == 0)
+			csv++;
+		else if (end - name > 4 && strcmp(end - 4, ".png") == 0)
+			png++;
+		else
+			fail_msg("unexpected file in --out DIR: %s", name);
+	}
+	assert_int_equal(csv, 3);
+	assert_true(png > 0 || strstr(c.err, "warning") != NULL);
+	free(names);
+	child_free(&c);
+}
+
 /* A bad scenario writes nothing: an earlier file survives, no folder is
    created. */
 static void test_run_bad_leaves_out_dir(void **state)
@@ -739,26 +778,41 @@ static void test_run_bad_leaves_out_dir(void **state)
 /* ------------------------------------------------------------------ */
 /* Limits and interrupts.                                              */
 
-/* The memory budget (share tables of 1e6 replications x 10001 periods)
-   and the step budget (1e9 customers x 1e4 replications x 3 periods) are
-   refused with exit 2, naming the numbers, before anything is run. */
+/* The memory budget (share tables of 1e6 replications x 10001 periods),
+   the step budget (1e9 customers x 1e4 replications x 7 periods x 2
+   purchases) and the step budget reached through a second segment's
+   purchases are refused with exit 2, naming the numbers, before anything
+   is run: a refusal is immediate, so a child still running after
+   REFUSAL_DEADLINE_S has started the run. */
+#define REFUSAL_DEADLINE_S 10.0
+
 static void test_run_over_budget(void **state)
 {
 	child c = {0};
 
 	(void)state;
-	RUN(&c, "run", DATA "huge.yaml", "--quiet");
+	finish_within(start((const char *const[]){"run", DATA "huge.yaml", "--quiet", NULL}), &c,
+	              REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "MiB"));
 	assert_non_null(strstr(c.err, "2048"));      /* the budget */
 	assert_non_null(strstr(c.err, "1000000"));   /* the replications */
 	child_free(&c);
 
-	RUN(&c, "run", DATA "small.yaml", "--customers", "1000000000", "--replications", "10000",
-	    "--quiet");
+	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",
+	                                          "1000000000", "--replications", "10000",
+	                                          "--quiet", NULL}),
+	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
 	assert_non_null(strstr(c.err, "4e+12"));     /* the limit */
+	child_free(&c);
+
+	finish_within(start((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
+	                                          NULL}),
+	              &c, REFUSAL_DEADLINE_S);
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "steps"));
 	child_free(&c);
 }
 
@@ -904,6 +958,7 @@ int main(void)
 		cmocka_unit_test(test_run_fresh_seed),
 		cmocka_unit_test(test_run_big_seed),
 		cmocka_unit_test(test_run_out_dir),
+		cmocka_unit_test(test_run_out_dir_plots),
 		cmocka_unit_test(test_run_bad_leaves_out_dir),
 		cmocka_unit_test(test_run_over_budget),
 		cmocka_unit_test(test_run_sigint),
