@@ -60,12 +60,14 @@ if (ext eq '.svg' || ext eq '.SVG') {
 set termoption noenhanced
 set output outfile
 
+# "year" or "years" both give "time (years)"
 unit = period_unit eq '' ? 'period' : period_unit
+units = unit[strlen(unit):strlen(unit)] eq 's' ? unit : unit . 's'
 title = 'Share of wallet per state' . (scenario eq '' ? '' : "\n" . scenario)
 set multiplot layout rows,cols title title font ',14'
 set grid
 set key off
-set xlabel 'time (' . unit . 's)' noenhanced
+set xlabel 'time (' . units . ')' noenhanced
 set ylabel 'share of wallet (%)'
 set yrange [0:*]
 set format y '%g'

@@ -18,8 +18,10 @@ if (!exists("outfile")) outfile = 'sweep_heat.png'
 if (!exists("scenario")) scenario = ''
 if (!exists("period_unit")) period_unit = 'period'
 if (!exists("currency")) currency = ''
-if (!exists("xlabel")) xlabel = 'first swept value'
-if (!exists("ylabel")) ylabel = 'second swept value'
+if (!exists("xlabel")) xlabel = ''
+if (xlabel eq '') xlabel = 'first swept value'
+if (!exists("ylabel")) ylabel = ''
+if (ylabel eq '') ylabel = 'second swept value'
 
 set encoding utf8
 set datafile separator comma

@@ -20,7 +20,8 @@ if (!exists("outfile")) outfile = 'sweep_line.png'
 if (!exists("scenario")) scenario = ''
 if (!exists("period_unit")) period_unit = 'period'
 if (!exists("currency")) currency = ''
-if (!exists("xlabel")) xlabel = 'swept value'
+if (!exists("xlabel")) xlabel = ''
+if (xlabel eq '') xlabel = 'swept value'
 
 set encoding utf8
 set datafile separator comma
