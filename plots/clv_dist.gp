@@ -112,7 +112,11 @@ do for [k=1:nstate] {
 }
 unset arrow
 
-# --- the CDF panel
+# --- the CDF panel: the ogive, one segment per bin from (bin_lo, cdf before
+# the bin) to (bin_hi, cdf); density * width is the bin's share of customers,
+# so a single-bin distribution still shows as a step
+step(dcol) = 100 * column(dcol) * ($3 - $2)
+cdf0(dcol, ccol) = 100 * column(ccol) - step(dcol)
 set title 'empirical distribution (all customers)' noenhanced font ',11'
 set ylabel 'customers with CLV <= x (%)'
 set format y '%g'
@@ -121,12 +125,12 @@ set yrange [0:100]
 # many states only the total is named, the states are thin grey lines
 set key outside top center horizontal Left reverse noenhanced
 if (nstate <= 13) {
-	plot for [k=1:nstate] datafile skip 1 using 3:(sel(k) ? 100 * $6 : NaN) with lines \
+	plot for [k=1:nstate] datafile skip 1 using 2:(sel(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) with vectors nohead \
 		lw (k == nstate ? 3 : 1.5) lc (k == nstate ? -1 : k) title lbl_state[k]
 } else {
-	plot for [k=1:nstate-1] datafile skip 1 using 3:(sel(k) ? 100 * $6 : NaN) with lines \
+	plot for [k=1:nstate-1] datafile skip 1 using 2:(sel(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) with vectors nohead \
 		lw 1 lc rgb '#aaaaaa' notitle, \
-	     datafile skip 1 using 3:(sel(nstate) ? 100 * $6 : NaN) with lines \
+	     datafile skip 1 using 2:(sel(nstate) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) with vectors nohead \
 		lw 3 lc -1 title lbl_state[nstate]
 }
 unset multiplot

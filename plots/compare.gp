@@ -95,8 +95,11 @@ set xlabel what . ' (' . cur . ')' noenhanced
 set title 'distribution function' font ',11'
 set ylabel 'customers with CLV <= x (%)'
 set yrange [0:100]
-plot for [k=1:nscn] datafile skip 1 using (sel(k) ? $4 : NaN):(sel(k) ? 100 * $7 : NaN) \
-	with lines lw 2 lc k title lbl_scenario[k]
+# the ogive: per bin, from (bin_lo, cdf before it) to (bin_hi, cdf)
+step = 0
+plot for [k=1:nscn] datafile skip 1 \
+	using 3:(sel(k) ? (step = 100 * $6 * ($4 - $3), 100 * $7 - step) : NaN):($4 - $3):(step) \
+	with vectors nohead lw 2 lc k title lbl_scenario[k]
 
 set title 'density' font ',11'
 set ylabel 'density (1/' . cur . ')' noenhanced
