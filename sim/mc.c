@@ -409,8 +409,12 @@ static clv_status check_budget(const run_state *st, clv_error *err)
 	              (st->cfg->precision > 0 ? (double)st->cfg->max_batches : 1.0);
 	double bytes = reps * (rows * n * sizeof(float) + (n + 1) * sizeof(double)) +
 	               (double)st->threads * (rows * n * 8.0 + (n + 1) * sizeof(stats_hist));
-	double steps = (double)st->cfg->replications * (double)st->cfg->customers * rows *
-	               fmax(1.0, st->pop.seg[0].mean_model->purchases);
+	double steps = 0.0;
+	size_t k;
+
+	for (k = 0; k < st->pop.n_seg; k++) /* every segment with its own F */
+		steps += (double)st->cfg->replications * (double)st->pop.seg[k].count * rows *
+		         fmax(1.0, st->pop.seg[k].mean_model->purchases);
 
 	if (bytes > CLV_MEMORY_BUDGET)
 		return diag_set(err, CLV_ERR_LIMIT, NULL,

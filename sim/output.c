@@ -185,7 +185,10 @@ int output_run(const cli_options *opt, const clv_scenario *s, const mc_result *r
 		write_share(share, s, r, ex);
 		write_clv(clv, s, r, ex);
 		write_hist(hist, s, r);
-		outfile_group_commit(g, err);
+		if (mc_interrupted)
+			diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
+		else
+			outfile_group_commit(g, err);
 	}
 	outfile_group_free(g);
 	if (err->status != CLV_OK)
