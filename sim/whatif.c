@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -113,6 +114,17 @@ void whatif_config(const whatif_settings *set, const clv_scenario *s, mc_config 
 		cfg->customers = set->customers;
 	cfg->threads = set->threads;
 	cfg->progress = set->progress;
+}
+
+void whatif_settings_from_options(const cli_options *opt, bool progress, whatif_settings *set)
+{
+	memset(set, 0, sizeof *set);
+	set->seed = opt->seed;
+	set->has_seed = opt->has_seed;
+	set->replications = opt->replications;
+	set->customers = opt->customers;
+	set->threads = opt->threads;
+	set->progress = progress && !opt->quiet && isatty(STDERR_FILENO);
 }
 
 /* ------------------------------------------------------------------ */
@@ -418,7 +430,7 @@ static void arm_clear(whatif_arm *a)
 	free(a->exact);
 	free(a->mean);
 	free(a->se);
-	free(a->rep);
+	mc_free(a->mc);
 	free(a->diff);
 }
 
@@ -434,22 +446,20 @@ void whatif_compare_free(whatif_compare *c)
 	free(c);
 }
 
-/* Keep what the comparison needs from the arm's runs. */
-static clv_status arm_keep(whatif_arm *a, const exact_result *ex, const mc_result *r,
-                           size_t n_first, clv_error *err)
+/* Keep what the comparison needs from the arm's exact run (a->mc is set). */
+static clv_status arm_keep(whatif_arm *a, const exact_result *ex, size_t n_first,
+                           clv_error *err)
 {
-	size_t n = a->s->n, R = (size_t)r->replications;
+	size_t n = a->s->n;
 
 	a->exact = malloc((n + 1) * sizeof *a->exact);
 	a->mean = malloc((n + 1) * sizeof *a->mean);
 	a->se = malloc((n + 1) * sizeof *a->se);
-	a->rep = malloc(R * (n + 1) * sizeof *a->rep + 1);
 	a->diff = calloc(n_first + 1, sizeof *a->diff);
-	if (!a->exact || !a->mean || !a->se || !a->rep || !a->diff)
+	if (!a->exact || !a->mean || !a->se || !a->diff)
 		return nomem(err);
 	memcpy(a->exact, ex->clv, (n + 1) * sizeof *a->exact);
-	mc_means(r, a->mean, a->se);
-	memcpy(a->rep, r->rep_clv, R * (n + 1) * sizeof *a->rep);
+	mc_means(a->mc, a->mean, a->se);
 	return CLV_OK;
 }
 
@@ -466,29 +476,24 @@ static clv_status spend_of(const char *path, double *spend, clv_error *err)
 	return rc;
 }
 
-/* Load and run one arm. */
+/* Run one arm (a->s loaded). */
 static clv_status arm_run(whatif_arm *a, const char *path, const mc_config *cfg, size_t n_first,
                           clv_error *err)
 {
 	exact_result *ex = NULL;
-	mc_result *r = NULL;
 	clv_status rc = CLV_OK;
 
-	a->s = scenario_load(path, err);
-	if (a->s == NULL)
-		return err->status;
 	ex = exact_scenario(a->s, 0, err);
 	if (ex != NULL)
-		r = mc_run(a->s, cfg, err);
-	if (r == NULL) {
+		a->mc = mc_run(a->s, cfg, err);
+	if (a->mc == NULL) {
 		rc = err->status;
 		goto cleanup;
 	}
-	rc = arm_keep(a, ex, r, n_first, err);
+	rc = arm_keep(a, ex, n_first, err);
 	if (rc == CLV_OK)
 		rc = spend_of(path, &a->spend, err);
 cleanup:
-	mc_free(r);
 	exact_free(ex);
 	return rc;
 }
@@ -506,7 +511,7 @@ static clv_status arm_diffs(whatif_arm *a, const whatif_arm *f, size_t R, clv_er
 			d->mean = d->se = d->lo90 = d->hi90 = d->exact = NAN;
 			continue;
 		}
-		rc = whatif_paired(f->rep + i, n0 + 1, a->rep + j, na + 1, R, d, err);
+		rc = whatif_paired(f->mc->rep_clv + i, n0 + 1, a->mc->rep_clv + j, na + 1, R, d, err);
 		d->exact = a->exact[j] - f->exact[i];
 	}
 	return rc;
@@ -519,7 +524,7 @@ static void arm_verdict(whatif_arm *a, const whatif_arm *f, size_t R)
 	const whatif_diff *tot = &a->diff[n0];
 
 	for (r = 0; r < R; r++)
-		wins += a->rep[r * (na + 1) + na] > f->rep[r * (n0 + 1) + n0];
+		wins += a->mc->rep_clv[r * (na + 1) + na] > f->mc->rep_clv[r * (n0 + 1) + n0];
 	a->p_beats = R > 0 ? (double)wins / (double)R : (double)NAN;
 	a->ros = a->ros_lo90 = a->ros_hi90 = NAN;
 	if (a->spend > 0.0) {
@@ -534,7 +539,7 @@ whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
                                    clv_error *err)
 {
 	whatif_compare *c = calloc(1, sizeof *c);
-	clv_scenario *first = NULL;
+	const clv_scenario *first;
 	mc_config cfg;
 	size_t k, R;
 	clv_status rc = CLV_OK;
@@ -550,8 +555,10 @@ whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
 	}
 	c->n_arms = n_paths;
 	c->independent = independent;
-	if ((first = scenario_load(paths[0], err)) == NULL)
-		goto fail;
+	for (k = 0; k < n_paths; k++)
+		if ((c->arm[k].s = scenario_load(paths[k], err)) == NULL)
+			goto fail;
+	first = c->arm[0].s;
 	whatif_config(set, first, &cfg);
 	c->n = first->n;
 	c->seed = cfg.seed;
@@ -570,10 +577,8 @@ whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
 	for (k = 1; k < n_paths; k++)
 		arm_verdict(&c->arm[k], &c->arm[0], R);
 	c->arm[0].p_beats = c->arm[0].ros = c->arm[0].ros_lo90 = c->arm[0].ros_hi90 = NAN;
-	scenario_free(first);
 	return c;
 fail:
-	scenario_free(first);
 	whatif_compare_free(c);
 	return NULL;
 }
@@ -865,7 +870,7 @@ static char *dist_text(const clv_param *p, bool dirichlet)
 	int n_args = p->kind == DIST_TRIANGULAR || p->kind == DIST_PERT ? 3 : 2;
 
 	if (dirichlet)
-		return dup_printf("dirichlet row, diagonal beta(%g, %g)", p->a, p->b);
+		return dup_printf("dirichlet diag beta(%g, %g)", p->a, p->b);
 	if (n_args == 3)
 		return dup_printf("%s(%g, %g, %g)%s", dist_kind_name(p->kind), p->a, p->b, p->c,
 		                  p->per == PER_CUSTOMER ? " per customer" : "");

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli.h"
 #include "clvsim.h"
 #include "diag.h"
 #include "mc.h"
@@ -45,6 +46,11 @@ typedef struct whatif_settings {
 /* The Monte Carlo configuration for s under set (seed: set's, else s's). */
 void whatif_config(const whatif_settings *set, const clv_scenario *s, mc_config *cfg);
 
+/* Settings from the command line (--seed, --replications, --customers,
+   --threads); a progress bar only when `progress` and not --quiet and
+   stderr is a terminal. */
+void whatif_settings_from_options(const cli_options *opt, bool progress, whatif_settings *set);
+
 /* ------------------------------------------------------------------ */
 /* compare                                                            */
 
@@ -60,7 +66,8 @@ typedef struct whatif_arm {
 	clv_scenario *s;         /* the scenario as loaded (owned) */
 	double *exact;           /* n_k + 1: exact CLV per state, then total (owned) */
 	double *mean, *se;       /* n_k + 1: Monte Carlo mean CLV and its SE (owned) */
-	double *rep;             /* R x (n_k + 1): per-replication averages (owned) */
+	mc_result *mc;           /* the Monte Carlo run: per-replication averages
+	                            (rep_clv), histograms (owned) */
 	whatif_diff *diff;       /* n + 1, the FIRST scenario's states then total;
 	                            NaN where this scenario lacks the state (owned) */
 	double p_beats;          /* fraction of replications in which this
