@@ -12,6 +12,7 @@
  *   spider.csv          assumption,percentile,input,clv  (percentile 10..90)
  *   elasticity.csv      input,base,state,elasticity      (every state, then total)
  *   tornado_state.csv   as tornado.csv, for the --state's CLV (with --state only)
+ * Without uncertain assumptions only elasticity.csv is written, and no figure.
  */
 #include <math.h>
 #include <stdio.h>
@@ -298,30 +299,34 @@ static int write_tables(const cli_options *opt, const view *v, const size_t *tot
                         clv_error *err)
 {
 	outfile_group *g;
-	FILE *bars, *spider, *el, *st = NULL;
-	bool state = v->state < v->t->n;
+	FILE *bars = NULL, *spider = NULL, *el, *st = NULL;
+	bool state = v->state < v->t->n, bars_too = v->t->n_inputs > 0;
 
 	if (outfile_make_dir(opt->out_dir, err) != CLV_OK)
 		return cli_fail(err);
 	if ((g = outfile_group_create(opt->out_dir, err)) == NULL)
 		return cli_fail(err);
-	bars = outfile_group_add(g, "tornado.csv", err);
-	spider = bars ? outfile_group_add(g, "spider.csv", err) : NULL;
-	el = spider ? outfile_group_add(g, "elasticity.csv", err) : NULL;
-	if (el != NULL && state)
-		st = outfile_group_add(g, "tornado_state.csv", err);
-	if (el != NULL && (!state || st != NULL)) {
-		write_bars(bars, v->t, v->t->n, total_order);
-		write_spider(spider, v->t);
+	el = outfile_group_add(g, "elasticity.csv", err);
+	if (el != NULL && bars_too) {
+		bars = outfile_group_add(g, "tornado.csv", err);
+		spider = bars ? outfile_group_add(g, "spider.csv", err) : NULL;
+		st = spider && state ? outfile_group_add(g, "tornado_state.csv", err) : NULL;
+	}
+	if (el != NULL && (!bars_too || (spider != NULL && (!state || st != NULL)))) {
 		write_elasticities(el, v->t);
-		if (state)
+		if (bars_too) {
+			write_bars(bars, v->t, v->t->n, total_order);
+			write_spider(spider, v->t);
+		}
+		if (bars_too && state)
 			write_bars(st, v->t, v->state, v->order);
 		outfile_group_commit(g, err);
 	}
 	outfile_group_free(g);
 	if (err->status != CLV_OK)
 		return cli_fail(err);
-	output_plots(opt, v->s, NULL, NULL);
+	if (bars_too)
+		output_plots(opt, v->s, NULL, NULL);
 	return 0;
 }
 
