@@ -349,6 +349,14 @@ static clv_status fix_outer_at_means(clv_scenario *s, clv_error *err)
 	return rc;
 }
 
+/* CLV_ERR_INTERRUPTED once SIGINT/SIGTERM was seen (mc.h), between runs. */
+static clv_status check_interrupt(clv_error *err)
+{
+	if (mc_interrupted)
+		return diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
+	return CLV_OK;
+}
+
 /* Copy a run's mean CLV (n + 1) out of r (clv_avg: across replications). */
 static void mc_means(const mc_result *r, double *mean, double *se)
 {
@@ -727,7 +735,7 @@ static clv_status sweep_tables(whatif_sweep *w, bool monte_carlo, clv_error *err
 static clv_status sweep_point(whatif_sweep *w, const char *path, size_t p,
                               const whatif_settings *set, clv_error *err)
 {
-	clv_scenario *s = scenario_load(path, err);
+	clv_scenario *s = check_interrupt(err) == CLV_OK ? scenario_load(path, err) : NULL;
 	mc_result *r = NULL;
 	mc_config cfg;
 	size_t a, k, cell = p * (w->n + 1);
@@ -962,7 +970,7 @@ static clv_status leaf_inputs(whatif_tornado *t, clv_scenario *s, clv_error *err
 static clv_status evaluate(const tornado_ctx *ctx, const char *label, double u, double *clv,
                            clv_error *err)
 {
-	clv_scenario *s = scenario_load(ctx->path, err);
+	clv_scenario *s = check_interrupt(err) == CLV_OK ? scenario_load(ctx->path, err) : NULL;
 	mc_result *r = NULL;
 	clv_status rc = CLV_OK;
 	size_t k;
@@ -1061,7 +1069,7 @@ static clv_status scale_leaf(clv_scenario *s, el_kind kind, size_t i, double f, 
 static clv_status el_eval(const char *path, el_kind kind, size_t i, int dir, double *clv,
                           clv_error *err)
 {
-	clv_scenario *s = scenario_load(path, err);
+	clv_scenario *s = check_interrupt(err) == CLV_OK ? scenario_load(path, err) : NULL;
 	clv_status rc = CLV_OK;
 	size_t k;
 
