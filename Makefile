@@ -82,7 +82,7 @@ debug:
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fopenmp -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" DEBUG="-DCLV_DEBUG" BIN=build-asan/clvsim test
 
-bench: clvsim
+bench: $(BIN) $(BUILD)/libclvsim.a
 	$(MAKE) -C bench
 
 fuzz:
