@@ -828,6 +828,9 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		st.res->seed = cfg->seed;
 		st.res->threads = st.threads;
 		st.res->half_width = half_width(&st, st.reps_done);
+		for (i = 0; i < st.pop.n_seg; i++) /* nominal: absorbed customers stop early */
+			st.res->steps += st.reps_done * st.pop.seg[i].count * (uint64_t)(st.pop.periods + 1) *
+			                 (uint64_t)llround(fmax(1.0, st.pop.seg[i].mean_model->purchases));
 	}
 cleanup:
 	if (st.workers)

@@ -55,7 +55,9 @@ typedef struct mc_result {
 	                         /* (periods + 1) x n each (owned) */
 	double half_width;       /* 95% CI half-width of mean total CLV */
 	bool precision_reached;
-	uint64_t steps;          /* purchase steps simulated (for throughput) */
+	uint64_t steps;          /* nominal purchase steps: replications x
+	                            customers x periods x purchases (customers
+	                            absorbed early take fewer) */
 } mc_result;
 
 /* Defaults from the scenario (customers, replications, seed). */
