@@ -195,3 +195,27 @@ int cli_write_stdout(const char *text, size_t len)
 	}
 	return 0;
 }
+
+FILE *cli_text_open(cli_text *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	t->f = open_memstream(&t->buf, &t->len);
+	if (t->f == NULL)
+		fprintf(stderr, "clvsim: error: out of memory for the report\n");
+	return t->f;
+}
+
+int cli_text_print(cli_text *t)
+{
+	int rc;
+
+	if (fclose(t->f) != 0) {
+		free(t->buf);
+		fprintf(stderr, "clvsim: error: out of memory for the report\n");
+		return CLV_EXIT_RUNTIME;
+	}
+	rc = cli_write_stdout(t->buf, t->len);
+	free(t->buf);
+	return rc;
+}

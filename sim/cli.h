@@ -9,6 +9,7 @@
 #define CLV_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "clvsim.h"
 #include "diag.h"
@@ -67,6 +68,20 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Write text to stdout in one piece; returns 0, or 1 if stdout failed. */
 int cli_write_stdout(const char *text, size_t len);
+
+/* A text report built in memory, then written to stdout in one piece (so
+   a failure half-way writes nothing). */
+typedef struct cli_text {
+	char *buf;
+	size_t len;
+	FILE *f;
+} cli_text;
+
+/* Open t->f on a memory buffer and return it; NULL when out of memory. */
+FILE *cli_text_open(cli_text *t);
+
+/* Close t, write its text to stdout, free it. Returns an exit code. */
+int cli_text_print(cli_text *t);
 
 /* The commands (cmd_*.c). */
 extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado;

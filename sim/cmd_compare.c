@@ -123,34 +123,19 @@ static void text_diffs(FILE *f, const whatif_compare *c, size_t k)
 
 static int print_text(const whatif_compare *c)
 {
-	char *text = NULL;
-	size_t len = 0, k;
-	FILE *f = open_memstream(&text, &len);
-	int rc;
+	cli_text t;
+	FILE *f = cli_text_open(&t);
+	size_t k;
 
 	if (f == NULL)
 		return CLV_EXIT_RUNTIME;
 	text_head(f, c);
 	for (k = 1; k < c->n_arms; k++)
 		text_diffs(f, c, k);
-	fclose(f);
-	rc = cli_write_stdout(text, len);
-	free(text);
-	return rc;
+	return cli_text_print(&t);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
-
-/* {"A": v[0], ..., "total": v[n]} over s's states. */
-static json_t *by_state(const clv_scenario *s, const double *v)
-{
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; i <= s->n; i++)
-		json_object_set_new(o, i < s->n ? s->states[i] : "total", report_json_number(v[i]));
-	return o;
-}
 
 static json_t *diff_json(const whatif_diff *d)
 {
@@ -172,9 +157,9 @@ static json_t *arm_json(const whatif_compare *c, size_t k)
 
 	json_object_set_new(o, "scenario", json_string(a->s->name));
 	json_object_set_new(o, "file", json_string(a->s->path));
-	json_object_set_new(o, "exact", by_state(a->s, a->exact));
-	json_object_set_new(mc, "mean", by_state(a->s, a->mean));
-	json_object_set_new(mc, "se", by_state(a->s, a->se));
+	json_object_set_new(o, "exact", report_json_by_name(a->s->states, a->s->n, a->exact, true));
+	json_object_set_new(mc, "mean", report_json_by_name(a->s->states, a->s->n, a->mean, true));
+	json_object_set_new(mc, "se", report_json_by_name(a->s->states, a->s->n, a->se, true));
 	json_object_set_new(o, "mc", mc);
 	for (i = 0; i <= c->n && k > 0; i++)
 		json_object_set_new(vs, state_name(c, i), diff_json(&a->diff[i]));

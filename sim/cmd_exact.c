@@ -17,8 +17,6 @@ static int run_exact(const cli_options *opt)
 	clv_scenario *s = scenario_load(opt->argv[0], &err);
 	clv_model *m = NULL;
 	exact_result *r = NULL;
-	char *text = NULL;
-	size_t len = 0;
 	int rc = 0;
 	bool at_means;
 
@@ -37,18 +35,17 @@ static int run_exact(const cli_options *opt)
 		json_object_set_new(doc, "exact", report_json_exact(s, r, at_means));
 		rc = report_json_print(doc);
 	} else {
-		FILE *f = open_memstream(&text, &len);
+		cli_text t;
+		FILE *f = cli_text_open(&t);
 		if (f == NULL) {
 			rc = CLV_EXIT_RUNTIME;
 			goto cleanup;
 		}
 		report_text_head(f, s, m);
 		report_text_exact(f, s, r, at_means);
-		fclose(f);
-		rc = cli_write_stdout(text, len);
+		rc = cli_text_print(&t);
 	}
 cleanup:
-	free(text);
 	exact_free(r);
 	model_free(m);
 	scenario_free(s);

@@ -111,9 +111,7 @@ static int print_results(const cli_options *opt, const clv_scenario *s, const cl
                          const mc_result *r, const exact_result *ex, const mc_config *cfg,
                          bool at_means)
 {
-	char *text = NULL;
-	size_t len = 0;
-	int rc;
+	cli_text t;
 	FILE *f;
 
 	if (opt->format == FORMAT_JSON) {
@@ -123,7 +121,7 @@ static int print_results(const cli_options *opt, const clv_scenario *s, const cl
 		                                             cfg->precision, cfg->precision_relative));
 		return report_json_print(doc);
 	}
-	f = open_memstream(&text, &len);
+	f = cli_text_open(&t);
 	if (f == NULL)
 		return CLV_EXIT_RUNTIME;
 	report_text_head(f, s, m);
@@ -133,10 +131,7 @@ static int print_results(const cli_options *opt, const clv_scenario *s, const cl
 		        cfg->precision_relative ? " of the mean" : "",
 		        r->precision_reached ? "reached" : "NOT reached (cap hit)",
 		        (unsigned long long)r->replications);
-	fclose(f);
-	rc = cli_write_stdout(text, len);
-	free(text);
-	return rc;
+	return cli_text_print(&t);
 }
 
 static int run_run(const cli_options *opt)

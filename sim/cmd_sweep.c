@@ -79,32 +79,17 @@ static void text_table(FILE *f, const whatif_sweep *w)
 
 static int print_text(const whatif_sweep *w, const clv_scenario *s)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int rc;
+	cli_text t;
+	FILE *f = cli_text_open(&t);
 
 	if (f == NULL)
 		return CLV_EXIT_RUNTIME;
 	text_head(f, w, s);
 	text_table(f, w);
-	fclose(f);
-	rc = cli_write_stdout(text, len);
-	free(text);
-	return rc;
+	return cli_text_print(&t);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
-
-static json_t *by_state(const whatif_sweep *w, const double *v)
-{
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; i <= w->n; i++)
-		json_object_set_new(o, state_name(w, i), report_json_number(v[i]));
-	return o;
-}
 
 static json_t *axis_json(const whatif_sweep *w, size_t a)
 {
@@ -127,9 +112,9 @@ static json_t *point_json(const whatif_sweep *w, size_t p)
 	for (a = 0; a < w->n_axes; a++)
 		json_array_append_new(x, report_json_number(w->x[p * w->n_axes + a]));
 	json_object_set_new(o, "x", x);
-	json_object_set_new(o, "exact", by_state(w, w->exact + cell));
-	json_object_set_new(mc, "mean", by_state(w, w->mean + cell));
-	json_object_set_new(mc, "se", by_state(w, w->se + cell));
+	json_object_set_new(o, "exact", report_json_by_name(w->states, w->n, w->exact + cell, true));
+	json_object_set_new(mc, "mean", report_json_by_name(w->states, w->n, w->mean + cell, true));
+	json_object_set_new(mc, "se", report_json_by_name(w->states, w->n, w->se + cell, true));
 	json_object_set_new(o, "mc", mc);
 	return o;
 }

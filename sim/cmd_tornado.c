@@ -138,10 +138,8 @@ static void text_elasticities(FILE *f, const view *v)
 
 static int print_text(const view *v, const size_t *total_order)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int rc;
+	cli_text t;
+	FILE *f = cli_text_open(&t);
 
 	if (f == NULL)
 		return CLV_EXIT_RUNTIME;
@@ -151,23 +149,10 @@ static int print_text(const view *v, const size_t *total_order)
 		text_bars(f, v->t, v->state, v->order);
 	text_spider(f, v->t);
 	text_elasticities(f, v);
-	fclose(f);
-	rc = cli_write_stdout(text, len);
-	free(text);
-	return rc;
+	return cli_text_print(&t);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
-
-static json_t *by_state(const whatif_tornado *t, const double *x)
-{
-	json_t *o = json_object();
-	size_t k;
-
-	for (k = 0; k <= t->n; k++)
-		json_object_set_new(o, state_name(t, k), report_json_number(x[k]));
-	return o;
-}
 
 static json_t *numbers(const double *x, size_t n, size_t stride)
 {
@@ -208,7 +193,7 @@ static json_t *elasticity_json(const whatif_tornado *t, const whatif_elasticity 
 
 	json_object_set_new(o, "input", json_string(e->input));
 	json_object_set_new(o, "base", report_json_number(e->base));
-	json_object_set_new(o, "elasticity", by_state(t, e->e));
+	json_object_set_new(o, "elasticity", report_json_by_name(t->states, t->n, e->e, true));
 	json_object_set_new(o, "skipped", e->skipped ? json_string(e->skipped) : json_null());
 	return o;
 }
@@ -227,7 +212,7 @@ static int print_json(const view *v)
 	json_object_set_new(doc, "customers", json_integer((json_int_t)t->customers));
 	json_object_set_new(doc, "state", v->state < t->n ? json_string(t->states[v->state])
 	                                                  : json_null());
-	json_object_set_new(doc, "base", by_state(t, t->base));
+	json_object_set_new(doc, "base", report_json_by_name(t->states, t->n, t->base, true));
 	for (k = 0; k < t->n_inputs; k++)
 		json_array_append_new(inputs, input_json(t, k));
 	json_object_set_new(doc, "inputs", inputs);

@@ -53,6 +53,23 @@ clv_status diag_set_file(clv_error *err, clv_status status, const char *file,
 	return status;
 }
 
+char *diag_strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (out = malloc((size_t)len + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(out, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	return out;
+}
+
 void diag_clear(clv_error *err)
 {
 	err->status = CLV_OK;

@@ -30,6 +30,10 @@ clv_status diag_set_file(clv_error *err, clv_status status, const char *file,
                          const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* A new string formatted as printf would (free() it); NULL when out of
+   memory. */
+char *diag_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Reset to "no error". */
 void diag_clear(clv_error *err);
 

@@ -119,13 +119,11 @@ model_values *model_values_at_means(clv_scenario *s, clv_error *err)
 
 	if (v == NULL)
 		goto nomem;
-	v->n_params = scenario_params(s, NULL, 0);
-	v->params = calloc(v->n_params + 1, sizeof *v->params);
+	v->params = scenario_params_alloc(s, &v->n_params);
 	v->param = calloc(v->n_params + 1, sizeof *v->param);
-	v->dirichlet = calloc(n * n, sizeof *v->dirichlet);
+	v->dirichlet = calloc(n * n + 1, sizeof *v->dirichlet);
 	if (!v->params || !v->param || !v->dirichlet)
 		goto nomem;
-	scenario_params(s, v->params, v->n_params);
 	for (k = 0; k < v->n_params; k++)
 		v->param[k] = dist_mean(v->params[k]);
 	for (i = 0; i < n; i++) {
@@ -346,13 +344,12 @@ clv_model *model_at_means(clv_scenario *s, clv_error *err)
 
 bool model_is_uncertain(clv_scenario *s)
 {
-	size_t k, n_params = scenario_params(s, NULL, 0);
-	clv_param **params = calloc(n_params + 1, sizeof *params);
+	size_t k, n_params;
+	clv_param **params = scenario_params_alloc(s, &n_params);
 	bool uncertain = false;
 
 	if (params == NULL)
 		return true;
-	scenario_params(s, params, n_params);
 	for (k = 0; k < n_params && !uncertain; k++)
 		uncertain = dist_is_uncertain(params[k]);
 	for (k = 0; k < s->n && !uncertain; k++)

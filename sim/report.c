@@ -39,6 +39,18 @@ static json_t *discount_json(const clv_scenario *s, const clv_model *m)
 	return d;
 }
 
+json_t *report_json_by_name(char *const *names, size_t n, const double *v, bool total)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_set_new(o, names[i], report_json_number(v[i]));
+	if (total)
+		json_object_set_new(o, "total", report_json_number(v[n]));
+	return o;
+}
+
 json_t *report_json_head(const clv_scenario *s, const clv_model *m)
 {
 	json_t *doc = json_object(), *states = json_array();
@@ -59,20 +71,9 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m)
 	return doc;
 }
 
-/* {"A": v[0], "B": v[stride], ...} for n states. */
-static json_t *by_state(const clv_scenario *s, const double *v, size_t stride)
-{
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		json_object_set_new(o, s->states[i], report_json_number(v[i * stride]));
-	return o;
-}
-
 json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means)
 {
-	json_t *ex = json_object(), *share = json_object(), *clv;
+	json_t *ex = json_object(), *share = json_object();
 	size_t i;
 	long t;
 
@@ -86,10 +87,8 @@ json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_
 		json_object_set_new(share, s->states[i], list);
 	}
 	json_object_set_new(ex, "share", share);
-	clv = by_state(s, r->clv, 1);
-	json_object_set_new(clv, "total", report_json_number(r->clv[s->n]));
-	json_object_set_new(ex, "clv", clv);
-	json_object_set_new(ex, "steady_state", by_state(s, r->steady, 1));
+	json_object_set_new(ex, "clv", report_json_by_name(s->states, s->n, r->clv, true));
+	json_object_set_new(ex, "steady_state", report_json_by_name(s->states, s->n, r->steady, false));
 	return ex;
 }
 

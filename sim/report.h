@@ -21,6 +21,10 @@
 /* A JSON number, or null for NaN/Inf (JSON has no such numbers). */
 json_t *report_json_number(double x);
 
+/* {names[0]: v[0], ..., names[n-1]: v[n-1]} and, with total, "total":
+   v[n]. */
+json_t *report_json_by_name(char *const *names, size_t n, const double *v, bool total);
+
 /* The document's head: scenario, file, states, periods, period, discount. */
 json_t *report_json_head(const clv_scenario *s, const clv_model *m);
 

@@ -138,25 +138,6 @@ static const struct {
 /* ------------------------------------------------------------------ */
 /* Small helpers: strings, places, messages.                           */
 
-static char *printf_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *printf_alloc(const char *fmt, ...)
-{
-	va_list ap;
-	char *out;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (len < 0 || (out = malloc((size_t)len + 1)) == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(out, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	return out;
-}
-
 static clv_pos pos_of(const loader *ld, const yamlnode *node)
 {
 	clv_pos pos = {ld->name[node->file], node->line, node->column};
@@ -796,7 +777,7 @@ static clv_status parse_entries(const loader *ld, clv_scenario *s, size_t i,
 	if ((r->p = calloc(s->n, sizeof *r->p)) == NULL)
 		return nomem(ld->err);
 	for (j = 0; j < s->n && rc == CLV_OK; j++) {
-		char *label = printf_alloc("switching.%s.%s", s->states[i], s->states[j]);
+		char *label = diag_strdupf("switching.%s.%s", s->states[i], s->states[j]);
 		if (label == NULL)
 			return nomem(ld->err);
 		rc = parse_param(ld, row->item[j], label, &Q_PROB, ALLOW_ANY, &r->p[j]);
@@ -862,7 +843,7 @@ static clv_status parse_retention(const loader *ld, clv_scenario *s, const yamln
 		char *label;
 		if (slot[i] == NULL)
 			continue;
-		if ((label = printf_alloc("retention.%s", s->states[i])) == NULL)
+		if ((label = diag_strdupf("retention.%s", s->states[i])) == NULL)
 			return nomem(ld->err);
 		rc = parse_param(ld, slot[i], label, &Q_PROB, ALLOW_ANY, &s->retention[i]);
 		s->has_retention[i] = true;
@@ -979,7 +960,7 @@ static clv_status parse_per_state(const loader *ld, const clv_scenario *s, const
 	if (per_state)
 		rc = by_state(ld, s, node, key, true, slot);
 	for (i = 0; i < s->n && rc == CLV_OK; i++) {
-		char *label = printf_alloc("%s.%s", key, s->states[i]);
+		char *label = diag_strdupf("%s.%s", key, s->states[i]);
 		if (label == NULL)
 			return nomem(ld->err);
 		rc = param_or_default(ld, per_state ? slot[i] : node, label, q, dflt, &out[i]);
@@ -1038,7 +1019,7 @@ static clv_status offer_win_from(const loader *ld, const clv_scenario *s, const 
 		return bad(ld, slot[o->brand], CLV_ERR_INPUT, "%s: a brand cannot win customers from "
 		           "itself (use retention_uplift)", what);
 	for (r = 0; r < s->n && rc == CLV_OK; r++) {
-		char *label = printf_alloc("%s.%s", what, s->states[r]);
+		char *label = diag_strdupf("%s.%s", what, s->states[r]);
 		if (label == NULL)
 			return nomem(ld->err);
 		if (node == NULL || slot[r] == NULL)
@@ -1179,8 +1160,8 @@ static clv_status parse_offers(const loader *ld, clv_scenario *s, const yamlnode
 /* Labels of every assumption, for "did you mean" (NULL on no memory). */
 static const char **all_labels(clv_scenario *s, size_t *n)
 {
-	size_t k, count = scenario_params(s, NULL, 0);
-	clv_param **params = calloc(count + 1, sizeof *params);
+	size_t k, count;
+	clv_param **params = scenario_params_alloc(s, &count);
 	const char **labels = calloc(count + 1, sizeof *labels);
 
 	if (params == NULL || labels == NULL) {
@@ -1188,7 +1169,6 @@ static const char **all_labels(clv_scenario *s, size_t *n)
 		free(labels);
 		return NULL;
 	}
-	scenario_params(s, params, count);
 	for (k = 0; k < count; k++)
 		labels[k] = params[k]->label;
 	free(params);
@@ -1398,7 +1378,7 @@ static char *join_path(const char *from, const char *base)
 
 	if (base[0] == '/' || slash == NULL)
 		return strdup(base);
-	return printf_alloc("%.*s/%s", (int)(slash - from), from, base);
+	return diag_strdupf("%.*s/%s", (int)(slash - from), from, base);
 }
 
 /* "a.yaml -> b.yaml -> a.yaml" */
@@ -1578,7 +1558,7 @@ static char *name_from_path(const char *path)
 
 	if (dot == NULL || dot == start)
 		return strdup(start);
-	return printf_alloc("%.*s", (int)(dot - start), start);
+	return diag_strdupf("%.*s", (int)(dot - start), start);
 }
 
 static clv_status parse_name(const loader *ld, clv_scenario *s, const yamlnode *top,
@@ -1751,7 +1731,7 @@ static clv_scenario *build_segment(loader *ld, const clv_scenario *s, const yaml
 {
 	yamlnode *tree = yamlnode_copy(top), *over = yamlnode_copy(seg);
 	clv_scenario *out = NULL;
-	char *full = printf_alloc("%s / %s", s->name, name);
+	char *full = diag_strdupf("%s / %s", s->name, name);
 
 	if (tree == NULL || over == NULL || full == NULL) {
 		yamlnode_free(over);
@@ -2037,6 +2017,17 @@ size_t scenario_params(clv_scenario *s, clv_param **out, size_t cap)
 
 	walk(s, collect_one, &c);
 	return c.count;
+}
+
+clv_param **scenario_params_alloc(clv_scenario *s, size_t *count)
+{
+	clv_param **params;
+
+	*count = scenario_params(s, NULL, 0);
+	params = calloc(*count + 1, sizeof *params);
+	if (params != NULL)
+		scenario_params(s, params, *count);
+	return params;
 }
 
 typedef struct match {

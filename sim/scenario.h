@@ -35,6 +35,10 @@ size_t scenario_state_index(const clv_scenario *s, const char *name);
    from s. */
 size_t scenario_params(clv_scenario *s, clv_param **out, size_t cap);
 
+/* The same list in a new array (free() it); *count gets its length.
+   NULL when out of memory. */
+clv_param **scenario_params_alloc(clv_scenario *s, size_t *count);
+
 /* The param whose label is `label` (e.g. "margin.A", "discount_rate"),
    or NULL. */
 clv_param *scenario_param(clv_scenario *s, const char *label);

@@ -62,25 +62,6 @@ static clv_status nomem(clv_error *err)
 	return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory in the what-if planner");
 }
 
-static char *dup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *dup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *out;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (len < 0 || (out = malloc((size_t)len + 1)) == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(out, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	return out;
-}
-
 static void free_strings(char **v, size_t n)
 {
 	size_t i;
@@ -227,7 +208,7 @@ static clv_status fix_dirichlet(clv_scenario *s, size_t i, clv_error *err)
 	for (j = 0; j < s->n; j++)
 		sum += row->alpha[j];
 	for (j = 0; j < s->n; j++) {
-		p[j].label = dup_printf("switching.%s.%s", s->states[i], s->states[j]);
+		p[j].label = diag_strdupf("switching.%s.%s", s->states[i], s->states[j]);
 		if (p[j].label == NULL) {
 			while (j-- > 0)
 				free(p[j].label);
@@ -331,13 +312,12 @@ static bool is_outer(const clv_param *p)
    its mean, so only per-customer ones still vary. */
 static clv_status fix_outer_at_means(clv_scenario *s, clv_error *err)
 {
-	size_t k, n_params = scenario_params(s, NULL, 0);
-	clv_param **params = calloc(n_params + 1, sizeof *params);
+	size_t k, n_params;
+	clv_param **params = scenario_params_alloc(s, &n_params);
 	clv_status rc = CLV_OK;
 
 	if (params == NULL)
 		return nomem(err);
-	scenario_params(s, params, n_params);
 	for (k = 0; k < n_params && rc == CLV_OK; k++)
 		if (is_outer(params[k]))
 			rc = set_value(s, params[k], dist_mean(params[k]), err);
@@ -671,12 +651,12 @@ static char *rule_text(clv_scenario *s, const char *key)
 	size_t i, j;
 
 	if (p != NULL && entry_of(s, p, &i, &j))
-		return dup_printf("%s = v sets entry (%s, %s) and multiplies the other entries of row "
+		return diag_strdupf("%s = v sets entry (%s, %s) and multiplies the other entries of row "
 		                  "%s by (1 - v) / %.6g, so the row still sums to 1%s", key,
 		                  s->states[i], s->states[j], s->states[i], 1.0 - p->a,
 		                  s->n_segments ? " (in every segment, from its own row)" : "");
 	if (strncmp(key, "retention.", 10) == 0)
-		return dup_printf("%s = v sets the retention P[%s][%s] = v and multiplies the rest of "
+		return diag_strdupf("%s = v sets the retention P[%s][%s] = v and multiplies the rest of "
 		                  "row %s by (1 - v) / (1 - its retention before), so the row still "
 		                  "sums to 1", key, key + 10, key + 10, key + 10);
 	return NULL;
@@ -878,11 +858,11 @@ static char *dist_text(const clv_param *p, bool dirichlet)
 	int n_args = p->kind == DIST_TRIANGULAR || p->kind == DIST_PERT ? 3 : 2;
 
 	if (dirichlet)
-		return dup_printf("dirichlet diag beta(%g, %g)", p->a, p->b);
+		return diag_strdupf("dirichlet diag beta(%g, %g)", p->a, p->b);
 	if (n_args == 3)
-		return dup_printf("%s(%g, %g, %g)%s", dist_kind_name(p->kind), p->a, p->b, p->c,
+		return diag_strdupf("%s(%g, %g, %g)%s", dist_kind_name(p->kind), p->a, p->b, p->c,
 		                  p->per == PER_CUSTOMER ? " per customer" : "");
-	return dup_printf("%s(%g, %g)%s", dist_kind_name(p->kind), p->a, p->b,
+	return diag_strdupf("%s(%g, %g)%s", dist_kind_name(p->kind), p->a, p->b,
 	                  p->per == PER_CUSTOMER ? " per customer" : "");
 }
 
@@ -936,7 +916,7 @@ static clv_status dirichlet_inputs(whatif_tornado *t, const clv_scenario *s, clv
 		d = dirichlet_diagonal(s, i);
 		if (!dist_is_uncertain(&d))
 			continue;
-		if ((label = dup_printf("switching.%s.%s", s->states[i], s->states[i])) == NULL)
+		if ((label = diag_strdupf("switching.%s.%s", s->states[i], s->states[i])) == NULL)
 			return nomem(err);
 		rc = add_input(t, label, &d, true, err);
 		free(label);
@@ -947,13 +927,12 @@ static clv_status dirichlet_inputs(whatif_tornado *t, const clv_scenario *s, clv
 /* Every uncertain assumption of leaf s as an input; notes per-customer ones. */
 static clv_status leaf_inputs(whatif_tornado *t, clv_scenario *s, clv_error *err)
 {
-	size_t k, n_params = scenario_params(s, NULL, 0);
-	clv_param **params = calloc(n_params + 1, sizeof *params);
+	size_t k, n_params;
+	clv_param **params = scenario_params_alloc(s, &n_params);
 	clv_status rc = CLV_OK;
 
 	if (params == NULL)
 		return nomem(err);
-	scenario_params(s, params, n_params);
 	for (k = 0; k < n_params && rc == CLV_OK; k++) {
 		const clv_param *p = params[k];
 		if (!dist_is_uncertain(p) || p->kind == DIST_POISSON)
@@ -1028,7 +1007,7 @@ static clv_status scale_retention(clv_scenario *s, size_t i, double f, clv_error
 
 	if (rc != CLV_OK || !movable(ret))
 		return rc;
-	if ((key = dup_printf("retention.%s", s->states[i])) == NULL)
+	if ((key = diag_strdupf("retention.%s", s->states[i])) == NULL)
 		return nomem(err);
 	rc = scenario_set_number(s, key, f * ret, err);
 	free(key);
@@ -1169,7 +1148,7 @@ static clv_status elasticities(whatif_tornado *t, const char *path, clv_scenario
 		whatif_elasticity *e = &t->elast[t->n_elast++];
 		el_kind kind = k == 0 ? EL_RETENTION_ALL : k <= n ? EL_RETENTION_STATE :
 		               k == n + 1 ? EL_DISCOUNT : k == n + 2 ? EL_MARGIN : EL_HORIZON;
-		e->input = kind == EL_RETENTION_STATE ? dup_printf("retention.%s", s->states[k - 1])
+		e->input = kind == EL_RETENTION_STATE ? diag_strdupf("retention.%s", s->states[k - 1])
 		         : strdup(k == 0 ? "retention" : kind == EL_DISCOUNT ? "discount_rate"
 		                  : kind == EL_MARGIN ? "margin" : "horizon");
 		e->e = malloc((n + 1) * sizeof *e->e);
