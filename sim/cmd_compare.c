@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "mc.h"
 #include "csv.h"
 #include "outfile.h"
 #include "output.h"
@@ -375,6 +376,7 @@ static int run_compare(const cli_options *opt)
 	int rc = 0;
 
 	whatif_settings_from_options(opt, true, &set);
+	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	mc_install_signal_handlers();
 	c = whatif_compare_run((const char *const *)opt->argv, (size_t)opt->argc, &set,
 	                       opt->independent, &err);

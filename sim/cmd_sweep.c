@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "mc.h"
 #include "csv.h"
 #include "outfile.h"
 #include "output.h"
@@ -247,6 +248,7 @@ static int run_sweep(const cli_options *opt)
 
 	memset(axes, 0, sizeof axes);
 	whatif_settings_from_options(opt, false, &set);
+	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	if (parse_axes(opt, axes, &err) != 0 || (s = scenario_load(opt->argv[0], &err)) == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;

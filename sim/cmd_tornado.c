@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "mc.h"
 #include "csv.h"
 #include "outfile.h"
 #include "output.h"
@@ -370,6 +371,7 @@ static int run_tornado(const cli_options *opt)
 	}
 	v.state = (size_t)state;
 	whatif_settings_from_options(opt, false, &set);
+	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	mc_install_signal_handlers();
 	v.t = whatif_tornado_run(opt->argv[0], &set, &err);
 	rc = v.t == NULL ? cli_fail(&err) : report(opt, &v, &err);
