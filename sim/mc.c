@@ -374,18 +374,25 @@ static void run_task(const population *pop, rep_model *const *wave, worker *w, u
 	const segment *sg = &pop->seg[tk->seg];
 	const rep_model *rm = &wave[tk->wave_slot][tk->seg];
 	size_t n = pop->n;
+	/* sums on this thread's stack, copied to the task's slot at the end:
+	   neighbouring slots share cache lines with other threads' tasks */
+	stats_ksum sum[CLV_MAX_STATES + 1], sumsq[CLV_MAX_STATES + 1];
 	chain_acc acc;
 
+	memset(sum, 0, sizeof sum);
+	memset(sumsq, 0, sizeof sumsq);
 	acc.count = w->count + tk->wave_slot * (size_t)(pop->periods + 1) * n;
 	acc.dead_from = w->dead_from;
-	acc.sum = tk->sum;
-	acc.sumsq = tk->sumsq;
+	acc.sum = sum;
+	acc.sumsq = sumsq;
 	acc.hist = w->hist;
 	acc.clv = w->clv;
 	if (sg->hetero)
 		run_hetero_block(sg, rm, &w->het[tk->seg], w->g, seed, tk, &acc);
 	else
 		chain_run_block(rm->table, seed, tk->rep, tk->first, tk->count, &acc);
+	memcpy(tk->sum, sum, (n + 1) * sizeof *sum);
+	memcpy(tk->sumsq, sumsq, (n + 1) * sizeof *sumsq);
 }
 
 /* ---- the run --------------------------------------------------------- */
