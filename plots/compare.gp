@@ -108,8 +108,8 @@ set yrange [0:*]
 plot for [k=1:nscn] datafile skip 1 using (sel(k) ? ($3 + $4) / 2 : NaN):(sel(k) ? $6 : NaN) \
 	with lines lw 2 lc k title lbl_scenario[k]
 
-set title 'difference in the replication average vs ' . lbl_scenario[1] noenhanced font ',11'
-set xlabel 'difference in average ' . what . ' per replication (' . cur . ')' noenhanced
+set title 'difference vs the first scenario' noenhanced font ',11'
+set xlabel 'replication average: difference (' . cur . ')' noenhanced
 set arrow 1 from 0, graph 0 to 0, graph 1 nohead lw 1.5 lc rgb '#555555' front
 set style fill transparent solid 0.45 noborder
 if (nscn >= 2) {
