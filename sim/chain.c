@@ -63,6 +63,7 @@ void chain_table_free(chain_table *tb)
 	free(tb->cost[1]);
 	free(tb->grow_disc);
 	free(tb->disc);
+	free(tb->first);
 	free(tb->poisson_thr);
 	free(tb->dead);
 	free(tb);
@@ -79,6 +80,12 @@ static size_t poisson_table_len(const clv_model *m)
 	while (gsl_cdf_poisson_Q((unsigned)k, m->purchases) > 1.0 / (2.0 * TWO32))
 		k += 1 + k / 8;
 	return k + 1;
+}
+
+double chain_table_bytes(size_t n, long periods)
+{
+	return ((double)periods + 1.0) * (2.0 + (double)n) * sizeof(double) +
+	       (2.0 * (double)n * (double)n + 6.0 * (double)n) * sizeof(double);
 }
 
 chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err)
@@ -102,9 +109,11 @@ chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err
 	}
 	tb->grow_disc = calloc((size_t)periods + 1, sizeof *tb->grow_disc);
 	tb->disc = calloc((size_t)periods + 1, sizeof *tb->disc);
+	tb->first = calloc(((size_t)periods + 1) * n, sizeof *tb->first);
 	tb->poisson_thr = calloc(tb->poisson_len, sizeof *tb->poisson_thr);
 	tb->dead = calloc(n, sizeof *tb->dead);
-	if (!tb->init_thr || !tb->grow_disc || !tb->disc || !tb->poisson_thr || !tb->dead)
+	if (!tb->init_thr || !tb->grow_disc || !tb->disc || !tb->first || !tb->poisson_thr ||
+	    !tb->dead)
 		goto nomem;
 	chain_table_fill(tb, m);
 	return tb;
@@ -156,8 +165,12 @@ void chain_table_fill(chain_table *tb, const clv_model *m)
 	memcpy(tb->cost[0], m->cost, n * sizeof *m->cost);
 	memcpy(tb->cost[1], m->cost_offer, n * sizeof *m->cost);
 	for (t = 0; t <= tb->periods; t++) {
+		const int ph = t < tb->offer_periods;
 		tb->disc[t] = exp(-(double)t * log1p(m->discount));
 		tb->grow_disc[t] = exp((double)t * (log1p(m->growth) - log1p(m->discount)));
+		for (i = 0; i < n; i++)
+			tb->first[(size_t)t * n + i] = tb->margin[ph][i] * tb->grow_disc[t] -
+			                               tb->cost[ph][i] * tb->disc[t];
 	}
 	fill_poisson(tb, m);
 }
@@ -293,14 +306,25 @@ static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 	const uint64_t *const thr = tb->thr[ph];
 	const double *const margin = tb->margin[ph];
 	const double g = tb->grow_disc[t];
-	uint32_t k, purchases = tb->poisson ? poisson_count(tb, rng_next(&ln->r)) : tb->purchases;
+	uint32_t k;
 	size_t x = ln->x;
 
 	acc->count[(size_t)t * n + x]++;
-	ln->clv[x] -= tb->cost[ph][x] * tb->disc[t];
-	for (k = 0; k < purchases; k++) {
-		ln->clv[x] += margin[x] * g;
+	if (!tb->poisson) {
+		/* F >= 1: the first purchase with the period's cost, then the rest */
+		ln->clv[x] += tb->first[(size_t)t * n + x];
 		x = pick(thr + x * n1, n1, rng_next(&ln->r));
+		for (k = 1; k < tb->purchases; k++) {
+			ln->clv[x] += margin[x] * g;
+			x = pick(thr + x * n1, n1, rng_next(&ln->r));
+		}
+	} else {
+		uint32_t purchases = poisson_count(tb, rng_next(&ln->r));
+		ln->clv[x] -= tb->cost[ph][x] * tb->disc[t];
+		for (k = 0; k < purchases; k++) {
+			ln->clv[x] += margin[x] * g;
+			x = pick(thr + x * n1, n1, rng_next(&ln->r));
+		}
 	}
 	ln->x = x;
 	ln->t = t + 1;

@@ -31,6 +31,9 @@ typedef struct chain_table {
 	double *cost[2];     /* [phase]: n, per period */
 	double *grow_disc;   /* periods + 1: (1 + g)^t / (1 + r)^t */
 	double *disc;        /* periods + 1: (1 + r)^-t */
+	double *first;       /* (periods + 1) x n: what the first purchase of
+	                        period t in state x adds, its cost included:
+	                        margin (1+g)^t/(1+r)^t - cost (1+r)^-t (fixed F) */
 	uint32_t purchases;  /* fixed F when !poisson */
 	bool poisson;
 	uint64_t *poisson_thr; /* poisson_len cumulative thresholds of Poisson(F) */
@@ -50,6 +53,9 @@ typedef struct chain_acc {
 	stats_hist **hist;   /* n + 1 histograms (thread's own), or NULL */
 	double *clv;         /* n scratch: the current customer's CLV by state */
 } chain_acc;
+
+/* Bytes of a table for n states walking periods 0..periods. */
+double chain_table_bytes(size_t n, long periods);
 
 /* Allocate a table for m walking periods 0..periods (see chain_periods),
    filled by chain_table_fill. NULL with err set on failure. */

@@ -811,7 +811,9 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		rc = check_budget(&st, err);
 	if (rc != CLV_OK)
 		goto cleanup;
-	per_wave = (double)(st.pop.periods + 1) * (double)n * 8.0 * st.threads;
+	/* per replication in a wave: every thread's counts, and the tables */
+	per_wave = (double)(st.pop.periods + 1) * (double)n * 8.0 * st.threads +
+	           (double)st.pop.n_seg * chain_table_bytes(n, st.pop.periods);
 	st.wave_cap = (size_t)fmax(1.0, fmin(256.0, (CLV_MEMORY_BUDGET / 8.0) / per_wave));
 	if (st.wave_cap > cfg->replications)
 		st.wave_cap = (size_t)cfg->replications;
