@@ -135,8 +135,9 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	text_fan(f, s, r, ex);
 	fprintf(f, "\nCLV per customer, discounted to period 0%s\n",
 	        at_means ? " (exact = at the assumptions' means)" : "");
-	fprintf(f, "%-14s %11s %11s %8s %10s %10s %10s %10s %21s\n", "", "", "across", "", "",
-	        "", "", "", "replication average");
+	fprintf(f, "%-14s %11s %s %21s\n", "", "",
+	        "------------------------ across customers ----------------------",
+	        "replication average");
 	fprintf(f, "%-14s %11s %11s %8s %10s %10s %10s %10s %10s %10s\n", "state", "exact", "mean",
 	        "se", "sd", "p05", "p50", "p95", "p05", "p95");
 	for (i = 0; i < s->n; i++)
