@@ -22,6 +22,7 @@
  */
 #include "chain.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -123,7 +124,8 @@ nomem:
 	return NULL;
 }
 
-/* Cumulative thresholds of the first n - 1 entries of p. */
+/* Cumulative thresholds of the first n - 1 entries of p. Invariant:
+   0 <= thr[0] <= thr[1] <= ... <= 2^32 (checked in debug builds). */
 static void thresholds(const double *p, size_t n, uint64_t *thr)
 {
 	double cum = 0.0;
@@ -132,6 +134,7 @@ static void thresholds(const double *p, size_t n, uint64_t *thr)
 	for (j = 0; j + 1 < n; j++) {
 		cum += p[j];
 		thr[j] = (uint64_t)llround(fmin(cum, 1.0) * TWO32);
+		assert(thr[j] <= (uint64_t)TWO32 && (j == 0 || thr[j] >= thr[j - 1]));
 	}
 }
 

@@ -31,6 +31,7 @@
  */
 #include "exact.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -341,6 +342,14 @@ exact_result *exact_run(const clv_model *m, long share_periods, clv_error *err)
 		const phase *ph = t < K ? &offer : &base;
 		if (t <= T)
 			memcpy(r->share + (size_t)t * n, u, n * sizeof *u);
+#ifdef CLV_DEBUG
+		{ /* invariant: u is a distribution */
+			double total = 0.0;
+			for (i = 0; i < n; i++)
+				total += u[i];
+			assert(fabs(total - 1.0) < 1e-9);
+		}
+#endif
 		if (t < last)
 			add_period(m, ph, t, u, x, &acc);
 		row_times(u, ph->E, n, next);
