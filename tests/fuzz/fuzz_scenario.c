@@ -4,20 +4,24 @@
  * What it proves: for any byte string, scenario_load_buffer either fails
  * cleanly (NULL, err set with a non-OK status and a message) or returns a
  * scenario that the engines accept without crashing, leaking or running
- * away: the model at the assumptions' means is built and the exact engine
- * is run on it. So validation is shown to be sufficient for the engines,
- * not just for the parser.
+ * away: the model at the assumptions' means is built, the exact engine is
+ * run on it, and a tiny Monte Carlo run (2 replications of 3 customers)
+ * draws the uncertain assumptions across their support. So validation is
+ * shown to be sufficient for the engines, not just for the parser.
  *
  * Invariants checked (abort() on violation, which libFuzzer reports):
- *   - failure <=> NULL scenario, and a failure always carries a status
- *     other than CLV_OK and a non-empty message;
+ *   - failure <=> NULL result, and a failure always carries a status other
+ *     than CLV_OK and a non-empty message;
  *   - a loaded scenario has 1..CLV_MAX_STATES states and a horizon within
  *     0..CLV_MAX_HORIZON (or infinite);
- *   - exact shares, where computed, are finite and within [0, 1] (up to
- *     rounding), and every exact CLV is finite: a scenario the loader
- *     accepts must not make the engines produce NaN or overflow.
- * Inputs with a horizon over FUZZ_MAX_HORIZON skip the engines (the loader
- * has still run on them) to keep executions fast.
+ *   - exact and Monte Carlo shares are finite and within [0, 1] (up to
+ *     rounding), and every exact CLV and Monte Carlo mean CLV is finite: a
+ *     scenario the loader accepts must not make the engines produce NaN or
+ *     overflow, at its means or at any draw.
+ * Inputs with a horizon over FUZZ_MAX_HORIZON skip the engines, and those
+ * whose customers would walk more than FUZZ_MAX_WALK purchase steps skip
+ * the Monte Carlo run (the loader has still run on them), to keep
+ * executions fast. Built without OpenMP, the Monte Carlo run is serial.
  *
  * Method: LLVMFuzzerTestOneInput, built with clang
  * -fsanitize=fuzzer,address,undefined by tests/fuzz/Makefile; the input
@@ -30,18 +34,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <gsl/gsl_errno.h>
+
+#include "chain.h"
 #include "clvsim.h"
 #include "diag.h"
 #include "exact.h"
+#include "mc.h"
 #include "model.h"
 #include "scenario.h"
 
-#include <gsl/gsl_errno.h>
-
 /* Horizon beyond which the engines are not run on an input. */
 #define FUZZ_MAX_HORIZON 2000L
-/* Share rows of the exact engine for an infinite horizon. */
+/* Share rows of the engines for an infinite horizon. */
 #define FUZZ_SHARE_PERIODS 8L
+/* Periods x purchases per period beyond which the Monte Carlo run is
+   skipped (it walks 6 customers). */
+#define FUZZ_MAX_WALK 200000.0
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -60,18 +69,58 @@ static void check_failure(const clv_error *err)
 	check(err->msg[0] != '\0', "a failure without a message");
 }
 
-static void check_exact(const exact_result *r)
+/* Shares within [0, 1] (up to rounding). */
+static void check_shares(const double *share, size_t cells, const char *what)
 {
-	size_t k, cells = (size_t)(r->periods + 1) * r->n;
+	size_t k;
 
 	for (k = 0; k < cells; k++)
-		check(isfinite(r->share[k]) && r->share[k] > -1e-9 && r->share[k] < 1 + 1e-9,
-		      "an exact share outside [0, 1]");
-	for (k = 0; k <= r->n; k++)
-		check(isfinite(r->clv[k]), "an exact CLV that is NaN or infinite");
+		check(isfinite(share[k]) && share[k] > -1e-9 && share[k] < 1 + 1e-9, what);
 }
 
-/* Model at means and the exact forecast; failures must be clean. */
+static void check_exact(const exact_result *r)
+{
+	size_t k;
+
+	check_shares(r->share, (size_t)(r->periods + 1) * r->n, "exact: a share outside [0, 1]");
+	for (k = 0; k <= r->n; k++)
+		check(isfinite(r->clv[k]), "exact: a CLV that is NaN or infinite");
+}
+
+static void check_mc(const mc_result *r)
+{
+	size_t k;
+
+	check_shares(r->share_mean, (size_t)(r->periods + 1) * r->n,
+	             "Monte Carlo: a mean share outside [0, 1]");
+	for (k = 0; k <= r->n; k++)
+		check(isfinite(r->clv[k].mean), "Monte Carlo: a mean CLV that is NaN or infinite");
+}
+
+/* A tiny Monte Carlo run when the walk is short; failures must be clean. */
+static void run_mc(clv_scenario *s, const clv_model *m)
+{
+	clv_error err = {0};
+	mc_config cfg;
+	mc_result *r;
+
+	if ((double)chain_periods(m) * fmax(1.0, m->purchases) > FUZZ_MAX_WALK)
+		return;
+	mc_config_defaults(&cfg, s);
+	cfg.replications = 2;
+	cfg.customers = 3;
+	cfg.threads = 1;
+	cfg.share_periods = FUZZ_SHARE_PERIODS;
+	r = mc_run(s, &cfg, &err);
+	if (r == NULL)
+		check_failure(&err);
+	else
+		check_mc(r);
+	mc_free(r);
+}
+
+/* Model at means, the exact forecast, a Monte Carlo run; failures must
+   be clean. */
 static void run_engines(clv_scenario *s)
 {
 	clv_error err = {0};
@@ -87,6 +136,7 @@ static void run_engines(clv_scenario *s)
 		check_failure(&err);
 	else
 		check_exact(r);
+	run_mc(s, m);
 	exact_free(r);
 	model_free(m);
 }
