@@ -286,6 +286,37 @@ static double cut_mass(const cut *t)
 	return t->plo > 0.5 ? t->qlo - t->qhi : t->phi - t->plo;
 }
 
+/* GSL's inverse CDFs can fail to converge in the tails of skewed
+   distributions (gsl_cdf_beta_Pinv returns NaN for beta(1000, 50) at about
+   0.6% of u): then bisect the CDF for P(x) = target inside [lo, hi],
+   widening an infinite end until it brackets the target. */
+static double bisect_quantile(const cut *t, double target)
+{
+	double a = t->lo, b = t->hi, step = 1.0;
+	int k;
+
+	while (!isfinite(a) && step < 1e300) {
+		a = (isfinite(b) ? b : 0.0) - step;
+		if (cdf_P(t->p, a) <= target)
+			break;
+		a = -HUGE_VAL;
+		step *= 4.0;
+	}
+	for (step = 1.0; !isfinite(b) && step < 1e300; step *= 4.0) {
+		b = (isfinite(a) ? a : 0.0) + step;
+		if (cdf_P(t->p, b) < target)
+			b = HUGE_VAL;
+	}
+	for (k = 0; k < 200 && isfinite(a) && isfinite(b) && b - a > 1e-15 * (fabs(a) + fabs(b)); k++) {
+		double mid = 0.5 * (a + b);
+		if (cdf_P(t->p, mid) < target)
+			a = mid;
+		else
+			b = mid;
+	}
+	return 0.5 * (a + b);
+}
+
 static double cut_quantile(const cut *t, double u)
 {
 	double q = t->qlo - u * (t->qlo - t->qhi), x;
@@ -294,6 +325,8 @@ static double cut_quantile(const cut *t, double u)
 		x = raw_Qinv(t->p, q);
 	else
 		x = raw_Pinv(t->p, t->plo + u * (t->phi - t->plo));
+	if (isnan(x))
+		x = bisect_quantile(t, t->plo + u * (t->phi - t->plo));
 	return clamp(x, t->lo, t->hi);
 }
 
