@@ -70,6 +70,10 @@ int dist_is_uncertain(const clv_param *p)
 	return p->kind != DIST_FIXED;
 }
 
+
+/* Beta shapes accepted (dist_validate). */
+#define BETA_SHAPE_MIN 1e-3
+#define BETA_SHAPE_MAX 1e5
 /* ---- support and the beta-PERT shape ---------------------------------- */
 
 /* The kind's own support [*smin, *smax] (before truncation). */
@@ -610,7 +614,15 @@ static clv_status check_shape(const clv_param *p, clv_error *err)
 	case DIST_BETA:
 		if (!(p->a > 0.0))
 			return bad(p, err, "a must be > 0");
-		return p->b > 0.0 ? CLV_OK : bad(p, err, "b must be > 0");
+		if (!(p->b > 0.0))
+			return bad(p, err, "b must be > 0");
+		/* beyond these GSL's beta inverse is slow or meaningless (a
+		   beta(1e6, 1e6) inversion takes seconds; beta(1, 1e-300) is a
+		   point mass written as a distribution) */
+		if (p->a < BETA_SHAPE_MIN || p->b < BETA_SHAPE_MIN || p->a > BETA_SHAPE_MAX ||
+		    p->b > BETA_SHAPE_MAX)
+			return bad(p, err, "shapes a and b must lie in [0.001, 100000]");
+		return CLV_OK;
 	case DIST_NORMAL:
 		return p->b > 0.0 ? CLV_OK : bad(p, err, "sd must be > 0");
 	case DIST_LOGNORMAL:

@@ -304,6 +304,21 @@ static void assert_stochastic(const double *P, size_t n)
 }
 #endif
 
+/* The drawn discount and growth keep CLV finite (the loader checks the
+   range of both; this catches a draw beyond it): r > g for an infinite
+   horizon, a discounted growth factor of at most e^200 for a finite one. */
+static clv_status check_drawn_growth(const clv_scenario *s, const clv_model *m, clv_error *err)
+{
+	double exponent = (double)m->horizon * (log1p(m->growth) - log1p(m->discount));
+
+	if ((m->infinite && !(m->discount > m->growth)) || (!m->infinite && !(exponent <= 200.0)))
+		return diag_set(err, CLV_ERR_INPUT, &s->spend_growth.pos,
+		                "a draw of spend_growth %.10g against a discount rate of %.10g per "
+		                "period makes the CLV %s; narrow the two distributions",
+		                m->growth, m->discount, m->infinite ? "infinite" : "overflow");
+	return CLV_OK;
+}
+
 clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *m,
                        clv_error *err)
 {
@@ -314,7 +329,9 @@ clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *
 		return rc;
 	build_money(s, v, m);
 	build_time(s, v, m);
-	rc = build_offers(s, v, m, err);
+	rc = check_drawn_growth(s, m, err);
+	if (rc == CLV_OK)
+		rc = build_offers(s, v, m, err);
 #ifdef CLV_DEBUG
 	if (rc == CLV_OK) {
 		assert_stochastic(m->P, m->n);

@@ -2231,37 +2231,51 @@ static clv_status check_chain(const clv_scenario *s, clv_error *err)
 	return rc;
 }
 
-/* The value of p, or its mean when uncertain. */
-static double central(const clv_param *p)
+/* The range p can take: its value, or its 1e-9 and 1 - 1e-9 quantiles when
+   uncertain (the support, for all practical draws; model_build rejects a
+   draw beyond it). */
+static void param_range(const clv_param *p, double *lo, double *hi)
 {
-	return p->kind == DIST_FIXED ? p->a : dist_mean(p);
+	if (p->kind == DIST_FIXED) {
+		*lo = *hi = p->a;
+		return;
+	}
+	*lo = dist_quantile(p, 1e-9);
+	*hi = dist_quantile(p, 1.0 - 1e-9);
 }
 
-/* The per-period discount rate (of the mean when uncertain). */
-static double per_period_rate(const clv_scenario *s)
+/* A discount rate as written, per period. */
+static double per_period(const clv_scenario *s, double d)
 {
-	double d = central(&s->discount);
-
 	return s->discount_annual ? pow(1.0 + d, 1.0 / s->periods_per_year) - 1.0 : d;
 }
 
-/* Growth against discounting, at the values (or means) of both: an
-   infinite horizon needs r > g; a finite one a discounted growth factor
-   (1 + g)^T / (1 + r)^T of at most e^GROWTH_LOG_LIMIT. */
+/* Growth against discounting over every value both can be drawn at (the
+   lowest rate against the highest growth): an infinite horizon needs
+   r > g; a finite one a discounted growth factor (1 + g)^T / (1 + r)^T of
+   at most e^GROWTH_LOG_LIMIT. */
 static clv_status check_growth(const clv_scenario *s, clv_error *err)
 {
-	double r = per_period_rate(s), g = central(&s->spend_growth);
-	double exponent = (double)s->horizon * (log1p(g) - log1p(r));
+	double d_lo, d_hi, g_lo, g_hi, r, exponent;
 
-	if (s->infinite && !(r > g))
+	param_range(&s->discount, &d_lo, &d_hi);
+	param_range(&s->spend_growth, &g_lo, &g_hi);
+	r = per_period(s, d_lo);
+	exponent = (double)s->horizon * (log1p(g_hi) - log1p(r));
+	if (s->infinite && !(r > g_hi))
 		return diag_set(err, CLV_ERR_INPUT, &s->discount.pos, "an infinite horizon needs a "
-		                "discount rate above the spend growth (here %.10g per period, growth "
-		                "%.10g): the CLV would be infinite", r, g);
+		                "discount rate above the spend growth%s (here %.10g per period, growth "
+		                "%.10g): the CLV would be infinite",
+		                s->discount.kind == DIST_FIXED && s->spend_growth.kind == DIST_FIXED
+		                        ? "" : " at every value both can be drawn at (lowest rate, highest growth)",
+		                r, g_hi);
 	if (!s->infinite && !(exponent <= GROWTH_LOG_LIMIT))
-		return diag_set(err, CLV_ERR_INPUT, &s->spend_growth.pos, "spend_growth = %.10g over "
-		                "%ld periods at a discount rate of %.10g grows the discounted margin by "
-		                "e^%.0f, over the limit of e^%.0f (lower the growth or the horizon)", g,
-		                s->horizon, r, exponent, GROWTH_LOG_LIMIT);
+		return diag_set(err, CLV_ERR_INPUT, &s->spend_growth.pos, "spend_growth %s %.10g "
+		                "over %ld periods at a discount rate %s %.10g grows the discounted "
+		                "margin by e^%.0f, over the limit of e^%.0f (lower the growth or the "
+		                "horizon)", s->spend_growth.kind == DIST_FIXED ? "=" : "up to", g_hi,
+		                s->horizon, s->discount.kind == DIST_FIXED ? "of" : "from", r,
+		                exponent, GROWTH_LOG_LIMIT);
 	return CLV_OK;
 }
 
