@@ -826,8 +826,8 @@ static void test_run_bad_leaves_out_dir(void **state)
 
 /* The memory budget (share tables of 1e6 replications x 10001 periods),
    the step budget (1e9 customers x 1e4 replications x 7 periods x 2
-   purchases) and the step budget reached through a second segment's
-   purchases are refused with exit 2, naming the numbers, before anything
+   purchases), and the step budget reached through a second segment's
+   purchases or through --precision batches are refused with exit 2, naming the numbers, before anything
    is run: a refusal is immediate, so a child still running after
    REFUSAL_DEADLINE_S has started the run. */
 #define REFUSAL_DEADLINE_S 10.0
@@ -856,6 +856,17 @@ static void test_run_over_budget(void **state)
 
 	finish_within(start((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
 	                                          NULL}),
+	              &c, REFUSAL_DEADLINE_S);
+	expect_refusal(&c);
+	assert_non_null(strstr(c.err, "steps"));
+	child_free(&c);
+
+	/* --precision may add up to 100 batches of 1e3 replications x 1e8
+	   customers x 7 periods x 2 purchases: 1.4e14 steps, though one batch
+	   is only 1.4e12. */
+	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",
+	                                          "100000000", "--replications", "1000",
+	                                          "--precision", "0.000001", "--quiet", NULL}),
 	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
