@@ -71,7 +71,7 @@ test: deps
 	@$(MAKE) --no-print-directory test-suites
 
 test-suites: $(BIN) $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CLVSIM=./$(BIN) $$t; done
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CLVSIM=$(abspath $(BIN)) $$t; done
 	@echo "all test suites passed"
 
 check: test
@@ -106,6 +106,6 @@ run: deps
 	./$(BIN) run
 
 clean:
-	rm -rf build build-debug build-asan clvsim
+	rm -rf build build-debug build-asan build-fuzz clvsim
 
 -include $(wildcard $(BUILD)/sim/*.d $(BUILD)/tests/*.d)

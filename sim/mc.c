@@ -419,8 +419,8 @@ static clv_status check_budget(const run_state *st, clv_error *err)
 	double steps = 0.0;
 	size_t k;
 
-	for (k = 0; k < st->pop.n_seg; k++) /* every segment with its own F */
-		steps += (double)st->cfg->replications * (double)st->pop.seg[k].count * rows *
+	for (k = 0; k < st->pop.n_seg; k++) /* every segment with its own F, every batch */
+		steps += reps * (double)st->pop.seg[k].count * rows *
 		         fmax(1.0, st->pop.seg[k].mean_model->purchases);
 
 	if (bytes > CLV_MEMORY_BUDGET)

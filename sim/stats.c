@@ -39,8 +39,13 @@ void stats_hist_reset(stats_hist *h)
 static int side_index(double a)
 {
 	int e;
-	double m = frexp(a, &e); /* a = m 2^e, 0.5 <= m < 1 */
-	int sub = (int)((2.0 * m - 1.0) * (1 << STATS_HIST_SUB));
+	double m;
+	int sub;
+
+	if (!isfinite(a)) /* +inf: the overflow bin (frexp's result is unspecified) */
+		return STATS_HIST_SIDE - 1;
+	m = frexp(a, &e); /* a = m 2^e, 0.5 <= m < 1 */
+	sub = (int)((2.0 * m - 1.0) * (1 << STATS_HIST_SUB));
 
 	e -= 1;
 	if (e < STATS_HIST_EMIN)
