@@ -1,0 +1,193 @@
+/*
+ * test_model.c - assumptions to numbers: the retention rule, rows with
+ * uncertain entries, offers (uplift, win_from, margin cut, targeted cost,
+ * periods), referral as negative cost, annual discount conversion, and
+ * the rejection of a drawn model whose growth outruns discounting.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "model.h"
+#include "scenario.h"
+
+#define close_to(a, b) (fabs((a) - (b)) <= 1e-12)
+
+static clv_scenario *load(const char *text)
+{
+	clv_error err = {0};
+	clv_scenario *s = scenario_load_buffer("model.yaml", text, strlen(text), &err);
+
+	if (s == NULL)
+		fprintf(stderr, "%s\n", err.msg);
+	assert_non_null(s);
+	return s;
+}
+
+static const char base[] =
+	"states: [A, B, C]\n"
+	"initial: [0.6, 0.3, 0.1]\n"
+	"switching:\n"
+	"  A: [0.70, 0.20, 0.10]\n"
+	"  B: [0.10, 0.80, 0.10]\n"
+	"  C: [0.25, 0.15, 0.60]\n"
+	"horizon: 5\n"
+	"margin: {A: 100, B: 80, C: 60}\n";
+
+static clv_model *model_of(const char *extra, clv_scenario **out)
+{
+	char text[2048];
+	clv_error err = {0};
+	clv_model *m;
+
+	snprintf(text, sizeof text, "%s%s", base, extra);
+	*out = load(text);
+	m = model_at_means(*out, &err);
+	assert_non_null(m);
+	return m;
+}
+
+static void model_row_pin_rule(void **state)
+{
+	double row[3] = {0.7, 0.2, 0.1}, stuck[2] = {1.0, 0.0};
+
+	(void)state;
+	assert_int_equal(model_row_pin(row, 3, 0, 0.8), 0);
+	/* the rest scaled by (1 - 0.8) / (1 - 0.7) */
+	assert_true(close_to(row[0], 0.8) && close_to(row[1], 0.2 * 2 / 3) && close_to(row[2], 0.1 * 2 / 3));
+	assert_int_equal(model_row_pin(stuck, 2, 0, 0.5), -1); /* nothing to rescale */
+}
+
+static void retention_shorthand(void **state)
+{
+	clv_scenario *s;
+	clv_model *m = model_of("discount_rate: 0.09\nretention: {B: 0.9}\n", &s);
+
+	(void)state;
+	assert_true(close_to(m->P[3 + 1], 0.9));
+	assert_true(close_to(m->P[3 + 0], 0.05) && close_to(m->P[3 + 2], 0.05));
+	assert_true(close_to(m->P[0], 0.7)); /* other rows untouched */
+	model_free(m);
+	scenario_free(s);
+}
+
+/* A row with one uncertain entry: at its mean the fixed entries take up the
+   rest proportionally. */
+static void uncertain_entry_rescales_fixed(void **state)
+{
+	static const char text[] =
+		"states: [A, B, C]\n"
+		"initial: [1, 0, 0]\n"
+		"switching:\n"
+		"  A: [{dist: uniform, min: 0.5, max: 0.7}, 0.3, 0.1]\n"
+		"  B: [0.10, 0.80, 0.10]\n"
+		"  C: [0.25, 0.15, 0.60]\n"
+		"horizon: 1\n"
+		"discount_rate: 0\n"
+		"margin: 1\n";
+	clv_scenario *s = load(text);
+	clv_error err = {0};
+	clv_model *m = model_at_means(s, &err);
+
+	(void)state;
+	assert_non_null(m);
+	assert_true(close_to(m->P[0], 0.6));
+	assert_true(close_to(m->P[1], 0.3) && close_to(m->P[2], 0.1));
+	{ /* a draw of 0.5: the fixed 0.3 and 0.1 scaled by 0.5 / 0.4 */
+		model_values *v = model_values_at_means(s, &err);
+		size_t k;
+		assert_non_null(v);
+		for (k = 0; k < v->n_params; k++)
+			if (strcmp(v->params[k]->label, "switching.A.A") == 0)
+				v->param[k] = 0.5;
+		assert_int_equal(model_build(s, v, m, &err), CLV_OK);
+		assert_true(close_to(m->P[0], 0.5) && close_to(m->P[1], 0.375) && close_to(m->P[2], 0.125));
+		model_values_free(v);
+	}
+	model_free(m);
+	scenario_free(s);
+}
+
+static void offers_second_phase(void **state)
+{
+	clv_scenario *s;
+	clv_model *m = model_of("discount_rate: 0.09\n"
+	                        "campaign: {brand: A, cost: 4, target: all, retention_uplift: 0.1,"
+	                        " win_from: {B: 0.05}, periods: 3}\n"
+	                        "price_discount: {brand: A, margin_cut: 0.25, periods: 3}\n"
+	                        "referral_value: {A: 2, B: 0, C: 0}\n", &s);
+
+	(void)state;
+	assert_int_equal(m->offer_periods, 3);
+	/* base phase untouched, referral as a negative cost */
+	assert_true(close_to(m->P[0], 0.7) && close_to(m->cost[0], -2.0));
+	/* uplift: P[A][A] 0.8, rest of A's row scaled by 0.2 / 0.3 */
+	assert_true(close_to(m->P_offer[0], 0.8) && close_to(m->P_offer[1], 0.2 * 2 / 3));
+	/* win_from B: P[B][A] 0.15, rest of B's row scaled by 0.85 / 0.9 */
+	assert_true(close_to(m->P_offer[3], 0.15) && close_to(m->P_offer[4], 0.8 * 0.85 / 0.9));
+	/* C's row untouched */
+	assert_true(close_to(m->P_offer[6], 0.25));
+	/* margin cut on A only; cost 4 for every state (target: all) */
+	assert_true(close_to(m->margin_offer[0], 75.0) && close_to(m->margin_offer[1], 80.0));
+	assert_true(close_to(m->cost_offer[0], 2.0) && close_to(m->cost_offer[2], 4.0));
+	model_free(m);
+	scenario_free(s);
+}
+
+static void annual_discount_converted(void **state)
+{
+	clv_scenario *s;
+	clv_model *m = model_of("period: month\ndiscount_rate: {annual: 0.1}\n", &s);
+
+	(void)state;
+	assert_true(close_to(m->discount, pow(1.1, 1.0 / 12.0) - 1.0));
+	assert_true(close_to(pow(1.0 + m->discount, 12.0), 1.1));
+	model_free(m);
+	scenario_free(s);
+}
+
+/* A drawn growth above the rate for an infinite horizon is refused, not
+   turned into garbage. */
+static void drawn_growth_checked(void **state)
+{
+	clv_scenario *s = load("states: [A]\ninitial: [1]\nswitching: [[1]]\nhorizon: infinite\n"
+	                       "discount_rate: 0.1\nspend_growth: 0.02\nmargin: 1\n");
+	clv_error err = {0};
+	model_values *v = model_values_at_means(s, &err);
+	clv_model *m = model_create(1);
+	size_t k;
+
+	(void)state;
+	assert_non_null(v);
+	assert_int_equal(model_build(s, v, m, &err), CLV_OK);
+	for (k = 0; k < v->n_params; k++)
+		if (strcmp(v->params[k]->label, "spend_growth") == 0)
+			v->param[k] = 0.2;
+	assert_int_equal(model_build(s, v, m, &err), CLV_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "spend_growth"));
+	model_free(m);
+	model_values_free(v);
+	scenario_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(model_row_pin_rule),
+		cmocka_unit_test(retention_shorthand),
+		cmocka_unit_test(uncertain_entry_rescales_fixed),
+		cmocka_unit_test(offers_second_phase),
+		cmocka_unit_test(annual_discount_converted),
+		cmocka_unit_test(drawn_growth_checked),
+	};
+
+	gsl_set_error_handler_off();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
