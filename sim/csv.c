@@ -154,18 +154,28 @@ static bool crlf(csv_reader *r)
 
 enum { FIELD_SEP, FIELD_END, FIELD_EOF, FIELD_BAD, FIELD_NOMEM };
 
+/* What character c ends a field with (FIELD_SEP, FIELD_END, FIELD_EOF),
+   or -1 when it does not end one. */
+static int field_end(csv_reader *r, int c)
+{
+	if (c == ',')
+		return FIELD_SEP;
+	if (c == '\n')
+		return FIELD_END;
+	if (c == EOF)
+		return FIELD_EOF;
+	if (c == '\r' && crlf(r))
+		return FIELD_END;
+	return -1;
+}
+
 /* Rest of an unquoted field; first is its first character. */
 static int read_plain(csv_reader *r, int c)
 {
 	for (;; c = next_char(r)) {
-		if (c == ',')
-			return FIELD_SEP;
-		if (c == '\n')
-			return FIELD_END;
-		if (c == EOF)
-			return FIELD_EOF;
-		if (c == '\r' && crlf(r))
-			return FIELD_END;
+		int end = field_end(r, c);
+		if (end >= 0)
+			return end;
 		if (put_byte(r, (char)c) != 0)
 			return FIELD_NOMEM;
 	}
@@ -188,15 +198,8 @@ static int read_quoted(csv_reader *r)
 		if (put_byte(r, (char)c) != 0)
 			return FIELD_NOMEM;
 	}
-	if (c == ',')
-		return FIELD_SEP;
-	if (c == '\n')
-		return FIELD_END;
-	if (c == EOF)
-		return FIELD_EOF;
-	if (c == '\r' && crlf(r))
-		return FIELD_END;
-	return FIELD_BAD;
+	c = field_end(r, c);
+	return c >= 0 ? c : FIELD_BAD;
 }
 
 static int read_field(csv_reader *r, int c)
