@@ -128,6 +128,20 @@ void report_text_head(FILE *f, const clv_scenario *s, const clv_model *m)
 	fprintf(f, "\nPurchases: %.6g per %s%s\n", m->purchases, unit, m->poisson ? " (Poisson mean)" : "");
 }
 
+long report_next_row(long t, long periods)
+{
+	long stride = periods <= 30 ? 1 : (periods + 24) / 25;
+
+	return t < periods && t + stride > periods ? periods : t + stride;
+}
+
+void report_rows_note(FILE *f, long periods)
+{
+	if (periods > 30)
+		fprintf(f, "(one row every %ld periods, and the last; every period with --format json "
+		           "or --out DIR)\n", report_next_row(0, periods));
+}
+
 static void text_share_table(FILE *f, const clv_scenario *s, const exact_result *r)
 {
 	size_t i;
@@ -138,7 +152,7 @@ static void text_share_table(FILE *f, const clv_scenario *s, const exact_result 
 	for (i = 0; i < s->n; i++)
 		fprintf(f, "  %12.12s", s->states[i]);
 	fputc('\n', f);
-	for (t = 0; t <= r->periods; t++) {
+	for (t = 0; t <= r->periods; t = report_next_row(t, r->periods)) {
 		fprintf(f, "%8ld", t);
 		for (i = 0; i < s->n; i++)
 			fprintf(f, "  %12.6f", r->share[(size_t)t * s->n + i]);
@@ -148,6 +162,7 @@ static void text_share_table(FILE *f, const clv_scenario *s, const exact_result 
 	for (i = 0; i < s->n; i++)
 		fprintf(f, "  %12.6f", r->steady[i]);
 	fputc('\n', f);
+	report_rows_note(f, r->periods);
 }
 
 void report_text_exact(FILE *f, const clv_scenario *s, const exact_result *r, bool at_means)

@@ -44,6 +44,13 @@ void report_text_head(FILE *f, const clv_scenario *s, const clv_model *m);
    state. */
 void report_text_exact(FILE *f, const clv_scenario *s, const exact_result *r, bool at_means);
 
+/* The period after t to show in a text table of periods 0..periods: every
+   one up to 30, else about 25 evenly spaced, always ending on periods. */
+long report_next_row(long t, long periods);
+
+/* Under such a table: which rows were shown (nothing when all were). */
+void report_rows_note(FILE *f, long periods);
+
 /* "year" or the scenario's unit for plural use: "years". */
 const char *report_period_unit(const clv_scenario *s);
 

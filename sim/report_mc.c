@@ -86,15 +86,9 @@ json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sa
 	return mc;
 }
 
-/* Rows of the share table: all when few, else about 25 evenly spaced. */
-static long share_stride(long periods)
-{
-	return periods <= 30 ? 1 : (periods + 24) / 25;
-}
-
 static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex)
 {
-	long t, stride = share_stride(r->periods);
+	long t;
 	size_t i;
 
 	fprintf(f, "\nShare of wallet at the start of each %s: Monte Carlo mean [5%%, 95%% across "
@@ -103,7 +97,7 @@ static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const e
 	for (i = 0; i < s->n; i++)
 		fprintf(f, "  %-34.34s", s->states[i]);
 	fputc('\n', f);
-	for (t = 0; t <= r->periods; t += (t + stride > r->periods && t != r->periods) ? r->periods - t : stride) {
+	for (t = 0; t <= r->periods; t = report_next_row(t, r->periods)) {
 		fprintf(f, "%8ld", t);
 		for (i = 0; i < s->n; i++) {
 			size_t c = (size_t)t * s->n + i;
@@ -115,6 +109,7 @@ static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const e
 		}
 		fputc('\n', f);
 	}
+	report_rows_note(f, r->periods);
 }
 
 static void text_clv_row(FILE *f, const char *name, double exact, const stats_summary *c,
