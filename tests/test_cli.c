@@ -792,6 +792,74 @@ static void test_run_out_dir_plots(void **state)
 	child_free(&c);
 }
 
+/* A valid PNG of a real figure: signature, IHDR at least 400 x 300, and
+   more than 10 kB (a blank canvas compresses to far less). */
+static void expect_png(const char *dir, const char *name)
+{
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	unsigned char head[24];
+	char path[4096];
+	FILE *f;
+	long size;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		fail_msg("figure %s was not drawn", path);
+	assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	assert_memory_equal(head, sig, sizeof sig);
+	assert_memory_equal(head + 12, "IHDR", 4);
+	assert_true(((unsigned)head[16] << 24 | (unsigned)head[17] << 16 | (unsigned)head[18] << 8 |
+	             head[19]) >= 400);
+	assert_true(((unsigned)head[20] << 24 | (unsigned)head[21] << 16 | (unsigned)head[22] << 8 |
+	             head[23]) >= 300);
+	assert_true(size > 10000);
+}
+
+/* Every command draws its figures from a fixed scenario: run (fan, CLV
+   distribution), compare, sweep over one and two keys, tornado (bars and
+   spider). Skipped where gnuplot is not installed. */
+static void test_figures_of_every_command(void **state)
+{
+	child c = {0};
+	char *d1 = fresh_dir("fig-run"), *d2 = fresh_dir("fig-compare"), *d3 = fresh_dir("fig-sweep");
+	char *d4 = fresh_dir("fig-sweep2"), *d5 = fresh_dir("fig-tornado");
+
+	(void)state;
+	if (access("/usr/bin/gnuplot", X_OK) != 0)
+		skip();
+	RUN(&c, "run", "scenarios/textbook.yaml", "--out", d1, "--quiet", "--replications", "20",
+	    "--customers", "2000");
+	expect_exit(&c, 0);
+	child_free(&c);
+	expect_png(d1, "share_fan.png");
+	expect_png(d1, "clv_dist.png");
+	RUN(&c, "compare", "scenarios/brand_a.yaml", "scenarios/retention_campaign.yaml", "--out", d2,
+	    "--quiet", "--replications", "20", "--customers", "2000");
+	expect_exit(&c, 0);
+	child_free(&c);
+	expect_png(d2, "compare.png");
+	RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--out",
+	    d3, "--quiet", "--replications", "4", "--customers", "500");
+	expect_exit(&c, 0);
+	child_free(&c);
+	expect_png(d3, "sweep_line.png");
+	RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--vary",
+	    "retention.A=0.5:0.9:0.1", "--out", d4, "--quiet", "--replications", "4", "--customers",
+	    "500");
+	expect_exit(&c, 0);
+	child_free(&c);
+	expect_png(d4, "sweep_heat.png");
+	RUN(&c, "tornado", "scenarios/uncertain_retention.yaml", "--out", d5, "--quiet");
+	expect_exit(&c, 0);
+	child_free(&c);
+	expect_png(d5, "tornado.png");
+	expect_png(d5, "spider.png");
+}
+
 /* A bad scenario writes nothing: an earlier file survives, no folder is
    created. */
 static void test_run_bad_leaves_out_dir(void **state)
@@ -1017,6 +1085,7 @@ int main(void)
 		cmocka_unit_test(test_run_skewed_beta),
 		cmocka_unit_test(test_run_out_dir),
 		cmocka_unit_test(test_run_out_dir_plots),
+		cmocka_unit_test(test_figures_of_every_command),
 		cmocka_unit_test(test_run_bad_leaves_out_dir),
 		cmocka_unit_test(test_run_over_budget),
 		cmocka_unit_test(test_run_sigint),
