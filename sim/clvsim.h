@@ -140,6 +140,8 @@ struct clv_scenario {
 	                            after the NUL ("top\0base1\0..."), so the
 	                            pos.file of inherited values stays valid */
 	char *name;              /* `name:` or the file name (owned) */
+	char *currency;          /* `currency:` unit of money in reports, e.g.
+	                            "EUR"; "" when not given (owned) */
 	size_t n;                /* number of states */
 	char **states;           /* n state names (owned) */
 

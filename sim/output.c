@@ -148,7 +148,7 @@ void output_plots(const cli_options *opt, const clv_scenario *s, const char *xla
 	plot_var vars[] = {
 		{"scenario", s->name, PLOT_TEXT},
 		{"period_unit", report_period_unit(s), PLOT_TEXT},
-		{"currency", "", PLOT_TEXT},
+		{"currency", s->currency ? s->currency : "", PLOT_TEXT},
 		{"xlabel", xlabel ? xlabel : "", PLOT_TEXT},
 		{"ylabel", ylabel ? ylabel : "", PLOT_TEXT},
 	};

@@ -66,6 +66,7 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m)
 	else
 		json_object_set_new(doc, "periods", json_integer(s->horizon));
 	json_object_set_new(doc, "period", json_string(report_period_unit(s)));
+	json_object_set_new(doc, "currency", json_string(s->currency ? s->currency : ""));
 	json_object_set_new(doc, "discount_rate", discount_json(s, m));
 	json_object_set_new(doc, "purchases_per_period", report_json_number(m->purchases));
 	return doc;
@@ -126,6 +127,8 @@ void report_text_head(FILE *f, const clv_scenario *s, const clv_model *m)
 	if (s->periods_per_year > 0 && s->periods_per_year != 1.0)
 		fprintf(f, " (%.6g%% per year)", 100.0 * (pow(1.0 + m->discount, s->periods_per_year) - 1.0));
 	fprintf(f, "\nPurchases: %.6g per %s%s\n", m->purchases, unit, m->poisson ? " (Poisson mean)" : "");
+	if (s->currency != NULL && s->currency[0] != '\0')
+		fprintf(f, "Money:    %s\n", s->currency);
 }
 
 long report_next_row(long t, long periods)

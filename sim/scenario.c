@@ -117,7 +117,7 @@ static const char *const TOP_KEYS[] = {
 	"name", "states", "initial", "switching", "retention", "horizon", "period",
 	"discount_rate", "purchases_per_period", "margin", "cost_per_period", "referral_value",
 	"acquisition_cost", "spend_growth", "campaign", "price_discount", "correlations",
-	"segments", "base", "customers", "replications", "seed"};
+	"segments", "base", "customers", "replications", "seed", "currency"};
 static const char *const REQUIRED_KEYS[] = {"states", "initial", "switching", "horizon",
                                             "discount_rate", "margin"};
 static const char *const SEGMENT_KEYS[] = {
@@ -1575,6 +1575,29 @@ static clv_status parse_name(const loader *ld, clv_scenario *s, const yamlnode *
 	return s->name != NULL ? CLV_OK : nomem(ld->err);
 }
 
+/* currency: optional text of at most 16 bytes, no control characters. */
+static clv_status parse_currency(const loader *ld, clv_scenario *s, const yamlnode *top)
+{
+	const yamlnode *node = yamlnode_get(top, "currency");
+	char desc[64];
+	const char *c;
+
+	if (node != NULL && !is_string(node))
+		return bad(ld, node, CLV_ERR_INPUT, "currency must be a string, found %s",
+		           yamlnode_describe(node, desc, sizeof desc));
+	if (node != NULL) {
+		if (strlen(node->text) > 16)
+			return bad(ld, node, CLV_ERR_INPUT, "currency must be at most 16 bytes "
+			           "(e.g. EUR, USD, CNY)");
+		for (c = node->text; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return bad(ld, node, CLV_ERR_INPUT, "currency must not contain control "
+				           "characters");
+	}
+	s->currency = strdup(node != NULL ? node->text : "");
+	return s->currency != NULL ? CLV_OK : nomem(ld->err);
+}
+
 static clv_status parse_chain_states(const loader *ld, clv_scenario *s, const yamlnode *top)
 {
 	const yamlnode *retention = yamlnode_get(top, "retention");
@@ -1659,6 +1682,8 @@ static clv_scenario *build_scenario(loader *ld, const yamlnode *top, const char 
 		rc = check_required(ld, top, REQUIRED_KEYS, COUNT(REQUIRED_KEYS), "");
 	if (rc == CLV_OK)
 		rc = parse_name(ld, s, top, name);
+	if (rc == CLV_OK)
+		rc = parse_currency(ld, s, top);
 	if (rc == CLV_OK)
 		rc = parse_chain_states(ld, s, top);
 	if (rc == CLV_OK)
@@ -1932,6 +1957,7 @@ void scenario_free(clv_scenario *s)
 	free(s->segment_name);
 	free(s->period);
 	free(s->name);
+	free(s->currency);
 	free(s->path);
 	free(s);
 }

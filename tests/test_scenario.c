@@ -155,6 +155,7 @@ static void test_textbook_map(void **state)
 
 	(void)state;
 	assert_string_equal(s->name, "textbook_map"); /* from the file name */
+	assert_string_equal(s->currency, ""); /* not given */
 	assert_textbook_chain(s); /* map order does not matter */
 	assert_fixed(&s->margin[0], "margin.A", 500.0);
 	assert_fixed(&s->margin[1], "margin.B", 400.0);
@@ -297,6 +298,8 @@ static void test_segments(void **state)
 
 	(void)state;
 	assert_int_equal(s->n_segments, 3);
+	assert_string_equal(s->currency, "CNY");
+	assert_string_equal(s->segments[0]->currency, "CNY"); /* segments share it */
 	assert_string_equal(s->segment_name[0], "key");
 	assert_string_equal(s->segment_name[2], "small");
 	assert_near(s->segment_weight[0], 0.2, 0.0);
