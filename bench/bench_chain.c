@@ -233,7 +233,6 @@ static void acc_free(chain_acc *a, size_t n)
 	free(a->dead_from);
 	free(a->sum);
 	free(a->sumsq);
-	free(a->clv);
 	if (a->hist)
 		for (i = 0; i <= n; i++)
 			stats_hist_free(a->hist[i]);
@@ -251,9 +250,8 @@ static int acc_init(chain_acc *a, const chain_table *tb)
 	a->dead_from = calloc((rows + 1) * n, sizeof *a->dead_from);
 	a->sum = calloc(n + 1, sizeof *a->sum);
 	a->sumsq = calloc(n + 1, sizeof *a->sumsq);
-	a->clv = calloc(n, sizeof *a->clv);
 	a->hist = calloc(n + 1, sizeof *a->hist);
-	if (!a->count || !a->dead_from || !a->sum || !a->sumsq || !a->clv || !a->hist)
+	if (!a->count || !a->dead_from || !a->sum || !a->sumsq || !a->hist)
 		return -1;
 	for (i = 0; i <= n; i++)
 		if ((a->hist[i] = stats_hist_create()) == NULL)

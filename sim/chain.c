@@ -242,41 +242,6 @@ static inline void record_customer(const chain_table *tb, chain_acc *acc, const 
 		stats_hist_add(acc->hist[n], total);
 }
 
-void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
-{
-	const size_t n = tb->n, n1 = n - 1;
-	const long periods = tb->periods, offer = tb->offer_periods;
-	const uint64_t *const thr_base = tb->thr[0], *const thr_offer = tb->thr[1];
-	const double *const gd = tb->grow_disc, *const disc = tb->disc;
-	const bool *const dead = tb->dead;
-	uint64_t *const count = acc->count;
-	double *const clv = acc->clv;
-	size_t x = pick(tb->init_thr, n1, rng_next(r)), i;
-	long t;
-
-	for (i = 0; i < n; i++)
-		clv[i] = 0.0;
-	for (t = 0; t <= periods; t++) {
-		const int ph = t < offer;
-		const uint64_t *const thr = ph ? thr_offer : thr_base;
-		const double *const margin = tb->margin[ph];
-		const double g = gd[t];
-		uint32_t k, purchases = tb->poisson ? poisson_count(tb, rng_next(r)) : tb->purchases;
-
-		count[(size_t)t * n + x]++;
-		clv[x] -= tb->cost[ph][x] * disc[t];
-		for (k = 0; k < purchases; k++) {
-			clv[x] += margin[x] * g;
-			x = pick(thr + x * n1, n1, rng_next(r));
-		}
-		if (dead[x] && t + 1 >= offer && t < periods) {
-			acc->dead_from[(size_t)(t + 1) * n + x]++;
-			break;
-		}
-	}
-	record_customer(tb, acc, clv);
-}
-
 /* One customer in flight: its stream, state, period and CLV so far. */
 typedef struct lane {
 	rng_pcg32 r;
@@ -286,12 +251,11 @@ typedef struct lane {
 	double clv[CLV_MAX_STATES];
 } lane;
 
-static inline void lane_start(const chain_table *tb, lane *ln, uint64_t seed, uint64_t rep,
-                              uint64_t customer)
+/* Start a customer whose stream ln->r is positioned: first state, t = 0. */
+static inline void lane_begin(const chain_table *tb, lane *ln)
 {
 	size_t i;
 
-	rng_stream(&ln->r, seed, rep, customer);
 	ln->x = pick(tb->init_thr, tb->n - 1, rng_next(&ln->r));
 	ln->t = 0;
 	ln->live = true;
@@ -299,8 +263,14 @@ static inline void lane_start(const chain_table *tb, lane *ln, uint64_t seed, ui
 		ln->clv[i] = 0.0;
 }
 
-/* One period of one lane (the same steps as chain_run_customer's loop
-   body). Returns true when the customer is finished. */
+static inline void lane_start(const chain_table *tb, lane *ln, uint64_t seed, uint64_t rep,
+                              uint64_t customer)
+{
+	rng_stream(&ln->r, seed, rep, customer);
+	lane_begin(tb, ln);
+}
+
+/* One period of one lane. Returns true when the customer is finished. */
 static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 {
 	const size_t n = tb->n, n1 = n - 1;
@@ -336,6 +306,18 @@ static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 		return true;
 	}
 	return t + 1 > tb->periods;
+}
+
+void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
+{
+	lane ln;
+
+	ln.r = *r;
+	lane_begin(tb, &ln);
+	while (!lane_period(tb, &ln, acc))
+		;
+	record_customer(tb, acc, ln.clv);
+	*r = ln.r;
 }
 
 /* CHAIN_LANES customers in flight per thread: their dependency chains

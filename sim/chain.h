@@ -51,7 +51,6 @@ typedef struct chain_acc {
 	stats_ksum *sum;     /* n + 1: sum of customer CLV per state, total */
 	stats_ksum *sumsq;   /* n + 1: sum of squares */
 	stats_hist **hist;   /* n + 1 histograms (thread's own), or NULL */
-	double *clv;         /* n scratch: the current customer's CLV by state */
 } chain_acc;
 
 /* Bytes of a table for n states walking periods 0..periods. */

@@ -267,7 +267,6 @@ typedef struct worker {
 	uint64_t *count;         /* wave_reps x (periods + 1) x n */
 	uint32_t *dead_from;     /* (periods + 2) x n */
 	stats_hist **hist;       /* n + 1 */
-	double *clv;             /* n */
 	hetero_scratch *het;     /* one per segment */
 	gsl_rng *g;
 	int failed;              /* allocation failed */
@@ -283,7 +282,6 @@ static void worker_free(worker *w, const population *pop)
 		for (i = 0; i <= pop->n; i++)
 			stats_hist_free(w->hist[i]);
 	free(w->hist);
-	free(w->clv);
 	if (w->het)
 		for (i = 0; i < pop->n_seg; i++) {
 			model_free(w->het[i].model);
@@ -305,10 +303,9 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps)
 	w->count = calloc(wave_reps * (rows - 1) * n, sizeof *w->count);
 	w->dead_from = calloc(rows * n, sizeof *w->dead_from);
 	w->hist = calloc(n + 1, sizeof *w->hist);
-	w->clv = calloc(n, sizeof *w->clv);
 	w->het = calloc(pop->n_seg, sizeof *w->het);
 	w->g = gsl_rng_alloc(rng_gsl_pcg32);
-	if (!w->count || !w->dead_from || !w->hist || !w->clv || !w->het || !w->g)
+	if (!w->count || !w->dead_from || !w->hist || !w->het || !w->g)
 		return -1;
 	for (i = 0; i <= n; i++)
 		if ((w->hist[i] = stats_hist_create()) == NULL)
@@ -386,7 +383,6 @@ static void run_task(const population *pop, rep_model *const *wave, worker *w, u
 	acc.sum = sum;
 	acc.sumsq = sumsq;
 	acc.hist = w->hist;
-	acc.clv = w->clv;
 	if (sg->hetero)
 		run_hetero_block(sg, rm, &w->het[tk->seg], w->g, seed, tk, &acc);
 	else
