@@ -70,6 +70,11 @@ int dist_is_uncertain(const clv_param *p)
 	return p->kind != DIST_FIXED;
 }
 
+int dist_is_per_replication(const clv_param *p)
+{
+	return dist_is_uncertain(p) && p->per == PER_REPLICATION && p->kind != DIST_POISSON;
+}
+
 
 /* Beta shapes accepted (dist_validate). */
 #define BETA_SHAPE_MIN 1e-3

@@ -35,6 +35,10 @@ double dist_mean(const clv_param *p);
 /* True when p is not a fixed number. */
 int dist_is_uncertain(const clv_param *p);
 
+/* True when p is uncertain and drawn once per replication (the outer
+   level): not per customer, and not a Poisson count (per customer-period). */
+int dist_is_per_replication(const clv_param *p);
+
 /* One Dirichlet(alpha[0..n-1]) draw into out[], from gamma quantiles of
    the n uniforms u[] (so Latin hypercube strata carry over). */
 void dist_dirichlet_quantile(const double *alpha, size_t n, const double *u, double *out);

@@ -106,11 +106,6 @@ static void population_free(population *pop)
 	pop->seg = NULL;
 }
 
-static bool is_outer(const clv_param *p)
-{
-	return dist_is_uncertain(p) && p->per == PER_REPLICATION && p->kind != DIST_POISSON;
-}
-
 static clv_status segment_init(segment *sg, clv_scenario *s, size_t col0, clv_error *err)
 {
 	size_t k, i, col = col0;
@@ -125,7 +120,7 @@ static clv_status segment_init(segment *sg, clv_scenario *s, size_t col0, clv_er
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 	for (k = 0; k < sg->means->n_params; k++) {
 		const clv_param *p = sg->means->params[k];
-		sg->col[k] = is_outer(p) ? col++ : SIZE_MAX;
+		sg->col[k] = dist_is_per_replication(p) ? col++ : SIZE_MAX;
 		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
 			sg->hetero = true;
 	}

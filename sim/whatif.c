@@ -303,11 +303,6 @@ static void drop_correlations(clv_scenario *s, const char *label)
 	s->n_correlations = kept;
 }
 
-static bool is_outer(const clv_param *p)
-{
-	return dist_is_uncertain(p) && p->per == PER_REPLICATION && p->kind != DIST_POISSON;
-}
-
 /* Fix every per-replication assumption of leaf s (Dirichlet rows too) at
    its mean, so only per-customer ones still vary. */
 static clv_status fix_outer_at_means(clv_scenario *s, clv_error *err)
@@ -319,7 +314,7 @@ static clv_status fix_outer_at_means(clv_scenario *s, clv_error *err)
 	if (params == NULL)
 		return nomem(err);
 	for (k = 0; k < n_params && rc == CLV_OK; k++)
-		if (is_outer(params[k]))
+		if (dist_is_per_replication(params[k]))
 			rc = set_value(s, params[k], dist_mean(params[k]), err);
 	for (k = 0; k < s->n && rc == CLV_OK; k++)
 		if (s->switching[k].dirichlet)
