@@ -651,18 +651,21 @@ cleanup:
 	return rc;
 }
 
-/* The 95% CI half-width of the mean total CLV over replications so far. */
-static double half_width(const run_state *st, uint64_t reps)
+/* The 95% CI half-width of the mean total CLV over replications so far;
+   *mean_out (may be NULL) gets that mean. */
+static double half_width_mean(const run_state *st, uint64_t reps, double *mean_out)
 {
 	size_t n = st->pop.n;
 	double mean = 0.0, ss = 0.0;
 	uint64_t r;
 
-	if (reps < 2)
-		return INFINITY;
 	for (r = 0; r < reps; r++)
 		mean += st->res->rep_clv[r * (n + 1) + n];
 	mean /= (double)reps;
+	if (mean_out != NULL)
+		*mean_out = mean;
+	if (reps < 2)
+		return INFINITY;
 	for (r = 0; r < reps; r++) {
 		double d = st->res->rep_clv[r * (n + 1) + n] - mean;
 		ss += d * d;
@@ -670,18 +673,17 @@ static double half_width(const run_state *st, uint64_t reps)
 	return 1.959963984540054 * sqrt(ss / (double)(reps - 1) / (double)reps);
 }
 
+static double half_width(const run_state *st, uint64_t reps)
+{
+	return half_width_mean(st, reps, NULL);
+}
+
 static bool precise_enough(const run_state *st, uint64_t reps)
 {
-	double hw = half_width(st, reps), target = st->cfg->precision;
-	size_t n = st->pop.n;
-	double mean = 0.0;
-	uint64_t r;
+	double mean, hw = half_width_mean(st, reps, &mean), target = st->cfg->precision;
 
-	if (st->cfg->precision_relative) {
-		for (r = 0; r < reps; r++)
-			mean += st->res->rep_clv[r * (n + 1) + n];
-		target *= fabs(mean / (double)reps);
-	}
+	if (st->cfg->precision_relative)
+		target *= fabs(mean);
 	return hw <= target;
 }
 
