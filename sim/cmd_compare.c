@@ -201,16 +201,6 @@ static int print_json(const whatif_compare *c)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-static void numbers(FILE *f, const double *v, size_t n)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++) {
-		csv_sep(f);
-		csv_number(f, v[k]);
-	}
-}
-
 static void write_table(FILE *f, const whatif_compare *c)
 {
 	size_t k, i;
@@ -230,7 +220,7 @@ static void write_table(FILE *f, const whatif_compare *c)
 			csv_field(f, a->s->path);
 			csv_sep(f);
 			csv_field(f, state_name(c, i));
-			numbers(f, v, sizeof v / sizeof v[0]);
+			csv_numbers(f, v, sizeof v / sizeof v[0]);
 			csv_end(f);
 		}
 }
@@ -243,7 +233,7 @@ static void hist_row(FILE *f, const char *scenario, const char *state, double lo
 	csv_field(f, scenario);
 	csv_sep(f);
 	csv_field(f, state);
-	numbers(f, v, 2);
+	csv_numbers(f, v, 2);
 	fprintf(f, ",%.0f", count);
 	csv_sep(f);
 	csv_number(f, density);

@@ -149,13 +149,9 @@ static int print_json(const whatif_sweep *w, const clv_scenario *s)
 static void values(FILE *f, const whatif_sweep *w, size_t p, size_t i)
 {
 	size_t cell = p * (w->n + 1) + i;
+	const double v[] = {w->mean[cell], w->se[cell], w->exact[cell]};
 
-	csv_sep(f);
-	csv_number(f, w->mean[cell]);
-	csv_sep(f);
-	csv_number(f, w->se[cell]);
-	csv_sep(f);
-	csv_number(f, w->exact[cell]);
+	csv_numbers(f, v, sizeof v / sizeof v[0]);
 	csv_end(f);
 }
 

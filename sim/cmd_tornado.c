@@ -235,12 +235,8 @@ static void write_bars(FILE *f, const whatif_tornado *t, size_t k, const size_t 
 		const double x[] = {in->value[0], in->value[WHATIF_SPIDER - 1], clv_at(in, t->n, 0, k),
 		                    clv_at(in, t->n, WHATIF_SPIDER - 1, k),
 		                    fabs(whatif_swing(t, order[r], k)), t->base[k]};
-		size_t j;
 		csv_field(f, in->label);
-		for (j = 0; j < sizeof x / sizeof x[0]; j++) {
-			csv_sep(f);
-			csv_number(f, x[j]);
-		}
+		csv_numbers(f, x, sizeof x / sizeof x[0]);
 		csv_end(f);
 	}
 }

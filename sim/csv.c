@@ -39,6 +39,16 @@ void csv_field(FILE *f, const char *text)
 	putc('"', f);
 }
 
+void csv_numbers(FILE *f, const double *v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		csv_sep(f);
+		csv_number(f, v[k]);
+	}
+}
+
 void csv_number(FILE *f, double x)
 {
 	if (isnan(x))

@@ -32,6 +32,10 @@ void csv_field(FILE *f, const char *text);
 /* Write x as one field: "%.10g", NaN as an empty field (see above). */
 void csv_number(FILE *f, double x);
 
+/* v[0], ..., v[n-1], each preceded by a separator (the rest of a record
+   after its leading fields). */
+void csv_numbers(FILE *f, const double *v, size_t n);
+
 /* The field separator: ",". */
 void csv_sep(FILE *f);
 

@@ -59,24 +59,12 @@ static void write_share(FILE *f, const clv_scenario *s, const mc_result *r, cons
 	for (i = 0; i < s->n; i++)
 		for (t = 0; t <= r->periods; t++) {
 			size_t c = (size_t)t * s->n + i;
+			const double v[] = {r->share_mean[c], r->share_p05[c], r->share_p25[c],
+			                    r->share_p50[c], r->share_p75[c], r->share_p95[c],
+			                    t <= ex->periods ? ex->share[c] : (double)NAN, ex->steady[i]};
 			fprintf(f, "%ld,", t);
 			csv_field(f, s->states[i]);
-			csv_sep(f);
-			csv_number(f, r->share_mean[c]);
-			csv_sep(f);
-			csv_number(f, r->share_p05[c]);
-			csv_sep(f);
-			csv_number(f, r->share_p25[c]);
-			csv_sep(f);
-			csv_number(f, r->share_p50[c]);
-			csv_sep(f);
-			csv_number(f, r->share_p75[c]);
-			csv_sep(f);
-			csv_number(f, r->share_p95[c]);
-			csv_sep(f);
-			csv_number(f, t <= ex->periods ? ex->share[c] : (double)NAN);
-			csv_sep(f);
-			csv_number(f, ex->steady[i]);
+			csv_numbers(f, v, sizeof v / sizeof v[0]);
 			csv_end(f);
 		}
 }
@@ -85,15 +73,11 @@ static void summary_row(FILE *f, const char *state, const char *level, const sta
                         double exact)
 {
 	const double v[] = {sm->mean, sm->se, sm->sd, sm->p05, sm->p25, sm->p50, sm->p75, sm->p95, exact};
-	size_t k;
 
 	csv_field(f, state);
 	csv_sep(f);
 	csv_field(f, level);
-	for (k = 0; k < sizeof v / sizeof v[0]; k++) {
-		csv_sep(f);
-		csv_number(f, v[k]);
-	}
+	csv_numbers(f, v, sizeof v / sizeof v[0]);
 	csv_end(f);
 }
 
