@@ -31,8 +31,9 @@ CMOCKA   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(DEBUG) $(DEPS) $(CFLAGS)
 FINAL_LDFLAGS = $(OPT) $(LDFLAGS)
 
-SIM_SRC  = $(wildcard sim/*.c)
-LIB_SRC  = $(filter-out sim/main.c,$(SIM_SRC))
+# Sources are found in the stage folders of sim/ (no hand-kept list).
+SIM_SRC  = $(wildcard sim/*/*.c)
+LIB_SRC  = $(filter-out sim/cli/main.c,$(SIM_SRC))
 LIB_OBJ  = $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -43,7 +44,7 @@ TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.
 
 all: $(BIN)
 
-$(BIN): $(BUILD)/sim/main.o $(BUILD)/libclvsim.a
+$(BIN): $(BUILD)/sim/cli/main.o $(BUILD)/libclvsim.a
 	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/libclvsim.a: $(LIB_OBJ)
@@ -52,7 +53,7 @@ $(BUILD)/libclvsim.a: $(LIB_OBJ)
 
 $(BUILD)/sim/%.o: sim/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(FINAL_CFLAGS) -c -o $@ $<
+	$(CC) $(FINAL_CFLAGS) -Isim -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -108,4 +109,4 @@ run: deps
 clean:
 	rm -rf build build-debug build-asan build-fuzz clvsim
 
--include $(wildcard $(BUILD)/sim/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/sim/*/*.d $(BUILD)/tests/*.d)

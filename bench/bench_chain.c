@@ -49,14 +49,14 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "chain.h"
-#include "exact.h"
-#include "mc.h"
-#include "model.h"
-#include "rng.h"
-#include "stats.h"
+#include "engine/chain.h"
+#include "engine/exact.h"
+#include "engine/mc.h"
+#include "engine/model.h"
+#include "base/rng.h"
+#include "base/stats.h"
 #ifdef BENCH_ENGINE
-#include "scenario.h"
+#include "scenario/scenario.h"
 #endif
 
 #define N_STATES 3

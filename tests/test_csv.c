@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "output/csv.h"
 
 /* What fn wrote, as a string (caller frees). */
 static char *capture_field(const char *text)

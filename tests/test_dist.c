@@ -18,8 +18,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "dist.h"
-#include "rng.h"
+#include "base/dist.h"
+#include "base/rng.h"
 
 #define N_DRAWS 200000
 

@@ -11,8 +11,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "exact.h"
-#include "model.h"
+#include "engine/exact.h"
+#include "engine/model.h"
 
 #define assert_close(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 

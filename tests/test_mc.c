@@ -16,10 +16,10 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
 
-#include "exact.h"
-#include "mc.h"
-#include "model.h"
-#include "scenario.h"
+#include "engine/exact.h"
+#include "engine/mc.h"
+#include "engine/model.h"
+#include "scenario/scenario.h"
 
 static clv_scenario *load_text(const char *text)
 {

@@ -15,8 +15,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "model.h"
-#include "scenario.h"
+#include "engine/model.h"
+#include "scenario/scenario.h"
 
 #define close_to(a, b) (fabs((a) - (b)) <= 1e-12)
 

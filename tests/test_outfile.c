@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "outfile.h"
+#include "output/outfile.h"
 
 /* A fresh empty directory per test. */
 static int make_tmpdir(void **state)

@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csv.h"
-#include "plot.h"
+#include "output/csv.h"
+#include "output/plot.h"
 
 #define FIXTURES "tests/data/plot"
 

@@ -16,7 +16,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
-#include "rng.h"
+#include "base/rng.h"
 
 /* The oracle (tests/pcg_ref.cpp). */
 void pcgref_outputs(uint64_t initstate, uint64_t initseq, uint64_t delta,

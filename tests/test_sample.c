@@ -15,7 +15,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "sample.h"
+#include "engine/sample.h"
 
 static double *design(uint64_t reps, size_t k, sample_method method, uint64_t seed,
                       const sample_corr *corr, size_t n_corr)

@@ -26,9 +26,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "dist.h"
-#include "scenario.h"
-#include "yamlnode.h"
+#include "base/dist.h"
+#include "scenario/scenario.h"
+#include "scenario/yamlnode.h"
 
 #define GOOD "tests/data/good/"
 #define BAD "tests/data/bad/"

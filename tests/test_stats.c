@@ -13,7 +13,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "stats.h"
+#include "base/stats.h"
 
 /* 1e7 additions of 0.1: the naive sum drifts, the compensated one does not. */
 static void compensated_sum(void **state)

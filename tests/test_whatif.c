@@ -33,9 +33,9 @@
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
 
-#include "exact.h"
-#include "scenario.h"
-#include "whatif.h"
+#include "engine/exact.h"
+#include "scenario/scenario.h"
+#include "whatif/whatif.h"
 
 #define PATH_CAP (PATH_MAX + 64)
 

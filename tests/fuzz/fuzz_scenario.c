@@ -36,13 +36,13 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "chain.h"
+#include "engine/chain.h"
 #include "clvsim.h"
-#include "diag.h"
-#include "exact.h"
-#include "mc.h"
-#include "model.h"
-#include "scenario.h"
+#include "base/diag.h"
+#include "engine/exact.h"
+#include "engine/mc.h"
+#include "engine/model.h"
+#include "scenario/scenario.h"
 
 /* Horizon beyond which the engines are not run on an input. */
 #define FUZZ_MAX_HORIZON 2000L

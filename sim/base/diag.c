@@ -1,0 +1,141 @@
+/*
+ * diag.c - error reports with their place in a file, and "did you mean".
+ *
+ * The hint uses the Levenshtein distance (Wagner-Fischer, two rows).
+ */
+#include "base/diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vset(clv_error *err, clv_status status, const char *file, int line,
+                 int column, const char *fmt, va_list ap)
+{
+	size_t used = 0;
+
+	if (err == NULL || err->status != CLV_OK)
+		return;
+	err->status = status;
+	err->msg[0] = '\0';
+	if (file != NULL && line > 0)
+		used = (size_t)snprintf(err->msg, sizeof err->msg, "%s:%d:%d: ", file, line, column);
+	else if (file != NULL)
+		used = (size_t)snprintf(err->msg, sizeof err->msg, "%s: ", file);
+	if (used >= sizeof err->msg)
+		used = sizeof err->msg - 1;
+	vsnprintf(err->msg + used, sizeof err->msg - used, fmt, ap);
+}
+
+clv_status diag_set(clv_error *err, clv_status status, const clv_pos *pos,
+                    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (pos != NULL)
+		vset(err, status, pos->file, pos->line, pos->column, fmt, ap);
+	else
+		vset(err, status, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+clv_status diag_set_file(clv_error *err, clv_status status, const char *file,
+                         const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(err, status, file, 0, 0, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+char *diag_strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (out = malloc((size_t)len + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(out, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+void diag_clear(clv_error *err)
+{
+	err->status = CLV_OK;
+	err->msg[0] = '\0';
+}
+
+int diag_exit_code(clv_status status)
+{
+	switch (status) {
+	case CLV_OK:
+		return CLV_EXIT_OK;
+	case CLV_ERR_USAGE:
+	case CLV_ERR_INPUT:
+	case CLV_ERR_LIMIT:
+		return CLV_EXIT_INPUT;
+	case CLV_ERR_INTERRUPTED:
+		return CLV_EXIT_INTERRUPTED;
+	default:
+		return CLV_EXIT_RUNTIME;
+	}
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *prev, *cur, i, j, d;
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	prev = calloc(2 * (lb + 1), sizeof *prev);
+	if (prev == NULL)
+		return (size_t)-1;
+	cur = prev + lb + 1;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *t;
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	d = prev[lb];
+	free(prev < cur ? prev : cur);
+	return d;
+}
+
+const char *diag_did_you_mean(const char *word, const char *const *candidates,
+                              size_t n_candidates)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, limit = strlen(word) / 3, i;
+
+	if (limit < 2)
+		limit = 2;
+	for (i = 0; i < n_candidates; i++) {
+		size_t d = edit_distance(word, candidates[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}

@@ -1,0 +1,210 @@
+/*
+ * stats.c - summaries of simulated values: log-linear histograms with
+ * integer counts (mergeable in any order with identical results), and
+ * exact percentiles of arrays.
+ *
+ * Histogram layout: index STATS_HIST_SIDE is zero; positives above it,
+ * negatives below it (mirror image). For |v| = m 2^e with 1 <= m < 2, the
+ * bin is (e - EMIN) 2^SUB + floor((m - 1) 2^SUB) on its side.
+ */
+#include "base/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+stats_hist *stats_hist_create(void)
+{
+	stats_hist *h = malloc(sizeof *h);
+
+	if (h != NULL)
+		stats_hist_reset(h);
+	return h;
+}
+
+void stats_hist_free(stats_hist *h)
+{
+	free(h);
+}
+
+void stats_hist_reset(stats_hist *h)
+{
+	memset(h->count, 0, sizeof h->count);
+	h->n = 0;
+	h->min = INFINITY;
+	h->max = -INFINITY;
+}
+
+/* Index on one side for a magnitude a > 0 (may be past the side: overflow). */
+static int side_index(double a)
+{
+	int e;
+	double m;
+	int sub;
+
+	if (!isfinite(a)) /* +inf: the overflow bin (frexp's result is unspecified) */
+		return STATS_HIST_SIDE - 1;
+	m = frexp(a, &e); /* a = m 2^e, 0.5 <= m < 1 */
+	sub = (int)((2.0 * m - 1.0) * (1 << STATS_HIST_SUB));
+
+	e -= 1;
+	if (e < STATS_HIST_EMIN)
+		return -1;
+	if (e > STATS_HIST_EMAX)
+		return STATS_HIST_SIDE - 1;
+	return ((e - STATS_HIST_EMIN) << STATS_HIST_SUB) + sub;
+}
+
+static int bin_of(double v)
+{
+	int k;
+
+	if (v > 0) {
+		k = side_index(v);
+		return k < 0 ? STATS_HIST_SIDE : STATS_HIST_SIDE + 1 + k;
+	}
+	if (v < 0) {
+		k = side_index(-v);
+		return k < 0 ? STATS_HIST_SIDE : STATS_HIST_SIDE - 1 - k;
+	}
+	return STATS_HIST_SIDE;
+}
+
+void stats_hist_add(stats_hist *h, double v)
+{
+	if (isnan(v))
+		return;
+	h->count[bin_of(v)]++;
+	h->n++;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
+
+void stats_hist_merge(stats_hist *into, const stats_hist *from)
+{
+	size_t b;
+
+	for (b = 0; b < STATS_HIST_BINS; b++)
+		into->count[b] += from->count[b];
+	into->n += from->n;
+	if (from->min < into->min)
+		into->min = from->min;
+	if (from->max > into->max)
+		into->max = from->max;
+}
+
+static void side_range(int k, double *lo, double *hi)
+{
+	int e = STATS_HIST_EMIN + (k >> STATS_HIST_SUB);
+	int sub = k & ((1 << STATS_HIST_SUB) - 1);
+	double step = ldexp(1.0, e - STATS_HIST_SUB);
+
+	*lo = ldexp(1.0, e) + sub * step;
+	*hi = *lo + step;
+}
+
+void stats_hist_bin_range(int b, double *lo, double *hi)
+{
+	double a, c;
+
+	if (b == STATS_HIST_SIDE) {
+		*lo = -ldexp(1.0, STATS_HIST_EMIN);
+		*hi = ldexp(1.0, STATS_HIST_EMIN);
+	} else if (b > STATS_HIST_SIDE) {
+		side_range(b - STATS_HIST_SIDE - 1, lo, hi);
+	} else {
+		side_range(STATS_HIST_SIDE - 1 - b, &a, &c);
+		*lo = -c;
+		*hi = -a;
+	}
+}
+
+double stats_hist_quantile(const stats_hist *h, double p)
+{
+	double target, cum = 0.0, lo, hi, q;
+	int b;
+
+	if (h->n == 0)
+		return NAN;
+	if (p <= 0.0)
+		return h->min;
+	if (p >= 1.0)
+		return h->max;
+	target = p * (double)h->n;
+	for (b = 0; b < STATS_HIST_BINS; b++) {
+		double c = (double)h->count[b];
+		if (c > 0 && cum + c >= target) {
+			stats_hist_bin_range(b, &lo, &hi);
+			if (b == STATS_HIST_SIDE)
+				return 0.0;
+			q = lo + (hi - lo) * (target - cum) / c;
+			return fmin(fmax(q, h->min), h->max);
+		}
+		cum += c;
+	}
+	return h->max;
+}
+
+void stats_summary_from_hist(stats_summary *out, uint64_t n, double sum, double sumsq,
+                             const stats_hist *h)
+{
+	double mean = n ? sum / (double)n : (double)NAN;
+	double var = n > 1 ? (sumsq - (double)n * mean * mean) / (double)(n - 1) : (double)NAN;
+
+	out->n = n;
+	out->mean = mean;
+	out->sd = var > 0 ? sqrt(var) : (n > 1 ? 0.0 : (double)NAN);
+	out->se = n > 1 ? out->sd / sqrt((double)n) : (double)NAN;
+	out->p05 = stats_hist_quantile(h, 0.05);
+	out->p25 = stats_hist_quantile(h, 0.25);
+	out->p50 = stats_hist_quantile(h, 0.50);
+	out->p75 = stats_hist_quantile(h, 0.75);
+	out->p95 = stats_hist_quantile(h, 0.95);
+}
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double stats_quantile_sorted(const double *v, size_t n, double p)
+{
+	double h, frac;
+	size_t i;
+
+	if (n == 0)
+		return NAN;
+	h = (double)(n - 1) * p;
+	i = (size_t)h;
+	if (i + 1 >= n)
+		return v[n - 1];
+	frac = h - (double)i;
+	return v[i] + frac * (v[i + 1] - v[i]);
+}
+
+void stats_summary_from_array(stats_summary *out, double *v, size_t n)
+{
+	stats_ksum s = {0, 0};
+	double mean, ss = 0.0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		stats_ksum_add(&s, v[i]);
+	mean = n ? stats_ksum_value(&s) / (double)n : (double)NAN;
+	for (i = 0; i < n; i++)
+		ss += (v[i] - mean) * (v[i] - mean);
+	qsort(v, n, sizeof *v, compare_double);
+	out->n = n;
+	out->mean = mean;
+	out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : (double)NAN;
+	out->se = n > 1 ? out->sd / sqrt((double)n) : (double)NAN;
+	out->p05 = stats_quantile_sorted(v, n, 0.05);
+	out->p25 = stats_quantile_sorted(v, n, 0.25);
+	out->p50 = stats_quantile_sorted(v, n, 0.50);
+	out->p75 = stats_quantile_sorted(v, n, 0.75);
+	out->p95 = stats_quantile_sorted(v, n, 0.95);
+}

@@ -1,0 +1,221 @@
+/*
+ * cli.c - option parsing shared by every command (getopt_long), help
+ * output, and the single place results are written to stdout.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	struct option opt;
+	unsigned bit;
+	const char *help;
+} option_table[] = {
+	{{"format", required_argument, NULL, 'f'}, OPT_FORMAT, "--format text|json   output format (default text)"},
+	{{"out", required_argument, NULL, 'o'}, OPT_OUT, "--out DIR            write CSV tables (and plots) into DIR"},
+	{{"plot", required_argument, NULL, 'p'}, OPT_PLOT, "--plot png|svg|pdf|none  figures in --out DIR (default png if gnuplot is installed)"},
+	{{"seed", required_argument, NULL, 's'}, OPT_SEED, "--seed N             random seed (default: the scenario's)"},
+	{{"threads", required_argument, NULL, 't'}, OPT_THREADS, "--threads N          OpenMP threads (results do not depend on it)"},
+	{{"quiet", no_argument, NULL, 'q'}, OPT_QUIET, "--quiet              no progress bar"},
+	{{"sampling", required_argument, NULL, 'S'}, OPT_SAMPLING, "--sampling mc|lhs    outer draws: plain Monte Carlo or Latin hypercube"},
+	{{"precision", required_argument, NULL, 'P'}, OPT_PRECISION, "--precision X        add replications until the 95% CI of mean total CLV is X wide (1% or 50)"},
+	{{"periods", required_argument, NULL, 'n'}, OPT_PERIODS, "--periods N          share rows shown for an infinite horizon (default 20)"},
+	{{"replications", required_argument, NULL, 'R'}, OPT_SIZE, "--replications N     override the scenario's replications"},
+	{{"customers", required_argument, NULL, 'C'}, OPT_SIZE, "--customers N        override the scenario's customers"},
+	{{"state", required_argument, NULL, 'x'}, OPT_STATE, "--state NAME         also rank sensitivities of this state's CLV"},
+	{{"vary", required_argument, NULL, 'v'}, OPT_VARY, "--vary KEY=FROM:TO:STEP  a swept key (once or twice)"},
+	{{"independent", no_argument, NULL, 'I'}, OPT_INDEPENDENT, "--independent        independent streams instead of common random numbers"},
+};
+#define N_OPTIONS (sizeof option_table / sizeof option_table[0])
+
+static void print_help(const cli_command *cmd)
+{
+	size_t i;
+
+	printf("Usage: clvsim %s [OPTIONS] %s\n%s\n\n%s\nOptions:\n", cmd->name, cmd->synopsis,
+	       cmd->summary, cmd->help);
+	for (i = 0; i < N_OPTIONS; i++)
+		if (cmd->options & option_table[i].bit)
+			printf("  %s\n", option_table[i].help);
+	printf("  --help               this help\n");
+}
+
+static int usage_error(const cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "clvsim %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'clvsim %s --help'.\n", cmd->name);
+	return CLV_EXIT_INPUT;
+}
+
+/* A whole-string unsigned integer in [lo, hi]. */
+static int parse_count(const char *text, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (text[0] == '-' || text[0] == '\0')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int apply_option(const cli_command *cmd, int c, const char *arg, cli_options *opt)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'f':
+		if (strcmp(arg, "text") == 0)
+			opt->format = FORMAT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			opt->format = FORMAT_JSON;
+		else
+			return usage_error(cmd, "--format must be text or json, not '%s'", arg);
+		return 0;
+	case 'o': opt->out_dir = arg; return 0;
+	case 'p': opt->plot = arg; return 0;
+	case 'q': opt->quiet = true; return 0;
+	case 'S': opt->sampling = arg; return 0;
+	case 'P': opt->precision = arg; return 0;
+	case 'x': opt->state = arg; return 0;
+	case 'I': opt->independent = true; return 0;
+	case 'v':
+		if (opt->n_vary == 2)
+			return usage_error(cmd, "--vary may be given at most twice");
+		opt->vary[opt->n_vary++] = arg;
+		return 0;
+	case 's':
+		if (parse_count(arg, 0, INT64_MAX, &opt->seed) != 0)
+			return usage_error(cmd, "--seed needs an integer from 0 to %lld, not '%s'",
+			                   (long long)INT64_MAX, arg);
+		opt->has_seed = true;
+		return 0;
+	case 't':
+		if (parse_count(arg, 1, 1024, &v) != 0)
+			return usage_error(cmd, "--threads needs an integer from 1 to 1024, not '%s'", arg);
+		opt->threads = (int)v;
+		return 0;
+	case 'n':
+		if (parse_count(arg, 0, CLV_MAX_HORIZON, &v) != 0)
+			return usage_error(cmd, "--periods needs an integer from 0 to %ld, not '%s'",
+			                   CLV_MAX_HORIZON, arg);
+		opt->periods = (long)v;
+		return 0;
+	case 'R':
+		if (parse_count(arg, 1, CLV_MAX_REPLICATIONS, &opt->replications) != 0)
+			return usage_error(cmd, "--replications needs an integer from 1 to %llu, not '%s'",
+			                   (unsigned long long)CLV_MAX_REPLICATIONS, arg);
+		return 0;
+	case 'C':
+		if (parse_count(arg, 1, CLV_MAX_CUSTOMERS, &opt->customers) != 0)
+			return usage_error(cmd, "--customers needs an integer from 1 to %llu, not '%s'",
+			                   (unsigned long long)CLV_MAX_CUSTOMERS, arg);
+		return 0;
+	default:
+		return usage_error(cmd, "unknown option");
+	}
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_options *opt, bool *done)
+{
+	struct option longopts[N_OPTIONS + 2];
+	size_t i, k = 0;
+	int c, rc;
+
+	memset(opt, 0, sizeof *opt);
+	opt->periods = 20;
+	*done = false;
+	for (i = 0; i < N_OPTIONS; i++)
+		if (cmd->options & option_table[i].bit)
+			longopts[k++] = option_table[i].opt;
+	longopts[k++] = (struct option){"help", no_argument, NULL, 'h'};
+	longopts[k] = (struct option){NULL, 0, NULL, 0};
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			print_help(cmd);
+			*done = true;
+			return 0;
+		}
+		if (c == '?' || c == ':')
+			return usage_error(cmd, "unknown option or missing argument: '%s'", argv[optind - 1]);
+		rc = apply_option(cmd, c, optarg, opt);
+		if (rc != 0)
+			return rc;
+	}
+	opt->argc = argc - optind;
+	opt->argv = argv + optind;
+	if (opt->argc < cmd->min_operands)
+		return usage_error(cmd, "missing operand: expected %s", cmd->synopsis);
+	if (cmd->max_operands >= 0 && opt->argc > cmd->max_operands)
+		return usage_error(cmd, "too many operands: expected %s", cmd->synopsis);
+	return 0;
+}
+
+int cli_fail(const clv_error *err)
+{
+	fprintf(stderr, "clvsim: error: %s\n", err->msg[0] ? err->msg : "unknown failure");
+	return diag_exit_code(err->status);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "clvsim: warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_write_stdout(const char *text, size_t len)
+{
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+		fprintf(stderr, "clvsim: error: cannot write to standard output: %s\n", strerror(errno));
+		return CLV_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+FILE *cli_text_open(cli_text *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	t->f = open_memstream(&t->buf, &t->len);
+	if (t->f == NULL)
+		fprintf(stderr, "clvsim: error: out of memory for the report\n");
+	return t->f;
+}
+
+int cli_text_print(cli_text *t)
+{
+	int rc;
+
+	if (fclose(t->f) != 0) {
+		free(t->buf);
+		fprintf(stderr, "clvsim: error: out of memory for the report\n");
+		return CLV_EXIT_RUNTIME;
+	}
+	rc = cli_write_stdout(t->buf, t->len);
+	free(t->buf);
+	return rc;
+}

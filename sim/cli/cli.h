@@ -1,0 +1,89 @@
+/*
+ * cli.h - the command line's shared parts: options every command takes,
+ * their parsing (getopt_long), help texts, and how results reach stdout.
+ *
+ * Conventions: results to stdout, messages to stderr, exit 0 ok, 1
+ * runtime failure, 2 bad usage or input, 130 interrupted.
+ */
+#ifndef CLV_CLI_H
+#define CLV_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "clvsim.h"
+#include "base/diag.h"
+
+typedef enum cli_format { FORMAT_TEXT = 0, FORMAT_JSON } cli_format;
+
+typedef struct cli_options {
+	cli_format format;
+	const char *out_dir;     /* --out DIR, or NULL */
+	const char *plot;        /* --plot png|svg|pdf|none, or NULL = default */
+	uint64_t seed;           /* --seed */
+	bool has_seed;
+	int threads;             /* --threads, 0 = OpenMP's default */
+	bool quiet;              /* --quiet */
+	const char *sampling;    /* --sampling mc|lhs, or NULL */
+	const char *precision;   /* --precision 1% | 50, or NULL */
+	long periods;            /* --periods: share rows for an infinite horizon */
+	uint64_t replications;   /* --replications, 0 = the scenario's */
+	uint64_t customers;      /* --customers, 0 = the scenario's */
+	const char *state;       /* --state NAME (tornado's chosen state) */
+	const char *vary[2];     /* --vary KEY=FROM:TO:STEP (sweep) */
+	int n_vary;
+	bool independent;        /* --independent (compare without common random numbers) */
+	int argc;                /* operands left after the options */
+	char **argv;
+} cli_options;
+
+/* Which options a command accepts, as a set of these bits. */
+enum {
+	OPT_FORMAT = 1 << 0, OPT_OUT = 1 << 1, OPT_PLOT = 1 << 2, OPT_SEED = 1 << 3,
+	OPT_THREADS = 1 << 4, OPT_QUIET = 1 << 5, OPT_SAMPLING = 1 << 6,
+	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
+	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12
+};
+
+typedef struct cli_command {
+	const char *name;
+	const char *synopsis;    /* e.g. "FILE..." */
+	const char *summary;     /* one line */
+	const char *help;        /* the rest of `clvsim CMD --help` */
+	unsigned options;        /* OPT_* bits */
+	int min_operands, max_operands; /* max -1 = no limit */
+	int (*run)(const cli_options *opt);
+} cli_command;
+
+/* Parse argv (argv[0] is the command name) into opt. Prints help and
+   returns 0 for --help (sets *done); returns 2 with a message on bad
+   usage. */
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_options *opt, bool *done);
+
+/* Print err to stderr as "clvsim: error: MSG" and return its exit code. */
+int cli_fail(const clv_error *err);
+
+/* Print a warning "clvsim: warning: ..." to stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Write text to stdout in one piece; returns 0, or 1 if stdout failed. */
+int cli_write_stdout(const char *text, size_t len);
+
+/* A text report built in memory, then written to stdout in one piece (so
+   a failure half-way writes nothing). */
+typedef struct cli_text {
+	char *buf;
+	size_t len;
+	FILE *f;
+} cli_text;
+
+/* Open t->f on a memory buffer and return it; NULL when out of memory. */
+FILE *cli_text_open(cli_text *t);
+
+/* Close t, write its text to stdout, free it. Returns an exit code. */
+int cli_text_print(cli_text *t);
+
+/* The commands (cmd_*.c). */
+extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado;
+
+#endif

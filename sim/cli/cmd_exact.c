@@ -1,0 +1,61 @@
+/*
+ * cmd_exact.c - `clvsim exact FILE`: the analytic forecast (shares per
+ * period, CLV per state and total, steady state), as text or JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "engine/exact.h"
+#include "engine/model.h"
+#include "output/report.h"
+#include "scenario/scenario.h"
+
+static int run_exact(const cli_options *opt)
+{
+	clv_error err = {0};
+	clv_scenario *s = scenario_load(opt->argv[0], &err);
+	clv_model *m = NULL;
+	exact_result *r = NULL;
+	int rc = 0;
+	bool at_means;
+
+	if (s == NULL)
+		return cli_fail(&err);
+	m = model_at_means(s, &err);
+	if (m != NULL)
+		r = exact_scenario(s, opt->periods, &err);
+	if (r == NULL) {
+		rc = cli_fail(&err);
+		goto cleanup;
+	}
+	at_means = model_is_uncertain(s);
+	if (opt->format == FORMAT_JSON) {
+		json_t *doc = report_json_head(s, m);
+		json_object_set_new(doc, "exact", report_json_exact(s, r, at_means));
+		rc = report_json_print(doc);
+	} else {
+		cli_text t;
+		FILE *f = cli_text_open(&t);
+		if (f == NULL) {
+			rc = CLV_EXIT_RUNTIME;
+			goto cleanup;
+		}
+		report_text_head(f, s, m);
+		report_text_exact(f, s, r, at_means);
+		rc = cli_text_print(&t);
+	}
+cleanup:
+	exact_free(r);
+	model_free(m);
+	scenario_free(s);
+	return rc;
+}
+
+const cli_command cmd_exact = {
+	"exact", "FILE",
+	"The exact (analytic) forecast: expected shares per period, CLV per state, steady state.",
+	"Uncertain assumptions are taken at their means (the report says so).\n"
+	"For an infinite horizon the CLV uses the closed form (I - P/(1+r))^-1.\n",
+	OPT_FORMAT | OPT_PERIODS, 1, 1, run_exact,
+};

@@ -1,0 +1,60 @@
+/*
+ * main.c - entry point: global set-up (GSL error handler off, before any
+ * parallel region), then dispatch to a command (cmd_*.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli/cli.h"
+
+static const cli_command *const commands[] = {
+	&cmd_run, &cmd_exact, &cmd_check, &cmd_compare, &cmd_sweep, &cmd_tornado,
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: clvsim COMMAND [OPTIONS] FILE...\n"
+	           "Monte Carlo simulator and what-if planner for customer lifetime value\n"
+	           "over a brand-switching Markov chain.\n\nCommands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\nOptions: --help, --version. 'clvsim COMMAND --help' for a command's options.\n"
+	           "Scenario format: docs/scenarios.md. Exit: 0 ok, 1 runtime failure, 2 bad input.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	gsl_set_error_handler_off();
+	if (argc < 2) {
+		print_usage(stderr);
+		return CLV_EXIT_INPUT;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("clvsim %s\n", CLVSIM_VERSION);
+		return 0;
+	}
+	for (i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(argv[1], commands[i]->name) == 0) {
+			cli_options opt;
+			bool done;
+			int rc = cli_parse(commands[i], argc - 1, argv + 1, &opt, &done);
+			if (rc != 0 || done)
+				return rc;
+			return commands[i]->run(&opt);
+		}
+	}
+	fprintf(stderr, "clvsim: unknown command '%s'\n", argv[1]);
+	print_usage(stderr);
+	return CLV_EXIT_INPUT;
+}

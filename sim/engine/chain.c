@@ -1,0 +1,359 @@
+/*
+ * chain.c - the inner loop (see chain.h for the contract).
+ *
+ * Per customer: the first purchase's state is drawn from `initial`; each
+ * period t counts the state at its start (share of wallet), charges that
+ * state's cost_per_period discounted by (1 + r)^-t, then makes F purchases
+ * (or a Poisson(F) number): each earns the current state's margin times
+ * (1 + g)^t / (1 + r)^t and moves one step of the chain. A customer who
+ * lands, after the offer periods, in an absorbing state with no margin and
+ * no cost stops being simulated: its remaining periods are counted in
+ * bulk through `dead_from` (prefix sums at the end of the block).
+ *
+ * Sampling a row: cumulative probabilities are stored as 64-bit integer
+ * thresholds in units of 2^-32; the next state is the number of
+ * thresholds <= u for one 32-bit output u (a branch-free count). Each
+ * probability is represented to within 2^-32. Poisson counts use the same
+ * inversion on a threshold table of the Poisson CDF (truncated where the
+ * tail is below 2^-33), by binary search.
+ *
+ * chain_run_block is the one long function of this file, on purpose:
+ * hot fields are copied to locals and the step is inlined.
+ */
+#include "engine/chain.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "base/rng.h"
+
+#define TWO32 4294967296.0
+
+long chain_periods(const clv_model *m)
+{
+	double a;
+	long t;
+
+	if (!m->infinite)
+		return m->horizon;
+	/* the larger of the two per-period factors decides when to stop */
+	a = fmax((1.0 + m->growth) / (1.0 + m->discount), 1.0 / (1.0 + m->discount));
+	if (!(a < 1.0))
+		return CLV_MAX_HORIZON;
+	t = (long)ceil(log(CHAIN_INFINITE_CUTOFF) / log(a));
+	if (m->offer_periods != LONG_MAX && m->offer_periods > t)
+		t = m->offer_periods;
+	return t < CLV_MAX_HORIZON ? t : CLV_MAX_HORIZON;
+}
+
+void chain_table_free(chain_table *tb)
+{
+	if (tb == NULL)
+		return;
+	free(tb->init_thr);
+	free(tb->thr[0]);
+	free(tb->thr[1]);
+	free(tb->margin[0]);
+	free(tb->margin[1]);
+	free(tb->cost[0]);
+	free(tb->cost[1]);
+	free(tb->grow_disc);
+	free(tb->disc);
+	free(tb->first);
+	free(tb->poisson_thr);
+	free(tb->dead);
+	free(tb);
+}
+
+/* Entries of the Poisson(F) threshold table. */
+static size_t poisson_table_len(const clv_model *m)
+{
+	size_t k;
+
+	if (!m->poisson)
+		return 1;
+	k = (size_t)(m->purchases + 12.0 * sqrt(m->purchases) + 20.0);
+	while (gsl_cdf_poisson_Q((unsigned)k, m->purchases) > 1.0 / (2.0 * TWO32))
+		k += 1 + k / 8;
+	return k + 1;
+}
+
+double chain_table_bytes(size_t n, long periods)
+{
+	return ((double)periods + 1.0) * (2.0 + (double)n) * sizeof(double) +
+	       (2.0 * (double)n * (double)n + 6.0 * (double)n) * sizeof(double);
+}
+
+chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err)
+{
+	chain_table *tb = calloc(1, sizeof *tb);
+	size_t n = m->n, rows = n * (n ? n - 1 : 0) + 1;
+	int ph;
+
+	if (tb == NULL)
+		goto nomem;
+	tb->n = n;
+	tb->periods = periods;
+	tb->poisson_len = poisson_table_len(m);
+	tb->init_thr = calloc(n, sizeof *tb->init_thr);
+	for (ph = 0; ph < 2; ph++) {
+		tb->thr[ph] = calloc(rows, sizeof *tb->thr[ph]);
+		tb->margin[ph] = calloc(n, sizeof *tb->margin[ph]);
+		tb->cost[ph] = calloc(n, sizeof *tb->cost[ph]);
+		if (!tb->thr[ph] || !tb->margin[ph] || !tb->cost[ph])
+			goto nomem;
+	}
+	tb->grow_disc = calloc((size_t)periods + 1, sizeof *tb->grow_disc);
+	tb->disc = calloc((size_t)periods + 1, sizeof *tb->disc);
+	tb->first = calloc(((size_t)periods + 1) * n, sizeof *tb->first);
+	tb->poisson_thr = calloc(tb->poisson_len, sizeof *tb->poisson_thr);
+	tb->dead = calloc(n, sizeof *tb->dead);
+	if (!tb->init_thr || !tb->grow_disc || !tb->disc || !tb->first || !tb->poisson_thr ||
+	    !tb->dead)
+		goto nomem;
+	chain_table_fill(tb, m);
+	return tb;
+nomem:
+	chain_table_free(tb);
+	diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory preparing the simulation tables");
+	return NULL;
+}
+
+/* Cumulative thresholds of the first n - 1 entries of p. Invariant:
+   0 <= thr[0] <= thr[1] <= ... <= 2^32 (checked in debug builds). */
+static void thresholds(const double *p, size_t n, uint64_t *thr)
+{
+	double cum = 0.0;
+	size_t j;
+
+	for (j = 0; j + 1 < n; j++) {
+		cum += p[j];
+		thr[j] = (uint64_t)llround(fmin(cum, 1.0) * TWO32);
+		assert(thr[j] <= (uint64_t)TWO32 && (j == 0 || thr[j] >= thr[j - 1]));
+	}
+}
+
+static void fill_poisson(chain_table *tb, const clv_model *m)
+{
+	size_t k;
+
+	tb->poisson = m->poisson;
+	tb->purchases = m->poisson ? 0 : (uint32_t)llround(m->purchases);
+	if (!m->poisson)
+		return;
+	for (k = 0; k < tb->poisson_len; k++)
+		tb->poisson_thr[k] = (uint64_t)llround(gsl_cdf_poisson_P((unsigned)k, m->purchases) * TWO32);
+}
+
+void chain_table_fill(chain_table *tb, const clv_model *m)
+{
+	size_t n = m->n, i;
+	long t;
+
+	tb->offer_periods = m->offer_periods;
+	tb->acquisition = m->acquisition;
+	thresholds(m->initial, n, tb->init_thr);
+	for (i = 0; i < n; i++) {
+		thresholds(m->P + i * n, n, tb->thr[0] + i * (n - 1));
+		thresholds(m->P_offer + i * n, n, tb->thr[1] + i * (n - 1));
+		tb->dead[i] = m->P[i * n + i] == 1.0 && m->margin[i] == 0.0 && m->cost[i] == 0.0;
+	}
+	memcpy(tb->margin[0], m->margin, n * sizeof *m->margin);
+	memcpy(tb->margin[1], m->margin_offer, n * sizeof *m->margin);
+	memcpy(tb->cost[0], m->cost, n * sizeof *m->cost);
+	memcpy(tb->cost[1], m->cost_offer, n * sizeof *m->cost);
+	for (t = 0; t <= tb->periods; t++) {
+		const int ph = t < tb->offer_periods;
+		tb->disc[t] = exp(-(double)t * log1p(m->discount));
+		tb->grow_disc[t] = exp((double)t * (log1p(m->growth) - log1p(m->discount)));
+		for (i = 0; i < n; i++)
+			tb->first[(size_t)t * n + i] = tb->margin[ph][i] * tb->grow_disc[t] -
+			                               tb->cost[ph][i] * tb->disc[t];
+	}
+	fill_poisson(tb, m);
+}
+
+/* Number of thresholds <= u: the sampled index. */
+static inline size_t pick(const uint64_t *thr, size_t n1, uint64_t u)
+{
+	size_t j, x = 0;
+
+	for (j = 0; j < n1; j++)
+		x += u >= thr[j];
+	return x;
+}
+
+/* Poisson count by binary search in the CDF thresholds. */
+static inline uint32_t poisson_count(const chain_table *tb, uint64_t u)
+{
+	size_t lo = 0, hi = tb->poisson_len - 1;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (u < tb->poisson_thr[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (uint32_t)lo;
+}
+
+void chain_acc_flush(const chain_table *tb, chain_acc *acc)
+{
+	size_t n = tb->n, i;
+	long t;
+	uint64_t running[CLV_MAX_STATES] = {0};
+
+	for (t = 0; t <= tb->periods; t++) {
+		uint32_t *d = acc->dead_from + (size_t)t * n;
+		uint64_t *c = acc->count + (size_t)t * n;
+		for (i = 0; i < n; i++) {
+			running[i] += d[i];
+			c[i] += running[i];
+			d[i] = 0;
+		}
+	}
+	for (i = 0; i < n; i++)
+		acc->dead_from[(size_t)(tb->periods + 1) * n + i] = 0;
+}
+
+/* Add the finished customer's CLV to the accumulators. */
+static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv)
+{
+	size_t n = tb->n, i;
+	double total = -tb->acquisition;
+
+	for (i = 0; i < n; i++) {
+		double v = clv[i];
+		total += v;
+		stats_ksum_add(&acc->sum[i], v);
+		stats_ksum_add(&acc->sumsq[i], v * v);
+		if (acc->hist)
+			stats_hist_add(acc->hist[i], v);
+	}
+	stats_ksum_add(&acc->sum[n], total);
+	stats_ksum_add(&acc->sumsq[n], total * total);
+	if (acc->hist)
+		stats_hist_add(acc->hist[n], total);
+}
+
+/* One customer in flight: its stream, state, period and CLV so far. */
+typedef struct lane {
+	rng_pcg32 r;
+	size_t x;
+	long t;
+	bool live;
+	double clv[CLV_MAX_STATES];
+} lane;
+
+/* Start a customer whose stream ln->r is positioned: first state, t = 0. */
+static inline void lane_begin(const chain_table *tb, lane *ln)
+{
+	size_t i;
+
+	ln->x = pick(tb->init_thr, tb->n - 1, rng_next(&ln->r));
+	ln->t = 0;
+	ln->live = true;
+	for (i = 0; i < tb->n; i++)
+		ln->clv[i] = 0.0;
+}
+
+static inline void lane_start(const chain_table *tb, lane *ln, uint64_t seed, uint64_t rep,
+                              uint64_t customer)
+{
+	rng_stream(&ln->r, seed, rep, customer);
+	lane_begin(tb, ln);
+}
+
+/* One period of one lane. Returns true when the customer is finished. */
+static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
+{
+	const size_t n = tb->n, n1 = n - 1;
+	const long t = ln->t;
+	const int ph = t < tb->offer_periods;
+	const uint64_t *const thr = tb->thr[ph];
+	const double *const margin = tb->margin[ph];
+	const double g = tb->grow_disc[t];
+	uint32_t k;
+	size_t x = ln->x;
+
+	acc->count[(size_t)t * n + x]++;
+	if (!tb->poisson) {
+		/* F >= 1: the first purchase with the period's cost, then the rest */
+		ln->clv[x] += tb->first[(size_t)t * n + x];
+		x = pick(thr + x * n1, n1, rng_next(&ln->r));
+		for (k = 1; k < tb->purchases; k++) {
+			ln->clv[x] += margin[x] * g;
+			x = pick(thr + x * n1, n1, rng_next(&ln->r));
+		}
+	} else {
+		uint32_t purchases = poisson_count(tb, rng_next(&ln->r));
+		ln->clv[x] -= tb->cost[ph][x] * tb->disc[t];
+		for (k = 0; k < purchases; k++) {
+			ln->clv[x] += margin[x] * g;
+			x = pick(thr + x * n1, n1, rng_next(&ln->r));
+		}
+	}
+	ln->x = x;
+	ln->t = t + 1;
+	if (tb->dead[x] && t + 1 >= tb->offer_periods && t < tb->periods) {
+		acc->dead_from[(size_t)(t + 1) * n + x]++;
+		return true;
+	}
+	return t + 1 > tb->periods;
+}
+
+void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
+{
+	lane ln;
+
+	ln.r = *r;
+	lane_begin(tb, &ln);
+	while (!lane_period(tb, &ln, acc))
+		;
+	record_customer(tb, acc, ln.clv);
+	*r = ln.r;
+}
+
+/* CHAIN_LANES customers in flight per thread: their dependency chains
+   (the generator's multiply, the row lookup) are independent, so the
+   processor overlaps them. A finished lane takes the block's next
+   customer. The order customers finish in depends only on the block, so
+   results stay independent of the thread count. */
+#define CHAIN_LANES 4
+
+void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
+                     uint64_t count, chain_acc *acc)
+{
+	lane lanes[CHAIN_LANES];
+	uint64_t next = first, end = first + count;
+	int l, live = 0;
+
+	for (l = 0; l < CHAIN_LANES; l++) {
+		lanes[l].live = false;
+		if (next < end) {
+			lane_start(tb, &lanes[l], seed, rep, next++);
+			live++;
+		}
+	}
+	while (live > 0) {
+		for (l = 0; l < CHAIN_LANES; l++) {
+			lane *ln = &lanes[l];
+			if (!ln->live || !lane_period(tb, ln, acc))
+				continue;
+			record_customer(tb, acc, ln->clv);
+			if (next < end)
+				lane_start(tb, ln, seed, rep, next++);
+			else {
+				ln->live = false;
+				live--;
+			}
+		}
+	}
+	chain_acc_flush(tb, acc);
+}

@@ -1,0 +1,87 @@
+/*
+ * chain.h - the inner loop: customers walking the switching chain purchase
+ * by purchase, earning margin and paying cost, with their CLV accumulated
+ * per state. This is the product's hot path (bench/ measures it).
+ *
+ * A chain_table is a clv_model prepared for the loop: integer thresholds
+ * per row instead of probabilities, discount factors per period, the
+ * Poisson purchase-count table, absorbing states with nothing to earn.
+ */
+#ifndef CLV_CHAIN_H
+#define CLV_CHAIN_H
+
+#include <stdint.h>
+
+#include "clvsim.h"
+#include "base/diag.h"
+#include "base/stats.h"
+
+/* For an infinite horizon the walk stops at the first period whose
+   discount factors are below this (truncation bias below 1e-10 of CLV
+   times 1 / (1 - discount factor)). */
+#define CHAIN_INFINITE_CUTOFF 1e-10
+
+typedef struct chain_table {
+	size_t n;
+	long periods;        /* simulated periods 0..periods */
+	long offer_periods;  /* phase 1 (offers) for t < offer_periods */
+	uint64_t *init_thr;  /* n - 1 cumulative thresholds of `initial` in units of 2^-32 */
+	uint64_t *thr[2];    /* [phase]: row i at thr + i * (n - 1) */
+	double *margin[2];   /* [phase]: n, per purchase */
+	double *cost[2];     /* [phase]: n, per period */
+	double *grow_disc;   /* periods + 1: (1 + g)^t / (1 + r)^t */
+	double *disc;        /* periods + 1: (1 + r)^-t */
+	double *first;       /* (periods + 1) x n: what the first purchase of
+	                        period t in state x adds, its cost included:
+	                        margin (1+g)^t/(1+r)^t - cost (1+r)^-t (fixed F) */
+	uint32_t purchases;  /* fixed F when !poisson */
+	bool poisson;
+	uint64_t *poisson_thr; /* poisson_len cumulative thresholds of Poisson(F) */
+	size_t poisson_len;
+	bool *dead;          /* n: absorbing in phase 0, no margin, no cost */
+	double acquisition;
+} chain_table;
+
+/* Accumulators of one block of customers (one replication). */
+typedef struct chain_acc {
+	uint64_t *count;     /* (periods + 1) * n: customers in state i at the
+	                        start of period t (shared by the replication's
+	                        blocks on one thread; integer, order-free) */
+	uint32_t *dead_from; /* (periods + 2) * n scratch, zero between blocks */
+	stats_ksum *sum;     /* n + 1: sum of customer CLV per state, total */
+	stats_ksum *sumsq;   /* n + 1: sum of squares */
+	stats_hist **hist;   /* n + 1 histograms (thread's own), or NULL */
+} chain_acc;
+
+/* Bytes of a table for n states walking periods 0..periods. */
+double chain_table_bytes(size_t n, long periods);
+
+/* Allocate a table for m walking periods 0..periods (see chain_periods),
+   filled by chain_table_fill. NULL with err set on failure. */
+chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err);
+void chain_table_free(chain_table *tb);
+
+/* Fill tb (created for a model of the same shape) from m. Cost O(n^2 +
+   periods): cheap enough per customer for heterogeneous customers. */
+void chain_table_fill(chain_table *tb, const clv_model *m);
+
+/* Number of periods the walk should cover for m: T, or for an infinite
+   horizon the first period whose discount factors fall below
+   CHAIN_INFINITE_CUTOFF (at least the offer periods). */
+long chain_periods(const clv_model *m);
+
+/* Simulate customers first .. first + count - 1 of replication rep,
+   each on its own PCG stream (rng_stream(seed, rep, customer)), adding to
+   acc. Adds the dead_from counts into acc->count and clears them. */
+void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
+                     uint64_t count, chain_acc *acc);
+
+/* Simulate one customer whose own stream r is already positioned (used
+   for customers with their own drawn assumptions). */
+struct rng_pcg32;
+void chain_run_customer(const chain_table *tb, struct rng_pcg32 *r, chain_acc *acc);
+
+/* Fold acc->dead_from into acc->count (prefix sums) and clear it. */
+void chain_acc_flush(const chain_table *tb, chain_acc *acc);
+
+#endif

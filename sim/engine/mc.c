@@ -1,0 +1,849 @@
+/*
+ * mc.c - the Monte Carlo driver (contract in mc.h).
+ *
+ * Structure of a run:
+ *   population   one segment per customer tier (or the scenario itself),
+ *                each with its assumptions' columns in the outer design;
+ *   batches      groups of replications (one, or more under --precision);
+ *   waves        replications prepared together (models, chain tables),
+ *                as many as the memory for per-thread counts allows;
+ *   tasks        (replication, segment, block of MC_BLOCK customers),
+ *                run by an OpenMP dynamic loop; each task's floating sums
+ *                land in its own slot, reduced afterwards in task order;
+ *                integer counts and histograms are per thread (integer
+ *                sums do not depend on order).
+ *
+ * Outer draws: column j of replication r is u[r][j] from sample_design;
+ * an uncertain replication-level assumption takes dist_quantile(p, u), a
+ * Dirichlet row takes dist_dirichlet_quantile of n columns. Customers with
+ * `per: customer` assumptions draw them first from their own stream (via
+ * a GSL wrapper), then get their own model and tables.
+ */
+#include "engine/mc.h"
+
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "engine/chain.h"
+#include "base/dist.h"
+#include "engine/model.h"
+#include "base/rng.h"
+#include "scenario/scenario.h"
+
+volatile int mc_interrupted = 0;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	mc_interrupted = 1;
+}
+
+void mc_install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void mc_config_defaults(mc_config *cfg, const clv_scenario *s)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->seed = s->seed;
+	cfg->replications = s->replications;
+	cfg->customers = s->customers;
+	cfg->sampling = SAMPLE_MC;
+	cfg->max_batches = 100;
+	cfg->share_periods = 20;
+}
+
+/* ---- population -------------------------------------------------- */
+
+typedef struct segment {
+	clv_scenario *s;
+	uint64_t first, count;   /* customers [first, first + count) */
+	model_values *means;
+	size_t col0;             /* first design column of this segment */
+	size_t *col;             /* n_params: design column or SIZE_MAX */
+	size_t dir_col;          /* first column of its Dirichlet rows */
+	size_t n_cols;
+	bool hetero;             /* has per-customer assumptions */
+	clv_model *mean_model;   /* the model at the means (table shapes) */
+} segment;
+
+typedef struct population {
+	segment *seg;
+	size_t n_seg;
+	size_t n_cols;           /* design width */
+	size_t n;                /* states */
+	long periods;            /* simulated periods */
+} population;
+
+static void population_free(population *pop)
+{
+	size_t k;
+
+	if (pop->seg == NULL)
+		return;
+	for (k = 0; k < pop->n_seg; k++) {
+		model_values_free(pop->seg[k].means);
+		model_free(pop->seg[k].mean_model);
+		free(pop->seg[k].col);
+	}
+	free(pop->seg);
+	pop->seg = NULL;
+}
+
+static clv_status segment_init(segment *sg, clv_scenario *s, size_t col0, clv_error *err)
+{
+	size_t k, i, col = col0;
+
+	sg->s = s;
+	sg->col0 = col0;
+	sg->means = model_values_at_means(s, err);
+	if (sg->means == NULL)
+		return err->status;
+	sg->col = malloc((sg->means->n_params + 1) * sizeof *sg->col);
+	if (sg->col == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	for (k = 0; k < sg->means->n_params; k++) {
+		const clv_param *p = sg->means->params[k];
+		sg->col[k] = dist_is_per_replication(p) ? col++ : SIZE_MAX;
+		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
+			sg->hetero = true;
+	}
+	sg->dir_col = col;
+	for (i = 0; i < s->n; i++)
+		if (s->switching[i].dirichlet)
+			col += s->n;
+	sg->n_cols = col - col0;
+	sg->mean_model = model_create(s->n);
+	if (sg->mean_model == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	return model_build(s, sg->means, sg->mean_model, err);
+}
+
+/* Customers per segment by largest remainder of customers * weight. */
+static void split_customers(population *pop, const clv_scenario *s, uint64_t customers)
+{
+	uint64_t given = 0, first = 0;
+	size_t k;
+
+	for (k = 0; k < pop->n_seg; k++) {
+		double w = s->n_segments ? s->segment_weight[k] : 1.0;
+		pop->seg[k].count = (uint64_t)floor(w * (double)customers);
+		given += pop->seg[k].count;
+	}
+	for (k = 0; given < customers; k = (k + 1) % pop->n_seg, given++)
+		pop->seg[k].count++;
+	for (k = 0; k < pop->n_seg; k++) {
+		pop->seg[k].first = first;
+		first += pop->seg[k].count;
+	}
+}
+
+static clv_status population_init(population *pop, clv_scenario *s, uint64_t customers,
+                                   clv_error *err)
+{
+	size_t k, col = 0;
+	clv_status rc = CLV_OK;
+
+	memset(pop, 0, sizeof *pop);
+	pop->n = s->n;
+	pop->n_seg = s->n_segments ? s->n_segments : 1;
+	pop->seg = calloc(pop->n_seg, sizeof *pop->seg);
+	if (pop->seg == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
+		rc = segment_init(&pop->seg[k], s->n_segments ? s->segments[k] : s, col, err);
+		col += pop->seg[k].n_cols;
+	}
+	pop->n_cols = col;
+	split_customers(pop, s, customers);
+	/* Infinite horizons: walk twice as far as the mean discount needs. */
+	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
+		long p = chain_periods(pop->seg[k].mean_model);
+		if (s->infinite)
+			p = p * 2 < CLV_MAX_HORIZON ? p * 2 : CLV_MAX_HORIZON;
+		if (p > pop->periods)
+			pop->periods = p;
+	}
+	return rc;
+}
+
+/* ---- per-replication models --------------------------------------- */
+
+typedef struct rep_model {
+	model_values *values;    /* replication's values (per segment) */
+	clv_model *model;
+	chain_table *table;
+} rep_model;
+
+static void rep_model_clear(rep_model *rm)
+{
+	model_values_free(rm->values);
+	model_free(rm->model);
+	chain_table_free(rm->table);
+	memset(rm, 0, sizeof *rm);
+}
+
+static model_values *values_copy(const model_values *v, size_t n)
+{
+	model_values *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	c->n_params = v->n_params;
+	c->param = malloc((v->n_params + 1) * sizeof *c->param);
+	c->params = malloc((v->n_params + 1) * sizeof *c->params);
+	c->dirichlet = malloc(n * n * sizeof *c->dirichlet + 1);
+	if (!c->param || !c->params || !c->dirichlet) {
+		model_values_free(c);
+		return NULL;
+	}
+	memcpy(c->param, v->param, v->n_params * sizeof *c->param);
+	memcpy(c->params, v->params, v->n_params * sizeof *c->params);
+	memcpy(c->dirichlet, v->dirichlet, n * n * sizeof *c->dirichlet);
+	return c;
+}
+
+/* Replication values of segment sg from its design row u. */
+static void draw_values(const segment *sg, const double *u, model_values *v)
+{
+	size_t k, i, n = sg->s->n, col = sg->dir_col;
+
+	for (k = 0; k < v->n_params; k++)
+		if (sg->col[k] != SIZE_MAX)
+			v->param[k] = dist_quantile(v->params[k], u[sg->col[k]]);
+	for (i = 0; i < n; i++) {
+		if (!sg->s->switching[i].dirichlet)
+			continue;
+		dist_dirichlet_quantile(sg->s->switching[i].alpha, n, u + col, v->dirichlet + i * n);
+		col += n;
+	}
+}
+
+static clv_status rep_model_build(rep_model *rm, const segment *sg, const double *u,
+                                  long periods, clv_error *err)
+{
+	rm->values = values_copy(sg->means, sg->s->n);
+	rm->model = model_create(sg->s->n);
+	if (rm->values == NULL || rm->model == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	draw_values(sg, u, rm->values);
+	if (model_build(sg->s, rm->values, rm->model, err) != CLV_OK)
+		return err->status;
+	rm->table = chain_table_create(rm->model, periods, err);
+	return rm->table ? CLV_OK : err->status;
+}
+
+/* ---- per-thread state --------------------------------------------- */
+
+/* A thread's scratch for customers with their own assumptions. */
+typedef struct hetero_scratch {
+	clv_model *model;
+	chain_table *table;
+	model_values *values;
+} hetero_scratch;
+
+typedef struct worker {
+	uint64_t *count;         /* wave_reps x (periods + 1) x n */
+	uint32_t *dead_from;     /* (periods + 2) x n */
+	stats_hist **hist;       /* n + 1 */
+	hetero_scratch *het;     /* one per segment */
+	gsl_rng *g;
+	int failed;              /* allocation failed */
+} worker;
+
+static void worker_free(worker *w, const population *pop)
+{
+	size_t i;
+
+	free(w->count);
+	free(w->dead_from);
+	if (w->hist)
+		for (i = 0; i <= pop->n; i++)
+			stats_hist_free(w->hist[i]);
+	free(w->hist);
+	if (w->het)
+		for (i = 0; i < pop->n_seg; i++) {
+			model_free(w->het[i].model);
+			chain_table_free(w->het[i].table);
+			model_values_free(w->het[i].values);
+		}
+	free(w->het);
+	if (w->g)
+		gsl_rng_free(w->g);
+	memset(w, 0, sizeof *w);
+}
+
+static int worker_init(worker *w, const population *pop, size_t wave_reps)
+{
+	size_t i, n = pop->n, rows = (size_t)pop->periods + 2;
+	clv_error err = {0};
+
+	memset(w, 0, sizeof *w);
+	w->count = calloc(wave_reps * (rows - 1) * n, sizeof *w->count);
+	w->dead_from = calloc(rows * n, sizeof *w->dead_from);
+	w->hist = calloc(n + 1, sizeof *w->hist);
+	w->het = calloc(pop->n_seg, sizeof *w->het);
+	w->g = gsl_rng_alloc(rng_gsl_pcg32);
+	if (!w->count || !w->dead_from || !w->hist || !w->het || !w->g)
+		return -1;
+	for (i = 0; i <= n; i++)
+		if ((w->hist[i] = stats_hist_create()) == NULL)
+			return -1;
+	for (i = 0; i < pop->n_seg; i++) {
+		const segment *sg = &pop->seg[i];
+		if (!sg->hetero)
+			continue;
+		w->het[i].model = model_create(n);
+		w->het[i].values = values_copy(sg->means, n);
+		w->het[i].table = chain_table_create(sg->mean_model, pop->periods, &err);
+		if (!w->het[i].model || !w->het[i].values || !w->het[i].table)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- tasks ----------------------------------------------------------- */
+
+typedef struct task {
+	uint64_t rep;            /* replication number */
+	size_t wave_slot;        /* replication's index within the wave */
+	size_t seg;
+	uint64_t first, count;   /* customers */
+	stats_ksum *sum, *sumsq; /* n + 1 each: this task's slot */
+} task;
+
+/* Customers with their own assumptions: each draws them from its own
+   stream first, then gets its own model and tables. */
+static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scratch *h,
+                             gsl_rng *g, uint64_t seed, const task *tk, chain_acc *acc)
+{
+	size_t k, n = sg->s->n;
+	uint64_t c;
+	clv_error err = {0};
+
+	for (c = tk->first; c < tk->first + tk->count; c++) {
+		rng_pcg32 r;
+		rng_stream(&r, seed, tk->rep, c);
+		rng_gsl_set_state(g, &r);
+		memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
+		memcpy(h->values->dirichlet, rm->values->dirichlet, n * n * sizeof(double));
+		for (k = 0; k < h->values->n_params; k++) {
+			const clv_param *p = h->values->params[k];
+			if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
+				h->values->param[k] = dist_draw(p, g);
+		}
+		r = *(const rng_pcg32 *)g->state;
+		if (model_build(sg->s, h->values, h->model, &err) != CLV_OK) {
+			/* an impossible draw for this customer: the replication's model */
+			diag_clear(&err);
+			model_copy(h->model, rm->model);
+		}
+		chain_table_fill(h->table, h->model);
+		chain_run_customer(h->table, &r, acc);
+	}
+	chain_acc_flush(rm->table, acc);
+}
+
+static void run_task(const population *pop, rep_model *const *wave, worker *w, uint64_t seed,
+                     const task *tk)
+{
+	const segment *sg = &pop->seg[tk->seg];
+	const rep_model *rm = &wave[tk->wave_slot][tk->seg];
+	size_t n = pop->n;
+	/* sums on this thread's stack, copied to the task's slot at the end:
+	   neighbouring slots share cache lines with other threads' tasks */
+	stats_ksum sum[CLV_MAX_STATES + 1], sumsq[CLV_MAX_STATES + 1];
+	chain_acc acc;
+
+	memset(sum, 0, sizeof sum);
+	memset(sumsq, 0, sizeof sumsq);
+	acc.count = w->count + tk->wave_slot * (size_t)(pop->periods + 1) * n;
+	acc.dead_from = w->dead_from;
+	acc.sum = sum;
+	acc.sumsq = sumsq;
+	acc.hist = w->hist;
+	if (sg->hetero)
+		run_hetero_block(sg, rm, &w->het[tk->seg], w->g, seed, tk, &acc);
+	else
+		chain_run_block(rm->table, seed, tk->rep, tk->first, tk->count, &acc);
+	memcpy(tk->sum, sum, (n + 1) * sizeof *sum);
+	memcpy(tk->sumsq, sumsq, (n + 1) * sizeof *sumsq);
+}
+
+/* ---- the run --------------------------------------------------------- */
+
+typedef struct run_state {
+	const mc_config *cfg;
+	population pop;
+	uint64_t seed;           /* stream seed (offset when independent) */
+	int threads;
+	size_t wave_cap;         /* replications per wave */
+	worker *workers;
+	stats_ksum *grand_sum, *grand_sumsq; /* n + 1: over all customers */
+	mc_result *res;
+	uint64_t reps_done;
+} run_state;
+
+static clv_status check_budget(const run_state *st, clv_error *err)
+{
+	double n = (double)st->pop.n, rows = (double)st->pop.periods + 1;
+	double reps = (double)st->cfg->replications *
+	              (st->cfg->precision > 0 ? (double)st->cfg->max_batches : 1.0);
+	double bytes = reps * (rows * n * sizeof(float) + (n + 1) * sizeof(double)) +
+	               (double)st->threads * (rows * n * 8.0 + (n + 1) * sizeof(stats_hist));
+	double steps = 0.0;
+	size_t k;
+
+	for (k = 0; k < st->pop.n_seg; k++) /* every segment with its own F, every batch */
+		steps += reps * (double)st->pop.seg[k].count * rows *
+		         fmax(1.0, st->pop.seg[k].mean_model->purchases);
+
+	if (bytes > CLV_MEMORY_BUDGET)
+		return diag_set(err, CLV_ERR_LIMIT, NULL,
+		                "this run would need about %.0f MiB for its tables (%.0f replications x "
+		                "%.0f periods x %.0f states), over the budget of %.0f MiB; use fewer "
+		                "replications, periods or --precision batches",
+		                bytes / 1048576.0, reps, rows, n, CLV_MEMORY_BUDGET / 1048576.0);
+	if (steps > CLV_MAX_TOTAL_STEPS)
+		return diag_set(err, CLV_ERR_LIMIT, NULL,
+		                "this run would simulate about %.3g purchase steps (replications x "
+		                "customers x periods x purchases), over the limit of %.3g",
+		                steps, CLV_MAX_TOTAL_STEPS);
+	return CLV_OK;
+}
+
+static mc_result *result_create(size_t n, long periods)
+{
+	mc_result *r = calloc(1, sizeof *r);
+	size_t cells = (size_t)(periods + 1) * n, i;
+
+	if (r == NULL)
+		return NULL;
+	r->n = n;
+	r->periods = periods;
+	r->clv = calloc(n + 1, sizeof *r->clv);
+	r->clv_avg = calloc(n + 1, sizeof *r->clv_avg);
+	r->hist = calloc(n + 1, sizeof *r->hist);
+	r->share_mean = calloc(cells, sizeof(double));
+	r->share_p05 = calloc(cells, sizeof(double));
+	r->share_p25 = calloc(cells, sizeof(double));
+	r->share_p50 = calloc(cells, sizeof(double));
+	r->share_p75 = calloc(cells, sizeof(double));
+	r->share_p95 = calloc(cells, sizeof(double));
+	if (!r->clv || !r->clv_avg || !r->hist || !r->share_mean || !r->share_p05 ||
+	    !r->share_p25 || !r->share_p50 || !r->share_p75 || !r->share_p95) {
+		mc_free(r);
+		return NULL;
+	}
+	for (i = 0; i <= n; i++)
+		if ((r->hist[i] = stats_hist_create()) == NULL) {
+			mc_free(r);
+			return NULL;
+		}
+	return r;
+}
+
+void mc_free(mc_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->rep_share);
+	free(r->rep_clv);
+	free(r->clv);
+	free(r->clv_avg);
+	if (r->hist)
+		for (i = 0; i <= r->n; i++)
+			stats_hist_free(r->hist[i]);
+	free(r->hist);
+	free(r->share_mean);
+	free(r->share_p05);
+	free(r->share_p25);
+	free(r->share_p50);
+	free(r->share_p75);
+	free(r->share_p95);
+	free(r);
+}
+
+static void progress(const run_state *st, uint64_t done, uint64_t total)
+{
+	int width = 40, filled = total ? (int)((double)width * (double)done / (double)total) : width;
+
+	if (!st->cfg->progress)
+		return;
+	fprintf(stderr, "\r[%.*s%*s] %3.0f%%  replication %llu/%llu", filled,
+	        "########################################", width - filled, "",
+	        total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)done,
+	        (unsigned long long)total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Grow the per-replication tables to hold `reps` replications. */
+static clv_status grow_tables(run_state *st, uint64_t reps, clv_error *err)
+{
+	mc_result *r = st->res;
+	size_t cells = (size_t)(r->periods + 1) * r->n;
+	float *share = realloc(r->rep_share, (size_t)reps * cells * sizeof *share + 1);
+	double *clv;
+
+	if (share == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
+		                (unsigned long long)reps);
+	r->rep_share = share;
+	clv = realloc(r->rep_clv, (size_t)reps * (r->n + 1) * sizeof *clv + 1);
+	if (clv == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
+		                (unsigned long long)reps);
+	r->rep_clv = clv;
+	return CLV_OK;
+}
+
+/* Build the tasks of replications [r0, r0 + k). */
+static size_t make_tasks(const run_state *st, uint64_t r0, size_t k, task *tasks,
+                         stats_ksum *slots)
+{
+	size_t n = st->pop.n, nt = 0, w, sgi;
+
+	for (w = 0; w < k; w++)
+		for (sgi = 0; sgi < st->pop.n_seg; sgi++) {
+			const segment *sg = &st->pop.seg[sgi];
+			uint64_t c;
+			for (c = sg->first; c < sg->first + sg->count; c += MC_BLOCK) {
+				task *tk = &tasks[nt];
+				tk->rep = r0 + w;
+				tk->wave_slot = w;
+				tk->seg = sgi;
+				tk->first = c;
+				tk->count = sg->first + sg->count - c < MC_BLOCK ? sg->first + sg->count - c : MC_BLOCK;
+				tk->sum = slots + nt * 2 * (n + 1);
+				tk->sumsq = tk->sum + n + 1;
+				memset(tk->sum, 0, 2 * (n + 1) * sizeof *tk->sum);
+				nt++;
+			}
+		}
+	return nt;
+}
+
+static size_t tasks_per_rep(const run_state *st)
+{
+	size_t k, t = 0;
+
+	for (k = 0; k < st->pop.n_seg; k++)
+		t += (size_t)((st->pop.seg[k].count + MC_BLOCK - 1) / MC_BLOCK);
+	return t;
+}
+
+/* Reduce a wave's task slots (in task order) and counts into the tables. */
+static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks, size_t nt)
+{
+	mc_result *res = st->res;
+	size_t n = st->pop.n, cells = (size_t)(st->pop.periods + 1) * n;
+	size_t rows_out = (size_t)(res->periods + 1) * n, w, i, j, th;
+	double customers = (double)st->cfg->customers;
+
+	for (w = 0; w < k; w++) {
+		stats_ksum rep_sum[CLV_MAX_STATES + 1];
+		memset(rep_sum, 0, sizeof rep_sum);
+		for (j = 0; j < nt; j++) {
+			if (tasks[j].wave_slot != w)
+				continue;
+			for (i = 0; i <= n; i++) {
+				stats_ksum_merge(&rep_sum[i], &tasks[j].sum[i]);
+				stats_ksum_merge(&st->grand_sum[i], &tasks[j].sum[i]);
+				stats_ksum_merge(&st->grand_sumsq[i], &tasks[j].sumsq[i]);
+			}
+		}
+		for (i = 0; i <= n; i++)
+			res->rep_clv[(r0 + w) * (n + 1) + i] = stats_ksum_value(&rep_sum[i]) / customers;
+		for (j = 0; j < rows_out; j++) {
+			uint64_t c = 0;
+			for (th = 0; th < (size_t)st->threads; th++)
+				c += st->workers[th].count[w * cells + j];
+			res->rep_share[(size_t)(r0 + w) * rows_out + j] = (float)((double)c / customers);
+		}
+	}
+	for (th = 0; th < (size_t)st->threads; th++)
+		memset(st->workers[th].count, 0, k * cells * sizeof(uint64_t));
+}
+
+/* Run replications [r0, r1) with design rows u (r - r0). */
+static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double *u,
+                           clv_error *err)
+{
+	size_t n_seg = st->pop.n_seg, tpr = tasks_per_rep(st), n = st->pop.n;
+	rep_model **wave = calloc(st->wave_cap, sizeof *wave);
+	task *tasks = calloc(st->wave_cap * tpr, sizeof *tasks);
+	stats_ksum *slots = calloc(st->wave_cap * tpr * 2 * (n + 1), sizeof *slots);
+	clv_status rc = CLV_OK;
+	uint64_t w0;
+	size_t i, k;
+
+	if (!wave || !tasks || !slots) {
+		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; i < st->wave_cap; i++)
+		if ((wave[i] = calloc(n_seg, sizeof **wave)) == NULL) {
+			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+			goto cleanup;
+		}
+	for (w0 = r0; w0 < r1 && rc == CLV_OK; w0 += st->wave_cap) {
+		size_t nt, wk = (size_t)(r1 - w0 < st->wave_cap ? r1 - w0 : st->wave_cap);
+		long t;
+		for (i = 0; i < wk && rc == CLV_OK; i++)
+			for (k = 0; k < n_seg && rc == CLV_OK; k++) {
+				rep_model_clear(&wave[i][k]);
+				rc = rep_model_build(&wave[i][k], &st->pop.seg[k],
+				                     u + (size_t)(w0 + i - r0) * st->pop.n_cols,
+				                     st->pop.periods, err);
+			}
+		if (rc != CLV_OK)
+			break;
+		nt = make_tasks(st, w0, wk, tasks, slots);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(st->threads)
+		for (t = 0; t < (long)nt; t++) {
+			int me = 0;
+#ifdef _OPENMP
+			me = omp_get_thread_num();
+#endif
+			if (mc_interrupted)
+				continue;
+			run_task(&st->pop, wave, &st->workers[me], st->seed, &tasks[t]);
+		}
+		if (mc_interrupted) {
+			rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
+			break;
+		}
+		reduce_wave(st, w0, wk, tasks, nt);
+		st->reps_done = w0 + wk;
+		progress(st, st->reps_done, r1);
+	}
+cleanup:
+	if (wave)
+		for (i = 0; i < st->wave_cap; i++) {
+			if (wave[i])
+				for (k = 0; k < n_seg; k++)
+					rep_model_clear(&wave[i][k]);
+			free(wave[i]);
+		}
+	free(wave);
+	free(tasks);
+	free(slots);
+	return rc;
+}
+
+/* The 95% CI half-width of the mean total CLV over replications so far;
+   *mean_out (may be NULL) gets that mean. */
+static double half_width_mean(const run_state *st, uint64_t reps, double *mean_out)
+{
+	size_t n = st->pop.n;
+	double mean = 0.0, ss = 0.0;
+	uint64_t r;
+
+	for (r = 0; r < reps; r++)
+		mean += st->res->rep_clv[r * (n + 1) + n];
+	mean /= (double)reps;
+	if (mean_out != NULL)
+		*mean_out = mean;
+	if (reps < 2)
+		return INFINITY;
+	for (r = 0; r < reps; r++) {
+		double d = st->res->rep_clv[r * (n + 1) + n] - mean;
+		ss += d * d;
+	}
+	return 1.959963984540054 * sqrt(ss / (double)(reps - 1) / (double)reps);
+}
+
+static double half_width(const run_state *st, uint64_t reps)
+{
+	return half_width_mean(st, reps, NULL);
+}
+
+static bool precise_enough(const run_state *st, uint64_t reps)
+{
+	double mean, hw = half_width_mean(st, reps, &mean), target = st->cfg->precision;
+
+	if (st->cfg->precision_relative)
+		target *= fabs(mean);
+	return hw <= target;
+}
+
+/* Per-batch outer design (u rows for replications r0..r0+reps-1). */
+static clv_status batch_design(const run_state *st, uint64_t batch, uint64_t reps, double *u,
+                               clv_error *err)
+{
+	sample_corr corr[64];
+	size_t n_corr = 0, k;
+	const clv_scenario *s = st->pop.seg[0].s;
+
+	if (st->pop.n_cols == 0)
+		return CLV_OK;
+	for (k = 0; k < s->n_correlations && n_corr < 64; k++) {
+		const segment *sg = &st->pop.seg[0];
+		size_t a = SIZE_MAX, b = SIZE_MAX, j;
+		for (j = 0; j < sg->means->n_params; j++) {
+			const char *label = sg->means->params[j]->label;
+			if (label && strcmp(label, s->correlations[k].a) == 0)
+				a = sg->col[j];
+			if (label && strcmp(label, s->correlations[k].b) == 0)
+				b = sg->col[j];
+		}
+		if (a == SIZE_MAX || b == SIZE_MAX)
+			return diag_set(err, CLV_ERR_INPUT, &s->correlations[k].pos,
+			                "correlation between \"%s\" and \"%s\": both must be uncertain "
+			                "assumptions drawn per replication", s->correlations[k].a,
+			                s->correlations[k].b);
+		corr[n_corr++] = (sample_corr){a, b, s->correlations[k].rho};
+	}
+	/* each batch its own design, from a seed derived from the batch number */
+	return sample_design(u, reps, st->pop.n_cols, st->cfg->sampling,
+	                     st->seed + batch * 0x9e3779b97f4a7c15ULL, corr, n_corr, err);
+}
+
+static void summarise(run_state *st, uint64_t reps)
+{
+	mc_result *res = st->res;
+	size_t n = st->pop.n, i, j, cells = (size_t)(res->periods + 1) * n;
+	double *v = malloc((size_t)reps * sizeof *v + 1);
+	uint64_t r, total_customers = reps * st->cfg->customers;
+	int th;
+
+	res->replications = reps;
+	for (th = 0; th < st->threads; th++)
+		for (i = 0; i <= n; i++)
+			stats_hist_merge(res->hist[i], st->workers[th].hist[i]);
+	for (i = 0; i <= n; i++)
+		stats_summary_from_hist(&res->clv[i], total_customers, stats_ksum_value(&st->grand_sum[i]),
+		                        stats_ksum_value(&st->grand_sumsq[i]), res->hist[i]);
+	if (v == NULL)
+		return;
+	for (i = 0; i <= n; i++) {
+		for (r = 0; r < reps; r++)
+			v[r] = res->rep_clv[r * (n + 1) + i];
+		stats_summary_from_array(&res->clv_avg[i], v, (size_t)reps);
+	}
+	for (j = 0; j < cells; j++) {
+		stats_summary sm;
+		for (r = 0; r < reps; r++)
+			v[r] = res->rep_share[r * cells + j];
+		stats_summary_from_array(&sm, v, (size_t)reps);
+		res->share_mean[j] = sm.mean;
+		res->share_p05[j] = sm.p05;
+		res->share_p25[j] = sm.p25;
+		res->share_p50[j] = sm.p50;
+		res->share_p75[j] = sm.p75;
+		res->share_p95[j] = sm.p95;
+	}
+	free(v);
+}
+
+static clv_status run_batches(run_state *st, clv_error *err)
+{
+	const mc_config *cfg = st->cfg;
+	uint64_t batch, reps = cfg->replications, max = cfg->precision > 0 ? cfg->max_batches : 1;
+	double *u = malloc((size_t)reps * (st->pop.n_cols + 1) * sizeof *u);
+	clv_status rc = CLV_OK;
+
+	if (u == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	for (batch = 0; batch < max && rc == CLV_OK; batch++) {
+		uint64_t r0 = batch * reps;
+		if (r0 + reps > CLV_MAX_REPLICATIONS)
+			break;
+		rc = grow_tables(st, r0 + reps, err);
+		if (rc == CLV_OK)
+			rc = batch_design(st, batch, reps, u, err);
+		if (rc == CLV_OK)
+			rc = run_reps(st, r0, r0 + reps, u, err);
+		if (rc == CLV_OK && cfg->precision > 0 && precise_enough(st, r0 + reps)) {
+			st->res->precision_reached = true;
+			break;
+		}
+	}
+	free(u);
+	return rc;
+}
+
+mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
+{
+	run_state st;
+	clv_status rc;
+	size_t n = s->n, i;
+	double per_wave;
+
+	memset(&st, 0, sizeof st);
+	st.cfg = cfg;
+	st.seed = cfg->independent ? cfg->seed ^ (0xa0761d6478bd642fULL * (cfg->scenario_index + 1))
+	                           : cfg->seed;
+#ifdef _OPENMP
+	st.threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+#else
+	st.threads = 1;
+#endif
+	rc = population_init(&st.pop, s, cfg->customers, err);
+	if (rc == CLV_OK)
+		rc = check_budget(&st, err);
+	if (rc != CLV_OK)
+		goto cleanup;
+	/* per replication in a wave: every thread's counts, and the tables */
+	per_wave = (double)(st.pop.periods + 1) * (double)n * 8.0 * st.threads +
+	           (double)st.pop.n_seg * chain_table_bytes(n, st.pop.periods);
+	st.wave_cap = (size_t)fmax(1.0, fmin(256.0, (CLV_MEMORY_BUDGET / 8.0) / per_wave));
+	if (st.wave_cap > cfg->replications)
+		st.wave_cap = (size_t)cfg->replications;
+	st.res = result_create(n, s->infinite ? (cfg->share_periods < st.pop.periods ? cfg->share_periods : st.pop.periods) : st.pop.periods);
+	st.workers = calloc((size_t)st.threads, sizeof *st.workers);
+	st.grand_sum = calloc(2 * (n + 1), sizeof *st.grand_sum);
+	if (st.res == NULL || st.workers == NULL || st.grand_sum == NULL) {
+		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+		goto cleanup;
+	}
+	st.grand_sumsq = st.grand_sum + n + 1;
+	for (i = 0; i < (size_t)st.threads; i++)
+		if (worker_init(&st.workers[i], &st.pop, st.wave_cap) != 0) {
+			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
+			goto cleanup;
+		}
+	rc = run_batches(&st, err);
+	if (rc == CLV_OK) {
+		summarise(&st, st.reps_done);
+		st.res->customers = cfg->customers;
+		st.res->seed = cfg->seed;
+		st.res->threads = st.threads;
+		st.res->half_width = half_width(&st, st.reps_done);
+		for (i = 0; i < st.pop.n_seg; i++) /* nominal: absorbed customers stop early */
+			st.res->steps += st.reps_done * st.pop.seg[i].count * (uint64_t)(st.pop.periods + 1) *
+			                 (uint64_t)llround(fmax(1.0, st.pop.seg[i].mean_model->purchases));
+	}
+cleanup:
+	if (st.workers)
+		for (i = 0; i < (size_t)st.threads; i++)
+			worker_free(&st.workers[i], &st.pop);
+	free(st.workers);
+	free(st.grand_sum);
+	population_free(&st.pop);
+	if (rc != CLV_OK) {
+		mc_free(st.res);
+		return NULL;
+	}
+	return st.res;
+}

@@ -1,0 +1,78 @@
+/*
+ * mc.h - the Monte Carlo engine: replications (outer level: assumptions
+ * drawn once per replication) of customers (inner level: each customer's
+ * walk through the chain, with its own assumptions where `per: customer`).
+ *
+ * Reproducible: every (replication, customer) has its own PCG stream and
+ * partial results are reduced in a fixed order (replication, segment,
+ * block), so the same scenario and seed give the same numbers, byte for
+ * byte, whatever the number of threads. Memory does not grow with the
+ * customer count: customers are summarised on the fly (moments and
+ * fixed-size histograms); per-replication tables grow with replications x
+ * periods x states and are checked against CLV_MEMORY_BUDGET up front.
+ */
+#ifndef CLV_MC_H
+#define CLV_MC_H
+
+#include <stdint.h>
+
+#include "clvsim.h"
+#include "base/diag.h"
+#include "engine/sample.h"
+#include "base/stats.h"
+
+/* Customers per block: the unit of parallel work and of ordered reduction. */
+#define MC_BLOCK 2048
+
+typedef struct mc_config {
+	uint64_t seed;
+	uint64_t replications;   /* per batch */
+	uint64_t customers;      /* per replication */
+	int threads;             /* 0 = OpenMP default */
+	sample_method sampling;
+	bool progress;           /* progress bar on stderr */
+	double precision;        /* target half-width of the 95% CI of mean total
+	                            CLV; 0 = off */
+	bool precision_relative; /* precision is a fraction of |mean| */
+	uint64_t max_batches;    /* cap for the precision loop */
+	bool independent;        /* streams offset by scenario_index (no CRN) */
+	uint64_t scenario_index; /* see independent */
+	long share_periods;      /* rows reported for an infinite horizon */
+} mc_config;
+
+typedef struct mc_result {
+	size_t n;                /* states */
+	long periods;            /* share rows 0..periods */
+	uint64_t replications, customers, seed;
+	int threads;
+	float *rep_share;        /* replications x (periods + 1) x n (owned) */
+	double *rep_clv;         /* replications x (n + 1): average CLV per state
+	                            and total, per replication (owned) */
+	stats_summary *clv;      /* n + 1: across all customers (owned) */
+	stats_summary *clv_avg;  /* n + 1: across replications (owned) */
+	stats_hist **hist;       /* n + 1 merged histograms (owned) */
+	double *share_mean, *share_p05, *share_p25, *share_p50, *share_p75, *share_p95;
+	                         /* (periods + 1) x n each (owned) */
+	double half_width;       /* 95% CI half-width of mean total CLV */
+	bool precision_reached;
+	uint64_t steps;          /* nominal purchase steps: replications x
+	                            customers x periods x purchases (customers
+	                            absorbed early take fewer) */
+} mc_result;
+
+/* Defaults from the scenario (customers, replications, seed). */
+void mc_config_defaults(mc_config *cfg, const clv_scenario *s);
+
+/* Run s. Returns NULL with err set: CLV_ERR_LIMIT (over the memory or step
+   budget, with the numbers), CLV_ERR_INPUT (a drawn model is impossible),
+   CLV_ERR_NOMEM, CLV_ERR_INTERRUPTED (SIGINT/SIGTERM seen). */
+mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err);
+void mc_free(mc_result *r);
+
+/* Set by the SIGINT/SIGTERM handler; the engine stops between blocks. */
+extern volatile int mc_interrupted;
+
+/* Install SIGINT/SIGTERM handlers that set mc_interrupted. */
+void mc_install_signal_handlers(void);
+
+#endif

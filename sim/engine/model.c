@@ -1,0 +1,378 @@
+/*
+ * model.c - build a replication's (or a customer's) clv_model from a
+ * scenario and the values its assumptions take. The rules and their order
+ * are listed in model.h; they are the single place where switching rows,
+ * retention, offers and discount units turn into numbers, so the exact
+ * engine and the Monte Carlo engine can never disagree about them.
+ *
+ * Invariant of a built model: every row of P and P_offer sums to 1 within
+ * 1e-9 and lies in [0, 1] (checked in debug builds).
+ */
+#include "engine/model.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/dist.h"
+#include "scenario/scenario.h"
+
+#define ROW_TOLERANCE 1e-9
+
+clv_model *model_create(size_t n)
+{
+	clv_model *m = calloc(1, sizeof *m);
+
+	if (m == NULL)
+		return NULL;
+	m->n = n;
+	m->P = calloc(n * n, sizeof *m->P);
+	m->P_offer = calloc(n * n, sizeof *m->P_offer);
+	m->initial = calloc(n, sizeof *m->initial);
+	m->margin = calloc(n, sizeof *m->margin);
+	m->margin_offer = calloc(n, sizeof *m->margin_offer);
+	m->cost = calloc(n, sizeof *m->cost);
+	m->cost_offer = calloc(n, sizeof *m->cost_offer);
+	if (!m->P || !m->P_offer || !m->initial || !m->margin || !m->margin_offer ||
+	    !m->cost || !m->cost_offer) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void model_free(clv_model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->P);
+	free(m->P_offer);
+	free(m->initial);
+	free(m->margin);
+	free(m->margin_offer);
+	free(m->cost);
+	free(m->cost_offer);
+	free(m);
+}
+
+void model_copy(clv_model *dst, const clv_model *src)
+{
+	size_t n = src->n;
+
+	assert(dst->n == n);
+	memcpy(dst->P, src->P, n * n * sizeof *dst->P);
+	memcpy(dst->P_offer, src->P_offer, n * n * sizeof *dst->P);
+	memcpy(dst->initial, src->initial, n * sizeof *dst->initial);
+	memcpy(dst->margin, src->margin, n * sizeof *dst->margin);
+	memcpy(dst->margin_offer, src->margin_offer, n * sizeof *dst->margin);
+	memcpy(dst->cost, src->cost, n * sizeof *dst->cost);
+	memcpy(dst->cost_offer, src->cost_offer, n * sizeof *dst->cost);
+	dst->offer_periods = src->offer_periods;
+	dst->discount = src->discount;
+	dst->purchases = src->purchases;
+	dst->poisson = src->poisson;
+	dst->growth = src->growth;
+	dst->acquisition = src->acquisition;
+	dst->horizon = src->horizon;
+	dst->infinite = src->infinite;
+}
+
+int model_row_pin(double *row, size_t n, size_t j, double v)
+{
+	double rest = 0.0;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (k != j)
+			rest += row[k];
+	if (rest <= 0.0) {
+		if (fabs(v - 1.0) > ROW_TOLERANCE)
+			return -1;
+		row[j] = 1.0;
+		return 0;
+	}
+	for (k = 0; k < n; k++)
+		if (k != j)
+			row[k] *= (1.0 - v) / rest;
+	row[j] = v;
+	return 0;
+}
+
+/* ---- values of the assumptions ---------------------------------- */
+
+void model_values_free(model_values *v)
+{
+	if (v == NULL)
+		return;
+	free(v->param);
+	free(v->params);
+	free(v->dirichlet);
+	free(v);
+}
+
+model_values *model_values_at_means(clv_scenario *s, clv_error *err)
+{
+	model_values *v = calloc(1, sizeof *v);
+	size_t k, i, j, n = s->n;
+
+	if (v == NULL)
+		goto nomem;
+	v->params = scenario_params_alloc(s, &v->n_params);
+	v->param = calloc(v->n_params + 1, sizeof *v->param);
+	v->dirichlet = calloc(n * n + 1, sizeof *v->dirichlet);
+	if (!v->params || !v->param || !v->dirichlet)
+		goto nomem;
+	for (k = 0; k < v->n_params; k++)
+		v->param[k] = dist_mean(v->params[k]);
+	for (i = 0; i < n; i++) {
+		double sum = 0.0;
+		if (!s->switching[i].dirichlet)
+			continue;
+		for (j = 0; j < n; j++)
+			sum += s->switching[i].alpha[j];
+		for (j = 0; j < n; j++)
+			v->dirichlet[i * n + j] = s->switching[i].alpha[j] / sum;
+	}
+	return v;
+nomem:
+	model_values_free(v);
+	diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory building the model");
+	return NULL;
+}
+
+/* The value p takes in v (p must be one of v's params). Params are found
+   by address: v->params is in scenario order, searched linearly from a
+   cursor since model_build visits them nearly in order. */
+static double value_of(const model_values *v, const clv_param *p, size_t *cursor)
+{
+	size_t k, n = v->n_params;
+
+	for (k = 0; k < n; k++) {
+		size_t at = (*cursor + k) % n;
+		if (v->params[at] == p) {
+			*cursor = at + 1;
+			return v->param[at];
+		}
+	}
+	assert(!"assumption not in the scenario's list");
+	return p->a;
+}
+
+/* ---- building ---------------------------------------------------- */
+
+static clv_status build_row(const clv_scenario *s, const model_values *v, size_t i,
+                            double *row, size_t *cursor, clv_error *err)
+{
+	const clv_row *r = &s->switching[i];
+	double drawn = 0.0, fixed = 0.0;
+	size_t j, n = s->n;
+
+	if (r->dirichlet) {
+		memcpy(row, v->dirichlet + i * n, n * sizeof *row);
+		return CLV_OK;
+	}
+	for (j = 0; j < n; j++) {
+		row[j] = value_of(v, &r->p[j], cursor);
+		if (dist_is_uncertain(&r->p[j]))
+			drawn += row[j];
+		else
+			fixed += row[j];
+	}
+	if (drawn == 0.0 || fabs(drawn + fixed - 1.0) <= ROW_TOLERANCE)
+		return CLV_OK;
+	if (drawn > 1.0 + ROW_TOLERANCE || (fixed <= 0.0 && fabs(drawn - 1.0) > ROW_TOLERANCE))
+		return diag_set(err, CLV_ERR_INPUT, &r->pos,
+		                "switching row \"%s\": its uncertain entries sum to %.6g, so the "
+		                "row cannot sum to 1", s->states[i], drawn);
+	for (j = 0; j < n; j++)
+		if (!dist_is_uncertain(&r->p[j]))
+			row[j] *= (1.0 - drawn) / fixed;
+	return CLV_OK;
+}
+
+static clv_status build_matrix(const clv_scenario *s, const model_values *v, clv_model *m,
+                               clv_error *err)
+{
+	size_t i, n = s->n, cursor = 0;
+	clv_status rc = CLV_OK;
+
+	for (i = 0; i < n && rc == CLV_OK; i++)
+		rc = build_row(s, v, i, m->P + i * n, &cursor, err);
+	for (i = 0; i < n && rc == CLV_OK; i++) {
+		double ret;
+		if (!s->has_retention[i])
+			continue;
+		ret = value_of(v, &s->retention[i], &cursor);
+		if (model_row_pin(m->P + i * n, n, i, ret) != 0)
+			rc = diag_set(err, CLV_ERR_INPUT, &s->retention[i].pos,
+			              "retention of \"%s\" is %.6g but the row has no other "
+			              "entry to rescale", s->states[i], ret);
+	}
+	return rc;
+}
+
+static void build_money(const clv_scenario *s, const model_values *v, clv_model *m)
+{
+	size_t i, n = s->n, cursor = 0;
+
+	for (i = 0; i < n; i++) {
+		m->margin[i] = value_of(v, &s->margin[i], &cursor);
+		m->cost[i] = value_of(v, &s->cost[i], &cursor) -
+		             value_of(v, &s->referral[i], &cursor);
+	}
+	m->acquisition = value_of(v, &s->acquisition, &cursor);
+	m->growth = value_of(v, &s->spend_growth, &cursor);
+}
+
+static void build_time(const clv_scenario *s, const model_values *v, clv_model *m)
+{
+	size_t cursor = 0;
+	double d = value_of(v, &s->discount, &cursor);
+
+	if (s->discount_annual && s->periods_per_year > 0)
+		d = pow(1.0 + d, 1.0 / s->periods_per_year) - 1.0;
+	m->discount = d;
+	m->purchases = value_of(v, &s->purchases, &cursor);
+	m->poisson = s->purchases.kind == DIST_POISSON;
+	m->horizon = s->horizon;
+	m->infinite = s->infinite;
+	memcpy(m->initial, s->initial, s->n * sizeof *m->initial);
+}
+
+/* Apply one offer to the second phase. */
+static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
+                              const model_values *v, clv_model *m, clv_error *err)
+{
+	size_t n = s->n, b = o->brand, r, cursor = 0;
+	double cost = value_of(v, &o->cost, &cursor);
+	double cut = value_of(v, &o->margin_cut, &cursor);
+	double up = value_of(v, &o->retention_uplift, &cursor);
+	double *row = m->P_offer + b * n;
+
+	m->margin_offer[b] *= 1.0 - cut;
+	for (r = 0; r < n; r++)
+		if (o->target_all || r == b)
+			m->cost_offer[r] += cost;
+	if (up != 0.0 && model_row_pin(row, n, b, fmin(1.0, row[b] + up)) != 0)
+		return diag_set(err, CLV_ERR_INPUT, &o->retention_uplift.pos,
+		                "%s: retention uplift leaves nothing to rescale", o->label);
+	for (r = 0; r < n; r++) {
+		double w = value_of(v, &o->win_from[r], &cursor);
+		double *rival = m->P_offer + r * n;
+		if (w == 0.0 || r == b)
+			continue;
+		if (model_row_pin(rival, n, b, fmin(1.0, rival[b] + w)) != 0)
+			return diag_set(err, CLV_ERR_INPUT, &o->win_from[r].pos,
+			                "%s: win_from \"%s\" leaves nothing to rescale", o->label,
+			                s->states[r]);
+	}
+	return CLV_OK;
+}
+
+static clv_status build_offers(const clv_scenario *s, const model_values *v, clv_model *m,
+                               clv_error *err)
+{
+	size_t n = s->n, k;
+	clv_status rc = CLV_OK;
+
+	memcpy(m->P_offer, m->P, n * n * sizeof *m->P);
+	memcpy(m->margin_offer, m->margin, n * sizeof *m->margin);
+	memcpy(m->cost_offer, m->cost, n * sizeof *m->cost);
+	m->offer_periods = 0;
+	for (k = 0; k < s->n_offers && rc == CLV_OK; k++) {
+		rc = apply_offer(s, &s->offers[k], v, m, err);
+		m->offer_periods = s->offers[k].periods;
+	}
+	return rc;
+}
+
+#ifdef CLV_DEBUG
+static void assert_stochastic(const double *P, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		double sum = 0.0;
+		for (j = 0; j < n; j++) {
+			assert(P[i * n + j] >= 0.0 && P[i * n + j] <= 1.0);
+			sum += P[i * n + j];
+		}
+		assert(fabs(sum - 1.0) <= 1e-9);
+	}
+}
+#endif
+
+/* The drawn discount and growth keep CLV finite (the loader checks the
+   range of both; this catches a draw beyond it): r > g for an infinite
+   horizon, a discounted growth factor of at most e^200 for a finite one. */
+static clv_status check_drawn_growth(const clv_scenario *s, const clv_model *m, clv_error *err)
+{
+	double exponent = (double)m->horizon * (log1p(m->growth) - log1p(m->discount));
+
+	if ((m->infinite && !(m->discount > m->growth)) || (!m->infinite && !(exponent <= 200.0)))
+		return diag_set(err, CLV_ERR_INPUT, &s->spend_growth.pos,
+		                "a draw of spend_growth %.10g against a discount rate of %.10g per "
+		                "period makes the CLV %s; narrow the two distributions",
+		                m->growth, m->discount, m->infinite ? "infinite" : "overflow");
+	return CLV_OK;
+}
+
+clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *m,
+                       clv_error *err)
+{
+	clv_status rc;
+
+	rc = build_matrix(s, v, m, err);
+	if (rc != CLV_OK)
+		return rc;
+	build_money(s, v, m);
+	build_time(s, v, m);
+	rc = check_drawn_growth(s, m, err);
+	if (rc == CLV_OK)
+		rc = build_offers(s, v, m, err);
+#ifdef CLV_DEBUG
+	if (rc == CLV_OK) {
+		assert_stochastic(m->P, m->n);
+		assert_stochastic(m->P_offer, m->n);
+	}
+#endif
+	return rc;
+}
+
+clv_model *model_at_means(clv_scenario *s, clv_error *err)
+{
+	model_values *v = model_values_at_means(s, err);
+	clv_model *m = NULL;
+
+	if (v == NULL)
+		return NULL;
+	m = model_create(s->n);
+	if (m == NULL)
+		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory building the model");
+	else if (model_build(s, v, m, err) != CLV_OK) {
+		model_free(m);
+		m = NULL;
+	}
+	model_values_free(v);
+	return m;
+}
+
+bool model_is_uncertain(clv_scenario *s)
+{
+	size_t k, n_params;
+	clv_param **params = scenario_params_alloc(s, &n_params);
+	bool uncertain = false;
+
+	if (params == NULL)
+		return true;
+	for (k = 0; k < n_params && !uncertain; k++)
+		uncertain = dist_is_uncertain(params[k]);
+	for (k = 0; k < s->n && !uncertain; k++)
+		uncertain = s->switching[k].dirichlet;
+	for (k = 0; k < s->n_segments && !uncertain; k++)
+		uncertain = model_is_uncertain(s->segments[k]);
+	free(params);
+	return uncertain;
+}

@@ -1,0 +1,63 @@
+/*
+ * model.h - from assumptions to numbers: build the clv_model of one
+ * replication (or of one customer) from a clv_scenario and the values its
+ * assumptions take.
+ *
+ * Rules applied, in this order (docs/scenarios.md documents them):
+ *  1. switching rows: a Dirichlet row takes its draw; in a row with
+ *     uncertain entries, the drawn entries are kept and the row's fixed
+ *     entries rescaled proportionally to take up the rest;
+ *  2. retention shorthand: P[i][i] = v, the rest of row i rescaled by
+ *     (1 - v) / (1 - old P[i][i]);
+ *  3. discount: an annual rate d becomes (1 + d)^(1/k) - 1 per period, k =
+ *     periods per year;
+ *  4. referral_value enters as a negative cost per period;
+ *  5. offers build the second phase (P_offer, margin_offer, cost_offer):
+ *     retention_uplift and win_from move probability towards the brand by
+ *     the retention rule, margin_cut scales the brand's margin, cost is
+ *     added per period for targeted customers.
+ */
+#ifndef CLV_MODEL_H
+#define CLV_MODEL_H
+
+#include "clvsim.h"
+#include "base/diag.h"
+
+/* A model for n states with every array allocated (zeroed), or NULL. */
+clv_model *model_create(size_t n);
+void model_free(clv_model *m);
+
+/* Copy src into dst (same n). */
+void model_copy(clv_model *dst, const clv_model *src);
+
+/* The values every assumption takes, for model_build. param[k] is the
+   value of the k-th assumption in scenario_params order; dirichlet[i * n +
+   j] is row i's draw where row i is a Dirichlet row. */
+typedef struct model_values {
+	size_t n_params;
+	double *param;      /* n_params (owned) */
+	clv_param **params; /* n_params, borrowed from the scenario */
+	double *dirichlet;  /* n * n (owned) */
+} model_values;
+
+/* Values for s at the assumptions' means. NULL on allocation failure. */
+model_values *model_values_at_means(clv_scenario *s, clv_error *err);
+void model_values_free(model_values *v);
+
+/* Build m from s and v. Fails (CLV_ERR_INPUT) when the values make an
+   impossible model, e.g. drawn entries of a row summing above 1. */
+clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *m,
+                       clv_error *err);
+
+/* The model at the assumptions' means: model_values_at_means + model_build.
+   Returns NULL with err set on failure. */
+clv_model *model_at_means(clv_scenario *s, clv_error *err);
+
+/* True when any assumption of s (or of its segments) is uncertain. */
+bool model_is_uncertain(clv_scenario *s);
+
+/* Set row[j] = v and rescale the other entries proportionally so the row
+   sums to 1. Fails (returns -1) when the others are all 0 and v != 1. */
+int model_row_pin(double *row, size_t n, size_t j, double v);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * output.c - the tables of a run, as tidy CSV (RFC 4180) in --out DIR,
+ * all written to temporary files and renamed only when every one is
+ * complete; then the figures (plot.h). Columns are the public interface
+ * of the files (docs/plots.md shows them):
+ *
+ *   share.csv     period,state,mean,p05,p25,p50,p75,p95,exact,steady
+ *   clv.csv       state,level,mean,se,sd,p05,p25,p50,p75,p95,exact
+ *                 (level: customers = distribution across customers;
+ *                  replications = of the per-replication average)
+ *   clv_hist.csv  state,bin_lo,bin_hi,count,density,cdf
+ */
+#include "output/output.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/csv.h"
+#include "output/outfile.h"
+#include "output/plot.h"
+#include "output/report.h"
+
+#define HIST_BINS 60
+
+void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_t *counts)
+{
+	double a = stats_hist_quantile(h, 0.005), b = stats_hist_quantile(h, 0.995), width;
+	int k;
+
+	memset(counts, 0, (size_t)bins * sizeof *counts);
+	if (!(b > a)) {
+		a = h->min;
+		b = h->max > h->min ? h->max : h->min + 1.0;
+	}
+	*lo = a;
+	*hi = b;
+	width = (b - a) / bins;
+	for (k = 0; k < STATS_HIST_BINS; k++) {
+		double l, u, mid;
+		long j;
+		if (h->count[k] == 0)
+			continue;
+		stats_hist_bin_range(k, &l, &u);
+		mid = k == STATS_HIST_SIDE ? 0.0 : 0.5 * (l + u);
+		j = (long)floor((mid - a) / width);
+		j = j < 0 ? 0 : (j >= bins ? bins - 1 : j);
+		counts[j] += h->count[k];
+	}
+}
+
+static void write_share(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex)
+{
+	size_t i;
+	long t;
+
+	fputs("period,state,mean,p05,p25,p50,p75,p95,exact,steady\n", f);
+	for (i = 0; i < s->n; i++)
+		for (t = 0; t <= r->periods; t++) {
+			size_t c = (size_t)t * s->n + i;
+			const double v[] = {r->share_mean[c], r->share_p05[c], r->share_p25[c],
+			                    r->share_p50[c], r->share_p75[c], r->share_p95[c],
+			                    t <= ex->periods ? ex->share[c] : (double)NAN, ex->steady[i]};
+			fprintf(f, "%ld,", t);
+			csv_field(f, s->states[i]);
+			csv_numbers(f, v, sizeof v / sizeof v[0]);
+			csv_end(f);
+		}
+}
+
+static void summary_row(FILE *f, const char *state, const char *level, const stats_summary *sm,
+                        double exact)
+{
+	const double v[] = {sm->mean, sm->se, sm->sd, sm->p05, sm->p25, sm->p50, sm->p75, sm->p95, exact};
+
+	csv_field(f, state);
+	csv_sep(f);
+	csv_field(f, level);
+	csv_numbers(f, v, sizeof v / sizeof v[0]);
+	csv_end(f);
+}
+
+static void write_clv(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex)
+{
+	size_t i;
+
+	fputs("state,level,mean,se,sd,p05,p25,p50,p75,p95,exact\n", f);
+	for (i = 0; i <= s->n; i++) {
+		const char *name = i < s->n ? s->states[i] : "total";
+		summary_row(f, name, "customers", &r->clv[i], ex->clv[i]);
+		summary_row(f, name, "replications", &r->clv_avg[i], ex->clv[i]);
+	}
+}
+
+static void write_hist(FILE *f, const clv_scenario *s, const mc_result *r)
+{
+	uint64_t counts[HIST_BINS];
+	size_t i;
+	int k;
+
+	fputs("state,bin_lo,bin_hi,count,density,cdf\n", f);
+	for (i = 0; i <= s->n; i++) {
+		const stats_hist *h = r->hist[i];
+		double lo, hi, width, cum = 0.0, total = (double)h->n;
+		output_rebin(h, HIST_BINS, &lo, &hi, counts);
+		width = (hi - lo) / HIST_BINS;
+		for (k = 0; k < HIST_BINS; k++) {
+			cum += (double)counts[k];
+			csv_field(f, i < s->n ? s->states[i] : "total");
+			csv_sep(f);
+			csv_number(f, lo + k * width);
+			csv_sep(f);
+			csv_number(f, lo + (k + 1) * width);
+			csv_sep(f);
+			fprintf(f, "%llu", (unsigned long long)counts[k]);
+			csv_sep(f);
+			csv_number(f, total > 0 ? (double)counts[k] / (total * width) : 0.0);
+			csv_sep(f);
+			csv_number(f, total > 0 ? cum / total : 0.0);
+			csv_end(f);
+		}
+	}
+}
+
+void output_plots(const cli_options *opt, const clv_scenario *s, const char *xlabel,
+                  const char *ylabel)
+{
+	plot_format fmt = plot_default_format();
+	clv_error err = {0};
+	size_t drawn = 0;
+	plot_var vars[] = {
+		{"scenario", s->name, PLOT_TEXT},
+		{"period_unit", report_period_unit(s), PLOT_TEXT},
+		{"currency", s->currency ? s->currency : "", PLOT_TEXT},
+		{"xlabel", xlabel ? xlabel : "", PLOT_TEXT},
+		{"ylabel", ylabel ? ylabel : "", PLOT_TEXT},
+	};
+
+	if (opt->plot != NULL && plot_parse_format(opt->plot, &fmt, &err) != CLV_OK) {
+		cli_warn("%s; no figures drawn", err.msg);
+		return;
+	}
+	if (fmt == PLOT_NONE) {
+		if (opt->plot == NULL)
+			cli_warn("gnuplot not found: tables written, no figures (install gnuplot-nox: "
+			         "apt-get install gnuplot-nox)");
+		return;
+	}
+	if (plot_all(opt->out_dir, fmt, vars, sizeof vars / sizeof vars[0], &drawn, &err) != CLV_OK)
+		cli_warn("%s (the CSV tables were written; the simulation succeeded)", err.msg);
+}
+
+int output_run(const cli_options *opt, const clv_scenario *s, const mc_result *r,
+               const exact_result *ex, clv_error *err)
+{
+	outfile_group *g = NULL;
+	FILE *share, *clv, *hist;
+
+	if (outfile_make_dir(opt->out_dir, err) != CLV_OK)
+		return diag_exit_code(err->status);
+	g = outfile_group_create(opt->out_dir, err);
+	if (g == NULL)
+		return diag_exit_code(err->status);
+	share = outfile_group_add(g, "share.csv", err);
+	clv = share ? outfile_group_add(g, "clv.csv", err) : NULL;
+	hist = clv ? outfile_group_add(g, "clv_hist.csv", err) : NULL;
+	if (hist != NULL) {
+		write_share(share, s, r, ex);
+		write_clv(clv, s, r, ex);
+		write_hist(hist, s, r);
+		if (mc_interrupted)
+			diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
+		else
+			outfile_group_commit(g, err);
+	}
+	outfile_group_free(g);
+	if (err->status != CLV_OK)
+		return diag_exit_code(err->status);
+	output_plots(opt, s, NULL, NULL);
+	return 0;
+}

@@ -1,0 +1,184 @@
+/*
+ * report.c - the exact engine's results and the document head, as text
+ * tables and JSON (layout in report.h). Monte Carlo blocks are in
+ * report_mc.c; what-if reports beside their commands.
+ */
+#include "output/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "base/dist.h"
+
+json_t *report_json_number(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+const char *report_period_unit(const clv_scenario *s)
+{
+	return s->period != NULL ? s->period : "period";
+}
+
+static json_t *discount_json(const clv_scenario *s, const clv_model *m)
+{
+	json_t *d = json_object();
+
+	json_object_set_new(d, "per_period", report_json_number(m->discount));
+	json_object_set_new(d, "unit", json_string(report_period_unit(s)));
+	if (s->periods_per_year == 1.0)
+		json_object_set_new(d, "annual", report_json_number(m->discount));
+	else if (s->periods_per_year > 0)
+		json_object_set_new(d, "annual", report_json_number(
+			pow(1.0 + m->discount, s->periods_per_year) - 1.0));
+	else
+		json_object_set_new(d, "annual", json_null());
+	json_object_set_new(d, "given_as", json_string(s->discount_annual ? "annual" : "per_period"));
+	return d;
+}
+
+json_t *report_json_by_name(char *const *names, size_t n, const double *v, bool total)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_set_new(o, names[i], report_json_number(v[i]));
+	if (total)
+		json_object_set_new(o, "total", report_json_number(v[n]));
+	return o;
+}
+
+json_t *report_json_head(const clv_scenario *s, const clv_model *m)
+{
+	json_t *doc = json_object(), *states = json_array();
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		json_array_append_new(states, json_string(s->states[i]));
+	json_object_set_new(doc, "scenario", json_string(s->name));
+	json_object_set_new(doc, "file", json_string(s->path));
+	json_object_set_new(doc, "states", states);
+	if (s->infinite)
+		json_object_set_new(doc, "periods", json_string("infinite"));
+	else
+		json_object_set_new(doc, "periods", json_integer(s->horizon));
+	json_object_set_new(doc, "period", json_string(report_period_unit(s)));
+	json_object_set_new(doc, "currency", json_string(s->currency ? s->currency : ""));
+	json_object_set_new(doc, "discount_rate", discount_json(s, m));
+	json_object_set_new(doc, "purchases_per_period", report_json_number(m->purchases));
+	return doc;
+}
+
+json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means)
+{
+	json_t *ex = json_object(), *share = json_object();
+	size_t i;
+	long t;
+
+	if (at_means)
+		json_object_set_new(ex, "note", json_string(
+			"expectation at the assumptions' means (the scenario has uncertain assumptions)"));
+	for (i = 0; i < s->n; i++) {
+		json_t *list = json_array();
+		for (t = 0; t <= r->periods; t++)
+			json_array_append_new(list, report_json_number(r->share[(size_t)t * s->n + i]));
+		json_object_set_new(share, s->states[i], list);
+	}
+	json_object_set_new(ex, "share", share);
+	json_object_set_new(ex, "clv", report_json_by_name(s->states, s->n, r->clv, true));
+	json_object_set_new(ex, "steady_state", report_json_by_name(s->states, s->n, r->steady, false));
+	return ex;
+}
+
+int report_json_print(json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	int rc;
+
+	json_decref(doc);
+	if (text == NULL) {
+		fprintf(stderr, "clvsim: error: out of memory writing JSON\n");
+		return CLV_EXIT_RUNTIME;
+	}
+	rc = cli_write_stdout(text, strlen(text));
+	if (rc == 0)
+		rc = cli_write_stdout("\n", 1);
+	free(text);
+	return rc;
+}
+
+void report_text_head(FILE *f, const clv_scenario *s, const clv_model *m)
+{
+	const char *unit = report_period_unit(s);
+	size_t i;
+
+	fprintf(f, "Scenario: %s (%s)\n", s->name, s->path);
+	fprintf(f, "States:   ");
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", s->states[i]);
+	if (s->infinite)
+		fprintf(f, "\nHorizon:  infinite (%s by %s)\n", unit, unit);
+	else
+		fprintf(f, "\nHorizon:  %s 0..%ld (%ld + 1 periods valued)\n", unit, s->horizon, s->horizon);
+	fprintf(f, "Discount: %.6g%% per %s", 100.0 * m->discount, unit);
+	if (s->periods_per_year > 0 && s->periods_per_year != 1.0)
+		fprintf(f, " (%.6g%% per year)", 100.0 * (pow(1.0 + m->discount, s->periods_per_year) - 1.0));
+	fprintf(f, "\nPurchases: %.6g per %s%s\n", m->purchases, unit, m->poisson ? " (Poisson mean)" : "");
+	if (s->currency != NULL && s->currency[0] != '\0')
+		fprintf(f, "Money:    %s\n", s->currency);
+}
+
+long report_next_row(long t, long periods)
+{
+	long stride = periods <= 30 ? 1 : (periods + 24) / 25;
+
+	return t < periods && t + stride > periods ? periods : t + stride;
+}
+
+void report_rows_note(FILE *f, long periods)
+{
+	if (periods > 30)
+		fprintf(f, "(one row every %ld periods, and the last; every period with --format json "
+		           "or --out DIR)\n", report_next_row(0, periods));
+}
+
+static void text_share_table(FILE *f, const clv_scenario *s, const exact_result *r)
+{
+	size_t i;
+	long t;
+
+	fprintf(f, "\nExpected share of wallet (state at the start of each %s)\n", report_period_unit(s));
+	fprintf(f, "%8s", "period");
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "  %12.12s", s->states[i]);
+	fputc('\n', f);
+	for (t = 0; t <= r->periods; t = report_next_row(t, r->periods)) {
+		fprintf(f, "%8ld", t);
+		for (i = 0; i < s->n; i++)
+			fprintf(f, "  %12.6f", r->share[(size_t)t * s->n + i]);
+		fputc('\n', f);
+	}
+	fprintf(f, "%8s", "steady");
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "  %12.6f", r->steady[i]);
+	fputc('\n', f);
+	report_rows_note(f, r->periods);
+}
+
+void report_text_exact(FILE *f, const clv_scenario *s, const exact_result *r, bool at_means)
+{
+	size_t i;
+
+	if (at_means)
+		fprintf(f, "\n(Exact figures are the expectation at the assumptions' means.)\n");
+	text_share_table(f, s, r);
+	fprintf(f, "\nExpected CLV per customer (discounted to period 0)\n");
+	fprintf(f, "%-20s %16s %16s %16s\n", "state", "margin", "cost", "CLV");
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "%-20.20s %16.2f %16.2f %16.2f\n", s->states[i], r->margin[i], r->cost[i],
+		        r->clv[i]);
+	fprintf(f, "%-20s %16s %16s %16.2f\n", "total", "", "", r->clv[s->n]);
+}

@@ -1,0 +1,57 @@
+/*
+ * report.h - results as text tables and as one JSON document (jansson).
+ *
+ * JSON layout (the public interface of --format json):
+ *   {"scenario": NAME, "file": PATH, "states": [...], "periods": T | "infinite",
+ *    "period": UNIT, "discount_rate": {"per_period": r, "unit": UNIT,
+ *    "annual": d | null}, "exact": {...}, "mc": {...}}
+ * Text reports go to a FILE * (an open_memstream buffer), written to stdout
+ * in one piece by the command.
+ */
+#ifndef CLV_REPORT_H
+#define CLV_REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "clvsim.h"
+#include "engine/exact.h"
+
+/* A JSON number, or null for NaN/Inf (JSON has no such numbers). */
+json_t *report_json_number(double x);
+
+/* {names[0]: v[0], ..., names[n-1]: v[n-1]} and, with total, "total":
+   v[n]. */
+json_t *report_json_by_name(char *const *names, size_t n, const double *v, bool total);
+
+/* The document's head: scenario, file, states, periods, period, discount. */
+json_t *report_json_head(const clv_scenario *s, const clv_model *m);
+
+/* The "exact" block. at_means: the scenario has uncertain assumptions and
+   these are the figures at their means (the block says so). */
+json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means);
+
+/* Serialise doc (stolen) and write it to stdout with a final newline.
+   Returns an exit code (0 ok, 1 write failure). */
+int report_json_print(json_t *doc);
+
+/* The text heading: scenario, file, states, horizon, discount rate with
+   its unit, purchases per period. */
+void report_text_head(FILE *f, const clv_scenario *s, const clv_model *m);
+
+/* The exact tables: shares per period, CLV per state and total, steady
+   state. */
+void report_text_exact(FILE *f, const clv_scenario *s, const exact_result *r, bool at_means);
+
+/* The period after t to show in a text table of periods 0..periods: every
+   one up to 30, else about 25 evenly spaced, always ending on periods. */
+long report_next_row(long t, long periods);
+
+/* Under such a table: which rows were shown (nothing when all were). */
+void report_rows_note(FILE *f, long periods);
+
+/* "year" or the scenario's unit for plural use: "years". */
+const char *report_period_unit(const clv_scenario *s);
+
+#endif

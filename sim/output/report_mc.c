@@ -1,0 +1,143 @@
+/*
+ * report_mc.c - Monte Carlo results as JSON and text (see report_mc.h).
+ */
+#include "output/report_mc.h"
+
+#include <math.h>
+
+#include "output/report.h"
+
+json_t *report_json_summary(const stats_summary *sm)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "mean", report_json_number(sm->mean));
+	json_object_set_new(o, "se", report_json_number(sm->se));
+	json_object_set_new(o, "sd", report_json_number(sm->sd));
+	json_object_set_new(o, "p05", report_json_number(sm->p05));
+	json_object_set_new(o, "p25", report_json_number(sm->p25));
+	json_object_set_new(o, "p50", report_json_number(sm->p50));
+	json_object_set_new(o, "p75", report_json_number(sm->p75));
+	json_object_set_new(o, "p95", report_json_number(sm->p95));
+	return o;
+}
+
+static json_t *column(const mc_result *r, const double *v, size_t i)
+{
+	json_t *a = json_array();
+	long t;
+
+	for (t = 0; t <= r->periods; t++)
+		json_array_append_new(a, report_json_number(v[(size_t)t * r->n + i]));
+	return a;
+}
+
+static json_t *share_json(const clv_scenario *s, const mc_result *r)
+{
+	json_t *share = json_object();
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "mean", column(r, r->share_mean, i));
+		json_object_set_new(o, "p05", column(r, r->share_p05, i));
+		json_object_set_new(o, "p25", column(r, r->share_p25, i));
+		json_object_set_new(o, "p50", column(r, r->share_p50, i));
+		json_object_set_new(o, "p75", column(r, r->share_p75, i));
+		json_object_set_new(o, "p95", column(r, r->share_p95, i));
+		json_object_set_new(share, s->states[i], o);
+	}
+	return share;
+}
+
+static json_t *summaries_json(const clv_scenario *s, const stats_summary *sm)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		json_object_set_new(o, s->states[i], report_json_summary(&sm[i]));
+	json_object_set_new(o, "total", report_json_summary(&sm[s->n]));
+	return o;
+}
+
+json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sampling,
+                       double precision, bool relative)
+{
+	json_t *mc = json_object();
+
+	json_object_set_new(mc, "replications", json_integer((json_int_t)r->replications));
+	json_object_set_new(mc, "customers", json_integer((json_int_t)r->customers));
+	json_object_set_new(mc, "seed", json_integer((json_int_t)r->seed));
+	json_object_set_new(mc, "threads", json_integer(r->threads));
+	json_object_set_new(mc, "sampling", json_string(sampling));
+	json_object_set_new(mc, "share", share_json(s, r));
+	json_object_set_new(mc, "clv", summaries_json(s, r->clv));
+	json_object_set_new(mc, "clv_avg", summaries_json(s, r->clv_avg));
+	json_object_set_new(mc, "total_ci95_half_width", report_json_number(r->half_width));
+	if (precision > 0) {
+		json_t *p = json_object();
+		json_object_set_new(p, "target", report_json_number(precision));
+		json_object_set_new(p, "relative", json_boolean(relative));
+		json_object_set_new(p, "reached", json_boolean(r->precision_reached));
+		json_object_set_new(p, "half_width", report_json_number(r->half_width));
+		json_object_set_new(mc, "precision", p);
+	}
+	return mc;
+}
+
+static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex)
+{
+	long t;
+	size_t i;
+
+	fprintf(f, "\nShare of wallet at the start of each %s: Monte Carlo mean [5%%, 95%% across "
+	           "replications] (exact)\n", report_period_unit(s));
+	fprintf(f, "%8s", "period");
+	for (i = 0; i < s->n; i++)
+		fprintf(f, "  %-34.34s", s->states[i]);
+	fputc('\n', f);
+	for (t = 0; t <= r->periods; t = report_next_row(t, r->periods)) {
+		fprintf(f, "%8ld", t);
+		for (i = 0; i < s->n; i++) {
+			size_t c = (size_t)t * s->n + i;
+			char cell[64];
+			snprintf(cell, sizeof cell, "%.4f [%.4f, %.4f] (%.4f)", r->share_mean[c],
+			         r->share_p05[c], r->share_p95[c],
+			         t <= ex->periods ? ex->share[c] : (double)NAN);
+			fprintf(f, "  %-34s", cell);
+		}
+		fputc('\n', f);
+	}
+	report_rows_note(f, r->periods);
+}
+
+static void text_clv_row(FILE *f, const char *name, double exact, const stats_summary *c,
+                         const stats_summary *a)
+{
+	fprintf(f, "%-14.14s %11.2f %11.2f %8.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f\n", name,
+	        exact, c->mean, c->se, c->sd, c->p05, c->p50, c->p95, a->p05, a->p95);
+}
+
+void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex,
+                    bool at_means)
+{
+	size_t i;
+
+	fprintf(f, "\nMonte Carlo: %llu replications x %llu customers, seed %llu, %d thread%s\n",
+	        (unsigned long long)r->replications, (unsigned long long)r->customers,
+	        (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s");
+	text_fan(f, s, r, ex);
+	fprintf(f, "\nCLV per customer, discounted to period 0%s\n",
+	        at_means ? " (exact = at the assumptions' means)" : "");
+	fprintf(f, "%-14s %11s %s %21s\n", "", "",
+	        "------------------------ across customers ----------------------",
+	        "replication average");
+	fprintf(f, "%-14s %11s %11s %8s %10s %10s %10s %10s %10s %10s\n", "state", "exact", "mean",
+	        "se", "sd", "p05", "p50", "p95", "p05", "p95");
+	for (i = 0; i < s->n; i++)
+		text_clv_row(f, s->states[i], ex->clv[i], &r->clv[i], &r->clv_avg[i]);
+	text_clv_row(f, "total", ex->clv[s->n], &r->clv[s->n], &r->clv_avg[s->n]);
+	fprintf(f, "\nMean total CLV: %.2f +- %.2f (95%% interval over replications)\n",
+	        r->clv_avg[s->n].mean, r->half_width);
+}

@@ -1,0 +1,211 @@
+/*
+ * whatif.h - the what-if planner: compare scenarios on common random
+ * numbers, sweep a key over a grid, and rank uncertain assumptions by how
+ * much they move CLV (tornado, spider, elasticities). The commands
+ * `clvsim compare`, `sweep` and `tornado` (cmd_compare.c, cmd_sweep.c,
+ * cmd_tornado.c) are thin layers over these functions, which tests call
+ * directly.
+ *
+ * Every function takes scenario paths, not loaded scenarios: each run (an
+ * arm of a comparison, a grid point, a tornado evaluation) loads its own
+ * fresh copy and edits that, so no edit leaks into the next run.
+ *
+ * Seeds: unless whatif_settings gives one, every run uses the (first)
+ * scenario file's seed (42 when the file gives none), so what-ifs are
+ * reproducible and share their random numbers by default.
+ */
+#ifndef CLV_WHATIF_H
+#define CLV_WHATIF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli/cli.h"
+#include "clvsim.h"
+#include "base/diag.h"
+#include "engine/mc.h"
+
+/* A sweep may have at most this many grid points (both axes together). */
+#define WHATIF_MAX_POINTS 10000
+/* Spider chart: inputs at their 10th, 20th, ..., 90th percentiles. */
+#define WHATIF_SPIDER 9
+/* Relative step of the elasticities' central differences (+-1%). */
+#define WHATIF_ELASTICITY_STEP 0.01
+
+/* Monte Carlo settings from the command line; 0 / false = the scenario's. */
+typedef struct whatif_settings {
+	uint64_t seed;
+	bool has_seed;
+	uint64_t replications;
+	uint64_t customers;
+	int threads;             /* 0 = OpenMP's default */
+	bool progress;           /* progress bar on stderr */
+} whatif_settings;
+
+/* The Monte Carlo configuration for s under set (seed: set's, else s's). */
+void whatif_config(const whatif_settings *set, const clv_scenario *s, mc_config *cfg);
+
+/* Settings from the command line (--seed, --replications, --customers,
+   --threads); a progress bar only when `progress` and not --quiet and
+   stderr is a terminal. */
+void whatif_settings_from_options(const cli_options *opt, bool progress, whatif_settings *set);
+
+/* ------------------------------------------------------------------ */
+/* compare                                                            */
+
+/* Scenario k minus the first, for one state or the total. */
+typedef struct whatif_diff {
+	double mean;             /* mean over replications of the paired difference */
+	double se;               /* sd of the paired differences / sqrt(R) */
+	double lo90, hi90;       /* mean -+ t(0.95, R - 1) se */
+	double exact;            /* difference of the exact figures */
+} whatif_diff;
+
+typedef struct whatif_arm {
+	clv_scenario *s;         /* the scenario as loaded (owned) */
+	double *exact;           /* n_k + 1: exact CLV per state, then total (owned) */
+	double *mean, *se;       /* n_k + 1: Monte Carlo mean CLV and its SE (owned) */
+	mc_result *mc;           /* the Monte Carlo run: per-replication averages
+	                            (rep_clv), histograms (owned) */
+	whatif_diff *diff;       /* n + 1, the FIRST scenario's states then total;
+	                            NaN where this scenario lacks the state (owned) */
+	double p_beats;          /* fraction of replications in which this
+	                            scenario's total beats the first's (strictly) */
+	double spend;            /* expected discounted offer spend per customer
+	                            (exact; 0 without offers) */
+	double ros, ros_lo90, ros_hi90; /* return on spend: diff total / spend;
+	                            NaN without offers */
+} whatif_arm;
+
+typedef struct whatif_compare {
+	size_t n_arms;
+	whatif_arm *arm;         /* arm[0] is the reference (owned) */
+	size_t n;                /* the first scenario's states */
+	uint64_t seed, replications, customers;
+	bool independent;        /* streams offset per scenario (no CRN) */
+} whatif_compare;
+
+/* Run every scenario in paths on the same seed, replications and
+   customers (the first scenario's unless set overrides them), on common
+   random numbers unless `independent`. States are matched by name.
+   NULL with err set: the loader's errors, CLV_ERR_USAGE (fewer than two
+   paths), mc_run's and exact_scenario's errors. */
+whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
+                                   const whatif_settings *set, bool independent,
+                                   clv_error *err);
+void whatif_compare_free(whatif_compare *c);
+
+/* Expected discounted offer spend per customer of s (exact engine): the
+   total CLV with every offer's cost and margin_cut set to 0, minus the
+   total CLV as written. Edits s. 0 when s has no offers. */
+clv_status whatif_offer_spend(clv_scenario *s, double *spend, clv_error *err);
+
+/* Paired difference statistics of y - x over R replications, reading
+   x[r * stride_x] and y[r * stride_y]: fills out's mean, se, lo90 and
+   hi90 (se and the interval are NaN when R < 2); leaves out->exact.
+   CLV_ERR_NOMEM on allocation failure. */
+clv_status whatif_paired(const double *x, size_t stride_x, const double *y, size_t stride_y,
+                         size_t R, whatif_diff *out, clv_error *err);
+
+/* ------------------------------------------------------------------ */
+/* sweep                                                              */
+
+typedef struct whatif_axis {
+	char *key;               /* owned */
+	double from, to, step;
+	size_t count;            /* grid points on this axis */
+} whatif_axis;
+
+/* Parse "KEY=FROM:TO:STEP" into ax (ax->key owned; free with
+   whatif_axis_clear). CLV_ERR_USAGE unless FROM <= TO, STEP > 0, all
+   finite, and at most WHATIF_MAX_POINTS points. */
+clv_status whatif_axis_parse(const char *text, whatif_axis *ax, clv_error *err);
+void whatif_axis_clear(whatif_axis *ax);
+
+/* Point i of the axis: from + i * step, the last snapped onto `to` when
+   within 1e-9 steps of it. */
+double whatif_axis_value(const whatif_axis *ax, size_t i);
+
+typedef struct whatif_sweep {
+	size_t n_axes;
+	whatif_axis axis[2];     /* copies (keys owned) */
+	size_t n_points;         /* point p = (i0, i1), p = i0 * count1 + i1 */
+	size_t n;                /* states */
+	char **states;           /* n (owned) */
+	double *x;               /* n_points x n_axes: the values (owned) */
+	double *exact;           /* n_points x (n + 1) (owned) */
+	double *mean, *se;       /* n_points x (n + 1); NULL without Monte Carlo */
+	char *rule[2];           /* how a matrix-entry key is applied, or NULL */
+	uint64_t seed, replications, customers;
+} whatif_sweep;
+
+/* Sweep the scenario in path over the axes (1 or 2; keys as
+   scenario_set_number takes them). Each point: load, set the keys, exact
+   engine, then (if monte_carlo) mc_run on the same seed for every point.
+   NULL with err set: CLV_ERR_USAGE for a bad key (with "did you mean"),
+   the same key twice, a value out of range, or over WHATIF_MAX_POINTS;
+   the engines' errors. */
+whatif_sweep *whatif_sweep_run(const char *path, const whatif_axis *axes, size_t n_axes,
+                               const whatif_settings *set, bool monte_carlo,
+                               clv_error *err);
+void whatif_sweep_free(whatif_sweep *w);
+
+/* ------------------------------------------------------------------ */
+/* tornado                                                            */
+
+typedef struct whatif_input {
+	char *label;             /* e.g. "margin.A"; for a Dirichlet row, its
+	                            diagonal "switching.B.B" (owned) */
+	char *dist;              /* the distribution, e.g. "beta(90, 10)" (owned) */
+	double mean;             /* the input's mean */
+	double value[WHATIF_SPIDER]; /* its 10th..90th percentiles */
+	double *clv;             /* WHATIF_SPIDER x (n + 1): CLV with the input
+	                            at those values, the others at their means */
+	double swing;            /* total CLV at p90 minus at p10 */
+} whatif_input;
+
+typedef struct whatif_elasticity {
+	char *input;             /* "retention", "retention.X", "discount_rate",
+	                            "margin" or "horizon" (owned) */
+	double base;             /* the input's value at the means (NaN for a group) */
+	double *e;               /* n + 1: % change in CLV per % change in the
+	                            input, per state then total; NaN where the
+	                            base CLV is 0 (owned) */
+	char *skipped;           /* why it could not be computed, or NULL (owned) */
+} whatif_elasticity;
+
+typedef struct whatif_tornado {
+	size_t n;
+	char **states;           /* n (owned) */
+	bool monte_carlo;        /* some assumption is per customer */
+	uint64_t seed, replications, customers;
+	double *base;            /* n + 1: CLV with every input at its mean */
+	size_t n_inputs;
+	whatif_input *input;     /* largest |swing| first (owned) */
+	size_t n_elast;
+	whatif_elasticity *elast; /* owned */
+} whatif_tornado;
+
+/* The tornado of the scenario in path. Inputs: every uncertain assumption
+   (per replication or per customer; Poisson purchase counts excluded),
+   and the retention of each Dirichlet row (its diagonal's beta marginal).
+   Evaluations pin one input at a percentile (in every segment, each at
+   its own distribution's percentile) with the others at their means: on
+   the exact engine, or, when some assumption is per customer, on Monte
+   Carlo with common random numbers (per-replication assumptions fixed at
+   their means, per-customer ones left to vary between customers).
+   Elasticities: central differences of +-1% around the means (horizon:
+   +-1 period) on the exact engine. NULL with err set on failure. */
+whatif_tornado *whatif_tornado_run(const char *path, const whatif_settings *set,
+                                   clv_error *err);
+void whatif_tornado_free(whatif_tornado *t);
+
+/* Indices of t's inputs ordered by |swing| of state k's CLV (k == n: the
+   total), largest first; ties keep their order. */
+void whatif_tornado_order(const whatif_tornado *t, size_t k, size_t *order);
+
+/* The swing of input i in state k (k == n: total): CLV at p90 - at p10. */
+double whatif_swing(const whatif_tornado *t, size_t i, size_t k);
+
+#endif
