@@ -139,3 +139,14 @@ const char *diag_did_you_mean(const char *word, const char *const *candidates,
 	}
 	return best_d <= limit ? best : NULL;
 }
+
+void diag_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "clvsim: warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -34,6 +34,10 @@ clv_status diag_set_file(clv_error *err, clv_status status, const char *file,
    memory. */
 char *diag_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Print a warning "clvsim: warning: MSG" (one line) to stderr: for what
+   the user should know but that does not fail the command. */
+void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Reset to "no error". */
 void diag_clear(clv_error *err);
 

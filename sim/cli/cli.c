@@ -176,46 +176,24 @@ int cli_fail(const clv_error *err)
 	return diag_exit_code(err->status);
 }
 
-void cli_warn(const char *fmt, ...)
+int cli_exit(clv_status rc, const clv_error *err)
 {
-	va_list ap;
-
-	fprintf(stderr, "clvsim: warning: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int cli_write_stdout(const char *text, size_t len)
-{
-	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-		fprintf(stderr, "clvsim: error: cannot write to standard output: %s\n", strerror(errno));
-		return CLV_EXIT_RUNTIME;
-	}
-	return 0;
+	return rc == CLV_OK ? 0 : cli_fail(err);
 }
 
 FILE *cli_text_open(cli_text *t)
 {
-	t->buf = NULL;
-	t->len = 0;
-	t->f = open_memstream(&t->buf, &t->len);
-	if (t->f == NULL)
-		fprintf(stderr, "clvsim: error: out of memory for the report\n");
-	return t->f;
+	clv_error err = {0};
+	FILE *f = textout_open(t, &err);
+
+	if (f == NULL)
+		cli_fail(&err);
+	return f;
 }
 
 int cli_text_print(cli_text *t)
 {
-	int rc;
+	clv_error err = {0};
 
-	if (fclose(t->f) != 0) {
-		free(t->buf);
-		fprintf(stderr, "clvsim: error: out of memory for the report\n");
-		return CLV_EXIT_RUNTIME;
-	}
-	rc = cli_write_stdout(t->buf, t->len);
-	free(t->buf);
-	return rc;
+	return cli_exit(textout_print(t, &err), &err);
 }

@@ -1,6 +1,7 @@
 /*
  * cli.h - the command line's shared parts: options every command takes,
- * their parsing (getopt_long), help texts, and how results reach stdout.
+ * their parsing (getopt_long), help texts, options to settings, and exit
+ * codes (the only stage that knows them).
  *
  * Conventions: results to stdout, messages to stderr, exit 0 ok, 1
  * runtime failure, 2 bad usage or input, 130 interrupted.
@@ -13,6 +14,9 @@
 
 #include "clvsim.h"
 #include "base/diag.h"
+#include "engine/mc.h"
+#include "output/output.h"
+#include "output/textout.h"
 
 typedef enum cli_format { FORMAT_TEXT = 0, FORMAT_JSON } cli_format;
 
@@ -63,21 +67,22 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_options *opt, b
 /* Print err to stderr as "clvsim: error: MSG" and return its exit code. */
 int cli_fail(const clv_error *err);
 
-/* Print a warning "clvsim: warning: ..." to stderr. */
-void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The status of a finished command as its exit code: 0 for CLV_OK, else
+   err printed as cli_fail does. */
+int cli_exit(clv_status rc, const clv_error *err);
 
-/* Write text to stdout in one piece; returns 0, or 1 if stdout failed. */
-int cli_write_stdout(const char *text, size_t len);
+/* The one place options become settings (cli_settings.c): the Monte
+   Carlo overrides (--seed, --replications, --customers, --threads,
+   --sampling, --precision, --periods; a progress bar unless --quiet or
+   stderr is not a terminal) and where files go (--out, --plot). Returns
+   0, or 2 with a message on stderr for a bad --sampling or --precision. */
+int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out);
 
-/* A text report built in memory, then written to stdout in one piece (so
-   a failure half-way writes nothing). */
-typedef struct cli_text {
-	char *buf;
-	size_t len;
-	FILE *f;
-} cli_text;
+/* A text report built in memory, then written to stdout in one piece. */
+typedef textout cli_text;
 
-/* Open t->f on a memory buffer and return it; NULL when out of memory. */
+/* Open t->f on a memory buffer and return it; NULL (message printed) when
+   out of memory. */
 FILE *cli_text_open(cli_text *t);
 
 /* Close t, write its text to stdout, free it. Returns an exit code. */

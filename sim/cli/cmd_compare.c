@@ -26,6 +26,7 @@
 #include <gsl/gsl_histogram.h>
 #include <jansson.h>
 
+#include "base/interrupt.h"
 #include "cli/cli.h"
 #include "engine/mc.h"
 #include "output/csv.h"
@@ -183,6 +184,7 @@ static json_t *arm_json(const whatif_compare *c, size_t k)
 
 static int print_json(const whatif_compare *c)
 {
+	clv_error err = {0};
 	json_t *doc = json_object(), *arms = json_array(), *states = json_array();
 	size_t k;
 
@@ -196,7 +198,7 @@ static int print_json(const whatif_compare *c)
 	for (k = 0; k < c->n_arms; k++)
 		json_array_append_new(arms, arm_json(c, k));
 	json_object_set_new(doc, "scenarios", arms);
-	return report_json_print(doc);
+	return cli_exit(report_json_print(doc, &err), &err);
 }
 
 /* ---- CSV ----------------------------------------------------------------- */
@@ -331,7 +333,7 @@ static int write_diff(FILE *f, const whatif_compare *c)
 }
 
 /* The three tables as one atomic group; an exit code. */
-static int write_tables(const cli_options *opt, const whatif_compare *c, clv_error *err)
+static int write_tables(const output_settings *opt, const whatif_compare *c, clv_error *err)
 {
 	outfile_group *g;
 	FILE *tab, *hist, *diff;
@@ -362,18 +364,19 @@ static int run_compare(const cli_options *opt)
 {
 	clv_error err = {0};
 	whatif_settings set;
+	output_settings out;
 	whatif_compare *c;
 	int rc = 0;
 
-	whatif_settings_from_options(opt, true, &set);
-	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
-	mc_install_signal_handlers();
+	if (cli_settings(opt, &set, &out) != 0)
+		return CLV_EXIT_INPUT;
+	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	c = whatif_compare_run((const char *const *)opt->argv, (size_t)opt->argc, &set,
 	                       opt->independent, &err);
 	if (c == NULL)
 		return cli_fail(&err);
 	if (opt->out_dir != NULL)
-		rc = write_tables(opt, c, &err);
+		rc = write_tables(&out, c, &err);
 	if (rc == 0)
 		rc = opt->format == FORMAT_JSON ? print_json(c) : print_text(c);
 	whatif_compare_free(c);

@@ -33,7 +33,7 @@ static int run_exact(const cli_options *opt)
 	if (opt->format == FORMAT_JSON) {
 		json_t *doc = report_json_head(s, m);
 		json_object_set_new(doc, "exact", report_json_exact(s, r, at_means));
-		rc = report_json_print(doc);
+		rc = cli_exit(report_json_print(doc, &err), &err);
 	} else {
 		cli_text t;
 		FILE *f = cli_text_open(&t);

@@ -4,13 +4,13 @@
  * plots in --out DIR. Without FILE it runs the built-in default scenario
  * (the textbook example of domain.md section 3).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/interrupt.h"
 #include "cli/cli.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
@@ -37,23 +37,6 @@ static const char default_scenario[] =
 	"replications: 200\n"
 	"seed: 42\n";
 
-/* --precision "1%" (relative) or "50" (absolute). */
-static int parse_precision(const char *text, double *value, bool *relative)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(text, &end);
-	*relative = *end == '%';
-	if (*relative)
-		end++;
-	if (errno != 0 || end == text || *end != '\0' || !(v > 0) || v > 1e300)
-		return -1;
-	*value = *relative ? v / 100.0 : v;
-	return 0;
-}
-
 /* A seed when neither --seed nor the file gives one. */
 static uint64_t fresh_seed(void)
 {
@@ -68,42 +51,27 @@ static uint64_t fresh_seed(void)
 	return seed >> 1;
 }
 
-/* Fill cfg from the scenario and the options. Returns an exit code. */
-static int configure(const cli_options *opt, const clv_scenario *s, mc_config *cfg)
+/* Fill cfg and out from the scenario and the options. Returns an exit
+   code. */
+static int configure(const cli_options *opt, const clv_scenario *s, mc_config *cfg,
+                     output_settings *out)
 {
-	mc_config_defaults(cfg, s);
-	if (opt->has_seed)
-		cfg->seed = opt->seed;
-	else if (!s->has_seed) {
+	mc_settings set;
+	int rc = cli_settings(opt, &set, out);
+
+	if (rc != 0)
+		return rc;
+	mc_config_from(cfg, s, &set);
+	if (!set.has_seed && !s->has_seed) {
 		cfg->seed = fresh_seed();
 		fprintf(stderr, "clvsim: seed %llu (give --seed %llu to repeat this run)\n",
 		        (unsigned long long)cfg->seed, (unsigned long long)cfg->seed);
 	}
-	if (opt->replications)
-		cfg->replications = opt->replications;
-	if (opt->customers)
-		cfg->customers = opt->customers;
-	cfg->threads = opt->threads;
-	cfg->share_periods = opt->periods;
 	/* a progress bar only where it helps: a terminal, and a run of more
 	   than about a second (2e8 purchase steps) */
-	cfg->progress = !opt->quiet && isatty(STDERR_FILENO) &&
+	cfg->progress = set.progress &&
 	                (s->infinite || (double)cfg->replications * (double)cfg->customers *
 	                                    (double)(s->horizon + 1) > 2e8);
-	if (opt->sampling != NULL) {
-		if (strcmp(opt->sampling, "lhs") == 0)
-			cfg->sampling = SAMPLE_LHS;
-		else if (strcmp(opt->sampling, "mc") != 0) {
-			fprintf(stderr, "clvsim run: --sampling must be mc or lhs, not '%s'\n", opt->sampling);
-			return CLV_EXIT_INPUT;
-		}
-	}
-	if (opt->precision != NULL &&
-	    parse_precision(opt->precision, &cfg->precision, &cfg->precision_relative) != 0) {
-		fprintf(stderr, "clvsim run: --precision needs a positive number or percentage "
-		                "(e.g. 1%% or 50), not '%s'\n", opt->precision);
-		return CLV_EXIT_INPUT;
-	}
 	return 0;
 }
 
@@ -111,6 +79,7 @@ static int print_results(const cli_options *opt, const clv_scenario *s, const cl
                          const mc_result *r, const exact_result *ex, const mc_config *cfg,
                          bool at_means)
 {
+	clv_error err = {0};
 	cli_text t;
 	FILE *f;
 
@@ -119,7 +88,7 @@ static int print_results(const cli_options *opt, const clv_scenario *s, const cl
 		json_object_set_new(doc, "exact", report_json_exact(s, ex, at_means));
 		json_object_set_new(doc, "mc", report_json_mc(s, r, cfg->sampling == SAMPLE_LHS ? "lhs" : "mc",
 		                                             cfg->precision, cfg->precision_relative));
-		return report_json_print(doc);
+		return cli_exit(report_json_print(doc, &err), &err);
 	}
 	f = cli_text_open(&t);
 	if (f == NULL)
@@ -145,19 +114,20 @@ static int run_run(const cli_options *opt)
 	exact_result *ex = NULL;
 	mc_result *r = NULL;
 	mc_config cfg;
+	output_settings out;
 	int rc = 0;
 	bool at_means;
 
 	if (s == NULL)
 		return cli_fail(&err);
-	rc = configure(opt, s, &cfg);
+	rc = configure(opt, s, &cfg, &out);
 	if (rc != 0)
 		goto cleanup;
 	m = model_at_means(s, &err);
 	if (m != NULL)
 		ex = exact_scenario(s, cfg.share_periods, &err);
 	if (ex != NULL) {
-		mc_install_signal_handlers();
+		interrupt_install();
 		r = mc_run(s, &cfg, &err);
 	}
 	if (r == NULL) {
@@ -165,10 +135,9 @@ static int run_run(const cli_options *opt)
 		goto cleanup;
 	}
 	at_means = model_is_uncertain(s);
-	if (opt->out_dir != NULL) {
-		rc = output_run(opt, s, r, ex, &err);
-		if (rc != 0)
-			goto cleanup;
+	if (out.out_dir != NULL && output_run(&out, s, r, ex, &err) != CLV_OK) {
+		rc = cli_fail(&err);
+		goto cleanup;
 	}
 	rc = print_results(opt, s, m, r, ex, &cfg, at_means);
 cleanup:

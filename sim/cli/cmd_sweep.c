@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "base/interrupt.h"
 #include "cli/cli.h"
 #include "engine/mc.h"
 #include "output/csv.h"
@@ -122,6 +123,7 @@ static json_t *point_json(const whatif_sweep *w, size_t p)
 
 static int print_json(const whatif_sweep *w, const clv_scenario *s)
 {
+	clv_error err = {0};
 	json_t *doc = json_object(), *axes = json_array(), *points = json_array();
 	json_t *states = json_array();
 	size_t k;
@@ -140,7 +142,7 @@ static int print_json(const whatif_sweep *w, const clv_scenario *s)
 	for (k = 0; k < w->n_points; k++)
 		json_array_append_new(points, point_json(w, k));
 	json_object_set_new(doc, "points", points);
-	return report_json_print(doc);
+	return cli_exit(report_json_print(doc, &err), &err);
 }
 
 /* ---- CSV ----------------------------------------------------------------- */
@@ -187,7 +189,7 @@ static void write_grid(FILE *f, const whatif_sweep *w, bool states)
 		}
 }
 
-static int write_tables(const cli_options *opt, const whatif_sweep *w, const clv_scenario *s,
+static int write_tables(const output_settings *opt, const whatif_sweep *w, const clv_scenario *s,
                         clv_error *err)
 {
 	outfile_group *g;
@@ -238,25 +240,27 @@ static int run_sweep(const cli_options *opt)
 	clv_error err = {0};
 	whatif_axis axes[2];
 	whatif_settings set;
+	output_settings out;
 	whatif_sweep *w = NULL;
 	clv_scenario *s = NULL;
 	int rc = 0;
 
 	memset(axes, 0, sizeof axes);
-	whatif_settings_from_options(opt, false, &set);
-	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
+	if (cli_settings(opt, &set, &out) != 0)
+		return CLV_EXIT_INPUT;
+	set.progress = false;
+	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	if (parse_axes(opt, axes, &err) != 0 || (s = scenario_load(opt->argv[0], &err)) == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	mc_install_signal_handlers();
 	w = whatif_sweep_run(opt->argv[0], axes, (size_t)opt->n_vary, &set, true, &err);
 	if (w == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
 	if (opt->out_dir != NULL)
-		rc = write_tables(opt, w, s, &err);
+		rc = write_tables(&out, w, s, &err);
 	if (rc == 0)
 		rc = opt->format == FORMAT_JSON ? print_json(w, s) : print_text(w, s);
 cleanup:

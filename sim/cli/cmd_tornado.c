@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "base/interrupt.h"
 #include "cli/cli.h"
 #include "engine/mc.h"
 #include "output/csv.h"
@@ -201,6 +202,7 @@ static json_t *elasticity_json(const whatif_tornado *t, const whatif_elasticity 
 
 static int print_json(const view *v)
 {
+	clv_error err = {0};
 	const whatif_tornado *t = v->t;
 	json_t *doc = json_object(), *inputs = json_array(), *el = json_array();
 	size_t k;
@@ -220,7 +222,7 @@ static int print_json(const view *v)
 	for (k = 0; k < t->n_elast; k++)
 		json_array_append_new(el, elasticity_json(t, &t->elast[k]));
 	json_object_set_new(doc, "elasticities", el);
-	return report_json_print(doc);
+	return cli_exit(report_json_print(doc, &err), &err);
 }
 
 /* ---- CSV ----------------------------------------------------------------- */
@@ -277,7 +279,7 @@ static void write_elasticities(FILE *f, const whatif_tornado *t)
 		}
 }
 
-static int write_tables(const cli_options *opt, const view *v, const size_t *total_order,
+static int write_tables(const output_settings *opt, const view *v, const size_t *total_order,
                         clv_error *err)
 {
 	outfile_group *g;
@@ -328,7 +330,7 @@ static long chosen_state(const cli_options *opt, const clv_scenario *s, clv_erro
 	return -1;
 }
 
-static int report(const cli_options *opt, view *v, clv_error *err)
+static int report(const cli_options *opt, const output_settings *out, view *v, clv_error *err)
 {
 	size_t *total_order = malloc((v->t->n_inputs + 1) * sizeof *total_order);
 	int rc = 0;
@@ -342,7 +344,7 @@ static int report(const cli_options *opt, view *v, clv_error *err)
 	whatif_tornado_order(v->t, v->t->n, total_order);
 	whatif_tornado_order(v->t, v->state, v->order);
 	if (opt->out_dir != NULL)
-		rc = write_tables(opt, v, total_order, err);
+		rc = write_tables(out, v, total_order, err);
 	if (rc == 0)
 		rc = opt->format == FORMAT_JSON ? print_json(v) : print_text(v, total_order);
 	free(total_order);
@@ -353,6 +355,7 @@ static int run_tornado(const cli_options *opt)
 {
 	clv_error err = {0};
 	whatif_settings set;
+	output_settings out;
 	clv_scenario *s = scenario_load(opt->argv[0], &err);
 	view v = {NULL, s, 0, NULL};
 	long state;
@@ -366,11 +369,14 @@ static int run_tornado(const cli_options *opt)
 		return cli_fail(&err);
 	}
 	v.state = (size_t)state;
-	whatif_settings_from_options(opt, false, &set);
-	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
-	mc_install_signal_handlers();
+	if (cli_settings(opt, &set, &out) != 0) {
+		scenario_free(s);
+		return CLV_EXIT_INPUT;
+	}
+	set.progress = false;
+	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	v.t = whatif_tornado_run(opt->argv[0], &set, &err);
-	rc = v.t == NULL ? cli_fail(&err) : report(opt, &v, &err);
+	rc = v.t == NULL ? cli_fail(&err) : report(opt, &out, &v, &err);
 	free(v.order);
 	whatif_tornado_free(v.t);
 	scenario_free(s);

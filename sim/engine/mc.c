@@ -23,7 +23,6 @@
 
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,28 +34,10 @@
 
 #include "engine/chain.h"
 #include "base/dist.h"
+#include "base/interrupt.h"
 #include "engine/model.h"
 #include "base/rng.h"
 #include "scenario/scenario.h"
-
-volatile int mc_interrupted = 0;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	mc_interrupted = 1;
-}
-
-void mc_install_signal_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 void mc_config_defaults(mc_config *cfg, const clv_scenario *s)
 {
@@ -67,6 +48,24 @@ void mc_config_defaults(mc_config *cfg, const clv_scenario *s)
 	cfg->sampling = SAMPLE_MC;
 	cfg->max_batches = 100;
 	cfg->share_periods = 20;
+}
+
+void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *set)
+{
+	mc_config_defaults(cfg, s);
+	if (set->has_seed)
+		cfg->seed = set->seed;
+	if (set->replications)
+		cfg->replications = set->replications;
+	if (set->customers)
+		cfg->customers = set->customers;
+	if (set->has_share_periods)
+		cfg->share_periods = set->share_periods;
+	cfg->threads = set->threads;
+	cfg->progress = set->progress;
+	cfg->sampling = set->sampling;
+	cfg->precision = set->precision;
+	cfg->precision_relative = set->precision_relative;
 }
 
 /* ---- population -------------------------------------------------- */
@@ -625,11 +624,11 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 #ifdef _OPENMP
 			me = omp_get_thread_num();
 #endif
-			if (mc_interrupted)
+			if (interrupt_requested())
 				continue;
 			run_task(&st->pop, wave, &st->workers[me], st->seed, &tasks[t]);
 		}
-		if (mc_interrupted) {
+		if (interrupt_requested()) {
 			rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 			break;
 		}

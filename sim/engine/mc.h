@@ -63,16 +63,30 @@ typedef struct mc_result {
 /* Defaults from the scenario (customers, replications, seed). */
 void mc_config_defaults(mc_config *cfg, const clv_scenario *s);
 
+/* What a caller (the command line) may override; 0 / false = the
+   scenario's value or the engine's default. */
+typedef struct mc_settings {
+	uint64_t seed;
+	bool has_seed;
+	uint64_t replications;
+	uint64_t customers;
+	int threads;             /* 0 = OpenMP's default */
+	bool progress;           /* progress bar on stderr */
+	sample_method sampling;
+	double precision;        /* as mc_config; 0 = off */
+	bool precision_relative;
+	long share_periods;      /* rows for an infinite horizon, when */
+	bool has_share_periods;  /* given (else the default) */
+} mc_settings;
+
+/* cfg = the scenario's defaults (mc_config_defaults), then set's
+   overrides. */
+void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *set);
+
 /* Run s. Returns NULL with err set: CLV_ERR_LIMIT (over the memory or step
    budget, with the numbers), CLV_ERR_INPUT (a drawn model is impossible),
    CLV_ERR_NOMEM, CLV_ERR_INTERRUPTED (SIGINT/SIGTERM seen). */
 mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err);
 void mc_free(mc_result *r);
-
-/* Set by the SIGINT/SIGTERM handler; the engine stops between blocks. */
-extern volatile int mc_interrupted;
-
-/* Install SIGINT/SIGTERM handlers that set mc_interrupted. */
-void mc_install_signal_handlers(void);
 
 #endif

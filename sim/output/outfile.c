@@ -1,15 +1,14 @@
 /*
- * outfile.c - atomic output files (write a temp, fsync, rename) and the
- * registry that lets a signal handler remove unfinished temps.
+ * outfile.c - stage output: atomic output files (write a temp, fsync,
+ * rename), one by one or as a group committed together.
  *
  * Invariants:
  *   - dir/name is only ever replaced by rename(2) of a complete, fsynced
  *     temp in the same directory, so readers see the old file or the new
  *     one, never a part;
- *   - every temp that exists on disk and was made here is in the registry
- *     (slot marked used after its name is stored; cleared after the temp
- *     is renamed or unlinked), so cleanup never misses one; a stale
- *     unlink of a name already renamed fails harmlessly (ENOENT).
+ *   - every temp that exists on disk belongs to an open outfile, which
+ *     renames or unlinks it when it ends (an interrupt is handled by the
+ *     caller aborting its group in normal context: base/interrupt.h).
  * Method: mkstemps for the temp (unique, O_EXCL, mode fixed up to
  * 0666 & ~umask), stdio for writing; a write error caught by ferror is
  * named by flushing again (glibc keeps unwritten data buffered, so the
@@ -24,8 +23,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,71 +36,8 @@ struct outfile {
 	FILE *f;
 	char *final_path;
 	char *temp_path;
-	int slot;     /* registry slot, -1 once unregistered */
 	bool on_disk; /* the temp exists (not yet renamed or unlinked) */
 };
-
-/* ------------------------------------------------------------------ */
-/* Registry of temp names: fixed buffers, read by the signal handler.   */
-
-static char reg_path[OUTFILE_MAX_OPEN][PATH_MAX];
-static volatile sig_atomic_t reg_used[OUTFILE_MAX_OPEN];
-static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* A free slot holding path, or -1 when full or path too long. */
-static int reg_add(const char *path)
-{
-	int i, slot = -1;
-
-	if (strlen(path) >= PATH_MAX)
-		return -1;
-	pthread_mutex_lock(&reg_lock);
-	for (i = 0; i < OUTFILE_MAX_OPEN && slot < 0; i++) {
-		if (!reg_used[i]) {
-			strcpy(reg_path[i], path);
-			atomic_signal_fence(memory_order_seq_cst);
-			reg_used[i] = 1;
-			slot = i;
-		}
-	}
-	pthread_mutex_unlock(&reg_lock);
-	return slot;
-}
-
-/* Release slot if it still holds path (outfile_abort_all may have
-   cleared it, and it may since hold another file). */
-static void reg_remove(int slot, const char *path)
-{
-	if (slot < 0)
-		return;
-	pthread_mutex_lock(&reg_lock);
-	if (reg_used[slot] && strcmp(reg_path[slot], path) == 0)
-		reg_used[slot] = 0;
-	pthread_mutex_unlock(&reg_lock);
-}
-
-void outfile_cleanup_on_signal(void)
-{
-	int i;
-
-	for (i = 0; i < OUTFILE_MAX_OPEN; i++)
-		if (reg_used[i])
-			unlink(reg_path[i]);
-}
-
-void outfile_abort_all(void)
-{
-	int i;
-
-	pthread_mutex_lock(&reg_lock);
-	for (i = 0; i < OUTFILE_MAX_OPEN; i++) {
-		if (reg_used[i]) {
-			unlink(reg_path[i]);
-			reg_used[i] = 0;
-		}
-	}
-	pthread_mutex_unlock(&reg_lock);
-}
 
 /* ------------------------------------------------------------------ */
 /* One file.                                                            */
@@ -176,20 +110,11 @@ static clv_status create_temp(outfile *o, size_t ext_len, clv_error *err)
 	fcntl(fd, F_SETFD, FD_CLOEXEC); /* not inherited by gnuplot (plot.c) */
 	pthread_once(&file_mode_once, read_umask);
 	fchmod(fd, file_mode);
-	o->slot = reg_add(o->temp_path);
-	if (o->slot < 0) {
-		close(fd);
-		unlink(o->temp_path);
-		return diag_set_file(err, CLV_ERR_IO, o->final_path,
-		                     "too many output files open at once (at most %d)",
-		                     OUTFILE_MAX_OPEN);
-	}
 	o->f = fdopen(fd, "w");
 	if (o->f == NULL) {
 		int e = errno;
 		close(fd);
 		unlink(o->temp_path);
-		reg_remove(o->slot, o->temp_path);
 		return diag_set_file(err, CLV_ERR_IO, o->final_path, "cannot open: %s", strerror(e));
 	}
 	return CLV_OK;
@@ -210,7 +135,6 @@ outfile *outfile_open(const char *dir, const char *name, clv_error *err)
 		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 		goto cleanup;
 	}
-	o->slot = -1;
 	rc = create_temp(o, ext_len, err);
 cleanup:
 	if (rc != CLV_OK && o != NULL) {
@@ -262,7 +186,7 @@ static int close_stream(outfile *o)
 	return e;
 }
 
-/* Drop the temp: close it if open, unlink, unregister. */
+/* Drop the temp: close it if open, unlink. */
 static void drop_temp(outfile *o)
 {
 	if (o->f != NULL)
@@ -271,8 +195,6 @@ static void drop_temp(outfile *o)
 	if (o->on_disk)
 		unlink(o->temp_path);
 	o->on_disk = false;
-	reg_remove(o->slot, o->temp_path);
-	o->slot = -1;
 }
 
 /* Phase 1 of a commit: the temp is complete and durable, or dropped. */
@@ -312,8 +234,6 @@ static clv_status install(outfile *o, clv_error *err)
 		                     strerror(e));
 	}
 	o->on_disk = false;
-	reg_remove(o->slot, o->temp_path);
-	o->slot = -1;
 	sync_dir(o->final_path);
 	return CLV_OK;
 }

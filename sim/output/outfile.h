@@ -8,11 +8,9 @@
  *      |-- outfile_commit: flush, fsync, close, rename over NAME --> gone
  *      '-- outfile_abort:  close, unlink the temp                --> gone
  *
- * Both end the object (it is freed, also when commit fails). While open,
- * the temp name sits in a process-wide registry of fixed buffers, so a
- * SIGINT/SIGTERM handler can remove every temp file with
- * outfile_cleanup_on_signal(). The registry is guarded by a mutex; the
- * handler only reads it.
+ * Both end the object (it is freed, also when commit fails). A signal
+ * only sets the interrupt flag (base/interrupt.h); the code that polls it
+ * aborts its outfiles in normal context, so no temp is left behind.
  */
 #ifndef CLV_OUTFILE_H
 #define CLV_OUTFILE_H
@@ -22,9 +20,6 @@
 #include "clvsim.h"
 #include "base/diag.h"
 
-/* How many outputs may be open at once (registry slots). */
-#define OUTFILE_MAX_OPEN 64
-
 typedef struct outfile outfile;
 
 /* Create a temporary file for dir/name (dir NULL or "" = the current
@@ -32,7 +27,7 @@ typedef struct outfile outfile;
    ".name.XXXXXX", created with mkstemp and given mode 0666 & ~umask, as
    a plain file would. name must be a plain file name (no '/').
    NULL with CLV_ERR_IO naming the path (no such directory, permission
-   denied, registry full), CLV_ERR_USAGE (bad name) or CLV_ERR_NOMEM. */
+   denied), CLV_ERR_USAGE (bad name) or CLV_ERR_NOMEM. */
 outfile *outfile_open(const char *dir, const char *name, clv_error *err);
 
 /* The stream to write to (owned by o). Write errors are caught by
@@ -55,16 +50,6 @@ clv_status outfile_commit(outfile *o, clv_error *err);
 
 /* Close and remove the temp, free o. NULL is a no-op. */
 void outfile_abort(outfile *o);
-
-/* Remove the temp files of every open outfile (normal context, e.g. on
-   the way out after an interrupt). Their objects stay owned by whoever
-   opened them: a later outfile_commit fails with CLV_ERR_IO, a later
-   outfile_abort just frees. */
-void outfile_abort_all(void);
-
-/* Async-signal-safe: unlink() every registered temp name, nothing else.
-   For a SIGINT/SIGTERM handler. */
-void outfile_cleanup_on_signal(void);
 
 /* mkdir -p dir (mode 0777 & ~umask for the parts it creates). CLV_OK if
    it already exists as a directory; CLV_ERR_IO naming the path if it or

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/interrupt.h"
 #include "output/csv.h"
 #include "output/outfile.h"
 #include "output/plot.h"
@@ -123,7 +124,7 @@ static void write_hist(FILE *f, const clv_scenario *s, const mc_result *r)
 	}
 }
 
-void output_plots(const cli_options *opt, const clv_scenario *s, const char *xlabel,
+void output_plots(const output_settings *opt, const clv_scenario *s, const char *xlabel,
                   const char *ylabel)
 {
 	plot_format fmt = plot_default_format();
@@ -138,30 +139,30 @@ void output_plots(const cli_options *opt, const clv_scenario *s, const char *xla
 	};
 
 	if (opt->plot != NULL && plot_parse_format(opt->plot, &fmt, &err) != CLV_OK) {
-		cli_warn("%s; no figures drawn", err.msg);
+		diag_warn("%s; no figures drawn", err.msg);
 		return;
 	}
 	if (fmt == PLOT_NONE) {
 		if (opt->plot == NULL)
-			cli_warn("gnuplot not found: tables written, no figures (install gnuplot-nox: "
+			diag_warn("gnuplot not found: tables written, no figures (install gnuplot-nox: "
 			         "apt-get install gnuplot-nox)");
 		return;
 	}
 	if (plot_all(opt->out_dir, fmt, vars, sizeof vars / sizeof vars[0], &drawn, &err) != CLV_OK)
-		cli_warn("%s (the CSV tables were written; the simulation succeeded)", err.msg);
+		diag_warn("%s (the CSV tables were written; the simulation succeeded)", err.msg);
 }
 
-int output_run(const cli_options *opt, const clv_scenario *s, const mc_result *r,
-               const exact_result *ex, clv_error *err)
+clv_status output_run(const output_settings *opt, const clv_scenario *s, const mc_result *r,
+                      const exact_result *ex, clv_error *err)
 {
 	outfile_group *g = NULL;
 	FILE *share, *clv, *hist;
 
 	if (outfile_make_dir(opt->out_dir, err) != CLV_OK)
-		return diag_exit_code(err->status);
+		return err->status;
 	g = outfile_group_create(opt->out_dir, err);
 	if (g == NULL)
-		return diag_exit_code(err->status);
+		return err->status;
 	share = outfile_group_add(g, "share.csv", err);
 	clv = share ? outfile_group_add(g, "clv.csv", err) : NULL;
 	hist = clv ? outfile_group_add(g, "clv_hist.csv", err) : NULL;
@@ -169,14 +170,14 @@ int output_run(const cli_options *opt, const clv_scenario *s, const mc_result *r
 		write_share(share, s, r, ex);
 		write_clv(clv, s, r, ex);
 		write_hist(hist, s, r);
-		if (mc_interrupted)
+		if (interrupt_requested())
 			diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 		else
 			outfile_group_commit(g, err);
 	}
 	outfile_group_free(g);
 	if (err->status != CLV_OK)
-		return diag_exit_code(err->status);
+		return err->status;
 	output_plots(opt, s, NULL, NULL);
-	return 0;
+	return CLV_OK;
 }

@@ -6,23 +6,30 @@
 #ifndef CLV_OUTPUT_H
 #define CLV_OUTPUT_H
 
-#include "cli/cli.h"
 #include "clvsim.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
 
-/* Write the run's tables (and plots, per --plot) into opt->out_dir.
-   Returns an exit code: 0, or non-zero with err set when the tables could
-   not be written (earlier files stay intact). A plotting failure is only a
-   warning on stderr: the tables are still written and 0 returned. */
-int output_run(const cli_options *opt, const clv_scenario *s, const mc_result *r,
-               const exact_result *ex, clv_error *err);
+/* Where the files of a command go (from --out and --plot). */
+typedef struct output_settings {
+	const char *out_dir;     /* --out DIR; NULL = no files */
+	const char *plot;        /* --plot png|svg|pdf|none; NULL = png when
+	                            gnuplot is installed */
+} output_settings;
 
-/* Draw every figure whose tables are in opt->out_dir, per --plot (default:
-   png when gnuplot is installed). A failure is a warning on stderr naming
-   what to install or gnuplot's own message, never an error: the tables
-   stay. xlabel/ylabel name swept keys (may be NULL). */
-void output_plots(const cli_options *opt, const clv_scenario *s, const char *xlabel,
+/* Write the run's tables (and plots, per set->plot) into set->out_dir.
+   CLV_OK, or the failure with err set when the tables could not be
+   written (earlier files stay intact; CLV_ERR_INTERRUPTED after a
+   signal). A plotting failure is only a warning on stderr: the tables
+   are still written and CLV_OK returned. */
+clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
+                      const exact_result *ex, clv_error *err);
+
+/* Draw every figure whose tables are in set->out_dir, per set->plot. A
+   failure is a warning on stderr naming what to install or gnuplot's own
+   message, never an error: the tables stay. xlabel/ylabel name swept keys
+   (may be NULL). */
+void output_plots(const output_settings *set, const clv_scenario *s, const char *xlabel,
                   const char *ylabel);
 
 /* Coarse histogram for clv_hist.csv: `bins` equal bins between the

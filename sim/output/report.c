@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "base/dist.h"
+#include "output/textout.h"
 
 json_t *report_json_number(double x)
 {
@@ -93,19 +93,17 @@ json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_
 	return ex;
 }
 
-int report_json_print(json_t *doc)
+clv_status report_json_print(json_t *doc, clv_error *err)
 {
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	int rc;
+	clv_status rc;
 
 	json_decref(doc);
-	if (text == NULL) {
-		fprintf(stderr, "clvsim: error: out of memory writing JSON\n");
-		return CLV_EXIT_RUNTIME;
-	}
-	rc = cli_write_stdout(text, strlen(text));
-	if (rc == 0)
-		rc = cli_write_stdout("\n", 1);
+	if (text == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory writing JSON");
+	rc = textout_write(text, strlen(text), err);
+	if (rc == CLV_OK)
+		rc = textout_write("\n", 1, err);
 	free(text);
 	return rc;
 }

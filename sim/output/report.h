@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "clvsim.h"
+#include "base/diag.h"
 #include "engine/exact.h"
 
 /* A JSON number, or null for NaN/Inf (JSON has no such numbers). */
@@ -33,8 +34,8 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m);
 json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means);
 
 /* Serialise doc (stolen) and write it to stdout with a final newline.
-   Returns an exit code (0 ok, 1 write failure). */
-int report_json_print(json_t *doc);
+   CLV_ERR_NOMEM or CLV_ERR_IO (stdout failed) with err set. */
+clv_status report_json_print(json_t *doc, clv_error *err);
 
 /* The text heading: scenario, file, states, horizon, discount rate with
    its unit, purchases per period. */

@@ -41,12 +41,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "base/dist.h"
+#include "base/interrupt.h"
 #include "engine/exact.h"
 #include "engine/model.h"
 #include "scenario/scenario.h"
@@ -86,26 +86,7 @@ static char **copy_states(const clv_scenario *s)
 
 void whatif_config(const whatif_settings *set, const clv_scenario *s, mc_config *cfg)
 {
-	mc_config_defaults(cfg, s);
-	if (set->has_seed)
-		cfg->seed = set->seed;
-	if (set->replications)
-		cfg->replications = set->replications;
-	if (set->customers)
-		cfg->customers = set->customers;
-	cfg->threads = set->threads;
-	cfg->progress = set->progress;
-}
-
-void whatif_settings_from_options(const cli_options *opt, bool progress, whatif_settings *set)
-{
-	memset(set, 0, sizeof *set);
-	set->seed = opt->seed;
-	set->has_seed = opt->has_seed;
-	set->replications = opt->replications;
-	set->customers = opt->customers;
-	set->threads = opt->threads;
-	set->progress = progress && !opt->quiet && isatty(STDERR_FILENO);
+	mc_config_from(cfg, s, set);
 }
 
 /* ------------------------------------------------------------------ */
@@ -327,7 +308,7 @@ static clv_status fix_outer_at_means(clv_scenario *s, clv_error *err)
 /* CLV_ERR_INTERRUPTED once SIGINT/SIGTERM was seen (mc.h), between runs. */
 static clv_status check_interrupt(clv_error *err)
 {
-	if (mc_interrupted)
+	if (interrupt_requested())
 		return diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 	return CLV_OK;
 }

@@ -21,7 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli/cli.h"
 #include "clvsim.h"
 #include "base/diag.h"
 #include "engine/mc.h"
@@ -33,23 +32,12 @@
 /* Relative step of the elasticities' central differences (+-1%). */
 #define WHATIF_ELASTICITY_STEP 0.01
 
-/* Monte Carlo settings from the command line; 0 / false = the scenario's. */
-typedef struct whatif_settings {
-	uint64_t seed;
-	bool has_seed;
-	uint64_t replications;
-	uint64_t customers;
-	int threads;             /* 0 = OpenMP's default */
-	bool progress;           /* progress bar on stderr */
-} whatif_settings;
+/* Monte Carlo settings from the command line; 0 / false = the scenario's
+   (engine/mc.h). */
+typedef mc_settings whatif_settings;
 
 /* The Monte Carlo configuration for s under set (seed: set's, else s's). */
 void whatif_config(const whatif_settings *set, const clv_scenario *s, mc_config *cfg);
-
-/* Settings from the command line (--seed, --replications, --customers,
-   --threads); a progress bar only when `progress` and not --quiet and
-   stderr is a terminal. */
-void whatif_settings_from_options(const cli_options *opt, bool progress, whatif_settings *set);
 
 /* ------------------------------------------------------------------ */
 /* compare                                                            */

@@ -1,0 +1,66 @@
+/*
+ * cli_settings.c - stage cli: the one place command-line options become
+ * the settings of the stages below (engine/mc.h mc_settings,
+ * output/output.h output_settings).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+/* --precision "1%" (relative) or "50" (absolute). */
+static int parse_precision(const char *text, double *value, bool *relative)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	*relative = *end == '%';
+	if (*relative)
+		end++;
+	if (errno != 0 || end == text || *end != '\0' || !(v > 0) || v > 1e300)
+		return -1;
+	*value = *relative ? v / 100.0 : v;
+	return 0;
+}
+
+static int parse_sampling(const char *text, sample_method *method)
+{
+	if (text == NULL || strcmp(text, "mc") == 0)
+		*method = SAMPLE_MC;
+	else if (strcmp(text, "lhs") == 0)
+		*method = SAMPLE_LHS;
+	else {
+		fprintf(stderr, "clvsim run: --sampling must be mc or lhs, not '%s'\n", text);
+		return CLV_EXIT_INPUT;
+	}
+	return 0;
+}
+
+int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
+{
+	memset(mc, 0, sizeof *mc);
+	mc->seed = opt->seed;
+	mc->has_seed = opt->has_seed;
+	mc->replications = opt->replications;
+	mc->customers = opt->customers;
+	mc->threads = opt->threads;
+	mc->share_periods = opt->periods;
+	mc->has_share_periods = true;
+	mc->progress = !opt->quiet && isatty(STDERR_FILENO);
+	out->out_dir = opt->out_dir;
+	out->plot = opt->plot;
+	if (parse_sampling(opt->sampling, &mc->sampling) != 0)
+		return CLV_EXIT_INPUT;
+	if (opt->precision != NULL &&
+	    parse_precision(opt->precision, &mc->precision, &mc->precision_relative) != 0) {
+		fprintf(stderr, "clvsim run: --precision needs a positive number or percentage "
+		                "(e.g. 1%% or 50), not '%s'\n", opt->precision);
+		return CLV_EXIT_INPUT;
+	}
+	return 0;
+}
