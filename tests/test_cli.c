@@ -634,9 +634,12 @@ static void test_run_threads_identical(void **state)
 
 /* No seed in the file nor on the command line: the run picks one, says
    which on stderr, records it as mc.seed, and --seed N repeats the run. */
-static void test_run_fresh_seed(void **state)
+/* Without seed: in the file and without --seed, the documented default 42,
+   the same numbers every time; --seed random draws one, prints it, and
+   --seed with that number repeats the run. */
+static void test_run_default_and_random_seed(void **state)
 {
-	child c = {0}, again = {0};
+	child c = {0}, twice = {0}, rnd = {0}, again = {0};
 	json_t *doc;
 	const char *p;
 	unsigned long long said;
@@ -644,22 +647,31 @@ static void test_run_fresh_seed(void **state)
 
 	(void)state;
 	RUN(&c, "run", DATA "noseed.yaml", "--format", "json");
+	RUN(&twice, "run", DATA "noseed.yaml", "--format", "json");
 	expect_exit(&c, 0);
-	p = strstr(c.err, "seed ");
+	assert_null(strstr(c.err, "seed "));
+	expect_same(&c, &twice, "a run without seed", "the same run again");
+	doc = parse_json(&c);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "mc"), "seed")), 42);
+	json_decref(doc);
+
+	RUN(&rnd, "run", DATA "noseed.yaml", "--format", "json", "--seed", "random");
+	expect_exit(&rnd, 0);
+	p = strstr(rnd.err, "seed ");
 	assert_non_null(p);
 	assert_int_equal(sscanf(p, "seed %llu", &said), 1);
-	doc = parse_json(&c);
-	assert_true(json_is_integer(json_object_get(json_object_get(doc, "mc"), "seed")));
+	doc = parse_json(&rnd);
 	assert_true((unsigned long long)json_integer_value(
 	                    json_object_get(json_object_get(doc, "mc"), "seed")) == said);
 	json_decref(doc);
-
 	snprintf(seed, sizeof seed, "%llu", said);
 	RUN(&again, "run", DATA "noseed.yaml", "--format", "json", "--seed", seed);
 	expect_exit(&again, 0);
 	assert_null(strstr(again.err, "seed "));
-	expect_same(&c, &again, "the fresh seed", "--seed N");
+	expect_same(&rnd, &again, "--seed random", "--seed N");
 	child_free(&c);
+	child_free(&twice);
+	child_free(&rnd);
 	child_free(&again);
 }
 
@@ -1080,7 +1092,7 @@ int main(void)
 		cmocka_unit_test(test_exact_json),
 		cmocka_unit_test(test_run_default),
 		cmocka_unit_test(test_run_threads_identical),
-		cmocka_unit_test(test_run_fresh_seed),
+		cmocka_unit_test(test_run_default_and_random_seed),
 		cmocka_unit_test(test_run_big_seed),
 		cmocka_unit_test(test_run_skewed_beta),
 		cmocka_unit_test(test_run_out_dir),

@@ -256,7 +256,7 @@ static void thread_count_invariance(void **state)
 	assert_int_equal(r1->threads, 1);
 	assert_int_equal(r2->threads, 2);
 	assert_memory_equal(r1->rep_clv, r2->rep_clv, 7 * (r1->n + 1) * sizeof(double));
-	assert_memory_equal(r1->rep_share, r2->rep_share, 7 * cells * sizeof(float));
+	assert_memory_equal(r1->rep_share, r2->rep_share, 7 * cells * sizeof(double));
 	assert_memory_equal(r1->clv, r2->clv, (r1->n + 1) * sizeof *r1->clv);
 	assert_memory_equal(r1->clv_avg, r2->clv_avg, (r1->n + 1) * sizeof *r1->clv_avg);
 	for (i = 0; i <= r1->n; i++)

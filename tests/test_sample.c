@@ -15,7 +15,46 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "base/rng.h"
 #include "engine/sample.h"
+
+/* Keys of k columns named "a0", "a1", ... (as assumptions would be). */
+static const uint64_t *test_keys(size_t k)
+{
+	static uint64_t keys[256];
+	char name[32];
+	size_t j;
+
+	for (j = 0; j < k && j < 256; j++) {
+		snprintf(name, sizeof name, "a%zu", j);
+		keys[j] = rng_key(name);
+	}
+	return keys;
+}
+
+/* A column's draws depend on its key only: adding a column in front or
+   swapping two leaves every column's values unchanged. */
+static void columns_are_keyed_by_identity(void **state)
+{
+	const sample_method methods[] = {SAMPLE_MC, SAMPLE_LHS};
+	uint64_t k3[3] = {rng_key("retention.A"), rng_key("margin.A"), rng_key("switching.A.B")};
+	uint64_t k4[4] = {rng_key("campaign.cost"), rng_key("switching.A.B"), rng_key("retention.A"),
+	                  rng_key("margin.A")};
+	double a[40 * 3], b[40 * 4];
+	clv_error err = {0};
+	size_t m, r;
+
+	(void)state;
+	for (m = 0; m < 2; m++) {
+		assert_int_equal(sample_design(a, 40, 3, k3, methods[m], 9u, NULL, 0, &err), CLV_OK);
+		assert_int_equal(sample_design(b, 40, 4, k4, methods[m], 9u, NULL, 0, &err), CLV_OK);
+		for (r = 0; r < 40; r++) {
+			assert_true(a[r * 3 + 0] == b[r * 4 + 2]);
+			assert_true(a[r * 3 + 1] == b[r * 4 + 3]);
+			assert_true(a[r * 3 + 2] == b[r * 4 + 1]);
+		}
+	}
+}
 
 static double *design(uint64_t reps, size_t k, sample_method method, uint64_t seed,
                       const sample_corr *corr, size_t n_corr)
@@ -24,7 +63,7 @@ static double *design(uint64_t reps, size_t k, sample_method method, uint64_t se
 	clv_error err = {0};
 
 	assert_non_null(u);
-	if (sample_design(u, reps, k, method, seed, corr, n_corr, &err) != CLV_OK)
+	if (sample_design(u, reps, k, test_keys(k), method, seed, corr, n_corr, &err) != CLV_OK)
 		fail_msg("sample_design: %s", err.msg);
 	return u;
 }
@@ -209,7 +248,7 @@ static void bad_targets_refused(void **state)
 	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		clv_error err = {0};
-		assert_int_equal(sample_design(u, 50, 3, SAMPLE_LHS, 1u, cases[i].c, cases[i].n, &err),
+		assert_int_equal(sample_design(u, 50, 3, test_keys(3), SAMPLE_LHS, 1u, cases[i].c, cases[i].n, &err),
 		                 CLV_ERR_INPUT);
 		assert_int_equal(err.status, CLV_ERR_INPUT);
 		assert_non_null(strstr(err.msg, cases[i].words));
@@ -270,6 +309,7 @@ static void rank_correlation_known(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(columns_are_keyed_by_identity),
 		cmocka_unit_test(lhs_one_point_per_stratum),
 		cmocka_unit_test(lhs_columns_differ),
 		cmocka_unit_test(mc_column_means),

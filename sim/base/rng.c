@@ -30,7 +30,15 @@
  * stream starting from a well-mixed state; two PCG steps and two
  * splitmix64 calls per customer. Customers below 2^63 never collide (the
  * top bit of initseq is dropped by the seeding); customer = UINT64_MAX is
- * the replication's own stream for outer draws.
+ * the replication's own stream.
+ * Keyed streams (rng_keyed_stream) add the key of a stable identity, an
+ * assumption's key path such as "retention.Us" (rng_key: FNV-1a over its
+ * bytes, then splitmix64), to the state:
+ *   initstate = splitmix64(seed ^ splitmix64(replication)
+ *                               ^ splitmix64(key ^ KEY_SALT)),
+ * so the draws of one assumption depend on (seed, its key, replication,
+ * customer) only: adding, removing or reordering other assumptions
+ * leaves them unchanged (common random numbers across scenarios).
  */
 #include "base/rng.h"
 
@@ -96,6 +104,27 @@ static uint64_t splitmix64(uint64_t x)
 void rng_stream(rng_pcg32 *r, uint64_t seed, uint64_t replication, uint64_t customer)
 {
 	rng_seed(r, splitmix64(seed ^ splitmix64(replication)), customer);
+}
+
+#define KEY_SALT 0x6a09e667f3bcc909ULL /* sqrt(2) fraction: any odd constant */
+
+uint64_t rng_key(const char *identity)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+	const unsigned char *p = (const unsigned char *)identity;
+
+	for (; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	return splitmix64(h);
+}
+
+void rng_keyed_stream(rng_pcg32 *r, uint64_t seed, uint64_t key, uint64_t replication,
+                      uint64_t customer)
+{
+	rng_seed(r, splitmix64(seed ^ splitmix64(replication) ^ splitmix64(key ^ KEY_SALT)),
+	         customer);
 }
 
 /* ---- the GSL generator type ------------------------------------------ */

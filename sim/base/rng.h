@@ -49,6 +49,17 @@ double rng_uniform(rng_pcg32 *r);
    names the replication's own stream (outer assumption draws). */
 void rng_stream(rng_pcg32 *r, uint64_t seed, uint64_t replication, uint64_t customer);
 
+/* The 64-bit key of a stable identity (an assumption's key path, e.g.
+   "retention.Us" or "segments.key.margin.Us"). */
+uint64_t rng_key(const char *identity);
+
+/* The stream of one identity: (seed, key, replication, customer). It
+   depends on nothing else, so the draws of an assumption do not move
+   when other assumptions are added, removed or reordered. customer =
+   UINT64_MAX for the replication-level draw of the assumption. */
+void rng_keyed_stream(rng_pcg32 *r, uint64_t seed, uint64_t key, uint64_t replication,
+                      uint64_t customer);
+
 /* The GSL generator type "pcg32" over rng_pcg32 state. After
    gsl_rng_alloc(rng_gsl_pcg32), the state is reachable as
    (rng_pcg32 *)gsl_rng->state; gsl_rng_set(g, s) seeds with

@@ -6,6 +6,9 @@
  * Histogram layout: index STATS_HIST_SIDE is zero; positives above it,
  * negatives below it (mirror image). For |v| = m 2^e with 1 <= m < 2, the
  * bin is (e - EMIN) 2^SUB + floor((m - 1) 2^SUB) on its side.
+ * Each bin also keeps its sole value: the value of every sample in it
+ * while they are all equal, NaN once two differ (valid where count > 0).
+ * Merging keeps it exactly (equal in both, or NaN), in any order.
  */
 #include "base/stats.h"
 
@@ -74,7 +77,13 @@ void stats_hist_add(stats_hist *h, double v)
 {
 	if (isnan(v))
 		return;
-	h->count[bin_of(v)]++;
+	int b = bin_of(v);
+
+	if (h->count[b] == 0)
+		h->sole[b] = v;
+	else if (h->sole[b] != v)
+		h->sole[b] = NAN; /* a second distinct value: not an atom */
+	h->count[b]++;
 	h->n++;
 	if (v < h->min)
 		h->min = v;
@@ -86,8 +95,15 @@ void stats_hist_merge(stats_hist *into, const stats_hist *from)
 {
 	size_t b;
 
-	for (b = 0; b < STATS_HIST_BINS; b++)
+	for (b = 0; b < STATS_HIST_BINS; b++) {
+		if (from->count[b] == 0)
+			continue;
+		if (into->count[b] == 0)
+			into->sole[b] = from->sole[b];
+		else if (!(into->sole[b] == from->sole[b]))
+			into->sole[b] = NAN;
 		into->count[b] += from->count[b];
+	}
 	into->n += from->n;
 	if (from->min < into->min)
 		into->min = from->min;
@@ -136,6 +152,8 @@ double stats_hist_quantile(const stats_hist *h, double p)
 	for (b = 0; b < STATS_HIST_BINS; b++) {
 		double c = (double)h->count[b];
 		if (c > 0 && cum + c >= target) {
+			if (!isnan(h->sole[b]))
+				return h->sole[b]; /* one distinct value: an atom, exactly */
 			stats_hist_bin_range(b, &lo, &hi);
 			if (b == STATS_HIST_SIDE)
 				return 0.0;

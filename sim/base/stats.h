@@ -52,6 +52,9 @@ static inline void stats_ksum_merge(stats_ksum *a, const stats_ksum *b)
 
 typedef struct stats_hist {
 	uint64_t count[STATS_HIST_BINS]; /* negatives (descending), zero, positives */
+	double sole[STATS_HIST_BINS];    /* where count > 0: the one value every
+	                                    sample of the bin has, or NaN when
+	                                    two differ */
 	uint64_t n;
 	double min, max;
 } stats_hist;
@@ -61,7 +64,11 @@ void stats_hist_free(stats_hist *h);
 void stats_hist_reset(stats_hist *h);
 void stats_hist_add(stats_hist *h, double v);
 void stats_hist_merge(stats_hist *into, const stats_hist *from);
-/* The p-quantile (0 <= p <= 1), interpolated inside its bin. NaN if empty. */
+/* The p-quantile (0 <= p <= 1): the bin where the cumulative count first
+   reaches p n; its sole value when every sample in it is equal (an atom
+   of the distribution, returned exactly: a value the sample takes), else
+   interpolated inside the bin (within 2^-10 relative of the sample
+   quantile; 0 in the zero bin). NaN if empty. */
 double stats_hist_quantile(const stats_hist *h, double p);
 /* Lower edge and width of bin b. */
 void stats_hist_bin_range(int b, double *lo, double *hi);

@@ -19,7 +19,7 @@ static const struct {
 	{{"format", required_argument, NULL, 'f'}, OPT_FORMAT, "--format text|json   output format (default text)"},
 	{{"out", required_argument, NULL, 'o'}, OPT_OUT, "--out DIR            write CSV tables (and plots) into DIR"},
 	{{"plot", required_argument, NULL, 'p'}, OPT_PLOT, "--plot png|svg|pdf|none  figures in --out DIR (default png if gnuplot is installed)"},
-	{{"seed", required_argument, NULL, 's'}, OPT_SEED, "--seed N             random seed (default: the scenario's)"},
+	{{"seed", required_argument, NULL, 's'}, OPT_SEED, "--seed N|random      random seed (default: the scenario's, else 42; random: a new one, printed)"},
 	{{"threads", required_argument, NULL, 't'}, OPT_THREADS, "--threads N          OpenMP threads (results do not depend on it)"},
 	{{"quiet", no_argument, NULL, 'q'}, OPT_QUIET, "--quiet              no progress bar"},
 	{{"sampling", required_argument, NULL, 'S'}, OPT_SAMPLING, "--sampling mc|lhs    outer draws: plain Monte Carlo or Latin hypercube"},
@@ -102,8 +102,13 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 		opt->vary[opt->n_vary++] = arg;
 		return 0;
 	case 's':
+		if (strcmp(arg, "random") == 0) {
+			opt->seed_random = true;
+			return 0;
+		}
+		opt->seed_random = false;
 		if (parse_count(arg, 0, INT64_MAX, &opt->seed) != 0)
-			return usage_error(cmd, "--seed needs an integer from 0 to %lld, not '%s'",
+			return usage_error(cmd, "--seed needs an integer from 0 to %lld or 'random', not '%s'",
 			                   (long long)INT64_MAX, arg);
 		opt->has_seed = true;
 		return 0;

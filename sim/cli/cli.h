@@ -26,6 +26,7 @@ typedef struct cli_options {
 	const char *plot;        /* --plot png|svg|pdf|none, or NULL = default */
 	uint64_t seed;           /* --seed */
 	bool has_seed;
+	bool seed_random;        /* --seed random */
 	int threads;             /* --threads, 0 = OpenMP's default */
 	bool quiet;              /* --quiet */
 	const char *sampling;    /* --sampling mc|lhs, or NULL */

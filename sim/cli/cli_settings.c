@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -28,6 +29,20 @@ static int parse_precision(const char *text, double *value, bool *relative)
 	return 0;
 }
 
+/* A new seed for --seed random, below 2^63 (as --seed N). */
+static uint64_t fresh_seed(void)
+{
+	uint64_t seed = (uint64_t)time(NULL) * 6364136223846793005ULL ^ (uint64_t)getpid();
+	FILE *f = fopen("/dev/urandom", "rb");
+
+	if (f != NULL) {
+		if (fread(&seed, sizeof seed, 1, f) != 1)
+			seed ^= (uint64_t)clock();
+		fclose(f);
+	}
+	return seed >> 1;
+}
+
 static int parse_sampling(const char *text, sample_method *method)
 {
 	if (text == NULL || strcmp(text, "mc") == 0)
@@ -46,6 +61,12 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 	memset(mc, 0, sizeof *mc);
 	mc->seed = opt->seed;
 	mc->has_seed = opt->has_seed;
+	if (opt->seed_random) {
+		mc->seed = fresh_seed();
+		mc->has_seed = true;
+		fprintf(stderr, "clvsim: seed %llu (give --seed %llu to repeat this run)\n",
+		        (unsigned long long)mc->seed, (unsigned long long)mc->seed);
+	}
 	mc->replications = opt->replications;
 	mc->customers = opt->customers;
 	mc->threads = opt->threads;

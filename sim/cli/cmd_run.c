@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/interrupt.h"
 #include "cli/cli.h"
@@ -37,20 +35,6 @@ static const char default_scenario[] =
 	"replications: 200\n"
 	"seed: 42\n";
 
-/* A seed when neither --seed nor the file gives one. */
-static uint64_t fresh_seed(void)
-{
-	uint64_t seed = (uint64_t)time(NULL) * 6364136223846793005ULL ^ (uint64_t)getpid();
-	FILE *f = fopen("/dev/urandom", "rb");
-
-	if (f != NULL) {
-		if (fread(&seed, sizeof seed, 1, f) != 1)
-			seed ^= (uint64_t)clock();
-		fclose(f);
-	}
-	return seed >> 1;
-}
-
 /* Fill cfg and out from the scenario and the options. Returns an exit
    code. */
 static int configure(const cli_options *opt, const clv_scenario *s, mc_config *cfg,
@@ -61,12 +45,7 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 
 	if (rc != 0)
 		return rc;
-	mc_config_from(cfg, s, &set);
-	if (!set.has_seed && !s->has_seed) {
-		cfg->seed = fresh_seed();
-		fprintf(stderr, "clvsim: seed %llu (give --seed %llu to repeat this run)\n",
-		        (unsigned long long)cfg->seed, (unsigned long long)cfg->seed);
-	}
+	mc_config_from(cfg, s, &set); /* seed: --seed, else the file's, else 42 */
 	/* a progress bar only where it helps: a terminal, and a run of more
 	   than about a second (2e8 purchase steps) */
 	cfg->progress = set.progress &&

@@ -32,6 +32,8 @@
 #include <omp.h>
 #endif
 
+#include <gsl/gsl_cdf.h>
+
 #include "engine/chain.h"
 #include "base/dist.h"
 #include "base/interrupt.h"
@@ -80,12 +82,16 @@ typedef struct segment {
 	size_t n_cols;
 	bool hetero;             /* has per-customer assumptions */
 	clv_model *mean_model;   /* the model at the means (table shapes) */
+	uint64_t *key;           /* n_params: rng_key of each assumption's
+	                            identity (per-customer draws) */
 } segment;
 
 typedef struct population {
 	segment *seg;
 	size_t n_seg;
 	size_t n_cols;           /* design width */
+	uint64_t *col_key;       /* n_cols: the key of each design column */
+	char **col_name;         /* n_cols: its identity (owned) */
 	size_t n;                /* states */
 	long periods;            /* simulated periods */
 } population;
@@ -100,12 +106,36 @@ static void population_free(population *pop)
 		model_values_free(pop->seg[k].means);
 		model_free(pop->seg[k].mean_model);
 		free(pop->seg[k].col);
+		free(pop->seg[k].key);
 	}
 	free(pop->seg);
+	free(pop->col_key);
+	if (pop->col_name)
+		for (k = 0; k < pop->n_cols; k++)
+			free(pop->col_name[k]);
+	free(pop->col_name);
 	pop->seg = NULL;
 }
 
-static clv_status segment_init(segment *sg, clv_scenario *s, size_t col0, clv_error *err)
+/* The key of identity `name` in segment `prefix` ("" without segments). */
+static uint64_t identity_key(const char *prefix, const char *name)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof buf, "%s%s", prefix, name ? name : "");
+	return rng_key(buf);
+}
+
+/* Column col of the design: its key and its name. */
+static int name_column(population *pop, size_t col, const char *prefix, const char *name)
+{
+	pop->col_key[col] = identity_key(prefix, name);
+	pop->col_name[col] = diag_strdupf("%s%s", prefix, name ? name : "");
+	return pop->col_name[col] == NULL ? -1 : 0;
+}
+
+static clv_status segment_init(segment *sg, clv_scenario *s, const char *prefix, size_t col0,
+                               clv_error *err)
 {
 	size_t k, i, col = col0;
 
@@ -115,8 +145,11 @@ static clv_status segment_init(segment *sg, clv_scenario *s, size_t col0, clv_er
 	if (sg->means == NULL)
 		return err->status;
 	sg->col = malloc((sg->means->n_params + 1) * sizeof *sg->col);
-	if (sg->col == NULL)
+	sg->key = malloc((sg->means->n_params + 1) * sizeof *sg->key);
+	if (sg->col == NULL || sg->key == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	for (k = 0; k < sg->means->n_params; k++)
+		sg->key[k] = identity_key(prefix, sg->means->params[k]->label);
 	for (k = 0; k < sg->means->n_params; k++) {
 		const clv_param *p = sg->means->params[k];
 		sg->col[k] = dist_is_per_replication(p) ? col++ : SIZE_MAX;
@@ -153,6 +186,40 @@ static void split_customers(population *pop, const clv_scenario *s, uint64_t cus
 	}
 }
 
+/* pop->col_key: each design column keyed by its assumption's identity
+   (a Dirichlet row's columns by their entries, "switching.A.B"). */
+static clv_status column_keys(population *pop, const clv_scenario *s, clv_error *err)
+{
+	size_t k, j, i, col;
+
+	int bad = 0;
+
+	pop->col_key = malloc((pop->n_cols + 1) * sizeof *pop->col_key);
+	pop->col_name = calloc(pop->n_cols + 1, sizeof *pop->col_name);
+	if (pop->col_key == NULL || pop->col_name == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	for (k = 0; k < pop->n_seg; k++) {
+		const segment *sg = &pop->seg[k];
+		const clv_scenario *ss = sg->s;
+		char prefix[256] = "", name[512];
+		if (s->n_segments)
+			snprintf(prefix, sizeof prefix, "segments.%s.", s->segment_name[k]);
+		for (j = 0; j < sg->means->n_params; j++)
+			if (sg->col[j] != SIZE_MAX)
+				bad |= name_column(pop, sg->col[j], prefix, sg->means->params[j]->label);
+		col = sg->dir_col;
+		for (i = 0; i < ss->n; i++) {
+			if (!ss->switching[i].dirichlet)
+				continue;
+			for (j = 0; j < ss->n; j++) {
+				snprintf(name, sizeof name, "switching.%s.%s", ss->states[i], ss->states[j]);
+				bad |= name_column(pop, col++, prefix, name);
+			}
+		}
+	}
+	return bad ? diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory") : CLV_OK;
+}
+
 static clv_status population_init(population *pop, clv_scenario *s, uint64_t customers,
                                    clv_error *err)
 {
@@ -166,10 +233,15 @@ static clv_status population_init(population *pop, clv_scenario *s, uint64_t cus
 	if (pop->seg == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
-		rc = segment_init(&pop->seg[k], s->n_segments ? s->segments[k] : s, col, err);
+		char prefix[256] = "";
+		if (s->n_segments)
+			snprintf(prefix, sizeof prefix, "segments.%s.", s->segment_name[k]);
+		rc = segment_init(&pop->seg[k], s->n_segments ? s->segments[k] : s, prefix, col, err);
 		col += pop->seg[k].n_cols;
 	}
 	pop->n_cols = col;
+	if (rc == CLV_OK)
+		rc = column_keys(pop, s, err);
 	split_customers(pop, s, customers);
 	/* Infinite horizons: walk twice as far as the mean discount needs. */
 	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
@@ -246,6 +318,22 @@ static clv_status rep_model_build(rep_model *rm, const segment *sg, const double
 		return err->status;
 	rm->table = chain_table_create(rm->model, periods, err);
 	return rm->table ? CLV_OK : err->status;
+}
+
+/* The values drawn for segment sg's design columns, into row (n_cols). */
+static void record_inputs(const segment *sg, const model_values *v, double *row)
+{
+	size_t k, i, n = sg->s->n, col = sg->dir_col;
+
+	for (k = 0; k < v->n_params; k++)
+		if (sg->col[k] != SIZE_MAX)
+			row[sg->col[k]] = v->param[k];
+	for (i = 0; i < n; i++) {
+		if (!sg->s->switching[i].dirichlet)
+			continue;
+		memcpy(row + col, v->dirichlet + i * n, n * sizeof *row);
+		col += n;
+	}
 }
 
 /* ---- per-thread state --------------------------------------------- */
@@ -338,16 +426,17 @@ static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scra
 
 	for (c = tk->first; c < tk->first + tk->count; c++) {
 		rng_pcg32 r;
-		rng_stream(&r, seed, tk->rep, c);
-		rng_gsl_set_state(g, &r);
 		memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
 		memcpy(h->values->dirichlet, rm->values->dirichlet, n * n * sizeof(double));
 		for (k = 0; k < h->values->n_params; k++) {
 			const clv_param *p = h->values->params[k];
-			if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
-				h->values->param[k] = dist_draw(p, g);
+			if (!dist_is_uncertain(p) || p->per != PER_CUSTOMER)
+				continue;
+			rng_keyed_stream(&r, seed, sg->key[k], tk->rep, c); /* the assumption's own */
+			rng_gsl_set_state(g, &r);
+			h->values->param[k] = dist_draw(p, g);
 		}
-		r = *(const rng_pcg32 *)g->state;
+		rng_stream(&r, seed, tk->rep, c); /* the walk's stream: the same whatever is drawn */
 		if (model_build(sg->s, h->values, h->model, &err) != CLV_OK) {
 			/* an impossible draw for this customer: the replication's model */
 			diag_clear(&err);
@@ -395,6 +484,7 @@ typedef struct run_state {
 	size_t wave_cap;         /* replications per wave */
 	worker *workers;
 	stats_ksum *grand_sum, *grand_sumsq; /* n + 1: over all customers */
+	stats_ksum *seg_sum, *seg_sumsq;     /* n_seg x (n + 1): per segment */
 	mc_result *res;
 	uint64_t reps_done;
 } run_state;
@@ -404,7 +494,7 @@ static clv_status check_budget(const run_state *st, clv_error *err)
 	double n = (double)st->pop.n, rows = (double)st->pop.periods + 1;
 	double reps = (double)st->cfg->replications *
 	              (st->cfg->precision > 0 ? (double)st->cfg->max_batches : 1.0);
-	double bytes = reps * (rows * n * sizeof(float) + (n + 1) * sizeof(double)) +
+	double bytes = reps * (rows * n * sizeof(double) + (n + 1 + st->pop.n_cols) * sizeof(double)) +
 	               (double)st->threads * (rows * n * 8.0 + (n + 1) * sizeof(stats_hist));
 	double steps = 0.0;
 	size_t k;
@@ -466,6 +556,11 @@ void mc_free(mc_result *r)
 		return;
 	free(r->rep_share);
 	free(r->rep_clv);
+	free(r->rep_input);
+	if (r->input_name)
+		for (i = 0; i < r->n_inputs; i++)
+			free(r->input_name[i]);
+	free(r->input_name);
 	free(r->clv);
 	free(r->clv_avg);
 	if (r->hist)
@@ -501,8 +596,8 @@ static clv_status grow_tables(run_state *st, uint64_t reps, clv_error *err)
 {
 	mc_result *r = st->res;
 	size_t cells = (size_t)(r->periods + 1) * r->n;
-	float *share = realloc(r->rep_share, (size_t)reps * cells * sizeof *share + 1);
-	double *clv;
+	double *share = realloc(r->rep_share, (size_t)reps * cells * sizeof *share + 1);
+	double *clv, *in;
 
 	if (share == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
@@ -513,6 +608,11 @@ static clv_status grow_tables(run_state *st, uint64_t reps, clv_error *err)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
 		                (unsigned long long)reps);
 	r->rep_clv = clv;
+	in = realloc(r->rep_input, (size_t)reps * st->pop.n_cols * sizeof *in + 1);
+	if (in == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
+		                (unsigned long long)reps);
+	r->rep_input = in;
 	return CLV_OK;
 }
 
@@ -566,9 +666,12 @@ static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks,
 			if (tasks[j].wave_slot != w)
 				continue;
 			for (i = 0; i <= n; i++) {
+				size_t at = tasks[j].seg * (n + 1) + i;
 				stats_ksum_merge(&rep_sum[i], &tasks[j].sum[i]);
 				stats_ksum_merge(&st->grand_sum[i], &tasks[j].sum[i]);
 				stats_ksum_merge(&st->grand_sumsq[i], &tasks[j].sumsq[i]);
+				stats_ksum_merge(&st->seg_sum[at], &tasks[j].sum[i]);
+				stats_ksum_merge(&st->seg_sumsq[at], &tasks[j].sumsq[i]);
 			}
 		}
 		for (i = 0; i <= n; i++)
@@ -577,7 +680,7 @@ static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks,
 			uint64_t c = 0;
 			for (th = 0; th < (size_t)st->threads; th++)
 				c += st->workers[th].count[w * cells + j];
-			res->rep_share[(size_t)(r0 + w) * rows_out + j] = (float)((double)c / customers);
+			res->rep_share[(size_t)(r0 + w) * rows_out + j] = (double)c / customers;
 		}
 	}
 	for (th = 0; th < (size_t)st->threads; th++)
@@ -614,6 +717,9 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 				rc = rep_model_build(&wave[i][k], &st->pop.seg[k],
 				                     u + (size_t)(w0 + i - r0) * st->pop.n_cols,
 				                     st->pop.periods, err);
+				if (rc == CLV_OK)
+					record_inputs(&st->pop.seg[k], wave[i][k].values,
+					              st->res->rep_input + (size_t)(w0 + i) * st->pop.n_cols);
 			}
 		if (rc != CLV_OK)
 			break;
@@ -650,36 +756,108 @@ cleanup:
 	return rc;
 }
 
-/* The 95% CI half-width of the mean total CLV over replications so far;
-   *mean_out (may be NULL) gets that mean. */
-static double half_width_mean(const run_state *st, uint64_t reps, double *mean_out)
+const char *mc_se_method_name(mc_se_method m)
+{
+	return m == MC_SE_REPLICATIONS ? "replications" : m == MC_SE_STRATA ? "strata" : "customers";
+}
+
+double mc_t_quantile(double level, double df)
+{
+	double p = 0.5 + level / 2.0;
+
+	if (!(df >= 1.0))
+		return NAN;
+	return df > 1e7 ? gsl_cdf_ugaussian_Pinv(p) : gsl_cdf_tdist_Pinv(p, df);
+}
+
+/* Which standard error fits this run (mc.h, mc_se_method). */
+static mc_se_method se_method(const run_state *st)
+{
+	if (st->pop.n_cols > 0)
+		return MC_SE_REPLICATIONS;
+	return st->pop.n_seg > 1 ? MC_SE_STRATA : MC_SE_CUSTOMERS;
+}
+
+/* Sample variance from a compensated sum and sum of squares of n values. */
+static double ksum_variance(const stats_ksum *sum, const stats_ksum *sumsq, double n)
+{
+	double mean = stats_ksum_value(sum) / n;
+	double v = (stats_ksum_value(sumsq) - n * mean * mean) / (n - 1.0);
+
+	return n > 1.0 && v > 0.0 ? v : (n > 1.0 ? 0.0 : (double)NAN);
+}
+
+/* se of the mean of the replication means of column i, R - 1 df. */
+static double se_replications(const run_state *st, uint64_t reps, size_t i, double *df)
 {
 	size_t n = st->pop.n;
 	double mean = 0.0, ss = 0.0;
 	uint64_t r;
 
-	for (r = 0; r < reps; r++)
-		mean += st->res->rep_clv[r * (n + 1) + n];
-	mean /= (double)reps;
-	if (mean_out != NULL)
-		*mean_out = mean;
+	*df = (double)reps - 1.0;
 	if (reps < 2)
-		return INFINITY;
+		return NAN;
+	for (r = 0; r < reps; r++)
+		mean += st->res->rep_clv[r * (n + 1) + i];
+	mean /= (double)reps;
 	for (r = 0; r < reps; r++) {
-		double d = st->res->rep_clv[r * (n + 1) + n] - mean;
+		double d = st->res->rep_clv[r * (n + 1) + i] - mean;
 		ss += d * d;
 	}
-	return 1.959963984540054 * sqrt(ss / (double)(reps - 1) / (double)reps);
+	return sqrt(ss / (double)(reps - 1) / (double)reps);
 }
 
+/* se of a stratified mean: tiers of fixed shares w_k = count_k / C, each
+   with N_k = count_k x R independent customers; Welch-Satterthwaite df. */
+static double se_strata(const run_state *st, uint64_t reps, size_t i, double *df)
+{
+	size_t n = st->pop.n, k;
+	double var = 0.0, denom = 0.0, C = (double)st->cfg->customers;
+
+	for (k = 0; k < st->pop.n_seg; k++) {
+		const segment *sg = &st->pop.seg[k];
+		double Nk = (double)sg->count * (double)reps, w = (double)sg->count / C, a;
+		if (sg->count == 0)
+			continue;
+		a = w * w * ksum_variance(&st->seg_sum[k * (n + 1) + i], &st->seg_sumsq[k * (n + 1) + i],
+		                          Nk) / Nk;
+		var += a;
+		denom += Nk > 1.0 ? a * a / (Nk - 1.0) : 0.0;
+	}
+	*df = denom > 0.0 ? var * var / denom : (double)reps * C - 1.0;
+	return sqrt(var);
+}
+
+/* se of the mean CLV of column i (state, or n = total) after reps
+   replications, by the run's method; *df its degrees of freedom. */
+static double mean_se(const run_state *st, uint64_t reps, size_t i, double *df)
+{
+	double N = (double)reps * (double)st->cfg->customers;
+
+	switch (se_method(st)) {
+	case MC_SE_REPLICATIONS:
+		return se_replications(st, reps, i, df);
+	case MC_SE_STRATA:
+		return se_strata(st, reps, i, df);
+	default:
+		*df = N - 1.0;
+		return sqrt(ksum_variance(&st->grand_sum[i], &st->grand_sumsq[i], N) / N);
+	}
+}
+
+/* The 95% CI half-width of the mean total CLV so far (Student t). */
 static double half_width(const run_state *st, uint64_t reps)
 {
-	return half_width_mean(st, reps, NULL);
+	double df, se = mean_se(st, reps, st->pop.n, &df);
+
+	return isnan(se) ? (double)INFINITY : mc_t_quantile(0.95, df) * se;
 }
 
 static bool precise_enough(const run_state *st, uint64_t reps)
 {
-	double mean, hw = half_width_mean(st, reps, &mean), target = st->cfg->precision;
+	double hw = half_width(st, reps), target = st->cfg->precision;
+	double mean = stats_ksum_value(&st->grand_sum[st->pop.n]) /
+	              ((double)reps * (double)st->cfg->customers);
 
 	if (st->cfg->precision_relative)
 		target *= fabs(mean);
@@ -714,7 +892,7 @@ static clv_status batch_design(const run_state *st, uint64_t batch, uint64_t rep
 		corr[n_corr++] = (sample_corr){a, b, s->correlations[k].rho};
 	}
 	/* each batch its own design, from a seed derived from the batch number */
-	return sample_design(u, reps, st->pop.n_cols, st->cfg->sampling,
+	return sample_design(u, reps, st->pop.n_cols, st->pop.col_key, st->cfg->sampling,
 	                     st->seed + batch * 0x9e3779b97f4a7c15ULL, corr, n_corr, err);
 }
 
@@ -730,9 +908,12 @@ static void summarise(run_state *st, uint64_t reps)
 	for (th = 0; th < st->threads; th++)
 		for (i = 0; i <= n; i++)
 			stats_hist_merge(res->hist[i], st->workers[th].hist[i]);
-	for (i = 0; i <= n; i++)
+	res->se_method = se_method(st);
+	for (i = 0; i <= n; i++) {
 		stats_summary_from_hist(&res->clv[i], total_customers, stats_ksum_value(&st->grand_sum[i]),
 		                        stats_ksum_value(&st->grand_sumsq[i]), res->hist[i]);
+		res->clv[i].se = mean_se(st, reps, i, &res->se_df);
+	}
 	if (v == NULL)
 		return;
 	for (i = 0; i <= n; i++) {
@@ -812,11 +993,13 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	st.res = result_create(n, s->infinite ? (cfg->share_periods < st.pop.periods ? cfg->share_periods : st.pop.periods) : st.pop.periods);
 	st.workers = calloc((size_t)st.threads, sizeof *st.workers);
 	st.grand_sum = calloc(2 * (n + 1), sizeof *st.grand_sum);
-	if (st.res == NULL || st.workers == NULL || st.grand_sum == NULL) {
+	st.seg_sum = calloc(2 * st.pop.n_seg * (n + 1), sizeof *st.seg_sum);
+	if (st.res == NULL || st.workers == NULL || st.grand_sum == NULL || st.seg_sum == NULL) {
 		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 		goto cleanup;
 	}
 	st.grand_sumsq = st.grand_sum + n + 1;
+	st.seg_sumsq = st.seg_sum + st.pop.n_seg * (n + 1);
 	for (i = 0; i < (size_t)st.threads; i++)
 		if (worker_init(&st.workers[i], &st.pop, st.wave_cap) != 0) {
 			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
@@ -829,6 +1012,9 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		st.res->seed = cfg->seed;
 		st.res->threads = st.threads;
 		st.res->half_width = half_width(&st, st.reps_done);
+		st.res->n_inputs = st.pop.n_cols;
+		st.res->input_name = st.pop.col_name; /* moved into the result */
+		st.pop.col_name = NULL;
 		for (i = 0; i < st.pop.n_seg; i++) /* nominal: absorbed customers stop early */
 			st.res->steps += st.reps_done * st.pop.seg[i].count * (uint64_t)(st.pop.periods + 1) *
 			                 (uint64_t)llround(fmax(1.0, st.pop.seg[i].mean_model->purchases));
@@ -839,6 +1025,7 @@ cleanup:
 			worker_free(&st.workers[i], &st.pop);
 	free(st.workers);
 	free(st.grand_sum);
+	free(st.seg_sum);
 	population_free(&st.pop);
 	if (rc != CLV_OK) {
 		mc_free(st.res);

@@ -40,20 +40,52 @@ typedef struct mc_config {
 	long share_periods;      /* rows reported for an infinite horizon */
 } mc_config;
 
+/* Where the uncertainty of a Monte Carlo mean comes from, and so how its
+   standard error is estimated (docs/statistics.md):
+   - MC_SE_REPLICATIONS: assumptions are drawn per replication, so the
+     customers of one replication are not independent: se = sd of the R
+     replication means / sqrt(R), R - 1 degrees of freedom;
+   - MC_SE_STRATA: no per-replication draws, customer tiers (segments) of
+     fixed shares w_k: se^2 = sum_k w_k^2 s_k^2 / N_k over the tiers'
+     within-tier variances, Welch-Satterthwaite degrees of freedom;
+   - MC_SE_CUSTOMERS: neither: every customer is independent,
+     se = sd / sqrt(customers x R). */
+typedef enum mc_se_method {
+	MC_SE_CUSTOMERS = 0, MC_SE_STRATA, MC_SE_REPLICATIONS
+} mc_se_method;
+
+/* The method's name in reports: "customers", "strata", "replications". */
+const char *mc_se_method_name(mc_se_method m);
+
+/* Student t quantile for a two-sided interval of `level` (0.95) with df
+   degrees of freedom (normal beyond 1e7; NaN for df < 1). */
+double mc_t_quantile(double level, double df);
+
 typedef struct mc_result {
 	size_t n;                /* states */
 	long periods;            /* share rows 0..periods */
 	uint64_t replications, customers, seed;
 	int threads;
-	float *rep_share;        /* replications x (periods + 1) x n (owned) */
+	double *rep_share;       /* replications x (periods + 1) x n (owned) */
 	double *rep_clv;         /* replications x (n + 1): average CLV per state
 	                            and total, per replication (owned) */
-	stats_summary *clv;      /* n + 1: across all customers (owned) */
+	stats_summary *clv;      /* n + 1: across all customers (owned); .se is
+	                            the standard error of .mean, by se_method */
 	stats_summary *clv_avg;  /* n + 1: across replications (owned) */
 	stats_hist **hist;       /* n + 1 merged histograms (owned) */
 	double *share_mean, *share_p05, *share_p25, *share_p50, *share_p75, *share_p95;
 	                         /* (periods + 1) x n each (owned) */
-	double half_width;       /* 95% CI half-width of mean total CLV */
+	mc_se_method se_method;  /* how every .se of clv was estimated */
+	double se_df;            /* its degrees of freedom (for Student t) */
+	double half_width;       /* 95% CI half-width of mean total CLV:
+	                            t(0.975, se_df) x clv[n].se */
+	size_t n_inputs;         /* assumptions drawn per replication (design
+	                            columns; a Dirichlet row counts n) */
+	char **input_name;       /* n_inputs: key paths, "retention.Us",
+	                            "switching.Rival.Ours", with "segments.NAME."
+	                            in front in a segment (owned) */
+	double *rep_input;       /* replications x n_inputs: the drawn values
+	                            (owned) */
 	bool precision_reached;
 	uint64_t steps;          /* nominal purchase steps: replications x
 	                            customers x periods x purchases (customers

@@ -8,12 +8,14 @@
  * column keeps its multiset of values (its marginal).
  *
  * Method.
- *   - SAMPLE_MC: row r is the first k uniforms (rng_uniform, 53 bits,
- *     a zero redrawn) of rng_stream(seed, r, UINT64_MAX), replication r's
- *     own stream, so row r does not depend on reps.
+ *   - SAMPLE_MC: u[r][j] is the first uniform (rng_uniform, 53 bits, a
+ *     zero redrawn) of rng_keyed_stream(seed, keys[j], r, UINT64_MAX),
+ *     the stream of column j's assumption in replication r: it depends
+ *     on neither reps nor the other columns.
  *   - SAMPLE_LHS (McKay, Beckman & Conover, Technometrics 21, 1979):
- *     column j uses the stream rng_stream(seed, UINT64_MAX, j) (a
- *     replication number no run reaches): a Fisher-Yates permutation of
+ *     column j uses the stream rng_keyed_stream(seed, keys[j], UINT64_MAX,
+ *     UINT64_MAX) (a replication number no run reaches): a Fisher-Yates
+ *     permutation of
  *     the strata 0..reps-1 (rng_bounded), then u = (stratum + v) / reps
  *     with v uniform in (0, 1); floor(u * reps) is exactly the stratum
  *     (nudged by one ulp where rounding would cross a boundary).
@@ -89,16 +91,16 @@ static double open_uniform(rng_pcg32 *g)
 
 /* ---- plain Monte Carlo and Latin hypercube ------------------------------ */
 
-static void design_mc(double *u, size_t reps, size_t k, uint64_t seed)
+static void design_mc(double *u, size_t reps, size_t k, const uint64_t *keys, uint64_t seed)
 {
 	rng_pcg32 g;
 	size_t r, j;
 
-	for (r = 0; r < reps; r++) {
-		rng_stream(&g, seed, r, UINT64_MAX);
-		for (j = 0; j < k; j++)
+	for (r = 0; r < reps; r++)
+		for (j = 0; j < k; j++) {
+			rng_keyed_stream(&g, seed, keys[j], r, UINT64_MAX);
 			u[r * k + j] = open_uniform(&g);
-	}
+		}
 }
 
 /* (stratum + v) / reps, moved by ulps so that floor(u * reps) == stratum. */
@@ -113,13 +115,13 @@ static double in_stratum(uint32_t stratum, double v, size_t reps)
 	return x;
 }
 
-static void lhs_column(double *u, size_t reps, size_t k, size_t j, uint64_t seed,
+static void lhs_column(double *u, size_t reps, size_t k, size_t j, uint64_t key, uint64_t seed,
                        uint32_t *perm)
 {
 	rng_pcg32 g;
 	size_t i, r;
 
-	rng_stream(&g, seed, UINT64_MAX, j);
+	rng_keyed_stream(&g, seed, key, UINT64_MAX, UINT64_MAX);
 	for (i = 0; i < reps; i++)
 		perm[i] = (uint32_t)i;
 	for (i = reps - 1; i > 0; i--) {
@@ -131,7 +133,8 @@ static void lhs_column(double *u, size_t reps, size_t k, size_t j, uint64_t seed
 		u[r * k + j] = in_stratum(perm[r], open_uniform(&g), reps);
 }
 
-static clv_status design_lhs(double *u, size_t reps, size_t k, uint64_t seed, clv_error *err)
+static clv_status design_lhs(double *u, size_t reps, size_t k, const uint64_t *keys,
+                             uint64_t seed, clv_error *err)
 {
 	uint32_t *perm = malloc(reps * sizeof *perm);
 	size_t j;
@@ -139,7 +142,7 @@ static clv_status design_lhs(double *u, size_t reps, size_t k, uint64_t seed, cl
 	if (perm == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for a Latin hypercube design");
 	for (j = 0; j < k; j++)
-		lhs_column(u, reps, k, j, seed, perm);
+		lhs_column(u, reps, k, j, keys[j], seed, perm);
 	free(perm);
 	return CLV_OK;
 }
@@ -337,7 +340,8 @@ static clv_status check_args(uint64_t reps, size_t k, sample_method method,
 	return CLV_OK;
 }
 
-clv_status sample_design(double *u, uint64_t reps, size_t k, sample_method method,
+clv_status sample_design(double *u, uint64_t reps, size_t k, const uint64_t *keys,
+                         sample_method method,
                          uint64_t seed, const sample_corr *corr, size_t n_corr,
                          clv_error *err)
 {
@@ -346,9 +350,9 @@ clv_status sample_design(double *u, uint64_t reps, size_t k, sample_method metho
 	if (rc != CLV_OK || reps == 0 || k == 0)
 		return rc;
 	if (method == SAMPLE_LHS)
-		rc = design_lhs(u, (size_t)reps, k, seed, err);
+		rc = design_lhs(u, (size_t)reps, k, keys, seed, err);
 	else
-		design_mc(u, (size_t)reps, k, seed);
+		design_mc(u, (size_t)reps, k, keys, seed);
 	if (rc == CLV_OK && n_corr > 0)
 		rc = impose_correlation(u, (size_t)reps, k, corr, n_corr, err);
 	return rc;

@@ -74,6 +74,8 @@ json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sa
 	json_object_set_new(mc, "share", share_json(s, r));
 	json_object_set_new(mc, "clv", summaries_json(s, r->clv));
 	json_object_set_new(mc, "clv_avg", summaries_json(s, r->clv_avg));
+	json_object_set_new(mc, "se_method", json_string(mc_se_method_name(r->se_method)));
+	json_object_set_new(mc, "se_df", report_json_number(r->se_df));
 	json_object_set_new(mc, "total_ci95_half_width", report_json_number(r->half_width));
 	if (precision > 0) {
 		json_t *p = json_object();
@@ -119,6 +121,23 @@ static void text_clv_row(FILE *f, const char *name, double exact, const stats_su
 	        exact, c->mean, c->se, c->sd, c->p05, c->p50, c->p95, a->p05, a->p95);
 }
 
+/* What the se column is (docs/statistics.md). */
+static void text_se_note(FILE *f, const mc_result *r)
+{
+	switch (r->se_method) {
+	case MC_SE_REPLICATIONS:
+		fprintf(f, "se: standard error of the mean, from the spread of the %llu replication means "
+		           "(assumptions are drawn per replication)\n", (unsigned long long)r->replications);
+		break;
+	case MC_SE_STRATA:
+		fprintf(f, "se: standard error of the mean, combined over the customer tiers (fixed shares)\n");
+		break;
+	default:
+		fprintf(f, "se: standard error of the mean over %llu independent customers\n",
+		        (unsigned long long)(r->replications * r->customers));
+	}
+}
+
 void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex,
                     bool at_means)
 {
@@ -138,6 +157,7 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	for (i = 0; i < s->n; i++)
 		text_clv_row(f, s->states[i], ex->clv[i], &r->clv[i], &r->clv_avg[i]);
 	text_clv_row(f, "total", ex->clv[s->n], &r->clv[s->n], &r->clv_avg[s->n]);
-	fprintf(f, "\nMean total CLV: %.2f +- %.2f (95%% interval over replications)\n",
-	        r->clv_avg[s->n].mean, r->half_width);
+	text_se_note(f, r);
+	fprintf(f, "\nMean total CLV: %.2f +- %.2f (95%% interval of the mean, Student t, %.0f df)\n",
+	        r->clv[s->n].mean, r->half_width, r->se_df);
 }
