@@ -290,6 +290,72 @@ static void precision_stops(void **state)
 	scenario_free(s);
 }
 
+/* A 2-state chain whose CLV distribution is enumerated path by path:
+   every reported percentile is a value the distribution takes (an atom),
+   and it is the true p-quantile wherever the CDF does not pass within 5
+   standard errors of p at that atom. */
+typedef struct atom {
+	double v, p;
+} atom;
+
+static int cmp_atom(const void *a, const void *b)
+{
+	double x = ((const atom *)a)->v, y = ((const atom *)b)->v;
+	return (x > y) - (x < y);
+}
+
+static void percentiles_are_atoms(void **state)
+{
+	static const char text[] =
+		"states: [A, B]\ninitial: [1, 0]\nswitching:\n  A: [0.7, 0.3]\n  B: [0.4, 0.6]\n"
+		"horizon: 3\ndiscount_rate: 0.1\nmargin: {A: 100, B: 30}\n";
+	const double P[2][2] = {{0.7, 0.3}, {0.4, 0.6}}, m[2] = {100, 30};
+	const double ps[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
+	clv_scenario *s = load_text(text);
+	mc_result *r = run(s, 2, 100, 4000);
+	atom at[8];
+	double got[5];
+	size_t k, j, n = 8;
+	double N = 400000.0;
+
+	(void)state;
+	for (k = 0; k < 8; k++) { /* states at t = 1, 2, 3 from the bits of k */
+		int x = 0, t;
+		double v = m[0], pr = 1.0;
+		for (t = 1; t <= 3; t++) {
+			int y = (int)((k >> (t - 1)) & 1u);
+			pr *= P[x][y];
+			v += m[y] / pow(1.1, t);
+			x = y;
+		}
+		at[k].v = v;
+		at[k].p = pr;
+	}
+	qsort(at, n, sizeof *at, cmp_atom);
+	got[0] = r->clv[2].p05;
+	got[1] = r->clv[2].p25;
+	got[2] = r->clv[2].p50;
+	got[3] = r->clv[2].p75;
+	got[4] = r->clv[2].p95;
+	for (j = 0; j < 5; j++) {
+		double cum = 0.0, band = 5.0 * sqrt(ps[j] * (1 - ps[j]) / N), truth = NAN;
+		bool is_atom = false, near_jump = false;
+		for (k = 0; k < n; k++) {
+			is_atom |= fabs(got[j] - at[k].v) <= 1e-9 * at[k].v;
+			near_jump |= fabs(cum + at[k].p - ps[j]) <= band;
+			cum += at[k].p;
+			if (isnan(truth) && cum >= ps[j])
+				truth = at[k].v;
+		}
+		printf("  p%02.0f: reported %.6f, true %.6f\n", 100 * ps[j], got[j], truth);
+		assert_true(is_atom);
+		if (!near_jump)
+			assert_true(fabs(got[j] - truth) <= 1e-9 * truth);
+	}
+	mc_free(r);
+	scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +365,7 @@ int main(void)
 		cmocka_unit_test(absorbing_state_counts),
 		cmocka_unit_test(thread_count_invariance),
 		cmocka_unit_test(precision_stops),
+		cmocka_unit_test(percentiles_are_atoms),
 	};
 
 	gsl_set_error_handler_off();

@@ -18,10 +18,14 @@
 
 stats_hist *stats_hist_create(void)
 {
-	stats_hist *h = malloc(sizeof *h);
+	stats_hist *h = calloc(1, sizeof *h); /* zero pages: mapped when touched */
 
-	if (h != NULL)
-		stats_hist_reset(h);
+	if (h != NULL) {
+		h->min = INFINITY;
+		h->max = -INFINITY;
+		h->first = STATS_HIST_BINS;
+		h->last = -1;
+	}
 	return h;
 }
 
@@ -32,10 +36,13 @@ void stats_hist_free(stats_hist *h)
 
 void stats_hist_reset(stats_hist *h)
 {
-	memset(h->count, 0, sizeof h->count);
+	if (h->first <= h->last)
+		memset(h->count + h->first, 0, (size_t)(h->last - h->first + 1) * sizeof *h->count);
 	h->n = 0;
 	h->min = INFINITY;
 	h->max = -INFINITY;
+	h->first = STATS_HIST_BINS;
+	h->last = -1;
 }
 
 /* Index on one side for a magnitude a > 0 (may be past the side: overflow). */
@@ -85,6 +92,10 @@ void stats_hist_add(stats_hist *h, double v)
 		h->sole[b] = NAN; /* a second distinct value: not an atom */
 	h->count[b]++;
 	h->n++;
+	if (b < h->first)
+		h->first = b;
+	if (b > h->last)
+		h->last = b;
 	if (v < h->min)
 		h->min = v;
 	if (v > h->max)
@@ -93,9 +104,9 @@ void stats_hist_add(stats_hist *h, double v)
 
 void stats_hist_merge(stats_hist *into, const stats_hist *from)
 {
-	size_t b;
+	int b;
 
-	for (b = 0; b < STATS_HIST_BINS; b++) {
+	for (b = from->first; b <= from->last; b++) {
 		if (from->count[b] == 0)
 			continue;
 		if (into->count[b] == 0)
@@ -105,6 +116,10 @@ void stats_hist_merge(stats_hist *into, const stats_hist *from)
 		into->count[b] += from->count[b];
 	}
 	into->n += from->n;
+	if (from->first < into->first)
+		into->first = from->first;
+	if (from->last > into->last)
+		into->last = from->last;
 	if (from->min < into->min)
 		into->min = from->min;
 	if (from->max > into->max)
@@ -149,7 +164,7 @@ double stats_hist_quantile(const stats_hist *h, double p)
 	if (p >= 1.0)
 		return h->max;
 	target = p * (double)h->n;
-	for (b = 0; b < STATS_HIST_BINS; b++) {
+	for (b = h->first; b <= h->last; b++) {
 		double c = (double)h->count[b];
 		if (c > 0 && cum + c >= target) {
 			if (!isnan(h->sole[b]))

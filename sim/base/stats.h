@@ -57,6 +57,8 @@ typedef struct stats_hist {
 	                                    two differ */
 	uint64_t n;
 	double min, max;
+	int first, last;                 /* the occupied bins lie in
+	                                    [first, last]; first > last when empty */
 } stats_hist;
 
 stats_hist *stats_hist_create(void);

@@ -38,7 +38,7 @@ void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_
 	*lo = a;
 	*hi = b;
 	width = (b - a) / bins;
-	for (k = 0; k < STATS_HIST_BINS; k++) {
+	for (k = h->first; k <= h->last; k++) {
 		double l, u, mid;
 		long j;
 		if (h->count[k] == 0)
