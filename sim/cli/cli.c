@@ -23,7 +23,7 @@ static const struct {
 	{{"threads", required_argument, NULL, 't'}, OPT_THREADS, "--threads N          OpenMP threads (results do not depend on it)"},
 	{{"quiet", no_argument, NULL, 'q'}, OPT_QUIET, "--quiet              no progress bar"},
 	{{"sampling", required_argument, NULL, 'S'}, OPT_SAMPLING, "--sampling mc|lhs    outer draws: plain Monte Carlo or Latin hypercube"},
-	{{"precision", required_argument, NULL, 'P'}, OPT_PRECISION, "--precision X        add replications until the 95% CI of mean total CLV is X wide (1% or 50)"},
+	{{"precision", required_argument, NULL, 'P'}, OPT_PRECISION, "--precision X        add replications until the 95% CI of mean total CLV has half-width <= X (1% or 50)"},
 	{{"periods", required_argument, NULL, 'n'}, OPT_PERIODS, "--periods N          share rows shown for an infinite horizon (default 20)"},
 	{{"replications", required_argument, NULL, 'R'}, OPT_SIZE, "--replications N     override the scenario's replications"},
 	{{"customers", required_argument, NULL, 'C'}, OPT_SIZE, "--customers N        override the scenario's customers"},
