@@ -2,7 +2,8 @@
  * whatif_fixture.h - shared by the what-if output suites
  * (test_report_whatif.c, test_output_whatif.c): the what-if results
  * they read, run once by the group setup on shipped scenarios at a fixed
- * seed with few customers, and a private temporary folder.
+ * seed with few customers, and a private temporary folder (in $TMPDIR,
+ * else the system's).
  *
  * The what-if API is called only here (compare_of, sweep_of, tornado_of).
  * Include after cmocka.h.
@@ -20,9 +21,11 @@
 #include "scenario/scenario.h"
 #include "whatif/whatif.h"
 
+#define PATH_CAP 4096
+
 /* The what-if results every test reads (built once by setup). */
 typedef struct fixture {
-	char dir[64];                /* the suite's temporary folder */
+	char dir[256];               /* the suite's temporary folder */
 	whatif_compare *cmp;         /* brand_a, retention_campaign, brand_a */
 	whatif_compare *apart;       /* textbook, loyal_customer: no common state */
 	clv_scenario *book;          /* textbook.yaml */
@@ -34,8 +37,6 @@ typedef struct fixture {
 } fixture;
 
 static fixture fx;
-
-#define PATH_CAP 4096
 
 /* rm -r path (a file or a folder). */
 static void remove_tree(const char *dir)
@@ -123,9 +124,11 @@ static int whatif_fixture_setup(void **state)
 	static const char *const apart[] = {"scenarios/textbook.yaml",
 	                                    "scenarios/loyal_customer.yaml"};
 	static const char *const vary[] = {"discount_rate=0.05:0.15:0.05", "margin.A=400:600:100"};
+	const char *tmp = getenv("TMPDIR");
 	clv_error err = {0};
 
-	strcpy(fx.dir, "/tmp/clvsim-test-whatif-XXXXXX");
+	snprintf(fx.dir, sizeof fx.dir, "%s/clvsim-test-whatif-XXXXXX",
+	         tmp != NULL && tmp[0] != '\0' ? tmp : P_tmpdir);
 	if (mkdtemp(fx.dir) == NULL)
 		return -1;
 	fx.cmp = compare_of(three, 3);

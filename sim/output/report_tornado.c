@@ -167,8 +167,9 @@ static json_t *input_json(const whatif_tornado *t, size_t i)
 	for (q = 0; q < WHATIF_SPIDER; q++)
 		json_array_append_new(pct, json_integer((q + 1) * 10));
 	for (k = 0; k <= t->n; k++) {
-		json_object_set_new(clv, report_tornado_state(t, k), numbers(in->clv + k, WHATIF_SPIDER, t->n + 1));
-		json_object_set_new(swing, report_tornado_state(t, k), report_json_number(whatif_swing(t, i, k)));
+		const char *name = report_tornado_state(t, k);
+		json_object_set_new(clv, name, numbers(in->clv + k, WHATIF_SPIDER, t->n + 1));
+		json_object_set_new(swing, name, report_json_number(whatif_swing(t, i, k)));
 	}
 	json_object_set_new(o, "assumption", json_string(in->label));
 	json_object_set_new(o, "distribution", json_string(in->dist));
