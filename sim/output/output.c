@@ -1,8 +1,8 @@
 /*
- * output.c - the tables of a run, as tidy CSV (RFC 4180) in --out DIR,
- * all written to temporary files and renamed only when every one is
- * complete; then the figures (plot.h). Columns are the public interface
- * of the files (docs/plots.md shows them):
+ * output.c - stage output: the one "tables as an atomic group, then the
+ * figures" sequence of every command (output_files), and the tables of a
+ * run, as tidy CSV (RFC 4180) in --out DIR. Columns are the public
+ * interface of the files (docs/plots.md shows them):
  *
  *   share.csv     period,state,mean,p05,p25,p50,p75,p95,exact,steady
  *   clv.csv       state,level,mean,se,sd,p05,p25,p50,p75,p95,exact
@@ -23,7 +23,12 @@
 #include "output/plot.h"
 #include "output/report.h"
 
-#define HIST_BINS 60
+/* What run's table writers read. */
+typedef struct run_data {
+	const clv_scenario *s;
+	const mc_result *r;
+	const exact_result *ex;
+} run_data;
 
 void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_t *counts)
 {
@@ -51,8 +56,12 @@ void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_
 	}
 }
 
-static void write_share(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex)
+static clv_status write_share(FILE *f, const void *data, clv_error *err)
 {
+	const run_data *d = data;
+	const clv_scenario *s = d->s;
+	const mc_result *r = d->r;
+	const exact_result *ex = d->ex;
 	size_t i;
 	long t;
 
@@ -68,6 +77,7 @@ static void write_share(FILE *f, const clv_scenario *s, const mc_result *r, cons
 			csv_numbers(f, v, sizeof v / sizeof v[0]);
 			csv_end(f);
 		}
+	return CLV_OK;
 }
 
 static void summary_row(FILE *f, const char *state, const char *level, const stats_summary *sm,
@@ -82,31 +92,36 @@ static void summary_row(FILE *f, const char *state, const char *level, const sta
 	csv_end(f);
 }
 
-static void write_clv(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex)
+static clv_status write_clv(FILE *f, const void *data, clv_error *err)
 {
+	const run_data *d = data;
+	const clv_scenario *s = d->s;
 	size_t i;
 
 	fputs("state,level,mean,se,sd,p05,p25,p50,p75,p95,exact\n", f);
 	for (i = 0; i <= s->n; i++) {
 		const char *name = i < s->n ? s->states[i] : "total";
-		summary_row(f, name, "customers", &r->clv[i], ex->clv[i]);
-		summary_row(f, name, "replications", &r->clv_avg[i], ex->clv[i]);
+		summary_row(f, name, "customers", &d->r->clv[i], d->ex->clv[i]);
+		summary_row(f, name, "replications", &d->r->clv_avg[i], d->ex->clv[i]);
 	}
+	return CLV_OK;
 }
 
-static void write_hist(FILE *f, const clv_scenario *s, const mc_result *r)
+static clv_status write_hist(FILE *f, const void *data, clv_error *err)
 {
-	uint64_t counts[HIST_BINS];
+	const run_data *d = data;
+	const clv_scenario *s = d->s;
+	uint64_t counts[OUTPUT_HIST_BINS];
 	size_t i;
 	int k;
 
 	fputs("state,bin_lo,bin_hi,count,density,cdf\n", f);
 	for (i = 0; i <= s->n; i++) {
-		const stats_hist *h = r->hist[i];
+		const stats_hist *h = d->r->hist[i];
 		double lo, hi, width, cum = 0.0, total = (double)h->n;
-		output_rebin(h, HIST_BINS, &lo, &hi, counts);
-		width = (hi - lo) / HIST_BINS;
-		for (k = 0; k < HIST_BINS; k++) {
+		output_rebin(h, OUTPUT_HIST_BINS, &lo, &hi, counts);
+		width = (hi - lo) / OUTPUT_HIST_BINS;
+		for (k = 0; k < OUTPUT_HIST_BINS; k++) {
 			cum += (double)counts[k];
 			csv_field(f, i < s->n ? s->states[i] : "total");
 			csv_sep(f);
@@ -122,6 +137,7 @@ static void write_hist(FILE *f, const clv_scenario *s, const mc_result *r)
 			csv_end(f);
 		}
 	}
+	return CLV_OK;
 }
 
 void output_plots(const output_settings *opt, const clv_scenario *s, const char *xlabel,
@@ -152,32 +168,66 @@ void output_plots(const output_settings *opt, const clv_scenario *s, const char 
 		diag_warn("%s (the CSV tables were written; the simulation succeeded)", err.msg);
 }
 
-clv_status output_run(const output_settings *opt, const clv_scenario *s, const mc_result *r,
-                      const exact_result *ex, clv_error *err)
+/* Open every table as a member of g, in order; the first failure. */
+static clv_status add_all(outfile_group *g, const output_table *tables, size_t n, FILE **f,
+                          clv_error *err)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if ((f[k] = outfile_group_add(g, tables[k].name, err)) == NULL)
+			return err->status;
+	return CLV_OK;
+}
+
+static clv_status write_all(const output_table *tables, size_t n, FILE **f, const void *data,
+                            clv_error *err)
+{
+	clv_status rc = CLV_OK;
+	size_t k;
+
+	for (k = 0; k < n && rc == CLV_OK; k++)
+		rc = tables[k].write(f[k], data, err);
+	if (rc == CLV_OK && interrupt_requested())
+		rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
+	return rc;
+}
+
+clv_status output_files(const output_settings *set, const output_table *tables, size_t n,
+                        const void *data, const output_figures *fig, clv_error *err)
 {
 	outfile_group *g = NULL;
-	FILE *share, *clv, *hist;
+	FILE **f = calloc(n + 1, sizeof *f);
+	clv_status rc;
 
-	if (outfile_make_dir(opt->out_dir, err) != CLV_OK)
-		return err->status;
-	g = outfile_group_create(opt->out_dir, err);
-	if (g == NULL)
-		return err->status;
-	share = outfile_group_add(g, "share.csv", err);
-	clv = share ? outfile_group_add(g, "clv.csv", err) : NULL;
-	hist = clv ? outfile_group_add(g, "clv_hist.csv", err) : NULL;
-	if (hist != NULL) {
-		write_share(share, s, r, ex);
-		write_clv(clv, s, r, ex);
-		write_hist(hist, s, r);
-		if (interrupt_requested())
-			diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
-		else
-			outfile_group_commit(g, err);
-	}
+	if (f == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	rc = outfile_make_dir(set->out_dir, err);
+	if (rc == CLV_OK && (g = outfile_group_create(set->out_dir, err)) == NULL)
+		rc = err->status;
+	if (rc == CLV_OK)
+		rc = add_all(g, tables, n, f, err);
+	if (rc == CLV_OK)
+		rc = write_all(tables, n, f, data, err);
+	if (rc == CLV_OK)
+		rc = outfile_group_commit(g, err);
 	outfile_group_free(g);
-	if (err->status != CLV_OK)
-		return err->status;
-	output_plots(opt, s, NULL, NULL);
-	return CLV_OK;
+	free(f);
+	if (rc == CLV_OK && fig != NULL)
+		output_plots(set, fig->s, fig->xlabel, fig->ylabel);
+	return rc;
+}
+
+clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
+                      const exact_result *ex, clv_error *err)
+{
+	static const output_table tables[] = {
+		{"share.csv", write_share},
+		{"clv.csv", write_clv},
+		{"clv_hist.csv", write_hist},
+	};
+	const run_data d = {s, r, ex};
+	const output_figures fig = {s, NULL, NULL};
+
+	return output_files(set, tables, sizeof tables / sizeof tables[0], &d, &fig, err);
 }

@@ -1,12 +1,18 @@
 /*
- * output.h - the files of a run in --out DIR: tidy CSV tables (share.csv,
- * clv.csv, clv_hist.csv) written atomically as one group, then the
- * figures drawn from them by gnuplot (plot.h).
+ * output.h - stage output: the files of a command in --out DIR. Every
+ * command writes its tidy CSV tables the same way (output_files): into
+ * one atomic group (outfile.h), then the figures drawn from them by
+ * gnuplot (plot.h). The tables of `run` (share.csv, clv.csv,
+ * clv_hist.csv) are here; those of the what-ifs are in output_compare.h,
+ * output_sweep.h and output_tornado.h.
  */
 #ifndef CLV_OUTPUT_H
 #define CLV_OUTPUT_H
 
+#include <stdio.h>
+
 #include "clvsim.h"
+#include "base/diag.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
 
@@ -16,6 +22,37 @@ typedef struct output_settings {
 	const char *plot;        /* --plot png|svg|pdf|none; NULL = png when
 	                            gnuplot is installed */
 } output_settings;
+
+/* Equal bins of every CLV histogram table (clv_hist.csv,
+   compare_hist.csv). */
+#define OUTPUT_HIST_BINS 60
+
+/* One table of a group: its file name in the folder and its writer.
+   write(f, data) writes the whole table into f; CLV_OK, or a failure
+   with err set (then no table of the group is kept). Errors of the
+   stream itself are caught when the group is committed. */
+typedef struct output_table {
+	const char *name;        /* e.g. "share.csv" */
+	clv_status (*write)(FILE *f, const void *data, clv_error *err);
+} output_table;
+
+/* What the figures drawn after the tables are labelled with. */
+typedef struct output_figures {
+	const clv_scenario *s;   /* scenario name, period unit, currency */
+	const char *xlabel;      /* swept keys, or NULL */
+	const char *ylabel;
+} output_figures;
+
+/* The one sequence behind every command's --out DIR: make set->out_dir
+   (mkdir -p), open tables[0..n-1] in order as the members of one atomic
+   group, write each with its writer (given data), commit the group
+   unless a signal has arrived, then draw the figures (fig NULL: none).
+   CLV_OK, or the first failure with err set (CLV_ERR_IO naming the path,
+   CLV_ERR_NOMEM, a writer's error, CLV_ERR_INTERRUPTED after a signal):
+   then no file in the folder is created or replaced and no temporary
+   file remains. A plotting failure is only a warning on stderr. */
+clv_status output_files(const output_settings *set, const output_table *tables, size_t n,
+                        const void *data, const output_figures *fig, clv_error *err);
 
 /* Write the run's tables (and plots, per set->plot) into set->out_dir.
    CLV_OK, or the failure with err set when the tables could not be
@@ -32,7 +69,7 @@ clv_status output_run(const output_settings *set, const clv_scenario *s, const m
 void output_plots(const output_settings *set, const clv_scenario *s, const char *xlabel,
                   const char *ylabel);
 
-/* Coarse histogram for clv_hist.csv: `bins` equal bins between the
+/* Coarse histogram for clv_hist.csv and compare_hist.csv: `bins` equal bins between the
    0.5th and 99.5th percentiles of h (values beyond go to the end bins);
    counts[bins] from the fine bins by their midpoints. */
 void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_t *counts);

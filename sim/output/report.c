@@ -1,7 +1,8 @@
 /*
  * report.c - the exact engine's results and the document head, as text
- * tables and JSON (layout in report.h). Monte Carlo blocks are in
- * report_mc.c; what-if reports beside their commands.
+ * tables and JSON (layout in report.h), and the one way a report reaches
+ * stdout. Monte Carlo blocks are in report_mc.c; the what-ifs' reports in
+ * report_compare.c, report_sweep.c and report_tornado.c.
  */
 #include "output/report.h"
 
@@ -106,6 +107,18 @@ clv_status report_json_print(json_t *doc, clv_error *err)
 		rc = textout_write("\n", 1, err);
 	free(text);
 	return rc;
+}
+
+clv_status report_text_print(void (*write)(FILE *f, const void *data), const void *data,
+                             clv_error *err)
+{
+	textout t;
+	FILE *f = textout_open(&t, err);
+
+	if (f == NULL)
+		return err->status;
+	write(f, data);
+	return textout_print(&t, err);
 }
 
 void report_text_head(FILE *f, const clv_scenario *s, const clv_model *m)

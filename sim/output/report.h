@@ -6,7 +6,8 @@
  *    "period": UNIT, "discount_rate": {"per_period": r, "unit": UNIT,
  *    "annual": d | null}, "exact": {...}, "mc": {...}}
  * Text reports go to a FILE * (an open_memstream buffer), written to stdout
- * in one piece by the command.
+ * in one piece (report_text_print, textout.h). The what-ifs' reports are
+ * in report_compare.h, report_sweep.h and report_tornado.h.
  */
 #ifndef CLV_REPORT_H
 #define CLV_REPORT_H
@@ -36,6 +37,12 @@ json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_
 /* Serialise doc (stolen) and write it to stdout with a final newline.
    CLV_ERR_NOMEM or CLV_ERR_IO (stdout failed) with err set. */
 clv_status report_json_print(json_t *doc, clv_error *err);
+
+/* Build a text report in memory with write(f, data), then write it to
+   stdout in one piece. CLV_ERR_NOMEM or CLV_ERR_IO (stdout failed) with
+   err set. */
+clv_status report_text_print(void (*write)(FILE *f, const void *data), const void *data,
+                             clv_error *err);
 
 /* The text heading: scenario, file, states, horizon, discount rate with
    its unit, purchases per period. */
