@@ -16,13 +16,11 @@
  *      standard error is the usual sd / sqrt(R); rank correlations by
  *      Iman-Conover as the Monte Carlo engine imposes them) and each draw
  *      is integrated over the per-customer assumptions by a
- *      EXPECT_SCOPE_CUSTOMER plan (EXPECT_REPLICATIONS). The design's
- *      columns are laid out as mc.c lays them (populations in order, each
- *      with its per-replication assumptions in scenario_params order, then
- *      n columns per Dirichlet row), so with the same seed and no
- *      correlations the draws are the Monte Carlo run's own (each averaged
- *      population's correlations are imposed on its own columns, where
- *      mc.c today imposes only the first segment's).
+ *      EXPECT_SCOPE_CUSTOMER plan (EXPECT_REPLICATIONS). The design is
+ *      the Monte Carlo engine's own (engine/outer.h: columns keyed by the
+ *      assumptions' identities, each tier's correlations on its columns),
+ *      so with the same seed the draws are the Monte Carlo run's first
+ *      batch, replication by replication.
  * Dirichlet rows under 3: dist_dirichlet_quantile of their n columns, the
  * Monte Carlo engine's own draw; the expectation of a function of the row
  * is then the plain average over the draws (with its se).
@@ -40,13 +38,11 @@
 #include <string.h>
 
 #include "base/dist.h"
-#include "engine/sample.h"
+#include "engine/outer.h"
 #include "scenario/scenario.h"
 
 /* Draws averaged at most (the design is held in memory). */
 #define EXPECT_MAX_REPLICATIONS 100000ULL
-/* Correlation pairs passed to the design at most (as mc.c). */
-#define MAX_CORRELATIONS 64
 
 const char *expect_method_name(expect_method m)
 {
@@ -221,8 +217,6 @@ typedef struct population {
 	bool averaged;          /* needs the average over draws (rule 3) */
 	expect_plan *plan;      /* EXPECT_SCOPE_CUSTOMER plan when averaged */
 	model_values *values;   /* scratch: one draw's values */
-	size_t col0;            /* first design column */
-	size_t n_cols;
 } population;
 
 /* Anything drawn per replication (Dirichlet rows included), or with
@@ -287,72 +281,13 @@ static clv_status integrate(population *pop, long share_periods, const expect_op
 	return CLV_OK;
 }
 
-/* Design columns of pop (as mc.c: per-replication params, then rows). */
-static size_t population_columns(population *pop)
-{
-	size_t k, i, cols = 0;
-
-	for (k = 0; k < pop->values->n_params; k++)
-		cols += dist_is_per_replication(pop->values->params[k]);
-	for (i = 0; i < pop->s->n; i++)
-		cols += pop->s->switching[i].dirichlet ? pop->s->n : 0;
-	return cols;
-}
-
-/* One draw's values of pop from its design row u (as mc.c's draw_values). */
-static void draw_values(population *pop, const model_values *means, const double *u)
-{
-	model_values *v = pop->values;
-	size_t k, i, n = pop->s->n, col = pop->col0;
-
-	memcpy(v->param, means->param, v->n_params * sizeof *v->param);
-	for (k = 0; k < v->n_params; k++)
-		if (dist_is_per_replication(v->params[k]))
-			v->param[k] = dist_quantile(v->params[k], u[col++]);
-	for (i = 0; i < n; i++) {
-		if (!pop->s->switching[i].dirichlet)
-			continue;
-		dist_dirichlet_quantile(pop->s->switching[i].alpha, n, u + col, v->dirichlet + i * n);
-		col += n;
-	}
-}
-
-/* The correlation pairs of population pop as design columns, appended to
-   corr[*n_corr..]. */
-static clv_status design_pairs(const population *pop, sample_corr *corr, size_t *n_corr,
-                               clv_error *err)
-{
-	const clv_scenario *s = pop->s;
-	size_t k, j;
-
-	for (k = 0; k < s->n_correlations && *n_corr < MAX_CORRELATIONS; k++) {
-		size_t a = SIZE_MAX, b = SIZE_MAX, col = pop->col0;
-		for (j = 0; j < pop->values->n_params; j++) {
-			const clv_param *p = pop->values->params[j];
-			if (!dist_is_per_replication(p))
-				continue;
-			if (p->label && strcmp(p->label, s->correlations[k].a) == 0)
-				a = col;
-			if (p->label && strcmp(p->label, s->correlations[k].b) == 0)
-				b = col;
-			col++;
-		}
-		if (a == SIZE_MAX || b == SIZE_MAX)
-			return diag_set(err, CLV_ERR_INPUT, &s->correlations[k].pos,
-			                "correlation between \"%s\" and \"%s\": both must be uncertain "
-			                "assumptions drawn per replication", s->correlations[k].a,
-			                s->correlations[k].b);
-		corr[(*n_corr)++] = (sample_corr){a, b, s->correlations[k].rho};
-	}
-	return CLV_OK;
-}
-
 typedef struct outer {
 	population *pop;
-	size_t n_pop, n_cols, n;
+	size_t n_pop, n;
 	long periods;
 	uint64_t reps;
-	double *u;              /* reps * n_cols */
+	outer_design design;    /* the Monte Carlo engine's own outer design */
+	double *u;              /* reps * design.n_cols */
 	model_values **means;   /* n_pop */
 } outer;
 
@@ -367,13 +302,13 @@ static void outer_free(outer *ot)
 	}
 	free(ot->means);
 	free(ot->u);
+	outer_design_clear(&ot->design);
 }
 
-static clv_status outer_init(outer *ot, long share_periods, const expect_options *o,
-                             clv_error *err)
+static clv_status outer_init(outer *ot, const clv_scenario *s, long share_periods,
+                             const expect_options *o, clv_error *err)
 {
-	sample_corr corr[MAX_CORRELATIONS];
-	size_t k, n_corr = 0;
+	size_t k;
 	clv_status rc = CLV_OK;
 
 	ot->means = calloc(ot->n_pop, sizeof *ot->means);
@@ -384,24 +319,20 @@ static clv_status outer_init(outer *ot, long share_periods, const expect_options
 		if ((ot->means[k] = model_values_at_means(pop->s, err)) == NULL ||
 		    (pop->values = model_values_at_means(pop->s, err)) == NULL)
 			return err->status;
-		pop->col0 = ot->n_cols;
-		pop->n_cols = population_columns(pop);
-		ot->n_cols += pop->n_cols;
 		if (pop->averaged &&
 		    (pop->plan = expect_plan_create(pop->s, EXPECT_SCOPE_CUSTOMER, share_periods,
 		                                    o->max_points, err)) == NULL)
 			rc = err->status;
 	}
-	for (k = 0; k < ot->n_pop && rc == CLV_OK; k++)
-		if (ot->pop[k].averaged)
-			rc = design_pairs(&ot->pop[k], corr, &n_corr, err);
+	if (rc == CLV_OK)
+		rc = outer_design_init(&ot->design, s, (const model_values *const *)ot->means, err);
 	if (rc != CLV_OK)
 		return rc;
-	ot->u = malloc((size_t)ot->reps * (ot->n_cols + 1) * sizeof *ot->u);
+	ot->u = malloc((size_t)ot->reps * (ot->design.n_cols + 1) * sizeof *ot->u);
 	if (ot->u == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu draws",
 		                (unsigned long long)ot->reps);
-	return sample_design(ot->u, ot->reps, ot->n_cols, SAMPLE_MC, o->seed, corr, n_corr, err);
+	return outer_design_sample(&ot->design, ot->reps, SAMPLE_MC, o->seed, ot->u, err);
 }
 
 /* One draw: the averaged populations' figures mixed into mix. */
@@ -414,7 +345,9 @@ static clv_status outer_draw(outer *ot, uint64_t r, exact_result *mix, clv_error
 		exact_result *part;
 		if (!pop->averaged)
 			continue;
-		draw_values(pop, ot->means[k], ot->u + (size_t)r * ot->n_cols);
+		memcpy(pop->values->param, ot->means[k]->param,
+		       pop->values->n_params * sizeof *pop->values->param);
+		outer_part_draw(&ot->design.part[k], ot->u + (size_t)r * ot->design.n_cols, pop->values);
 		if ((part = expect_plan_run(pop->plan, pop->values, err)) == NULL)
 			return err->status;
 		expect_mix_add(mix, part, pop->weight);
@@ -424,13 +357,13 @@ static clv_status outer_draw(outer *ot, uint64_t r, exact_result *mix, clv_error
 }
 
 /* Rule 3: the average over draws of the averaged populations, added to out. */
-static clv_status average_draws(outer *ot, long share_periods, const expect_options *o,
-                                expect_result *out, clv_error *err)
+static clv_status average_draws(outer *ot, const clv_scenario *s, long share_periods,
+                                const expect_options *o, expect_result *out, clv_error *err)
 {
 	expect_acc *acc = expect_acc_create(ot->n, ot->periods, err);
 	expect_result *avg = NULL;
 	exact_result *mix = NULL;
-	clv_status rc = acc ? outer_init(ot, share_periods, o, err) : err->status;
+	clv_status rc = acc ? outer_init(ot, s, share_periods, o, err) : err->status;
 	uint64_t r;
 	size_t k;
 
@@ -537,7 +470,7 @@ expect_result *expect_scenario(clv_scenario *s, long share_periods, const expect
 		ot.n = s->n;
 		ot.periods = out->mean->periods;
 		ot.reps = o.replications;
-		rc = average_draws(&ot, share_periods, &o, out, err);
+		rc = average_draws(&ot, s, share_periods, &o, out, err);
 		outer_free(&ot);
 	}
 	if (rc != CLV_OK) {

@@ -38,6 +38,7 @@
 #include "base/dist.h"
 #include "base/interrupt.h"
 #include "engine/model.h"
+#include "engine/outer.h"
 #include "base/rng.h"
 #include "scenario/scenario.h"
 
@@ -76,22 +77,16 @@ typedef struct segment {
 	clv_scenario *s;
 	uint64_t first, count;   /* customers [first, first + count) */
 	model_values *means;
-	size_t col0;             /* first design column of this segment */
-	size_t *col;             /* n_params: design column or SIZE_MAX */
-	size_t dir_col;          /* first column of its Dirichlet rows */
-	size_t n_cols;
+	const outer_part *outer; /* its design columns and identities */
 	bool hetero;             /* has per-customer assumptions */
 	clv_model *mean_model;   /* the model at the means (table shapes) */
-	uint64_t *key;           /* n_params: rng_key of each assumption's
-	                            identity (per-customer draws) */
 } segment;
 
 typedef struct population {
 	segment *seg;
 	size_t n_seg;
-	size_t n_cols;           /* design width */
-	uint64_t *col_key;       /* n_cols: the key of each design column */
-	char **col_name;         /* n_cols: its identity (owned) */
+	outer_design outer;      /* the outer design's columns */
+	size_t n_cols;           /* design width (outer.n_cols) */
 	size_t n;                /* states */
 	long periods;            /* simulated periods */
 } population;
@@ -105,62 +100,25 @@ static void population_free(population *pop)
 	for (k = 0; k < pop->n_seg; k++) {
 		model_values_free(pop->seg[k].means);
 		model_free(pop->seg[k].mean_model);
-		free(pop->seg[k].col);
-		free(pop->seg[k].key);
 	}
 	free(pop->seg);
-	free(pop->col_key);
-	if (pop->col_name)
-		for (k = 0; k < pop->n_cols; k++)
-			free(pop->col_name[k]);
-	free(pop->col_name);
+	outer_design_clear(&pop->outer);
 	pop->seg = NULL;
 }
 
-/* The key of identity `name` in segment `prefix` ("" without segments). */
-static uint64_t identity_key(const char *prefix, const char *name)
+static clv_status segment_init(segment *sg, clv_scenario *s, clv_error *err)
 {
-	char buf[512];
-
-	snprintf(buf, sizeof buf, "%s%s", prefix, name ? name : "");
-	return rng_key(buf);
-}
-
-/* Column col of the design: its key and its name. */
-static int name_column(population *pop, size_t col, const char *prefix, const char *name)
-{
-	pop->col_key[col] = identity_key(prefix, name);
-	pop->col_name[col] = diag_strdupf("%s%s", prefix, name ? name : "");
-	return pop->col_name[col] == NULL ? -1 : 0;
-}
-
-static clv_status segment_init(segment *sg, clv_scenario *s, const char *prefix, size_t col0,
-                               clv_error *err)
-{
-	size_t k, i, col = col0;
+	size_t k;
 
 	sg->s = s;
-	sg->col0 = col0;
 	sg->means = model_values_at_means(s, err);
 	if (sg->means == NULL)
 		return err->status;
-	sg->col = malloc((sg->means->n_params + 1) * sizeof *sg->col);
-	sg->key = malloc((sg->means->n_params + 1) * sizeof *sg->key);
-	if (sg->col == NULL || sg->key == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	for (k = 0; k < sg->means->n_params; k++)
-		sg->key[k] = identity_key(prefix, sg->means->params[k]->label);
 	for (k = 0; k < sg->means->n_params; k++) {
 		const clv_param *p = sg->means->params[k];
-		sg->col[k] = dist_is_per_replication(p) ? col++ : SIZE_MAX;
 		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
 			sg->hetero = true;
 	}
-	sg->dir_col = col;
-	for (i = 0; i < s->n; i++)
-		if (s->switching[i].dirichlet)
-			col += s->n;
-	sg->n_cols = col - col0;
 	sg->mean_model = model_create(s->n);
 	if (sg->mean_model == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
@@ -186,44 +144,10 @@ static void split_customers(population *pop, const clv_scenario *s, uint64_t cus
 	}
 }
 
-/* pop->col_key: each design column keyed by its assumption's identity
-   (a Dirichlet row's columns by their entries, "switching.A.B"). */
-static clv_status column_keys(population *pop, const clv_scenario *s, clv_error *err)
-{
-	size_t k, j, i, col;
-
-	int bad = 0;
-
-	pop->col_key = malloc((pop->n_cols + 1) * sizeof *pop->col_key);
-	pop->col_name = calloc(pop->n_cols + 1, sizeof *pop->col_name);
-	if (pop->col_key == NULL || pop->col_name == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	for (k = 0; k < pop->n_seg; k++) {
-		const segment *sg = &pop->seg[k];
-		const clv_scenario *ss = sg->s;
-		char prefix[256] = "", name[512];
-		if (s->n_segments)
-			snprintf(prefix, sizeof prefix, "segments.%s.", s->segment_name[k]);
-		for (j = 0; j < sg->means->n_params; j++)
-			if (sg->col[j] != SIZE_MAX)
-				bad |= name_column(pop, sg->col[j], prefix, sg->means->params[j]->label);
-		col = sg->dir_col;
-		for (i = 0; i < ss->n; i++) {
-			if (!ss->switching[i].dirichlet)
-				continue;
-			for (j = 0; j < ss->n; j++) {
-				snprintf(name, sizeof name, "switching.%s.%s", ss->states[i], ss->states[j]);
-				bad |= name_column(pop, col++, prefix, name);
-			}
-		}
-	}
-	return bad ? diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory") : CLV_OK;
-}
-
 static clv_status population_init(population *pop, clv_scenario *s, uint64_t customers,
                                    clv_error *err)
 {
-	size_t k, col = 0;
+	size_t k;
 	clv_status rc = CLV_OK;
 
 	memset(pop, 0, sizeof *pop);
@@ -232,16 +156,17 @@ static clv_status population_init(population *pop, clv_scenario *s, uint64_t cus
 	pop->seg = calloc(pop->n_seg, sizeof *pop->seg);
 	if (pop->seg == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
-		char prefix[256] = "";
-		if (s->n_segments)
-			snprintf(prefix, sizeof prefix, "segments.%s.", s->segment_name[k]);
-		rc = segment_init(&pop->seg[k], s->n_segments ? s->segments[k] : s, prefix, col, err);
-		col += pop->seg[k].n_cols;
+	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++)
+		rc = segment_init(&pop->seg[k], s->n_segments ? s->segments[k] : s, err);
+	if (rc == CLV_OK) {
+		const model_values *means[CLV_MAX_SEGMENTS];
+		for (k = 0; k < pop->n_seg; k++)
+			means[k] = pop->seg[k].means;
+		rc = outer_design_init(&pop->outer, s, means, err);
 	}
-	pop->n_cols = col;
-	if (rc == CLV_OK)
-		rc = column_keys(pop, s, err);
+	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++)
+		pop->seg[k].outer = &pop->outer.part[k];
+	pop->n_cols = pop->outer.n_cols;
 	split_customers(pop, s, customers);
 	/* Infinite horizons: walk twice as far as the mean discount needs. */
 	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
@@ -290,22 +215,6 @@ static model_values *values_copy(const model_values *v, size_t n)
 	return c;
 }
 
-/* Replication values of segment sg from its design row u. */
-static void draw_values(const segment *sg, const double *u, model_values *v)
-{
-	size_t k, i, n = sg->s->n, col = sg->dir_col;
-
-	for (k = 0; k < v->n_params; k++)
-		if (sg->col[k] != SIZE_MAX)
-			v->param[k] = dist_quantile(v->params[k], u[sg->col[k]]);
-	for (i = 0; i < n; i++) {
-		if (!sg->s->switching[i].dirichlet)
-			continue;
-		dist_dirichlet_quantile(sg->s->switching[i].alpha, n, u + col, v->dirichlet + i * n);
-		col += n;
-	}
-}
-
 static clv_status rep_model_build(rep_model *rm, const segment *sg, const double *u,
                                   long periods, clv_error *err)
 {
@@ -313,27 +222,11 @@ static clv_status rep_model_build(rep_model *rm, const segment *sg, const double
 	rm->model = model_create(sg->s->n);
 	if (rm->values == NULL || rm->model == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	draw_values(sg, u, rm->values);
+	outer_part_draw(sg->outer, u, rm->values);
 	if (model_build(sg->s, rm->values, rm->model, err) != CLV_OK)
 		return err->status;
 	rm->table = chain_table_create(rm->model, periods, err);
 	return rm->table ? CLV_OK : err->status;
-}
-
-/* The values drawn for segment sg's design columns, into row (n_cols). */
-static void record_inputs(const segment *sg, const model_values *v, double *row)
-{
-	size_t k, i, n = sg->s->n, col = sg->dir_col;
-
-	for (k = 0; k < v->n_params; k++)
-		if (sg->col[k] != SIZE_MAX)
-			row[sg->col[k]] = v->param[k];
-	for (i = 0; i < n; i++) {
-		if (!sg->s->switching[i].dirichlet)
-			continue;
-		memcpy(row + col, v->dirichlet + i * n, n * sizeof *row);
-		col += n;
-	}
 }
 
 /* ---- per-thread state --------------------------------------------- */
@@ -432,7 +325,7 @@ static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scra
 			const clv_param *p = h->values->params[k];
 			if (!dist_is_uncertain(p) || p->per != PER_CUSTOMER)
 				continue;
-			rng_keyed_stream(&r, seed, sg->key[k], tk->rep, c); /* the assumption's own */
+			rng_keyed_stream(&r, seed, sg->outer->key[k], tk->rep, c); /* the assumption's own */
 			rng_gsl_set_state(g, &r);
 			h->values->param[k] = dist_draw(p, g);
 		}
@@ -718,7 +611,7 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 				                     u + (size_t)(w0 + i - r0) * st->pop.n_cols,
 				                     st->pop.periods, err);
 				if (rc == CLV_OK)
-					record_inputs(&st->pop.seg[k], wave[i][k].values,
+					outer_part_record(st->pop.seg[k].outer, wave[i][k].values,
 					              st->res->rep_input + (size_t)(w0 + i) * st->pop.n_cols);
 			}
 		if (rc != CLV_OK)
@@ -864,36 +757,13 @@ static bool precise_enough(const run_state *st, uint64_t reps)
 	return hw <= target;
 }
 
-/* Per-batch outer design (u rows for replications r0..r0+reps-1). */
+/* Per-batch outer design (u rows for replications r0..r0+reps-1); each
+   batch its own design, from a seed derived from the batch number. */
 static clv_status batch_design(const run_state *st, uint64_t batch, uint64_t reps, double *u,
                                clv_error *err)
 {
-	sample_corr corr[64];
-	size_t n_corr = 0, k;
-	const clv_scenario *s = st->pop.seg[0].s;
-
-	if (st->pop.n_cols == 0)
-		return CLV_OK;
-	for (k = 0; k < s->n_correlations && n_corr < 64; k++) {
-		const segment *sg = &st->pop.seg[0];
-		size_t a = SIZE_MAX, b = SIZE_MAX, j;
-		for (j = 0; j < sg->means->n_params; j++) {
-			const char *label = sg->means->params[j]->label;
-			if (label && strcmp(label, s->correlations[k].a) == 0)
-				a = sg->col[j];
-			if (label && strcmp(label, s->correlations[k].b) == 0)
-				b = sg->col[j];
-		}
-		if (a == SIZE_MAX || b == SIZE_MAX)
-			return diag_set(err, CLV_ERR_INPUT, &s->correlations[k].pos,
-			                "correlation between \"%s\" and \"%s\": both must be uncertain "
-			                "assumptions drawn per replication", s->correlations[k].a,
-			                s->correlations[k].b);
-		corr[n_corr++] = (sample_corr){a, b, s->correlations[k].rho};
-	}
-	/* each batch its own design, from a seed derived from the batch number */
-	return sample_design(u, reps, st->pop.n_cols, st->pop.col_key, st->cfg->sampling,
-	                     st->seed + batch * 0x9e3779b97f4a7c15ULL, corr, n_corr, err);
+	return outer_design_sample(&st->pop.outer, reps, st->cfg->sampling,
+	                           st->seed + batch * 0x9e3779b97f4a7c15ULL, u, err);
 }
 
 static void summarise(run_state *st, uint64_t reps)
@@ -1013,8 +883,8 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		st.res->threads = st.threads;
 		st.res->half_width = half_width(&st, st.reps_done);
 		st.res->n_inputs = st.pop.n_cols;
-		st.res->input_name = st.pop.col_name; /* moved into the result */
-		st.pop.col_name = NULL;
+		st.res->input_name = st.pop.outer.col_name; /* moved into the result */
+		st.pop.outer.col_name = NULL;
 		for (i = 0; i < st.pop.n_seg; i++) /* nominal: absorbed customers stop early */
 			st.res->steps += st.reps_done * st.pop.seg[i].count * (uint64_t)(st.pop.periods + 1) *
 			                 (uint64_t)llround(fmax(1.0, st.pop.seg[i].mean_model->purchases));
