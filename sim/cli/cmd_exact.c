@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "engine/exact.h"
+#include "engine/expect.h"
 #include "engine/model.h"
 #include "output/report.h"
 #include "scenario/scenario.h"
@@ -16,23 +17,24 @@ static int run_exact(const cli_options *opt)
 	clv_error err = {0};
 	clv_scenario *s = scenario_load(opt->argv[0], &err);
 	clv_model *m = NULL;
-	exact_result *r = NULL;
+	expect_result *x = NULL;
+	exact_result *at_means = NULL;
 	int rc = 0;
-	bool at_means;
 
 	if (s == NULL)
 		return cli_fail(&err);
 	m = model_at_means(s, &err);
 	if (m != NULL)
-		r = exact_scenario(s, opt->periods, &err);
-	if (r == NULL) {
+		x = expect_with_means(s, opt->periods, NULL, &at_means, &err);
+	if (x == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	at_means = model_is_uncertain(s);
 	if (opt->format == FORMAT_JSON) {
 		json_t *doc = report_json_head(s, m);
-		json_object_set_new(doc, "exact", report_json_exact(s, r, at_means));
+		json_object_set_new(doc, "exact", report_json_exact(s, x));
+		if (at_means != NULL)
+			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
 		rc = cli_exit(report_json_print(doc, &err), &err);
 	} else {
 		cli_text t;
@@ -42,11 +44,12 @@ static int run_exact(const cli_options *opt)
 			goto cleanup;
 		}
 		report_text_head(f, s, m);
-		report_text_exact(f, s, r, at_means);
+		report_text_exact(f, s, x, at_means);
 		rc = cli_text_print(&t);
 	}
 cleanup:
-	exact_free(r);
+	expect_free(x);
+	exact_free(at_means);
 	model_free(m);
 	scenario_free(s);
 	return rc;
@@ -55,7 +58,9 @@ cleanup:
 const cli_command cmd_exact = {
 	"exact", "FILE",
 	"The exact (analytic) forecast: expected shares per period, CLV per state, steady state.",
-	"Uncertain assumptions are taken at their means (the report says so).\n"
+	"With uncertain assumptions, the exact figures are their expectation (by quadrature,\n"
+	"or averaged over the scenario's replications of draws, with an se; the report says\n"
+	"which), and the figures at the assumptions' means are shown beside them.\n"
 	"For an infinite horizon the CLV uses the closed form (I - P/(1+r))^-1.\n",
 	OPT_FORMAT | OPT_PERIODS, 1, 1, run_exact,
 };

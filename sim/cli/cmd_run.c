@@ -11,6 +11,7 @@
 #include "base/interrupt.h"
 #include "cli/cli.h"
 #include "engine/exact.h"
+#include "engine/expect.h"
 #include "engine/mc.h"
 #include "engine/model.h"
 #include "output/output.h"
@@ -55,8 +56,8 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 }
 
 static int print_results(const cli_options *opt, const clv_scenario *s, const clv_model *m,
-                         const mc_result *r, const exact_result *ex, const mc_config *cfg,
-                         bool at_means)
+                         const mc_result *r, const expect_result *x, const exact_result *at_means,
+                         const mc_config *cfg)
 {
 	clv_error err = {0};
 	cli_text t;
@@ -64,7 +65,9 @@ static int print_results(const cli_options *opt, const clv_scenario *s, const cl
 
 	if (opt->format == FORMAT_JSON) {
 		json_t *doc = report_json_head(s, m);
-		json_object_set_new(doc, "exact", report_json_exact(s, ex, at_means));
+		json_object_set_new(doc, "exact", report_json_exact(s, x));
+		if (at_means != NULL)
+			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
 		json_object_set_new(doc, "mc", report_json_mc(s, r, cfg->sampling == SAMPLE_LHS ? "lhs" : "mc",
 		                                             cfg->precision, cfg->precision_relative));
 		return cli_exit(report_json_print(doc, &err), &err);
@@ -73,7 +76,7 @@ static int print_results(const cli_options *opt, const clv_scenario *s, const cl
 	if (f == NULL)
 		return CLV_EXIT_RUNTIME;
 	report_text_head(f, s, m);
-	report_text_mc(f, s, r, ex, at_means);
+	report_text_mc(f, s, r, x, at_means);
 	if (cfg->precision > 0)
 		fprintf(f, "Precision target %s%s: %s after %llu replications.\n", opt->precision,
 		        cfg->precision_relative ? " of the mean" : "",
@@ -90,12 +93,13 @@ static int run_run(const cli_options *opt)
 	                                                       default_scenario,
 	                                                       sizeof default_scenario - 1, &err);
 	clv_model *m = NULL;
-	exact_result *ex = NULL;
+	expect_result *x = NULL;
+	exact_result *at_means = NULL;
 	mc_result *r = NULL;
 	mc_config cfg;
 	output_settings out;
+	expect_options eo;
 	int rc = 0;
-	bool at_means;
 
 	if (s == NULL)
 		return cli_fail(&err);
@@ -103,9 +107,12 @@ static int run_run(const cli_options *opt)
 	if (rc != 0)
 		goto cleanup;
 	m = model_at_means(s, &err);
+	expect_options_defaults(&eo, s);
+	eo.seed = cfg.seed; /* an average over draws uses the run's own */
+	eo.replications = cfg.replications;
 	if (m != NULL)
-		ex = exact_scenario(s, cfg.share_periods, &err);
-	if (ex != NULL) {
+		x = expect_with_means(s, cfg.share_periods, &eo, &at_means, &err);
+	if (x != NULL) {
 		interrupt_install();
 		r = mc_run(s, &cfg, &err);
 	}
@@ -113,15 +120,15 @@ static int run_run(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	at_means = model_is_uncertain(s);
-	if (out.out_dir != NULL && output_run(&out, s, r, ex, &err) != CLV_OK) {
+	if (out.out_dir != NULL && output_run(&out, s, r, x->mean, &err) != CLV_OK) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	rc = print_results(opt, s, m, r, ex, &cfg, at_means);
+	rc = print_results(opt, s, m, r, x, at_means, &cfg);
 cleanup:
 	mc_free(r);
-	exact_free(ex);
+	expect_free(x);
+	exact_free(at_means);
 	model_free(m);
 	scenario_free(s);
 	return rc;

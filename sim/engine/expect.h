@@ -177,4 +177,11 @@ void expect_options_defaults(expect_options *o, const clv_scenario *s);
 expect_result *expect_scenario(clv_scenario *s, long share_periods, const expect_options *opt,
                                clv_error *err);
 
+/* Both exact figures of s: the expectation (expect_scenario) and, where
+   they differ (something is uncertain, method other than EXPECT_CERTAIN),
+   the figures at the assumptions' means (exact_scenario) in *at_means,
+   else NULL there. NULL with err set as expect_scenario. */
+expect_result *expect_with_means(clv_scenario *s, long share_periods, const expect_options *opt,
+                                 exact_result **at_means, clv_error *err);
+
 #endif

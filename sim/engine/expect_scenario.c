@@ -479,3 +479,19 @@ expect_result *expect_scenario(clv_scenario *s, long share_periods, const expect
 	}
 	return out;
 }
+
+expect_result *expect_with_means(clv_scenario *s, long share_periods, const expect_options *opt,
+                                 exact_result **at_means, clv_error *err)
+{
+	expect_result *x = expect_scenario(s, share_periods, opt, err);
+
+	*at_means = NULL;
+	if (x == NULL || x->method == EXPECT_CERTAIN)
+		return x;
+	*at_means = exact_scenario(s, share_periods, err);
+	if (*at_means == NULL) {
+		expect_free(x);
+		return NULL;
+	}
+	return x;
+}

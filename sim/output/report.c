@@ -73,24 +73,46 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m)
 	return doc;
 }
 
-json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means)
+/* share, clv and steady_state of r into o. */
+static void figures_json(json_t *o, const clv_scenario *s, const exact_result *r)
 {
-	json_t *ex = json_object(), *share = json_object();
+	json_t *share = json_object();
 	size_t i;
 	long t;
 
-	if (at_means)
-		json_object_set_new(ex, "note", json_string(
-			"expectation at the assumptions' means (the scenario has uncertain assumptions)"));
 	for (i = 0; i < s->n; i++) {
 		json_t *list = json_array();
 		for (t = 0; t <= r->periods; t++)
 			json_array_append_new(list, report_json_number(r->share[(size_t)t * s->n + i]));
 		json_object_set_new(share, s->states[i], list);
 	}
-	json_object_set_new(ex, "share", share);
-	json_object_set_new(ex, "clv", report_json_by_name(s->states, s->n, r->clv, true));
-	json_object_set_new(ex, "steady_state", report_json_by_name(s->states, s->n, r->steady, false));
+	json_object_set_new(o, "share", share);
+	json_object_set_new(o, "clv", report_json_by_name(s->states, s->n, r->clv, true));
+	json_object_set_new(o, "steady_state", report_json_by_name(s->states, s->n, r->steady, false));
+}
+
+json_t *report_json_exact(const clv_scenario *s, const expect_result *x)
+{
+	json_t *ex = json_object();
+	char note[256];
+
+	expect_method_describe(x->method, x->dims, x->points, x->replications, note, sizeof note);
+	json_object_set_new(ex, "method", json_string(expect_method_name(x->method)));
+	json_object_set_new(ex, "method_note", json_string(note));
+	figures_json(ex, s, x->mean);
+	if (x->method == EXPECT_REPLICATIONS)
+		json_object_set_new(ex, "clv_se", report_json_by_name(s->states, s->n, x->clv_se, true));
+	return ex;
+}
+
+json_t *report_json_at_means(const clv_scenario *s, const exact_result *r)
+{
+	json_t *ex = json_object();
+
+	json_object_set_new(ex, "note", json_string(
+		"the exact engine at the assumptions' means (not the expectation: the scenario has "
+		"uncertain assumptions)"));
+	figures_json(ex, s, r);
 	return ex;
 }
 
@@ -179,17 +201,44 @@ static void text_share_table(FILE *f, const clv_scenario *s, const exact_result 
 	report_rows_note(f, r->periods);
 }
 
-void report_text_exact(FILE *f, const clv_scenario *s, const exact_result *r, bool at_means)
+void report_text_method(FILE *f, const expect_result *x)
 {
+	char note[256];
+
+	expect_method_describe(x->method, x->dims, x->points, x->replications, note, sizeof note);
+	fprintf(f, "Exact: %s.\n", note);
+}
+
+void report_text_exact(FILE *f, const clv_scenario *s, const expect_result *x,
+                       const exact_result *at_means)
+{
+	const exact_result *r = x->mean;
+	bool se = x->method == EXPECT_REPLICATIONS;
 	size_t i;
 
-	if (at_means)
-		fprintf(f, "\n(Exact figures are the expectation at the assumptions' means.)\n");
+	fputc('\n', f);
+	report_text_method(f, x);
 	text_share_table(f, s, r);
 	fprintf(f, "\nExpected CLV per customer (discounted to period 0)\n");
-	fprintf(f, "%-20s %16s %16s %16s\n", "state", "margin", "cost", "CLV");
-	for (i = 0; i < s->n; i++)
-		fprintf(f, "%-20.20s %16.2f %16.2f %16.2f\n", s->states[i], r->margin[i], r->cost[i],
-		        r->clv[i]);
-	fprintf(f, "%-20s %16s %16s %16.2f\n", "total", "", "", r->clv[s->n]);
+	fprintf(f, "%-20s %16s %16s %16s", "state", "margin", "cost", "CLV");
+	if (se)
+		fprintf(f, " %10s", "se");
+	if (at_means)
+		fprintf(f, " %16s", "at the means");
+	fputc('\n', f);
+	for (i = 0; i <= s->n; i++) {
+		if (i < s->n)
+			fprintf(f, "%-20.20s %16.2f %16.2f %16.2f", s->states[i], r->margin[i], r->cost[i],
+			        r->clv[i]);
+		else
+			fprintf(f, "%-20s %16s %16s %16.2f", "total", "", "", r->clv[s->n]);
+		if (se)
+			fprintf(f, " %10.2f", x->clv_se[i]);
+		if (at_means)
+			fprintf(f, " %16.2f", at_means->clv[i]);
+		fputc('\n', f);
+	}
+	if (at_means)
+		fprintf(f, "(\"at the means\": the exact engine with every uncertain assumption at its "
+		           "mean, which is not the expected CLV)\n");
 }

@@ -19,6 +19,7 @@
 #include "clvsim.h"
 #include "base/diag.h"
 #include "engine/exact.h"
+#include "engine/expect.h"
 
 /* A JSON number, or null for NaN/Inf (JSON has no such numbers). */
 json_t *report_json_number(double x);
@@ -30,9 +31,14 @@ json_t *report_json_by_name(char *const *names, size_t n, const double *v, bool 
 /* The document's head: scenario, file, states, periods, period, discount. */
 json_t *report_json_head(const clv_scenario *s, const clv_model *m);
 
-/* The "exact" block. at_means: the scenario has uncertain assumptions and
-   these are the figures at their means (the block says so). */
-json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means);
+/* The "exact" block: the expectation x->mean over everything the scenario
+   makes uncertain, with "method" (expect_method_name), "method_note" and,
+   for an average over draws, "clv_se". */
+json_t *report_json_exact(const clv_scenario *s, const expect_result *x);
+
+/* The "exact_at_means" block: the figures with every assumption at its
+   mean (share, clv, steady_state, and a note saying so). */
+json_t *report_json_at_means(const clv_scenario *s, const exact_result *r);
 
 /* Serialise doc (stolen) and write it to stdout with a final newline.
    CLV_ERR_NOMEM or CLV_ERR_IO (stdout failed) with err set. */
@@ -48,9 +54,15 @@ clv_status report_text_print(void (*write)(FILE *f, const void *data), const voi
    its unit, purchases per period. */
 void report_text_head(FILE *f, const clv_scenario *s, const clv_model *m);
 
-/* The exact tables: shares per period, CLV per state and total, steady
-   state. */
-void report_text_exact(FILE *f, const clv_scenario *s, const exact_result *r, bool at_means);
+/* The exact tables: expected shares per period, CLV per state and total,
+   steady state, with how the expectation was found; at_means (NULL when
+   nothing is uncertain): the CLV at the assumptions' means beside it. */
+void report_text_exact(FILE *f, const clv_scenario *s, const expect_result *x,
+                       const exact_result *at_means);
+
+/* One line: how the exact figures were found (expect_method_describe),
+   prefixed by "Exact: ". */
+void report_text_method(FILE *f, const expect_result *x);
 
 /* The period after t to show in a text table of periods 0..periods: every
    one up to 30, else about 25 evenly spaced, always ending on periods. */

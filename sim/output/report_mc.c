@@ -138,17 +138,31 @@ static void text_se_note(FILE *f, const mc_result *r)
 	}
 }
 
-void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex,
-                    bool at_means)
+/* Under the CLV table: the CLV at the assumptions' means, when it is not
+   the expectation. */
+static void text_at_means(FILE *f, const clv_scenario *s, const exact_result *at_means)
 {
+	size_t i;
+
+	if (at_means == NULL)
+		return;
+	fprintf(f, "At the assumptions' means (not the expectation):");
+	for (i = 0; i <= s->n; i++)
+		fprintf(f, " %s %.2f%s", i < s->n ? s->states[i] : "total", at_means->clv[i],
+		        i < s->n ? "," : "\n");
+}
+
+void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const expect_result *x,
+                    const exact_result *at_means)
+{
+	const exact_result *ex = x->mean;
 	size_t i;
 
 	fprintf(f, "\nMonte Carlo: %llu replications x %llu customers, seed %llu, %d thread%s\n",
 	        (unsigned long long)r->replications, (unsigned long long)r->customers,
 	        (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s");
 	text_fan(f, s, r, ex);
-	fprintf(f, "\nCLV per customer, discounted to period 0%s\n",
-	        at_means ? " (exact = at the assumptions' means)" : "");
+	fprintf(f, "\nCLV per customer, discounted to period 0\n");
 	fprintf(f, "%-14s %11s %s %21s\n", "", "",
 	        "------------------------ across customers ----------------------",
 	        "replication average");
@@ -157,6 +171,8 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	for (i = 0; i < s->n; i++)
 		text_clv_row(f, s->states[i], ex->clv[i], &r->clv[i], &r->clv_avg[i]);
 	text_clv_row(f, "total", ex->clv[s->n], &r->clv[s->n], &r->clv_avg[s->n]);
+	report_text_method(f, x);
+	text_at_means(f, s, at_means);
 	text_se_note(f, r);
 	fprintf(f, "\nMean total CLV: %.2f +- %.2f (95%% interval of the mean, Student t, %.0f df)\n",
 	        r->clv[s->n].mean, r->half_width, r->se_df);

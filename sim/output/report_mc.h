@@ -11,6 +11,7 @@
 
 #include "clvsim.h"
 #include "engine/exact.h"
+#include "engine/expect.h"
 #include "engine/mc.h"
 
 /* A summary as {"mean", "se", "sd", "p05", "p25", "p50", "p75", "p95"}. */
@@ -22,7 +23,7 @@ json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sa
 
 /* Text: the forecast fan (mean share with its 5-95% band) and the CLV
    table (exact beside Monte Carlo, across customers and replications). */
-void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const exact_result *ex,
-                    bool at_means);
+void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const expect_result *x,
+                    const exact_result *at_means);
 
 #endif
