@@ -1,6 +1,7 @@
 /*
  * cmd_exact.c - `clvsim exact FILE`: the analytic forecast (shares per
- * period, CLV per state and total, steady state), as text or JSON.
+ * period, CLV per state and total, steady state, the chain's structure),
+ * as text or JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "engine/exact.h"
 #include "engine/model.h"
 #include "output/report.h"
+#include "output/report_structure.h"
 #include "scenario/scenario.h"
 
 static int run_exact(const cli_options *opt)
@@ -43,6 +45,12 @@ static int run_exact(const cli_options *opt)
 		}
 		report_text_head(f, s, m);
 		report_text_exact(f, s, r, at_means);
+		if (report_text_chain(f, s, &err) != CLV_OK) {
+			fclose(f);
+			free(t.buf);
+			rc = cli_fail(&err);
+			goto cleanup;
+		}
 		rc = cli_text_print(&t);
 	}
 cleanup:
@@ -54,7 +62,7 @@ cleanup:
 
 const cli_command cmd_exact = {
 	"exact", "FILE",
-	"The exact (analytic) forecast: expected shares per period, CLV per state, steady state.",
+	"The exact (analytic) forecast: expected shares per period, CLV per state, steady state, the chain's structure.",
 	"Uncertain assumptions are taken at their means (the report says so).\n"
 	"For an infinite horizon the CLV uses the closed form (I - P/(1+r))^-1.\n",
 	OPT_FORMAT | OPT_PERIODS, 1, 1, run_exact,

@@ -107,7 +107,7 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 	return 0;
 }
 
-static int print_results(const cli_options *opt, const clv_scenario *s, const clv_model *m,
+static int print_results(const cli_options *opt, clv_scenario *s, const clv_model *m,
                          const mc_result *r, const exact_result *ex, const mc_config *cfg,
                          bool at_means)
 {

@@ -20,6 +20,7 @@
 #include "engine/structure.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,7 +248,8 @@ static clv_status fundamental(const double *E, size_t n, structure_result *st, c
 	}
 	for (i = 0; i < t; i++)
 		for (j = 0; j < t; j++) {
-			st->fundamental[i * t + j] = gsl_matrix_get(inv, i, j);
+			/* N >= 0: rounding below 0 (and -0) is cleared */
+			st->fundamental[i * t + j] = fmax(0.0, gsl_matrix_get(inv, i, j));
 			st->to_absorption[i] += st->fundamental[i * t + j];
 		}
 	for (i = 0; i < t; i++)
@@ -255,6 +257,8 @@ static clv_status fundamental(const double *E, size_t n, structure_result *st, c
 			for (k = 0; k < t; k++)
 				st->absorption[i * r + j] += st->fundamental[i * t + k] *
 				                             E[st->transient[k] * n + st->recurrent[j]];
+	for (i = 0; i < t * r; i++)
+		st->absorption[i] = fmin(1.0, st->absorption[i]);
 cleanup:
 	gsl_matrix_free(A);
 	gsl_matrix_free(inv);

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "base/dist.h"
+#include "output/report_structure.h"
 
 json_t *report_json_number(double x)
 {
@@ -72,7 +73,7 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m)
 	return doc;
 }
 
-json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means)
+json_t *report_json_exact(clv_scenario *s, const exact_result *r, bool at_means)
 {
 	json_t *ex = json_object(), *share = json_object();
 	size_t i;
@@ -90,6 +91,7 @@ json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_
 	json_object_set_new(ex, "share", share);
 	json_object_set_new(ex, "clv", report_json_by_name(s->states, s->n, r->clv, true));
 	json_object_set_new(ex, "steady_state", report_json_by_name(s->states, s->n, r->steady, false));
+	json_object_set_new(ex, "chain", report_json_chain(s));
 	return ex;
 }
 

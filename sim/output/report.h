@@ -29,8 +29,9 @@ json_t *report_json_by_name(char *const *names, size_t n, const double *v, bool 
 json_t *report_json_head(const clv_scenario *s, const clv_model *m);
 
 /* The "exact" block. at_means: the scenario has uncertain assumptions and
-   these are the figures at their means (the block says so). */
-json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means);
+   these are the figures at their means (the block says so). Its "chain"
+   is the chain's structure at the means (report_structure.h). */
+json_t *report_json_exact(clv_scenario *s, const exact_result *r, bool at_means);
 
 /* Serialise doc (stolen) and write it to stdout with a final newline.
    Returns an exit code (0 ok, 1 write failure). */
