@@ -2,7 +2,7 @@
  * cmd_run.c - `clvsim run [FILE]`: the Monte Carlo forecast with the exact
  * expectation beside every figure; text or JSON on stdout, CSV tables and
  * plots in --out DIR. Without FILE it runs the built-in default scenario
- * (the textbook example of domain.md section 3).
+ * (the textbook example of docs/theory.md section 4).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "clv_docdir.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
 #include "engine/model.h"
@@ -21,7 +22,7 @@
 #include "scenario/scenario.h"
 
 static const char default_scenario[] =
-	"# The built-in default: domain.md section 3, the textbook example.\n"
+	"# The built-in default: the textbook example (docs/theory.md section 4).\n"
 	"name: \"Textbook example (built-in)\"\n"
 	"states: [A, B, C]\n"
 	"initial: [0.6, 0.3, 0.1]\n"
@@ -182,7 +183,8 @@ cleanup:
 const cli_command cmd_run = {
 	"run", "[FILE]",
 	"Monte Carlo forecast: share of wallet over time and the distribution of CLV, with the exact expectation beside it.",
-	"Without FILE, runs the built-in default scenario (domain.md's textbook example).\n"
+	"Without FILE, runs the built-in default scenario: the textbook example of\n"
+	"" CLV_DOCDIR "/theory.md, section 4.\n"
 	"Same scenario and seed give the same numbers, byte for byte, whatever --threads.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SAMPLING |
 		OPT_PRECISION | OPT_PERIODS | OPT_SIZE,

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "clv_docdir.h"
 #include "engine/mc.h"
 #include "output/csv.h"
 #include "output/outfile.h"
@@ -388,7 +389,7 @@ const cli_command cmd_tornado = {
 	"retention, discount rate, margin and horizon come from the exact engine by central\n"
 	"differences of +-1% (horizon: +-1 period). --state NAME adds that state's ranking.\n"
 	"--out DIR writes tornado.csv, spider.csv, elasticity.csv (and tornado_state.csv)\n"
-	"and the figures. See docs/whatif.md.\n",
+	"and the figures. See " CLV_DOCDIR "/whatif.md.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_STATE,
 	1, 1, run_tornado,
 };
