@@ -27,7 +27,8 @@
 #include "child.h"
 
 #define DATA "tests/data/explain/"
-#define RUN(c, ...) assert_int_equal(child_run_program((c), (const char *const[]){NULL, __VA_ARGS__, NULL}), 0)
+#define RUN(c, ...) \
+	assert_int_equal(child_run_program((c), (const char *const[]){NULL, __VA_ARGS__, NULL}), 0)
 
 static void expect_ok(const child *c)
 {
@@ -265,18 +266,21 @@ static void chain_json(void **state)
 	                    "lost");
 	/* R markovchain meanAbsorptionTime (tests/test_structure.c) */
 	ept = json_object_get(ch, "expected_periods_to_absorption");
-	assert_true(fabs(json_real_value(json_object_get(ept, "exploration")) - 5.82633053221289) < 1e-12);
-	assert_true(fabs(json_real_value(json_object_get(ept, "decline")) - 3.52941176470588) < 1e-12);
+	assert_true(fabs(json_real_value(json_object_get(ept, "exploration")) - 5.82633053221289) <
+	            1e-12);
+	assert_true(fabs(json_real_value(json_object_get(ept, "decline")) - 3.52941176470588) <
+	            1e-12);
 	assert_true(fabs(json_real_value(json_object_get(json_object_get(json_object_get(
 		ch, "absorption_probabilities"), "formation"), "lost")) - 1.0) < 1e-12);
-	assert_true(json_is_object(json_object_get(json_object_get(ch, "fundamental_matrix"), "stability")));
+	assert_true(json_is_object(
+		json_object_get(json_object_get(ch, "fundamental_matrix"), "stability")));
 	assert_int_equal(json_array_size(json_object_get(ch, "warnings")), 0);
 	json_decref(doc);
 
 	ch = chain_of("scenarios/textbook.yaml", &doc);
 	assert_int_equal(json_array_size(json_object_get(ch, "classes")), 1);
-	assert_true(fabs(json_real_value(json_object_get(json_array_get(json_object_get(ch, "stationary"), 0),
-	                                                  "B")) - 0.475) < 1e-12);
+	assert_true(fabs(json_real_value(json_object_get(
+		json_array_get(json_object_get(ch, "stationary"), 0), "B")) - 0.475) < 1e-12);
 	assert_int_equal(json_object_size(json_object_get(ch, "expected_periods_to_absorption")), 0);
 	json_decref(doc);
 
@@ -290,8 +294,8 @@ static void chain_warnings(void **state)
 	json_t *doc, *ch = chain_of(DATA "periodic.yaml", &doc), *w;
 	child c;
 
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(ch, "classes"), 0),
-	                                                    "period")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(json_object_get(ch, "classes"), 0), "period")), 2);
 	w = json_object_get(ch, "warnings");
 	assert_int_equal(json_array_size(w), 1);
 	assert_non_null(strstr(json_string_value(json_array_get(w, 0)), "periodic"));
@@ -300,7 +304,8 @@ static void chain_warnings(void **state)
 	ch = chain_of(DATA "two_closed.yaml", &doc);
 	w = json_object_get(ch, "warnings");
 	assert_int_equal(json_array_size(w), 1);
-	assert_non_null(strstr(json_string_value(json_array_get(w, 0)), "depends on the starting shares"));
+	assert_non_null(strstr(json_string_value(json_array_get(w, 0)),
+	                       "depends on the starting shares"));
 	assert_int_equal(json_array_size(json_object_get(ch, "stationary")), 2);
 	assert_true(fabs(json_real_value(json_object_get(json_object_get(json_object_get(
 		ch, "absorption_probabilities"), "B"), "A")) - 0.519230769230769) < 1e-12);

@@ -537,23 +537,35 @@ static void span_row(const lesson *l, explain_table *t, const char *label, doubl
    same every period and nothing else is paid; false when it is not. */
 static bool factored_line(lesson *l, size_t i)
 {
-	char buf[1024];
+	char buf[1024] = "", head[160], pad[160];
 	size_t len = 0;
 	long t;
 
 	if (!l->one_purchase || has_costs(l) || l->K > 0 || l->m->growth != 0.0 || l->m->infinite ||
 	    l->last + 1 > 6)
 		return false;
+	snprintf(head, sizeof head, "CLV_%s = %.2f x (", explain_state(l, i), l->m->margin[i]);
+	snprintf(pad, sizeof pad, "%*s", (int)strlen(head), "");
 	for (t = 0; t <= l->last; t++) {
 		double share = l->u[(size_t)t * l->n + i];
+		if (t > 0 && t % TERMS_PER_LINE == 0) { /* one worked line per 3 terms */
+			explain_line(l->d, "%s%s", t == TERMS_PER_LINE ? head : pad, buf);
+			len = 0;
+			buf[0] = '\0';
+		}
 		if (t == 0)
 			len += (size_t)snprintf(buf + len, sizeof buf - len, "%.4f", share);
 		else
-			len += (size_t)snprintf(buf + len, sizeof buf - len, " + %.4f / %.4f", share,
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.4f / %.4f",
+			                        t % TERMS_PER_LINE == 0 ? "+ " : " + ", share,
 			                        factor(l->m->discount, t));
 	}
-	explain_line(l->d, "CLV_%s = %.2f x (%s) = %.2f", explain_state(l, i), l->m->margin[i], buf,
-	             l->r->clv[i]);
+	if (l->last < TERMS_PER_LINE)
+		explain_line(l->d, "%s%s) = %.2f", head, buf, l->r->clv[i]);
+	else {
+		explain_line(l->d, "%s%s)", pad, buf);
+		explain_line(l->d, "%*s= %.2f", (int)strlen(head) - 12, "", l->r->clv[i]);
+	}
 	return true;
 }
 
@@ -606,17 +618,21 @@ static void terms_para(lesson *l)
 {
 	const char *u = l->unit;
 
+	char x[64];
+
+	snprintf(x, sizeof x, l->one_purchase ? "here S_t[i]: one purchase a %s" : "column purchases",
+	         u);
 	if (l->one_purchase && !has_costs(l) && l->m->growth == 0.0)
-		explain_para(l->d, "The CLV of state i is the sum over %ss t of S_t[i] x R_i / (1+r)^t: the chance that the %s's purchase is made in state i, times the "
-		             "margin of a purchase there, discounted.", u, u);
+		explain_para(l->d, "The CLV of state i is the sum over %ss t of S_t[i] x R_i / (1+r)^t: "
+		             "the chance that the %s's purchase is made in state i, times the margin of "
+		             "a purchase there, discounted.", u, u);
 	else
 		explain_para(l->d, "The term of %s t for state i is (x_t[i] x R_i x (1+g)^t - S_t[i] "
 		             "x C_i) / (1+r)^t, where x_t[i] is the expected number of purchases made "
 		             "in state i during the %s (%s), R_i the margin per purchase, C_i the cost "
 		             "per %s and g the spend growth. The margin column is R_i x (1+g)^t; the "
 		             "term is the margin earned minus the cost, discounted. The CLV of state i "
-		             "is the sum of its terms.", u, u,
-		             l->one_purchase ? "here S_t[i]: one purchase a period" : "column purchases", u);
+		             "is the sum of its terms.", u, u, x, u);
 	if (l->K > 0)
 		explain_para(l->d, "In the %ss marked * the offers run: their margins and costs are "
 		             "the offer's.", u);

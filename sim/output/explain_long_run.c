@@ -248,26 +248,22 @@ clv_status explain_steady(lesson *l, clv_error *err)
 
 static void describe(const clv_param *p, char *buf, size_t len)
 {
+	const char *kind = dist_kind_name(p->kind);
+
 	switch (p->kind) {
-	case DIST_UNIFORM: snprintf(buf, len, "uniform(min %g, max %g)", p->a, p->b); break;
 	case DIST_TRIANGULAR:
-		snprintf(buf, len, "triangular(min %g, mode %g, max %g)", p->a, p->b, p->c);
-		break;
-	case DIST_PERT: snprintf(buf, len, "pert(min %g, mode %g, max %g)", p->a, p->b, p->c); break;
-	case DIST_BETA: snprintf(buf, len, "beta(a %g, b %g)", p->a, p->b); break;
-	case DIST_NORMAL: snprintf(buf, len, "normal(mean %g, sd %g)", p->a, p->b); break;
-	case DIST_LOGNORMAL: snprintf(buf, len, "lognormal(mu %g, sigma %g)", p->a, p->b); break;
-	case DIST_GAMMA: snprintf(buf, len, "gamma(shape %g, scale %g)", p->a, p->b); break;
-	case DIST_POISSON: snprintf(buf, len, "poisson(mean %g)", p->a); break;
-	default: snprintf(buf, len, "%g", p->a); break;
+	case DIST_PERT: snprintf(buf, len, "%s(%g, %g, %g)", kind, p->a, p->b, p->c); break;
+	case DIST_POISSON: snprintf(buf, len, "%s(%g)", kind, p->a); break;
+	case DIST_FIXED: snprintf(buf, len, "%g", p->a); break;
+	default: snprintf(buf, len, "%s(%g, %g)", kind, p->a, p->b); break;
 	}
 }
 
 static const char *drawn(const clv_param *p)
 {
 	if (p->kind == DIST_POISSON || p->per == PER_CUSTOMER_PERIOD)
-		return "per customer and period";
-	return p->per == PER_CUSTOMER ? "per customer" : "per replication";
+		return "customer-period";
+	return p->per == PER_CUSTOMER ? "customer" : "replication";
 }
 
 /* Rows for the uncertain assumptions of s (prefix: the segment, or ""). */
@@ -305,7 +301,7 @@ static void uncertain_rows(explain_table *t, clv_scenario *s, const char *prefix
 			if (lm < sizeof mean)
 				snprintf(mean + lm, sizeof mean - lm, ")");
 		}
-		explain_table_rowf(t, "%s\tdirichlet(%s)\t%s\t%s", label, desc, "per replication", mean);
+		explain_table_rowf(t, "%s\tdirichlet(%s)\t%s\t%s", label, desc, "replication", mean);
 	}
 }
 
@@ -314,9 +310,10 @@ void explain_uncertain_inputs(explain_doc *d, clv_scenario *s)
 	explain_table t;
 	size_t k;
 
-	explain_para(d, "The uncertain assumptions, and the means the calculation uses:");
+	explain_para(d, "The uncertain assumptions (distributions with their parameters as in the "
+	             "scenario file, docs/scenarios.md), and the means the calculation uses:");
 	explain_table_init(&t, 4);
-	explain_table_rowf(&t, "assumption\tdistribution\tdrawn\tmean");
+	explain_table_rowf(&t, "assumption\tdistribution\tdrawn per\tmean");
 	if (s->n_segments == 0)
 		uncertain_rows(&t, s, "");
 	for (k = 0; k < s->n_segments; k++) {
@@ -388,12 +385,13 @@ static void why_para(explain_doc *d, clv_scenario *s, const exact_result *exact,
 		             within ? ", within the Monte Carlo noise here" : "", labels);
 	else
 		explain_para(d, "The Monte Carlo (MC) mean of the total is %.2f %s the exact figure, %s "
-		             "the 95%% confidence interval of that mean (+-%.2f). The CLV is a straight-line function of "
-		             "the uncertain assumptions here (money per purchase or per period, or a "
+		             "the 95%% confidence interval of that mean (+-%.2f). The CLV is a "
+		             "straight-line function of the uncertain assumptions here (money per "
+		             "purchase or per period, or a "
 		             "Poisson number of purchases, which the exact engine sums exactly), so the "
 		             "figure at the means is the expected CLV, and the difference is Monte Carlo "
 		             "noise.", fabs(diff), diff >= 0 ? "above" : "below",
-		             within ? "within" : "just outside", hw);
+		             within ? "within" : "outside", hw);
 }
 
 void explain_uncertainty(explain_doc *d, clv_scenario *s, const exact_result *exact,
