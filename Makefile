@@ -7,12 +7,13 @@
 #   make asan       build-asan/clvsim and every suite under Address+UB sanitizers
 #   make bench      the inner-loop benchmark (bench/README.md)
 #   make fuzz       a short libFuzzer run of the scenario loader (needs clang)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (docs into DOCDIR = PREFIX/share/doc/clvsim)
 #
 # Flags are layered: FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(CFLAGS).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+DOCDIR  ?= $(PREFIX)/share/doc/clvsim
 BUILD   ?= build
 BIN     ?= clvsim
 
@@ -40,7 +41,7 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
 TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
 
-.PHONY: all deps run test test-suites check debug asan bench fuzz install clean
+.PHONY: all deps run test test-suites check debug asan bench fuzz install clean FORCE
 
 all: $(BIN)
 
@@ -53,7 +54,16 @@ $(BUILD)/libclvsim.a: $(LIB_OBJ)
 
 $(BUILD)/sim/%.o: sim/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(FINAL_CFLAGS) -Isim -c -o $@ $<
+	$(CC) $(FINAL_CFLAGS) -Isim -I$(BUILD)/gen -c -o $@ $<
+
+# Help texts name the installed documentation: DOCDIR is written into a
+# header, rewritten only when it changes (so `make install PREFIX=...`
+# rebuilds the commands that name it, and nothing else).
+$(BUILD)/gen/clv_docdir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define CLV_DOCDIR "$(DOCDIR)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(filter $(BUILD)/sim/cli/%,$(LIB_OBJ)) $(BUILD)/sim/cli/main.o: $(BUILD)/gen/clv_docdir.h
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -91,11 +101,14 @@ fuzz:
 
 install: clvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/clvsim/plots \
-	           $(DESTDIR)$(PREFIX)/share/clvsim/scenarios $(DESTDIR)$(PREFIX)/share/man/man1
+	           $(DESTDIR)$(PREFIX)/share/clvsim/scenarios $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(DOCDIR)/img
 	install -m 755 clvsim $(DESTDIR)$(PREFIX)/bin/clvsim
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/clvsim/plots/
 	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/clvsim/scenarios/
-	if [ -f docs/clvsim.1 ]; then install -m 644 docs/clvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+	install -m 644 docs/clvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/img/*.png $(DESTDIR)$(DOCDIR)/img/
 
 # Install missing Debian packages (as root; otherwise print the apt-get line).
 deps:

@@ -12,7 +12,7 @@
  *                    states): the bare loop when the dependency chains of
  *                    several customers overlap, as chain.c's lanes do;
  *                    shown for information, not the target's reference;
- *   kernel           chain_run_block on the textbook model (domain.md:
+ *   kernel           chain_run_block on the textbook model (docs/theory.md:
  *                    P = 0.7 0.2 0.1 / 0.1 0.8 0.1 / 0.25 0.15 0.6, initial
  *                    0.6 0.3 0.1, margin 500, discount 0.09, one purchase
  *                    per period), moments per state, no histograms;

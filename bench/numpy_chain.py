@@ -3,7 +3,7 @@
 a vectorised NumPy simulation of the same brand-switching chain.
 
 What it computes (the same work as clvsim's kernel, bench_chain.c):
-customers walk the textbook chain (domain.md) one purchase per period for
+customers walk the textbook chain (docs/theory.md) one purchase per period for
 periods 0..T; each period counts the customers per state (share of
 wallet) and adds the state's margin, discounted by (1 + r)^-t, to the
 customer's CLV in that state.

@@ -1,6 +1,6 @@
 # share_fan.gp - share of wallet per state over the periods: the Monte
 # Carlo mean with its 5-95% and 25-75% bands across replications, the
-# exact expectation (S_t = S_0 P^t, domain.md section 2) and the
+# exact expectation (S_t = S_0 P^t, docs/theory.md section 2) and the
 # steady state (dashed). One panel per state, in state order.
 #
 # Reads share.csv, written by clvsim into --out DIR:

@@ -111,7 +111,7 @@ typedef struct clv_row {
 	clv_pos pos;
 } clv_row;
 
-/* A campaign or price discount run by one brand (domain.md section 7). */
+/* A campaign or price discount run by one brand (docs/theory.md section 8). */
 typedef struct clv_offer {
 	char *label;             /* "campaign" or "price_discount" (owned) */
 	size_t brand;            /* index of the state running it */

@@ -5,7 +5,7 @@
  * What is checked: help and version (exit 0, output on stdout only); bad
  * usage (exit 2, a message on stderr, nothing on stdout); `check` on good,
  * invalid and unreadable files (exit 0 / 2 with FILE:LINE:COLUMN / 1);
- * `exact` JSON against domain.md's textbook figures; `run` results (exact
+ * `exact` JSON against docs/theory.md's textbook figures; `run` results (exact
  * answer within 5 standard errors), byte-identical output for 1 and 2
  * threads, the seed a seedless run picks, atomic --out tables, refusal of
  * an over-budget run before it starts, SIGINT (exit 130, earlier files
@@ -526,7 +526,7 @@ static void test_check_unreadable(void **state)
 
 static void expect_textbook_exact(json_t *doc)
 {
-	static const double share_a[3] = {0.6, 0.475, 0.4075}; /* domain.md section 3 */
+	static const double share_a[3] = {0.6, 0.475, 0.4075}; /* docs/theory.md section 4 */
 	json_t *list = json_object_get(json_object_get(json_object_get(doc, "exact"), "share"), "A");
 	size_t t;
 

@@ -1,6 +1,6 @@
 /*
- * test_exact.c - the exact engine against domain.md's recomputed figures
- * (sections 3 and 4), against brute-force sums, and on infinite horizons.
+ * test_exact.c - the exact engine against the recomputed figures of
+ * docs/theory.md (sections 4 and 5), against brute-force sums, and on infinite horizons.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,7 +52,7 @@ static void textbook_example(void **state)
 	assert_close(r->share[6 + 0], 0.4075, 1e-12);
 	assert_close(r->share[6 + 1], 0.4175, 1e-12);
 	assert_close(r->share[6 + 2], 0.1750, 1e-12);
-	/* domain.md: 689.38, 497.72, 192.45 (to the cent); exact values: */
+	/* docs/theory.md: 689.38, 497.72, 192.45 (to the cent); exact values: */
 	assert_close(r->clv[0], 500 * (0.60 + 0.475 / 1.09 + 0.4075 / (1.09 * 1.09)), 1e-6);
 	assert_close(r->clv[0], 689.38, 0.005);
 	assert_close(r->clv[1], 497.72, 0.005);

@@ -287,7 +287,7 @@ static void test_sweep_text(void **state)
 	const sweep_text_case c = {fx.grid, fx.book};
 	char *text = text_of(sweep_text, &c);
 
-	assert_prefix(text, "Sweep of \"Textbook example (domain.md section 3)\" "
+	assert_prefix(text, "Sweep of \"Textbook example\" "
 	                    "(scenarios/textbook.yaml): 9 grid points\n");
 	assert_non_null(strstr(text, "  discount_rate from 0.05 to 0.15 step 0.05 (3 values)\n"));
 	assert_non_null(strstr(text, "  margin.A from 400 to 600 step 100 (3 values)\n"));

@@ -2,7 +2,7 @@
  * test_whatif.c - the what-if planner (whatif.c) and the scenario library
  * (every .yaml file in scenarios/).
  *
- *  - golden: the library's exact figures for domain.md's examples, to 1e-2
+ *  - golden: the library's exact figures for docs/theory.md's examples, to 1e-2
  *    of the printed figures and to 1e-6 of the hand formula; every library
  *    file loads and has a finite exact CLV;
  *  - compare: common random numbers give a smaller standard error of a
@@ -93,7 +93,7 @@ static exact_result *exact_of(const char *path, clv_scenario **out)
 }
 
 /* The textbook shares S_t = S_0 P^t and CLV_i = 500 sum_t S_t[i] / (1+r)^t
-   (domain.md section 3) by hand, for a given matrix. */
+   (docs/theory.md section 4) by hand, for a given matrix. */
 static void textbook_by_hand(const double P[3][3], double r, int T, double clv[3])
 {
 	double S[3] = {0.6, 0.3, 0.1}, next[3];

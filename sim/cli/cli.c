@@ -17,6 +17,7 @@ static const struct {
 	const char *help;
 } option_table[] = {
 	{{"format", required_argument, NULL, 'f'}, OPT_FORMAT, "--format text|json   output format (default text)"},
+	{{"format", required_argument, NULL, 'f'}, OPT_MARKDOWN, "--format text|markdown  plain text (default) or Markdown with tables"},
 	{{"out", required_argument, NULL, 'o'}, OPT_OUT, "--out DIR            write CSV tables (and plots) into DIR"},
 	{{"plot", required_argument, NULL, 'p'}, OPT_PLOT, "--plot png|svg|pdf|none  figures in --out DIR (default png if gnuplot is installed)"},
 	{{"seed", required_argument, NULL, 's'}, OPT_SEED, "--seed N|random      random seed (default: the scenario's, else 42; random: a new one, printed)"},
@@ -84,10 +85,13 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 	case 'f':
 		if (strcmp(arg, "text") == 0)
 			opt->format = FORMAT_TEXT;
-		else if (strcmp(arg, "json") == 0)
+		else if (strcmp(arg, "json") == 0 && (cmd->options & OPT_FORMAT))
 			opt->format = FORMAT_JSON;
+		else if (strcmp(arg, "markdown") == 0 && (cmd->options & OPT_MARKDOWN))
+			opt->format = FORMAT_MARKDOWN;
 		else
-			return usage_error(cmd, "--format must be text or json, not '%s'", arg);
+			return usage_error(cmd, "--format must be text or %s, not '%s'",
+			                   cmd->options & OPT_MARKDOWN ? "markdown" : "json", arg);
 		return 0;
 	case 'o': opt->out_dir = arg; return 0;
 	case 'p': opt->plot = arg; return 0;

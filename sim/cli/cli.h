@@ -18,7 +18,7 @@
 #include "output/output.h"
 #include "output/textout.h"
 
-typedef enum cli_format { FORMAT_TEXT = 0, FORMAT_JSON } cli_format;
+typedef enum cli_format { FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_MARKDOWN } cli_format;
 
 typedef struct cli_options {
 	cli_format format;
@@ -47,7 +47,8 @@ enum {
 	OPT_FORMAT = 1 << 0, OPT_OUT = 1 << 1, OPT_PLOT = 1 << 2, OPT_SEED = 1 << 3,
 	OPT_THREADS = 1 << 4, OPT_QUIET = 1 << 5, OPT_SAMPLING = 1 << 6,
 	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
-	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12
+	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
+	OPT_MARKDOWN = 1 << 13 /* --format text|markdown instead of text|json */
 };
 
 typedef struct cli_command {
@@ -90,6 +91,7 @@ FILE *cli_text_open(cli_text *t);
 int cli_text_print(cli_text *t);
 
 /* The commands (cmd_*.c). */
-extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado;
+extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado,
+	cmd_explain;
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include "base/interrupt.h"
 #include "cli/cli.h"
+#include "clv_docdir.h"
 #include "output/output_compare.h"
 #include "output/report_compare.h"
 #include "whatif/whatif.h"
@@ -49,7 +50,7 @@ const cli_command cmd_compare = {
 	"and, for a scenario with campaigns or price discounts, its return on spend:\n"
 	"(gain in mean total CLV) / (expected discounted offer spend per customer, exact).\n"
 	"--out DIR writes compare.csv, compare_hist.csv, compare_diff.csv and the figure.\n"
-	"See docs/whatif.md.\n",
+	"See " CLV_DOCDIR "/whatif.md.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE |
 		OPT_INDEPENDENT,
 	2, -1, run_compare,

@@ -1,6 +1,7 @@
 /*
  * cmd_exact.c - `clvsim exact FILE`: the analytic forecast (shares per
- * period, CLV per state and total, steady state), as text or JSON.
+ * period, CLV per state and total, steady state, the chain's structure),
+ * as text or JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "engine/expect.h"
 #include "engine/model.h"
 #include "output/report.h"
+#include "output/report_structure.h"
 #include "scenario/scenario.h"
 
 static int run_exact(const cli_options *opt)
@@ -45,6 +47,12 @@ static int run_exact(const cli_options *opt)
 		}
 		report_text_head(f, s, m);
 		report_text_exact(f, s, x, at_means);
+		if (report_text_chain(f, s, &err) != CLV_OK) {
+			fclose(f);
+			free(t.buf);
+			rc = cli_fail(&err);
+			goto cleanup;
+		}
 		rc = cli_text_print(&t);
 	}
 cleanup:
@@ -57,7 +65,7 @@ cleanup:
 
 const cli_command cmd_exact = {
 	"exact", "FILE",
-	"The exact (analytic) forecast: expected shares per period, CLV per state, steady state.",
+	"The exact (analytic) forecast: expected shares per period, CLV per state, steady state, the chain's structure.",
 	"With uncertain assumptions, the exact figures are their expectation (by quadrature,\n"
 	"or averaged over the scenario's replications of draws, with an se; the report says\n"
 	"which), and the figures at the assumptions' means are shown beside them.\n"

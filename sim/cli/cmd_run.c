@@ -2,7 +2,7 @@
  * cmd_run.c - `clvsim run [FILE]`: the Monte Carlo forecast with the exact
  * expectation beside every figure; text or JSON on stdout, CSV tables and
  * plots in --out DIR. Without FILE it runs the built-in default scenario
- * (the textbook example of domain.md section 3).
+ * (the textbook example of docs/theory.md section 4).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "base/interrupt.h"
 #include "cli/cli.h"
+#include "clv_docdir.h"
 #include "engine/exact.h"
 #include "engine/expect.h"
 #include "engine/mc.h"
@@ -20,7 +21,7 @@
 #include "scenario/scenario.h"
 
 static const char default_scenario[] =
-	"# The built-in default: domain.md section 3, the textbook example.\n"
+	"# The built-in default: the textbook example (docs/theory.md section 4).\n"
 	"name: \"Textbook example (built-in)\"\n"
 	"states: [A, B, C]\n"
 	"initial: [0.6, 0.3, 0.1]\n"
@@ -55,7 +56,7 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 	return 0;
 }
 
-static int print_results(const cli_options *opt, const clv_scenario *s, const clv_model *m,
+static int print_results(const cli_options *opt, clv_scenario *s, const clv_model *m,
                          const mc_result *r, const expect_result *x, const exact_result *at_means,
                          const mc_config *cfg)
 {
@@ -137,7 +138,8 @@ cleanup:
 const cli_command cmd_run = {
 	"run", "[FILE]",
 	"Monte Carlo forecast: share of wallet over time and the distribution of CLV, with the exact expectation beside it.",
-	"Without FILE, runs the built-in default scenario (domain.md's textbook example).\n"
+	"Without FILE, runs the built-in default scenario: the textbook example of\n"
+	"" CLV_DOCDIR "/theory.md, section 4.\n"
 	"Same scenario and seed give the same numbers, byte for byte, whatever --threads.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SAMPLING |
 		OPT_PRECISION | OPT_PERIODS | OPT_SIZE,

@@ -9,6 +9,7 @@
 
 #include "base/interrupt.h"
 #include "cli/cli.h"
+#include "clv_docdir.h"
 #include "output/output_sweep.h"
 #include "output/report_sweep.h"
 #include "scenario/scenario.h"
@@ -72,12 +73,12 @@ const cli_command cmd_sweep = {
 	"sweep", "FILE --vary KEY=FROM:TO:STEP [--vary KEY2=FROM:TO:STEP]",
 	"CLV over a grid of one or two numeric keys: exact and Monte Carlo at every point.",
 	"KEY is any assumption label (discount_rate, margin.A, retention.A, switching.A.B,\n"
-	"campaign.cost, ...; docs/scenarios.md, \"Labels\") or horizon, customers, replications.\n"
+	"campaign.cost, ...; " CLV_DOCDIR "/scenarios.md, \"Labels\") or horizon, customers, replications.\n"
 	"Setting a matrix entry switching.I.J rescales the other entries of row I\n"
 	"proportionally so the row still sums to 1 (the rule is printed). Grid: FROM <= TO,\n"
 	"STEP > 0, at most 10000 points in all. Every point uses the same seed (common random\n"
 	"numbers across the grid). --out DIR writes sweep.csv (one key) or sweep2.csv and\n"
-	"sweep2_states.csv (two keys) and a line or heat-map figure. See docs/whatif.md.\n",
+	"sweep2_states.csv (two keys) and a line or heat-map figure. See " CLV_DOCDIR "/whatif.md.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_VARY,
 	1, 1, run_sweep,
 };

@@ -9,6 +9,7 @@
  */
 #include "base/interrupt.h"
 #include "cli/cli.h"
+#include "clv_docdir.h"
 #include "output/output_tornado.h"
 #include "output/report_tornado.h"
 #include "scenario/scenario.h"
@@ -84,7 +85,7 @@ const cli_command cmd_tornado = {
 	"retention, discount rate, margin and horizon come from the exact engine by central\n"
 	"differences of +-1% (horizon: +-1 period). --state NAME adds that state's ranking.\n"
 	"--out DIR writes tornado.csv, spider.csv, elasticity.csv (and tornado_state.csv)\n"
-	"and the figures. See docs/whatif.md.\n",
+	"and the figures. See " CLV_DOCDIR "/whatif.md.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_STATE,
 	1, 1, run_tornado,
 };

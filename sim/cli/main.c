@@ -8,9 +8,10 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli/cli.h"
+#include "clv_docdir.h"
 
 static const cli_command *const commands[] = {
-	&cmd_run, &cmd_exact, &cmd_check, &cmd_compare, &cmd_sweep, &cmd_tornado,
+	&cmd_run, &cmd_exact, &cmd_explain, &cmd_check, &cmd_compare, &cmd_sweep, &cmd_tornado,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -24,7 +25,9 @@ static void print_usage(FILE *f)
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f, "\nOptions: --help, --version. 'clvsim COMMAND --help' for a command's options.\n"
-	           "Scenario format: docs/scenarios.md. Exit: 0 ok, 1 runtime failure, 2 bad input.\n");
+	           "Documentation: " CLV_DOCDIR "/ (scenarios.md: the scenario format;\n"
+	           "theory.md: the theory; tutorial.md: a tutorial) and man clvsim.\n"
+	           "Exit: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.\n");
 }
 
 int main(int argc, char **argv)

@@ -12,7 +12,7 @@
  *   total = sum_i CLV_i - acquisition
  *
  * (R margin per purchase, C cost per period, g spend growth, r discount
- * rate). For F = 1 this is domain.md section 3: S_t = S_0 P^t. Offers use
+ * rate). For F = 1 this is docs/theory.md section 3: S_t = S_0 P^t. Offers use
  * their own (E, W, R, C) for periods t < offer_periods.
  *
  * Infinite horizon: after the last offer period K the tail is a geometric

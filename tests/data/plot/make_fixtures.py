@@ -3,7 +3,7 @@
 
 The CSV files here have the layouts clvsim writes into --out DIR (see
 docs/plots.md) and plausible numbers: the textbook three-brand example of
-domain.md (P, S0, r = 9%), ten years, margins 500/450/300 per
+docs/theory.md (P, S0, r = 9%), ten years, margins 500/450/300 per
 purchase, simulated with a fixed seed. They exist so that
 tests/test_plot.c can draw every figure without running a simulation; the
 numbers are only checked for shape, not value.
