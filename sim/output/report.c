@@ -207,6 +207,8 @@ void report_text_method(FILE *f, const expect_result *x)
 {
 	char note[256];
 
+	if (x->method == EXPECT_CERTAIN)
+		return; /* nothing to say: the exact engine's figure is the expectation */
 	expect_method_describe(x->method, x->dims, x->points, x->replications, note, sizeof note);
 	fprintf(f, "Exact: %s.\n", note);
 }
@@ -218,7 +220,8 @@ void report_text_exact(FILE *f, const clv_scenario *s, const expect_result *x,
 	bool se = x->method == EXPECT_REPLICATIONS;
 	size_t i;
 
-	fputc('\n', f);
+	if (x->method != EXPECT_CERTAIN)
+		fputc('\n', f);
 	report_text_method(f, x);
 	text_share_table(f, s, r);
 	fprintf(f, "\nExpected CLV per customer (discounted to period 0)\n");

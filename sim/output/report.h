@@ -62,7 +62,7 @@ void report_text_exact(FILE *f, const clv_scenario *s, const expect_result *x,
                        const exact_result *at_means);
 
 /* One line: how the exact figures were found (expect_method_describe),
-   prefixed by "Exact: ". */
+   prefixed by "Exact: "; nothing when nothing is uncertain. */
 void report_text_method(FILE *f, const expect_result *x);
 
 /* The period after t to show in a text table of periods 0..periods: every
