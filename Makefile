@@ -35,7 +35,12 @@ FINAL_LDFLAGS = $(OPT) $(LDFLAGS)
 SIM_SRC  = $(wildcard sim/*/*.c)
 LIB_SRC  = $(filter-out sim/cli/main.c,$(SIM_SRC))
 LIB_OBJ  = $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
-TEST_SRC = $(wildcard tests/test_*.c)
+# Shared test code: a tests/*.c with a header of its own (e.g.
+# tests/test_helpers.c beside test_helpers.h) is linked into every suite;
+# every other tests/test_*.c is a suite.
+TEST_SHARED_SRC = $(wildcard $(patsubst %.h,%.c,$(wildcard tests/*.h)))
+TEST_SHARED_OBJ = $(TEST_SHARED_SRC:tests/%.c=$(BUILD)/tests/%.o)
+TEST_SRC = $(filter-out $(TEST_SHARED_SRC),$(wildcard tests/test_*.c))
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
 TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
@@ -63,7 +68,7 @@ $(BUILD)/tests/%_ref.o: tests/%_ref.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 $(CXXFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/libclvsim.a $(TEST_CXX_OBJ)
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SHARED_OBJ) $(BUILD)/libclvsim.a $(TEST_CXX_OBJ)
 	$(CXX) $(FINAL_LDFLAGS) -o $@ $^ $(CMOCKA) $(LIBS)
 
 # Every suite runs from the top directory, so tests find scenarios/ and
