@@ -3,6 +3,7 @@
 #   make            build ./clvsim (-O2 -fopenmp, strict warnings)
 #   make run        install missing packages, build, run the default scenario
 #   make test       build and run every cmocka suite in tests/
+#   make golden     rewrite the stored outputs of tests/golden/ (cases.txt)
 #   make debug      build-debug/clvsim: -O0 -g and invariant asserts (CLV_DEBUG)
 #   make asan       build-asan/clvsim and every suite under Address+UB sanitizers
 #   make bench      the inner-loop benchmark (bench/README.md)
@@ -45,7 +46,7 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
 TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
 
-.PHONY: all deps run test test-suites check debug asan bench fuzz install clean
+.PHONY: all deps run test test-suites check golden debug asan bench fuzz install clean
 
 all: $(BIN)
 
@@ -81,6 +82,11 @@ test-suites: $(BIN) $(TEST_BIN)
 	@echo "all test suites passed"
 
 check: test
+
+# Rewrite tests/golden/ from tests/golden/cases.txt: only when a change of
+# numbers is intended, and explained in the commit that carries it.
+golden: $(BIN)
+	CLVSIM=$(abspath $(BIN)) sh tests/golden/refresh.sh
 
 debug:
 	$(MAKE) BUILD=build-debug BIN=build-debug/clvsim OPT="-O0 -g -fopenmp" DEBUG="-DCLV_DEBUG"

@@ -128,7 +128,7 @@ char *th_tmpdir(const char *tag)
 	char *dir;
 
 	if (top == NULL || top[0] == '\0')
-		top = "/tmp";
+		top = P_tmpdir;
 	dir = diag_strdupf("%s/clvsim-%s-XXXXXX", top, tag);
 	assert_non_null(dir);
 	if (mkdtemp(dir) == NULL) {

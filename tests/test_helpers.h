@@ -58,7 +58,7 @@ mc_result *th_mc_run(clv_scenario *s, const mc_config *cfg);
 /* ------------------------------------------------------------------ */
 /* Files and folders.                                                  */
 
-/* A new empty folder $TMPDIR/clvsim-TAG-XXXXXX (default /tmp); the
+/* A new empty folder $TMPDIR/clvsim-TAG-XXXXXX (default P_tmpdir); the
    returned path is owned by the caller, removed by th_tmpdir_remove. */
 char *th_tmpdir(const char *tag);
 
