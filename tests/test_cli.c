@@ -18,7 +18,7 @@
  * --out runs go to a private temporary folder, removed at the end. The
  * suite runs from the top of the repository (scenarios/, tests/data/cli/).
  * No timing assertions: a child that hangs is killed after a generous
- * deadline (TH_CHILD_DEADLINE_S) and the test fails.
+ * deadline (CHILD_DEADLINE_S) and the test fails.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,6 +42,8 @@
 #include "clvsim.h"
 #include "test_helpers.h"
 
+/* A child still running after this many seconds has hung: killed, failed. */
+#define CHILD_DEADLINE_S TH_CHILD_DEADLINE_S
 /* The SIGINT test signals this long after the child installed its handler. */
 #define SIGINT_DELAY_S 0.5
 
@@ -50,8 +52,21 @@
 /* The suite's temporary folder (th_tmpdir), removed at the end. */
 static char *tmp_dir;
 
+/* A child run by test_helpers.h: exit status, stdout and stderr. */
+typedef th_child child;
+
 /* ------------------------------------------------------------------ */
-/* Helpers: files, folders, children.                                  */
+/* Helpers: files and folders (test_helpers.h under this suite's names). */
+
+static char *read_file(const char *path, size_t *len)
+{
+	return th_read_file(path, len);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	th_write_file(path, text);
+}
 
 /* tmp_dir/name, in one of 8 rotating buffers (a test uses at most 5). */
 static char *tmp_path(const char *name)
@@ -72,6 +87,15 @@ static char *fresh_dir(const char *name)
 	return p;
 }
 
+/* The names in folder `dir`, sorted, joined by '\n' (owned). */
+static char *list_dir(const char *dir)
+{
+	return th_list_dir(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers: children.                                                  */
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -88,12 +112,72 @@ static void sleep_s(double s)
 		;
 }
 
-/* A usage or input failure: exit 2, a message on stderr, nothing on stdout. */
-static void expect_refusal(const th_child *c)
+/* The one child started and not yet finished (the suite runs one at a
+   time): start() launches it, finish_within() collects it. */
+static child pending;
+
+/* Start `clvsim args...` (stdout and stderr captured); returns its pid. */
+static pid_t start(const char *const *args)
 {
-	th_expect_exit(c, CLV_EXIT_INPUT);
+	if (pending.pid != 0) { /* a failed test left its child: end it */
+		kill(pending.pid, SIGKILL);
+		th_finish(&pending, CHILD_DEADLINE_S);
+		th_child_free(&pending);
+	}
+	th_start(&pending, args);
+	return pending.pid;
+}
+
+/* Wait for pid (killing it after `seconds`) and collect its output. */
+static void finish_within(pid_t pid, child *c, double seconds)
+{
+	assert_int_equal(pid, pending.pid);
+	*c = pending;
+	memset(&pending, 0, sizeof pending);
+	th_finish(c, seconds);
+}
+
+static void finish(pid_t pid, child *c)
+{
+	finish_within(pid, c, CHILD_DEADLINE_S);
+}
+
+/* Run `clvsim args... NULL` to the end. */
+static void run_args(child *c, const char *const *args)
+{
+	finish(start(args), c);
+}
+
+#define RUN(c, ...) run_args((c), (const char *const[]){__VA_ARGS__, NULL})
+
+static void child_free(child *c)
+{
+	th_child_free(c);
+}
+
+/* Exit status `code`, not a crash; on mismatch show stderr. */
+static void expect_exit(const child *c, int code)
+{
+	th_expect_exit(c, code);
+}
+
+/* A usage or input failure: exit 2, a message on stderr, nothing on stdout. */
+static void expect_refusal(const child *c)
+{
+	expect_exit(c, CLV_EXIT_INPUT);
 	assert_true(c->err_len > 0);
 	assert_int_equal(c->out_len, 0);
+}
+
+static json_t *parse_json(const child *c)
+{
+	return th_json_of(c);
+}
+
+/* The number at a dotted path, e.g. "exact.clv.A"; fails if absent. */
+static double json_at(json_t *doc, const char *path)
+{
+	return th_json_number(doc, path);
 }
 
 /* ------------------------------------------------------------------ */
@@ -122,95 +206,95 @@ static int suite_teardown(void **state)
 
 static void test_help_and_version(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 
 	(void)state;
-	TH_RUN(&c, "--help");
-	th_expect_exit(&c, 0);
+	RUN(&c, "--help");
+	expect_exit(&c, 0);
 	assert_non_null(strstr(c.out, "Usage: clvsim"));
 	assert_int_equal(c.err_len, 0);
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "--version");
-	th_expect_exit(&c, 0);
+	RUN(&c, "--version");
+	expect_exit(&c, 0);
 	assert_string_equal(c.out, "clvsim " CLVSIM_VERSION "\n");
 	assert_int_equal(c.err_len, 0);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* Each command listed by `clvsim --help` ("  NAME  summary" lines after
    "Commands:") answers `clvsim NAME --help` with its own usage line. */
 static void test_command_help(void **state)
 {
-	th_child c = {0}, h = {0};
+	child c = {0}, h = {0};
 	char name[32], want[64], *line;
 	int seen = 0, core = 0;
 
 	(void)state;
-	TH_RUN(&c, "--help");
-	th_expect_exit(&c, 0);
+	RUN(&c, "--help");
+	expect_exit(&c, 0);
 	line = strstr(c.out, "Commands:\n");
 	assert_non_null(line);
 	for (line = strchr(line, '\n') + 1; line[0] == ' ' && line[1] == ' '; line = strchr(line, '\n') + 1) {
 		assert_int_equal(sscanf(line, " %31s", name), 1);
-		TH_RUN(&h, name, "--help");
-		th_expect_exit(&h, 0);
+		RUN(&h, name, "--help");
+		expect_exit(&h, 0);
 		snprintf(want, sizeof want, "Usage: clvsim %s ", name);
 		assert_non_null(strstr(h.out, want));
 		assert_int_equal(h.err_len, 0);
-		th_child_free(&h);
+		child_free(&h);
 		seen++;
 		core += strcmp(name, "check") == 0 || strcmp(name, "exact") == 0 ||
 		        strcmp(name, "run") == 0;
 	}
 	assert_int_equal(core, 3);
 	assert_true(seen >= 3);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 static void test_usage_errors(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 
 	(void)state;
-	TH_RUN(&c, "frobnicate");
+	RUN(&c, "frobnicate");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "frobnicate"));
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "check", "--bogus", DATA "small.yaml");
+	RUN(&c, "check", "--bogus", DATA "small.yaml");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "--bogus"));
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "--bogus");
+	RUN(&c, "--bogus");
 	expect_refusal(&c);
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "run", "--threads", "0", DATA "small.yaml");
+	RUN(&c, "run", "--threads", "0", DATA "small.yaml");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "--threads"));
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "exact", "--format", "xml", DATA "small.yaml");
+	RUN(&c, "exact", "--format", "xml", DATA "small.yaml");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "xml"));
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "check");
+	RUN(&c, "check");
 	expect_refusal(&c);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 static void test_no_arguments(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 
 	(void)state;
-	th_run(&c, (const char *const[]){NULL});
+	run_args(&c, (const char *const[]){NULL});
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "Usage"));
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -218,14 +302,14 @@ static void test_no_arguments(void **state)
 
 static void test_check_good(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 
 	(void)state;
-	TH_RUN(&c, "check", DATA "small.yaml", DATA "noseed.yaml");
-	th_expect_exit(&c, 0);
+	RUN(&c, "check", DATA "small.yaml", DATA "noseed.yaml");
+	expect_exit(&c, 0);
 	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
 	assert_non_null(strstr(c.out, DATA "noseed.yaml: ok"));
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* "FILE:LINE:COLUMN:" on stderr, LINE as given, COLUMN a positive number. */
@@ -247,43 +331,43 @@ static void expect_place(const char *err, const char *file, int line)
 
 static void test_check_bad(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 
 	(void)state;
-	TH_RUN(&c, "check", DATA "bad.yaml");
-	th_expect_exit(&c, CLV_EXIT_INPUT);
+	RUN(&c, "check", DATA "bad.yaml");
+	expect_exit(&c, CLV_EXIT_INPUT);
 	expect_place(c.err, DATA "bad.yaml", 7);
 	assert_null(strstr(c.out, "bad.yaml: ok"));
-	th_child_free(&c);
+	child_free(&c);
 
 	/* One bad file among good ones still fails the whole check. */
-	TH_RUN(&c, "check", DATA "small.yaml", DATA "bad.yaml");
-	th_expect_exit(&c, CLV_EXIT_INPUT);
+	RUN(&c, "check", DATA "small.yaml", DATA "bad.yaml");
+	expect_exit(&c, CLV_EXIT_INPUT);
 	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
 	expect_place(c.err, DATA "bad.yaml", 7);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* cmd_check.c: exit 1 when a file could not be read. Tests run as root, so
    chmod 000 would not stop a read: use a folder and a missing path. */
 static void test_check_unreadable(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	char *dir = fresh_dir("not-a-file.yaml");
 	char *missing = tmp_path("missing.yaml");
 
 	(void)state;
-	TH_RUN(&c, "check", dir);
-	th_expect_exit(&c, CLV_EXIT_RUNTIME);
+	RUN(&c, "check", dir);
+	expect_exit(&c, CLV_EXIT_RUNTIME);
 	assert_non_null(strstr(c.err, dir));
 	assert_int_equal(c.out_len, 0);
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "check", missing);
-	th_expect_exit(&c, CLV_EXIT_RUNTIME);
+	RUN(&c, "check", missing);
+	expect_exit(&c, CLV_EXIT_RUNTIME);
 	assert_non_null(strstr(c.err, missing));
 	assert_int_equal(c.out_len, 0);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -295,7 +379,7 @@ static void expect_textbook_exact(json_t *doc)
 	json_t *list = json_object_get(json_object_get(json_object_get(doc, "exact"), "share"), "A");
 	size_t t;
 
-	assert_true(fabs(th_json_number(doc, "exact.clv.A") - 689.38) <= 0.005);
+	assert_true(fabs(json_at(doc, "exact.clv.A") - 689.38) <= 0.005);
 	assert_true(json_is_array(list));
 	assert_int_equal(json_array_size(list), 3);
 	for (t = 0; t < 3; t++)
@@ -304,57 +388,56 @@ static void expect_textbook_exact(json_t *doc)
 
 static void test_exact_json(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	json_t *doc;
 
 	(void)state;
-	TH_RUN(&c, "exact", "scenarios/textbook.yaml", "--format", "json");
-	th_expect_exit(&c, 0);
-	doc = th_json_of(&c);
+	RUN(&c, "exact", "scenarios/textbook.yaml", "--format", "json");
+	expect_exit(&c, 0);
+	doc = parse_json(&c);
 	expect_textbook_exact(doc);
 	json_decref(doc);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* The built-in default is the textbook example: Monte Carlo CLV of A
    within 5 standard errors of the exact 689.38 (seed 42, fixed). */
 static void test_run_default(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	json_t *doc;
 	double mean, se;
 
 	(void)state;
-	TH_RUN(&c, "run");
-	th_expect_exit(&c, 0);
+	RUN(&c, "run");
+	expect_exit(&c, 0);
 	assert_true(c.out_len > 0);
 	assert_non_null(strstr(c.out, "689.38"));
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "run", "--format", "json", "--quiet");
-	th_expect_exit(&c, 0);
-	doc = th_json_of(&c);
+	RUN(&c, "run", "--format", "json", "--quiet");
+	expect_exit(&c, 0);
+	doc = parse_json(&c);
 	expect_textbook_exact(doc);
-	mean = th_json_number(doc, "mc.clv.A.mean");
-	se = th_json_number(doc, "mc.clv.A.se");
+	mean = json_at(doc, "mc.clv.A.mean");
+	se = json_at(doc, "mc.clv.A.se");
 	assert_true(se > 0 && se < 5);
 	if (fabs(mean - 689.38) > 5 * se)
 		fprintf(stderr, "mc CLV A %.4f, exact 689.38, se %.4f\n", mean, se);
 	assert_true(fabs(mean - 689.38) <= 5 * se);
-	assert_int_equal((int)th_json_number(doc, "mc.seed"), 42);
+	assert_int_equal((int)json_at(doc, "mc.seed"), 42);
 	json_decref(doc);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* Byte-identical stdout; on a difference, show the first differing line. */
-static void expect_same(const th_child *a, const th_child *b, const char *what_a,
-                        const char *what_b)
+static void expect_same(const child *a, const child *b, const char *what_a, const char *what_b)
 {
 	th_expect_same_text(what_a, a->out, a->out_len, what_b, b->out, b->out_len);
 }
 
 /* Replace the digits of the `"threads": N` member by '#'. */
-static void mask_threads(th_child *c)
+static void mask_threads(child *c)
 {
 	char *p = c->out ? strstr(c->out, "\"threads\": ") : NULL;
 
@@ -365,80 +448,80 @@ static void mask_threads(th_child *c)
 
 static void test_run_threads_identical(void **state)
 {
-	th_child one = {0}, two = {0};
+	child one = {0}, two = {0};
 	json_t *doc;
 
 	(void)state;
-	TH_RUN(&one, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "1");
-	TH_RUN(&two, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "2");
-	th_expect_exit(&one, 0);
-	th_expect_exit(&two, 0);
-	doc = th_json_of(&one);
-	assert_int_equal((int)th_json_number(doc, "mc.seed"), 5);
-	assert_int_equal((int)th_json_number(doc, "mc.threads"), 1);
+	RUN(&one, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "1");
+	RUN(&two, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "2");
+	expect_exit(&one, 0);
+	expect_exit(&two, 0);
+	doc = parse_json(&one);
+	assert_int_equal((int)json_at(doc, "mc.seed"), 5);
+	assert_int_equal((int)json_at(doc, "mc.threads"), 1);
 	json_decref(doc);
 	/* every figure identical; only the recorded thread count differs */
 	mask_threads(&one);
 	mask_threads(&two);
 	expect_same(&one, &two, "--threads 1", "--threads 2");
-	th_child_free(&one);
-	th_child_free(&two);
+	child_free(&one);
+	child_free(&two);
 }
 
 /* No seed in the file nor on the command line: the run picks one, says
    which on stderr, records it as mc.seed, and --seed N repeats the run. */
 static void test_run_fresh_seed(void **state)
 {
-	th_child c = {0}, again = {0};
+	child c = {0}, again = {0};
 	json_t *doc;
 	const char *p;
 	unsigned long long said;
 	char seed[32];
 
 	(void)state;
-	TH_RUN(&c, "run", DATA "noseed.yaml", "--format", "json");
-	th_expect_exit(&c, 0);
+	RUN(&c, "run", DATA "noseed.yaml", "--format", "json");
+	expect_exit(&c, 0);
 	p = strstr(c.err, "seed ");
 	assert_non_null(p);
 	assert_int_equal(sscanf(p, "seed %llu", &said), 1);
-	doc = th_json_of(&c);
+	doc = parse_json(&c);
 	assert_true(json_is_integer(json_object_get(json_object_get(doc, "mc"), "seed")));
 	assert_true((unsigned long long)json_integer_value(
 	                    json_object_get(json_object_get(doc, "mc"), "seed")) == said);
 	json_decref(doc);
 
 	snprintf(seed, sizeof seed, "%llu", said);
-	TH_RUN(&again, "run", DATA "noseed.yaml", "--format", "json", "--seed", seed);
-	th_expect_exit(&again, 0);
+	RUN(&again, "run", DATA "noseed.yaml", "--format", "json", "--seed", seed);
+	expect_exit(&again, 0);
 	assert_null(strstr(again.err, "seed "));
 	expect_same(&c, &again, "the fresh seed", "--seed N");
-	th_child_free(&c);
-	th_child_free(&again);
+	child_free(&c);
+	child_free(&again);
 }
 
 /* A seed above 2^63 - 1 (the largest JSON integer jansson writes) is
    either refused or recorded exactly in mc.seed, never wrapped. */
 static void test_run_big_seed(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	json_error_t jerr;
 	json_t *doc;
 
 	(void)state;
-	TH_RUN(&c, "run", DATA "small.yaml", "--format", "json", "--seed", "9223372036854775808",
+	RUN(&c, "run", DATA "small.yaml", "--format", "json", "--seed", "9223372036854775808",
 	    "--replications", "2", "--customers", "100");
 	if (c.code == CLV_EXIT_INPUT) {
 		expect_refusal(&c);
 	} else {
-		th_expect_exit(&c, 0);
+		expect_exit(&c, 0);
 		doc = json_loadb(c.out, c.out_len, JSON_DECODE_INT_AS_REAL, &jerr);
 		assert_non_null(doc);
-		if (th_json_number(doc, "mc.seed") != 9223372036854775808.0)
-			fprintf(stderr, "mc.seed recorded as %.17g\n", th_json_number(doc, "mc.seed"));
-		assert_true(th_json_number(doc, "mc.seed") == 9223372036854775808.0);
+		if (json_at(doc, "mc.seed") != 9223372036854775808.0)
+			fprintf(stderr, "mc.seed recorded as %.17g\n", json_at(doc, "mc.seed"));
+		assert_true(json_at(doc, "mc.seed") == 9223372036854775808.0);
 		json_decref(doc);
 	}
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* tests/data/cli/beta_skewed.yaml: retention of A ~ beta(a, b) drawn per
@@ -451,7 +534,7 @@ static void test_run_skewed_beta(void **state)
 {
 	const double a = 0.5, b = 1000.0;
 	double exact = 0.0, moment = 1.0, mean, se;
-	th_child c = {0};
+	child c = {0};
 	json_t *doc;
 	int t;
 
@@ -460,17 +543,17 @@ static void test_run_skewed_beta(void **state)
 		exact += 100.0 * moment / pow(1.1, t);
 		moment *= (a + t) / (a + b + t);
 	}
-	TH_RUN(&c, "run", DATA "beta_skewed.yaml", "--format", "json", "--quiet");
-	th_expect_exit(&c, 0);
-	doc = th_json_of(&c);
-	mean = th_json_number(doc, "mc.clv_avg.total.mean");
-	se = th_json_number(doc, "mc.clv_avg.total.se");
+	RUN(&c, "run", DATA "beta_skewed.yaml", "--format", "json", "--quiet");
+	expect_exit(&c, 0);
+	doc = parse_json(&c);
+	mean = json_at(doc, "mc.clv_avg.total.mean");
+	se = json_at(doc, "mc.clv_avg.total.se");
 	if (!(fabs(mean - exact) <= 5 * se))
 		fprintf(stderr, "mc mean CLV %.6f, exact %.6f, se %.3g\n", mean, exact, se);
 	assert_true(se > 0);
 	assert_true(fabs(mean - exact) <= 5 * se);
 	json_decref(doc);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -483,7 +566,7 @@ static void expect_csv(const char *dir, const char *name)
 	size_t len;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	text = th_read_file(path, &len);
+	text = read_file(path, &len);
 	if (text == NULL)
 		fprintf(stderr, "missing %s\n", path);
 	assert_non_null(text);
@@ -496,21 +579,21 @@ static void expect_csv(const char *dir, const char *name)
 
 static void test_run_out_dir(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	char *dir = fresh_dir("out");
 	char *names;
 
 	(void)state;
-	TH_RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "none", "--quiet");
-	th_expect_exit(&c, 0);
+	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "none", "--quiet");
+	expect_exit(&c, 0);
 	assert_true(c.out_len > 0);
-	names = th_list_dir(dir);
+	names = list_dir(dir);
 	assert_string_equal(names, "clv.csv\nclv_hist.csv\nshare.csv\n"); /* no temp files */
 	expect_csv(dir, "share.csv");
 	expect_csv(dir, "clv.csv");
 	expect_csv(dir, "clv_hist.csv");
 	free(names);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* With figures (gnuplot): only the tables and *.png files, none hidden
@@ -518,15 +601,15 @@ static void test_run_out_dir(void **state)
    scripts the figures are skipped with a warning and the tables stay. */
 static void test_run_out_dir_plots(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	char *dir = fresh_dir("out-plots");
 	char *names, *name, *end;
 	int csv = 0, png = 0;
 
 	(void)state;
-	TH_RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "png", "--quiet");
-	th_expect_exit(&c, 0);
-	names = th_list_dir(dir);
+	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "png", "--quiet");
+	expect_exit(&c, 0);
+	names = list_dir(dir);
 	for (name = names; *name != '\0'; name = end + 1) {
 		end = strchr(name, '\n');
 		*end = '\0';
@@ -542,7 +625,7 @@ static void test_run_out_dir_plots(void **state)
 	assert_int_equal(csv, 3);
 	assert_true(png > 0 || strstr(c.err, "warning") != NULL);
 	free(names);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* A valid PNG of a real figure: signature, IHDR at least 400 x 300, and
@@ -577,38 +660,38 @@ static void expect_png(const char *dir, const char *name)
    spider). Skipped where gnuplot is not installed. */
 static void test_figures_of_every_command(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	char *d1 = fresh_dir("fig-run"), *d2 = fresh_dir("fig-compare"), *d3 = fresh_dir("fig-sweep");
 	char *d4 = fresh_dir("fig-sweep2"), *d5 = fresh_dir("fig-tornado");
 
 	(void)state;
 	if (access("/usr/bin/gnuplot", X_OK) != 0)
 		skip();
-	TH_RUN(&c, "run", "scenarios/textbook.yaml", "--out", d1, "--quiet", "--replications", "20",
+	RUN(&c, "run", "scenarios/textbook.yaml", "--out", d1, "--quiet", "--replications", "20",
 	    "--customers", "2000");
-	th_expect_exit(&c, 0);
-	th_child_free(&c);
+	expect_exit(&c, 0);
+	child_free(&c);
 	expect_png(d1, "share_fan.png");
 	expect_png(d1, "clv_dist.png");
-	TH_RUN(&c, "compare", "scenarios/brand_a.yaml", "scenarios/retention_campaign.yaml", "--out", d2,
+	RUN(&c, "compare", "scenarios/brand_a.yaml", "scenarios/retention_campaign.yaml", "--out", d2,
 	    "--quiet", "--replications", "20", "--customers", "2000");
-	th_expect_exit(&c, 0);
-	th_child_free(&c);
+	expect_exit(&c, 0);
+	child_free(&c);
 	expect_png(d2, "compare.png");
-	TH_RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--out",
+	RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--out",
 	    d3, "--quiet", "--replications", "4", "--customers", "500");
-	th_expect_exit(&c, 0);
-	th_child_free(&c);
+	expect_exit(&c, 0);
+	child_free(&c);
 	expect_png(d3, "sweep_line.png");
-	TH_RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--vary",
+	RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--vary",
 	    "retention.A=0.5:0.9:0.1", "--out", d4, "--quiet", "--replications", "4", "--customers",
 	    "500");
-	th_expect_exit(&c, 0);
-	th_child_free(&c);
+	expect_exit(&c, 0);
+	child_free(&c);
 	expect_png(d4, "sweep_heat.png");
-	TH_RUN(&c, "tornado", "scenarios/uncertain_retention.yaml", "--out", d5, "--quiet");
-	th_expect_exit(&c, 0);
-	th_child_free(&c);
+	RUN(&c, "tornado", "scenarios/uncertain_retention.yaml", "--out", d5, "--quiet");
+	expect_exit(&c, 0);
+	child_free(&c);
 	expect_png(d5, "tornado.png");
 	expect_png(d5, "spider.png");
 }
@@ -617,29 +700,29 @@ static void test_figures_of_every_command(void **state)
    created. */
 static void test_run_bad_leaves_out_dir(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	char *dir = fresh_dir("earlier");
 	char *fresh = tmp_path("never-made");
 	char earlier[512], *names, *text;
 
 	(void)state;
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
-	th_write_file(earlier, "earlier results\n");
-	TH_RUN(&c, "run", DATA "bad.yaml", "--out", dir, "--plot", "none");
+	write_file(earlier, "earlier results\n");
+	RUN(&c, "run", DATA "bad.yaml", "--out", dir, "--plot", "none");
 	expect_refusal(&c);
 	expect_place(c.err, DATA "bad.yaml", 7);
-	names = th_list_dir(dir);
+	names = list_dir(dir);
 	assert_string_equal(names, "share.csv\n");
-	text = th_read_file(earlier, NULL);
+	text = read_file(earlier, NULL);
 	assert_string_equal(text, "earlier results\n");
 	free(names);
 	free(text);
-	th_child_free(&c);
+	child_free(&c);
 
-	TH_RUN(&c, "run", DATA "bad.yaml", "--out", fresh, "--plot", "none");
+	RUN(&c, "run", DATA "bad.yaml", "--out", fresh, "--plot", "none");
 	expect_refusal(&c);
 	assert_int_equal(access(fresh, F_OK), -1);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -653,49 +736,45 @@ static void test_run_bad_leaves_out_dir(void **state)
    REFUSAL_DEADLINE_S has started the run. */
 #define REFUSAL_DEADLINE_S 10.0
 
-static void run_within(th_child *c, const char *const *args, double seconds)
-{
-	th_start(c, args);
-	th_finish(c, seconds);
-}
-
 static void test_run_over_budget(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 
 	(void)state;
-	run_within(&c, (const char *const[]){"run", DATA "huge.yaml", "--quiet", NULL},
-	           REFUSAL_DEADLINE_S);
+	finish_within(start((const char *const[]){"run", DATA "huge.yaml", "--quiet", NULL}), &c,
+	              REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "MiB"));
 	assert_non_null(strstr(c.err, "2048"));      /* the budget */
 	assert_non_null(strstr(c.err, "1000000"));   /* the replications */
-	th_child_free(&c);
+	child_free(&c);
 
-	run_within(&c, (const char *const[]){"run", DATA "small.yaml", "--customers", "1000000000",
-	                                     "--replications", "10000", "--quiet", NULL},
-	           REFUSAL_DEADLINE_S);
+	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",
+	                                          "1000000000", "--replications", "10000",
+	                                          "--quiet", NULL}),
+	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
 	assert_non_null(strstr(c.err, "4e+12"));     /* the limit */
-	th_child_free(&c);
+	child_free(&c);
 
-	run_within(&c, (const char *const[]){"run", DATA "segments_budget.yaml", "--quiet", NULL},
-	           REFUSAL_DEADLINE_S);
+	finish_within(start((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
+	                                          NULL}),
+	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
-	th_child_free(&c);
+	child_free(&c);
 
 	/* --precision may add up to 100 batches of 1e3 replications x 1e8
 	   customers x 7 periods x 2 purchases: 1.4e14 steps, though one batch
 	   is only 1.4e12. */
-	run_within(&c, (const char *const[]){"run", DATA "small.yaml", "--customers", "100000000",
-	                                     "--replications", "1000", "--precision", "0.000001",
-	                                     "--quiet", NULL},
-	           REFUSAL_DEADLINE_S);
+	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",
+	                                          "100000000", "--replications", "1000",
+	                                          "--precision", "0.000001", "--quiet", NULL}),
+	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* 1 once /proc/PID/status shows SIGINT caught (the run's handler is in),
@@ -707,7 +786,7 @@ static int catches_sigint(pid_t pid)
 	bool ended;
 
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	text = th_read_file(path, NULL);
+	text = read_file(path, NULL);
 	if (text == NULL)
 		return -1;
 	ended = strstr(text, "State:\tZ") != NULL;
@@ -722,7 +801,7 @@ static int catches_sigint(pid_t pid)
 
 static void test_run_sigint(void **state)
 {
-	th_child c = {0};
+	child c = {0};
 	char *dir = fresh_dir("interrupted");
 	char earlier[512], *names, *text;
 	double deadline;
@@ -730,27 +809,26 @@ static void test_run_sigint(void **state)
 
 	(void)state;
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
-	th_write_file(earlier, "time,state,share\n0,A,0.6\n");
-	th_start(&c, (const char *const[]){"run", DATA "long.yaml", "--out", dir, "--plot", "none",
-	                                    "--quiet", NULL});
-	pid = c.pid;
+	write_file(earlier, "time,state,share\n0,A,0.6\n");
+	pid = start((const char *const[]){"run", DATA "long.yaml", "--out", dir, "--plot", "none",
+	                                  "--quiet", NULL});
 	/* Signal only once the handler is installed (else SIGINT kills). */
-	deadline = now_s() + TH_CHILD_DEADLINE_S;
+	deadline = now_s() + CHILD_DEADLINE_S;
 	while (catches_sigint(pid) == 0 && now_s() < deadline)
 		sleep_s(0.01);
 	sleep_s(SIGINT_DELAY_S);
 	assert_int_equal(kill(pid, SIGINT), 0);
-	th_finish(&c, TH_CHILD_DEADLINE_S);
-	th_expect_exit(&c, CLV_EXIT_INTERRUPTED);
+	finish(pid, &c);
+	expect_exit(&c, CLV_EXIT_INTERRUPTED);
 	assert_non_null(strstr(c.err, "interrupt"));
 	assert_int_equal(c.out_len, 0);
-	names = th_list_dir(dir);
+	names = list_dir(dir);
 	assert_string_equal(names, "share.csv\n");
-	text = th_read_file(earlier, NULL);
+	text = read_file(earlier, NULL);
 	assert_string_equal(text, "time,state,share\n0,A,0.6\n");
 	free(names);
 	free(text);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -761,15 +839,15 @@ static void test_run_sigint(void **state)
    nothing on stdout, no crash. */
 static void expect_check_refuses(const char *path, int code)
 {
-	th_child c = {0};
+	child c = {0};
 
-	TH_RUN(&c, "check", path);
+	RUN(&c, "check", path);
 	if (c.code != code)
 		fprintf(stderr, "clvsim check %s\n", path);
-	th_expect_exit(&c, code);
+	expect_exit(&c, code);
 	assert_int_equal(c.out_len, 0);
 	assert_int_equal(strncmp(c.err, "clvsim: error: ", 15), 0);
-	th_child_free(&c);
+	child_free(&c);
 }
 
 /* The first line of a tests/data/bad file: "# expect io: ..." = exit 1. */

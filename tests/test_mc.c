@@ -22,6 +22,12 @@
 #include "scenario/scenario.h"
 #include "test_helpers.h"
 
+/* A scenario written in the test (named test.yaml in messages). */
+static clv_scenario *load_text(const char *text)
+{
+	return th_load_text("test.yaml", text);
+}
+
 static mc_result *run(clv_scenario *s, int threads, uint64_t reps, uint64_t customers)
 {
 	mc_config cfg;
@@ -127,7 +133,7 @@ static void random_matrices_agree(void **state)
 		                        "cost_per_period: {a: 5, b: 2, c: 1, d: 0}\n"
 		                        "spend_growth: 0.01\nacquisition_cost: 30\nseed: %d\n",
 		                        3 + trial * 4, 3 + trial, 1 + trial % 3, trial);
-		s = th_load_text("test.yaml", text);
+		s = load_text(text);
 		ex = exact_scenario(s, 20, &err);
 		assert_non_null(ex);
 		r = run(s, 2, 20, 4000);
@@ -155,7 +161,7 @@ static void heterogeneous_retention_closed_form(void **state)
 		"margin: {active: 1, lost: 0}\n"
 		"seed: 11\n";
 	const double a = 2, b = 6; /* churn theta = 1 - retention ~ Beta(2, 6) */
-	clv_scenario *s = th_load_text("test.yaml", text);
+	clv_scenario *s = load_text(text);
 	mc_result *r = run(s, 2, 20, 5000);
 	double clv = 0;
 	long t;
@@ -192,7 +198,7 @@ static void absorbing_state_counts(void **state)
 		"discount_rate: 0.05\n"
 		"margin: {A: 10, lost: 0}\n"
 		"seed: 3\n";
-	clv_scenario *s = th_load_text("test.yaml", text);
+	clv_scenario *s = load_text(text);
 	clv_error err = {0};
 	exact_result *ex = exact_scenario(s, 20, &err);
 	mc_result *r = run(s, 1, 10, 3000);
@@ -224,7 +230,7 @@ static void thread_count_invariance(void **state)
 		"purchases_per_period: {dist: poisson, mean: 2}\n"
 		"margin: {A: {dist: normal, mean: 50, sd: 10}, B: 30, lost: 0}\n"
 		"seed: 99\n";
-	clv_scenario *s = th_load_text("test.yaml", text);
+	clv_scenario *s = load_text(text);
 	mc_result *r1 = run(s, 1, 7, 5000), *r2 = run(s, 2, 7, 5000);
 	size_t cells = (size_t)(r1->periods + 1) * r1->n, i;
 

@@ -43,10 +43,11 @@ static clv_status write_run(const char *dir, const clv_scenario *s, const mc_res
 	return output_run(&opt, s, r, ex, err) == 0 ? CLV_OK : err->status;
 }
 
-/* Raise or clear the interrupt flag that the writer checks. */
-static void set_interrupted(bool on)
+/* Raise the interrupt flag the writer checks, as a signal would (it is
+   not cleared again: the test that raises it runs last). */
+static void raise_interrupt(void)
 {
-	mc_interrupted = on ? 1 : 0;
+	mc_interrupted = 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -354,12 +355,11 @@ static void earlier_tables_replaced(void **state)
 }
 
 /* Nothing half-written: when the folder cannot be made (a file is in the
-   way) the error names it; when the run was interrupted no table is
-   written and the earlier ones stay. */
-static void failures_leave_earlier_files(void **state)
+   way) the error names it and the file stays. */
+static void folder_in_the_way(void **state)
 {
 	const char *top = *state;
-	char blocker[4096], sub[4096], path[4096], *text, *names;
+	char blocker[4096], sub[4096], *text;
 	clv_error err = {0};
 	run x = textbook_run();
 
@@ -371,14 +371,23 @@ static void failures_leave_earlier_files(void **state)
 	text = th_read_file(blocker, NULL);
 	assert_string_equal(text, "keep\n");
 	free(text);
+	run_free(&x);
+}
 
-	diag_clear(&err);
+/* After a signal no table is written and the earlier ones stay. */
+static void interrupted_writes_nothing(void **state)
+{
+	const char *top = *state;
+	char path[4096], *text, *names;
+	clv_error err = {0};
+	run x = textbook_run();
+
+	(void)state;
 	th_write_file(th_path(path, sizeof path, top, "share.csv"), "earlier\n");
-	set_interrupted(true);
+	raise_interrupt();
 	assert_int_equal(write_run(top, x.s, x.r, x.ex, &err), CLV_ERR_INTERRUPTED);
-	set_interrupted(false);
 	names = th_list_dir(top);
-	assert_string_equal(names, "file\nshare.csv\n");
+	assert_string_equal(names, "share.csv\n");
 	free(names);
 	text = th_read_file(path, NULL);
 	assert_string_equal(text, "earlier\n");
@@ -395,7 +404,6 @@ static int make_dir(void **state)
 
 static int drop_dir(void **state)
 {
-	set_interrupted(false);
 	th_tmpdir_remove(*state);
 	return 0;
 }
@@ -408,7 +416,9 @@ int main(void)
 		cmocka_unit_test(rebin_signed_values),
 		cmocka_unit_test_setup_teardown(tables_of_a_run, make_dir, drop_dir),
 		cmocka_unit_test_setup_teardown(earlier_tables_replaced, make_dir, drop_dir),
-		cmocka_unit_test_setup_teardown(failures_leave_earlier_files, make_dir, drop_dir),
+		cmocka_unit_test_setup_teardown(folder_in_the_way, make_dir, drop_dir),
+		/* keep last: the interrupt flag stays raised */
+		cmocka_unit_test_setup_teardown(interrupted_writes_nothing, make_dir, drop_dir),
 	};
 
 	gsl_set_error_handler_off();
