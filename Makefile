@@ -3,6 +3,7 @@
 #   make            build ./clvsim (-O2 -fopenmp, strict warnings)
 #   make run        install missing packages, build, run the default scenario
 #   make test       build and run every cmocka suite in tests/
+#   make golden     rewrite the stored outputs of tests/golden/ (cases.txt)
 #   make debug      build-debug/clvsim: -O0 -g and invariant asserts (CLV_DEBUG)
 #   make asan       build-asan/clvsim and every suite under Address+UB sanitizers
 #   make bench      the inner-loop benchmark (bench/README.md)
@@ -36,12 +37,17 @@ FINAL_LDFLAGS = $(OPT) $(LDFLAGS)
 SIM_SRC  = $(wildcard sim/*/*.c)
 LIB_SRC  = $(filter-out sim/cli/main.c,$(SIM_SRC))
 LIB_OBJ  = $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
-TEST_SRC = $(wildcard tests/test_*.c)
+# Shared test code: a tests/*.c with a header of its own (e.g.
+# tests/test_helpers.c beside test_helpers.h) is linked into every suite;
+# every other tests/test_*.c is a suite.
+TEST_SHARED_SRC = $(wildcard $(patsubst %.h,%.c,$(wildcard tests/*.h)))
+TEST_SHARED_OBJ = $(TEST_SHARED_SRC:tests/%.c=$(BUILD)/tests/%.o)
+TEST_SRC = $(filter-out $(TEST_SHARED_SRC),$(wildcard tests/test_*.c))
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
 TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
 
-.PHONY: all deps run test test-suites check debug asan bench fuzz install clean FORCE
+.PHONY: all deps run test test-suites check golden debug asan bench fuzz install clean FORCE
 
 all: $(BIN)
 
@@ -73,7 +79,7 @@ $(BUILD)/tests/%_ref.o: tests/%_ref.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 $(CXXFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/libclvsim.a $(TEST_CXX_OBJ)
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SHARED_OBJ) $(BUILD)/libclvsim.a $(TEST_CXX_OBJ)
 	$(CXX) $(FINAL_LDFLAGS) -o $@ $^ $(CMOCKA) $(LIBS)
 
 # Every suite runs from the top directory, so tests find scenarios/ and
@@ -86,6 +92,11 @@ test-suites: $(BIN) $(TEST_BIN)
 	@echo "all test suites passed"
 
 check: test
+
+# Rewrite tests/golden/ from tests/golden/cases.txt: only when a change of
+# numbers is intended, and explained in the commit that carries it.
+golden: $(BIN)
+	CLVSIM=$(abspath $(BIN)) sh tests/golden/refresh.sh
 
 debug:
 	$(MAKE) BUILD=build-debug BIN=build-debug/clvsim OPT="-O0 -g -fopenmp" DEBUG="-DCLV_DEBUG"

@@ -12,14 +12,14 @@
  *                    states): the bare loop when the dependency chains of
  *                    several customers overlap, as chain.c's lanes do;
  *                    shown for information, not the target's reference;
- *   kernel           chain_run_block on the textbook model (docs/theory.md:
- *                    P = 0.7 0.2 0.1 / 0.1 0.8 0.1 / 0.25 0.15 0.6, initial
- *                    0.6 0.3 0.1, margin 500, discount 0.09, one purchase
- *                    per period), moments per state, no histograms;
+ *   kernel           chain_run_block on the textbook model, loaded from
+ *                    scenarios/textbook.yaml (docs/theory.md section 4: three
+ *                    brands, margin 500, discount 0.09, one purchase per
+ *                    period; -f FILE names another 3-state scenario) with
+ *                    its horizon set to -p periods; moments per state, no
+ *                    histograms;
  *   kernel + hist    the same with the n + 1 CLV histograms;
- *   engine           mc_run on the same scenario loaded from YAML text
- *                    (only when built with -DBENCH_ENGINE, i.e. when
- *                    scenario.c and mc.c link).
+ *   engine           mc_run on the same scenario.
  * Customer-steps = customers x (periods + 1) x purchases, the same count
  * for every row. Threads split the customers into MC_BLOCK blocks with an
  * OpenMP dynamic loop, each thread with its own chain_acc (as mc.c does).
@@ -55,22 +55,15 @@
 #include "engine/model.h"
 #include "base/rng.h"
 #include "base/stats.h"
-#ifdef BENCH_ENGINE
 #include "scenario/scenario.h"
-#endif
 
+/* The floor is written for a chain of this many states. */
 #define N_STATES 3
 #define SEED 20240607ULL
 #define TWO32 4294967296.0
 
-static const double textbook_P[N_STATES * N_STATES] = {
-	0.70, 0.20, 0.10,
-	0.10, 0.80, 0.10,
-	0.25, 0.15, 0.60,
-};
-static const double textbook_initial[N_STATES] = {0.6, 0.3, 0.1};
-
 typedef struct bench_opts {
+	const char *file;   /* the scenario (default scenarios/textbook.yaml) */
 	uint64_t customers;
 	long periods;
 	int repeat;
@@ -103,26 +96,23 @@ static int thread_id(void)
 
 /* ---- the model ----------------------------------------------------- */
 
-/* The textbook model with the given horizon. NULL on allocation failure. */
-static clv_model *textbook_model(long horizon)
+/* The scenario in `file` with its horizon set to `horizon`. NULL with
+   err set on failure (or when it does not have N_STATES states). */
+static clv_scenario *bench_scenario(const char *file, long horizon, clv_error *err)
 {
-	clv_model *m = model_create(N_STATES);
-	size_t i;
+	clv_scenario *s = scenario_load(file, err);
 
-	if (m == NULL)
+	if (s == NULL)
 		return NULL;
-	memcpy(m->P, textbook_P, sizeof textbook_P);
-	memcpy(m->P_offer, textbook_P, sizeof textbook_P);
-	memcpy(m->initial, textbook_initial, sizeof textbook_initial);
-	for (i = 0; i < N_STATES; i++) {
-		m->margin[i] = 500.0;
-		m->margin_offer[i] = 500.0;
-	}
-	m->discount = 0.09;
-	m->purchases = 1.0;
-	m->horizon = horizon;
-	m->offer_periods = 0;
-	return m;
+	if (s->n != N_STATES)
+		diag_set_file(err, CLV_ERR_INPUT, file, "the benchmark needs %d states, found %zu",
+		              N_STATES, s->n);
+	else if (scenario_set_number(s, "horizon", (double)horizon, err) == CLV_OK)
+		scenario_validate(s, err);
+	if (err->status == CLV_OK)
+		return s;
+	scenario_free(s);
+	return NULL;
 }
 
 /* Expected CLV earned in state A (index 0) from the exact engine; NAN on failure. */
@@ -195,7 +185,7 @@ static uint64_t floor_block_lanes(const uint64_t thr[N_STATES][N_STATES - 1], ui
 
 static volatile uint64_t floor_sink;
 
-static double time_floor(const bench_opts *o, int threads, bool lanes)
+static double time_floor(const bench_opts *o, const clv_model *m, int threads, bool lanes)
 {
 	uint64_t thr[N_STATES][N_STATES - 1];
 	int64_t b, nblocks = (int64_t)((o->customers + MC_BLOCK - 1) / MC_BLOCK);
@@ -206,7 +196,7 @@ static double time_floor(const bench_opts *o, int threads, bool lanes)
 	for (i = 0; i < N_STATES; i++) {
 		double cum = 0.0;
 		for (j = 0; j + 1 < N_STATES; j++) {
-			cum += textbook_P[i * N_STATES + j];
+			cum += m->P[i * N_STATES + j];
 			thr[i][j] = (uint64_t)llround(cum * TWO32);
 		}
 	}
@@ -317,32 +307,7 @@ static double time_kernel(const chain_table *tb, chain_acc *acc, int threads,
 
 /* ---- the whole engine ---------------------------------------------- */
 
-#ifdef BENCH_ENGINE
 #define ENGINE_REPLICATIONS 16
-
-/* The same model as a scenario file. NULL with a message on failure. */
-static clv_scenario *textbook_scenario(long horizon)
-{
-	char text[512];
-	clv_error err = {0};
-	clv_scenario *s;
-
-	snprintf(text, sizeof text,
-	         "states: [A, B, C]\n"
-	         "initial: [0.6, 0.3, 0.1]\n"
-	         "switching:\n"
-	         "  A: [0.70, 0.20, 0.10]\n"
-	         "  B: [0.10, 0.80, 0.10]\n"
-	         "  C: [0.25, 0.15, 0.60]\n"
-	         "horizon: %ld\n"
-	         "discount_rate: 0.09\n"
-	         "margin: 500\n",
-	         horizon);
-	s = scenario_load_buffer("bench.yaml", text, strlen(text), &err);
-	if (s == NULL)
-		fprintf(stderr, "bench_chain: scenario: %s\n", err.msg);
-	return s;
-}
 
 /* One timed mc_run; fills mean and se; negative on failure. */
 static double time_engine(clv_scenario *s, const bench_opts *o, int threads, bench_row *row)
@@ -372,7 +337,6 @@ static double time_engine(clv_scenario *s, const bench_opts *o, int threads, ben
 	mc_free(r);
 	return t0;
 }
-#endif
 
 /* ---- driver -------------------------------------------------------- */
 
@@ -390,8 +354,8 @@ static void keep_best(bench_row *row, double seconds)
 }
 
 /* The rows of one thread count. */
-static void bench_threads(const bench_opts *o, const chain_table *tb, chain_acc *acc,
-                          int threads, double exact, void *scenario)
+static void bench_threads(const bench_opts *o, const clv_model *m, const chain_table *tb,
+                          chain_acc *acc, int threads, double exact, clv_scenario *scenario)
 {
 	double steps = (double)o->customers * (double)(o->periods + 1) * tb->purchases;
 	bench_row fl = {steps, -1, NAN, NAN}, fl4 = {steps, -1, NAN, NAN};
@@ -400,8 +364,8 @@ static void bench_threads(const bench_opts *o, const chain_table *tb, chain_acc 
 	int rep;
 
 	for (rep = 0; rep < o->repeat; rep++) {
-		keep_best(&fl, time_floor(o, threads, false));
-		keep_best(&fl4, time_floor(o, threads, true));
+		keep_best(&fl, time_floor(o, m, threads, false));
+		keep_best(&fl4, time_floor(o, m, threads, true));
 		keep_best(&k, time_kernel(tb, acc, threads, o->customers, false));
 		keep_best(&kh, time_kernel(tb, acc, threads, o->customers, true));
 	}
@@ -412,21 +376,16 @@ static void bench_threads(const bench_opts *o, const chain_table *tb, chain_acc 
 	print_row("floor4", threads, &fl4, (double)NAN);
 	print_row("kernel", threads, &k, exact);
 	print_row("kernel+hist", threads, &kh, exact);
-#ifdef BENCH_ENGINE
 	for (rep = 0; rep < o->repeat; rep++)
 		keep_best(&en, time_engine(scenario, o, threads, &en));
 	if (en.seconds > 0)
 		print_row("engine", threads, &en, exact);
-#else
-	(void)en;
-	(void)scenario;
-	printf("# engine row skipped: bench_chain was built without mc_run/scenario_load_buffer\n");
-#endif
 }
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench_chain [-c customers] [-p periods] [-r repeats] [-t max_threads]\n");
+	fprintf(stderr, "usage: bench_chain [-f scenario.yaml] [-c customers] [-p periods] "
+	                "[-r repeats] [-t max_threads]\n");
 	exit(2);
 }
 
@@ -434,12 +393,14 @@ static void parse_opts(int argc, char **argv, bench_opts *o)
 {
 	int ch;
 
+	o->file = "scenarios/textbook.yaml";
 	o->customers = 100000;
 	o->periods = 1000;
 	o->repeat = 3;
 	o->max_threads = 2;
-	while ((ch = getopt(argc, argv, "c:p:r:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "f:c:p:r:t:")) != -1) {
 		switch (ch) {
+		case 'f': o->file = optarg; break;
 		case 'c': o->customers = strtoull(optarg, NULL, 10); break;
 		case 'p': o->periods = strtol(optarg, NULL, 10); break;
 		case 'r': o->repeat = atoi(optarg); break;
@@ -459,32 +420,28 @@ int main(int argc, char **argv)
 	clv_model *m = NULL;
 	chain_table *tb = NULL;
 	chain_acc acc[2];
-	void *scenario = NULL;
+	clv_scenario *scenario = NULL;
 	double exact;
 	int threads, rc = 1;
 
 	memset(acc, 0, sizeof acc);
 	parse_opts(argc, argv, &o);
 	gsl_set_error_handler_off();
-	m = textbook_model(o.periods);
+	scenario = bench_scenario(o.file, o.periods, &err);
+	m = scenario != NULL ? model_at_means(scenario, &err) : NULL;
 	if (m == NULL)
 		goto cleanup;
 	exact = exact_clv(m);
 	tb = chain_table_create(m, chain_periods(m), &err);
 	if (tb == NULL || acc_init(&acc[0], tb) != 0 || acc_init(&acc[1], tb) != 0)
 		goto cleanup;
-#ifdef BENCH_ENGINE
-	scenario = textbook_scenario(o.periods);
-#endif
 	for (threads = 1; threads <= o.max_threads; threads++)
-		bench_threads(&o, tb, acc, threads, exact, scenario);
+		bench_threads(&o, m, tb, acc, threads, exact, scenario);
 	rc = 0;
 cleanup:
 	if (rc != 0)
 		fprintf(stderr, "bench_chain: setup failed: %s\n", err.msg[0] ? err.msg : "out of memory");
-#ifdef BENCH_ENGINE
 	scenario_free(scenario);
-#endif
 	if (tb) {
 		acc_free(&acc[0], tb->n);
 		acc_free(&acc[1], tb->n);

@@ -30,7 +30,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-"$bin" -c 100000 -p 1000 -r 3 -t 2 >>"$rows" || echo "# bench_chain failed" >>"$rows"
+"$bin" -f "$here/../scenarios/textbook.yaml" -c 100000 -p 1000 -r 3 -t 2 >>"$rows" || echo "# bench_chain failed" >>"$rows"
 if "$PYTHON" -c 'import numpy' 2>/dev/null; then
 	"$PYTHON" "$here/numpy_chain.py" -c 50000 -p 1000 -r 3 -t 2 >>"$rows" ||
 		echo "# numpy_chain.py failed" >>"$rows"

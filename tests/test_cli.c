@@ -13,10 +13,10 @@
  * every fuzzing finding (tests/data/bad/fuzz_*, tests/fuzz/regressions)
  * refused by `check` with exit 2 (1 if unreadable) and a message, no crash.
  *
- * Method: posix_spawn with stdin from /dev/null and stdout/stderr
- * redirected into files of a private temporary folder, which the suite
- * removes at the end. The binary is $CLVSIM (default ./clvsim); the suite
- * runs from the top of the repository (scenarios/, tests/data/cli/).
+ * Method: the binary ($CLVSIM, default ./clvsim) run by test_helpers.h
+ * (fork/exec, stdin from /dev/null, stdout and stderr captured); files of
+ * --out runs go to a private temporary folder, removed at the end. The
+ * suite runs from the top of the repository (scenarios/, tests/data/cli/).
  * No timing assertions: a child that hangs is killed after a generous
  * deadline (CHILD_DEADLINE_S) and the test fails.
  */
@@ -27,116 +27,54 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "clvsim.h"
-
-extern char **environ;
+#include "test_helpers.h"
 
 /* A child still running after this many seconds has hung: killed, failed. */
-#define CHILD_DEADLINE_S 60.0
+#define CHILD_DEADLINE_S TH_CHILD_DEADLINE_S
 /* The SIGINT test signals this long after the child installed its handler. */
 #define SIGINT_DELAY_S 0.5
 
 #define DATA "tests/data/cli/"
 
-/* The suite's temporary folder (mkdtemp), the files that catch a child's
-   stdout and stderr, and the binary under test. */
-static char tmp_dir[64], out_file[128], err_file[128];
-static const char *binary;
+/* The suite's temporary folder (th_tmpdir), removed at the end. */
+static char *tmp_dir;
 
-typedef struct child {
-	int code;       /* exit status, or 128 + signal number when killed */
-	bool signaled;  /* ended by a signal (a crash, or our deadline kill) */
-	char *out;      /* stdout, NUL-terminated (owned) */
-	char *err;      /* stderr, NUL-terminated (owned) */
-	size_t out_len, err_len;
-} child;
+/* A child run by test_helpers.h: exit status, stdout and stderr. */
+typedef th_child child;
 
 /* ------------------------------------------------------------------ */
-/* Helpers: files and folders.                                         */
+/* Helpers: files and folders (test_helpers.h under this suite's names). */
 
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = 2 * cap + 4096 + 1;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	if (len != NULL)
-		*len = n;
-	return buf;
+	return th_read_file(path, len);
 }
 
 static void write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
+	th_write_file(path, text);
 }
 
-/* tmp_dir/name, in one of 8 rotating buffers (a test uses at most 3). */
+/* tmp_dir/name, in one of 8 rotating buffers (a test uses at most 5). */
 static char *tmp_path(const char *name)
 {
 	static char path[8][256];
 	static int next;
-	char *p = path[next++ % 8];
 
-	snprintf(p, sizeof path[0], "%s/%s", tmp_dir, name);
-	return p;
-}
-
-/* Remove path: a file, or a folder and what it holds (no symlinks are
-   followed: lstat). */
-static void rm_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[512];
-	DIR *d;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	d = opendir(path);
-	while (d != NULL && (e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-			rm_tree(sub);
-		}
-	if (d != NULL)
-		closedir(d);
-	rmdir(path);
+	return th_path(path[next++ % 8], sizeof path[0], tmp_dir, name);
 }
 
 /* A fresh, empty folder tmp_dir/name; returns its path. */
@@ -144,7 +82,7 @@ static char *fresh_dir(const char *name)
 {
 	char *p = tmp_path(name);
 
-	rm_tree(p);
+	th_rm_tree(p);
 	assert_int_equal(mkdir(p, 0700), 0);
 	return p;
 }
@@ -152,25 +90,7 @@ static char *fresh_dir(const char *name)
 /* The names in folder `dir`, sorted, joined by '\n' (owned). */
 static char *list_dir(const char *dir)
 {
-	struct dirent **names;
-	int i, n = scandir(dir, &names, NULL, alphasort);
-	size_t len = 1;
-	char *all;
-
-	assert_true(n >= 0);
-	for (i = 0; i < n; i++)
-		len += strlen(names[i]->d_name) + 1;
-	all = calloc(1, len);
-	assert_non_null(all);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0) {
-			strcat(all, names[i]->d_name);
-			strcat(all, "\n");
-		}
-		free(names[i]);
-	}
-	free(names);
-	return all;
+	return th_list_dir(dir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -192,63 +112,29 @@ static void sleep_s(double s)
 		;
 }
 
-/* posix_spawn takes char *const argv[]; it does not write the strings. */
-static char *unconst(const char *s)
-{
-	union {
-		const char *c;
-		char *m;
-	} u;
+/* The one child started and not yet finished (the suite runs one at a
+   time): start() launches it, finish_within() collects it. */
+static child pending;
 
-	u.c = s;
-	return u.m;
-}
-
-/* Start `binary args...` with stdout/stderr into tmp files; returns pid. */
+/* Start `clvsim args...` (stdout and stderr captured); returns its pid. */
 static pid_t start(const char *const *args)
 {
-	char *argv[32];
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int i;
-
-	argv[0] = unconst(binary);
-	for (i = 0; args[i] != NULL; i++) {
-		assert_true(i + 2 < 32);
-		argv[i + 1] = unconst(args[i]);
+	if (pending.pid != 0) { /* a failed test left its child: end it */
+		kill(pending.pid, SIGKILL);
+		th_finish(&pending, CHILD_DEADLINE_S);
+		th_child_free(&pending);
 	}
-	argv[i + 1] = NULL;
-	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
+	th_start(&pending, args);
+	return pending.pid;
 }
 
 /* Wait for pid (killing it after `seconds`) and collect its output. */
 static void finish_within(pid_t pid, child *c, double seconds)
 {
-	double deadline = now_s() + seconds;
-	int status = 0;
-	pid_t got;
-
-	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_s() < deadline)
-		sleep_s(0.01);
-	if (got == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		fprintf(stderr, "child still running: killed after %.0f s\n", seconds);
-	}
-	c->signaled = WIFSIGNALED(status);
-	c->code = c->signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-	c->out = read_file(out_file, &c->out_len);
-	c->err = read_file(err_file, &c->err_len);
-	assert_non_null(c->out);
-	assert_non_null(c->err);
-	if (c->signaled || got == 0)
-		fprintf(stderr, "child ended by signal %d; stderr:\n%s\n", c->code - 128, c->err);
+	assert_int_equal(pid, pending.pid);
+	*c = pending;
+	memset(&pending, 0, sizeof pending);
+	th_finish(c, seconds);
 }
 
 static void finish(pid_t pid, child *c)
@@ -256,7 +142,7 @@ static void finish(pid_t pid, child *c)
 	finish_within(pid, c, CHILD_DEADLINE_S);
 }
 
-/* Run `binary args... NULL` to the end. */
+/* Run `clvsim args... NULL` to the end. */
 static void run_args(child *c, const char *const *args)
 {
 	finish(start(args), c);
@@ -266,18 +152,13 @@ static void run_args(child *c, const char *const *args)
 
 static void child_free(child *c)
 {
-	free(c->out);
-	free(c->err);
-	c->out = c->err = NULL;
+	th_child_free(c);
 }
 
 /* Exit status `code`, not a crash; on mismatch show stderr. */
 static void expect_exit(const child *c, int code)
 {
-	if (c->code != code)
-		fprintf(stderr, "expected exit %d, got %d; stderr:\n%s\n", code, c->code, c->err);
-	assert_false(c->signaled);
-	assert_int_equal(c->code, code);
+	th_expect_exit(c, code);
 }
 
 /* A usage or input failure: exit 2, a message on stderr, nothing on stdout. */
@@ -290,33 +171,13 @@ static void expect_refusal(const child *c)
 
 static json_t *parse_json(const child *c)
 {
-	json_error_t jerr;
-	json_t *doc = json_loadb(c->out, c->out_len, 0, &jerr);
-
-	if (doc == NULL)
-		fprintf(stderr, "invalid JSON at line %d: %s\n", jerr.line, jerr.text);
-	assert_non_null(doc);
-	return doc;
+	return th_json_of(c);
 }
 
 /* The number at a dotted path, e.g. "exact.clv.A"; fails if absent. */
 static double json_at(json_t *doc, const char *path)
 {
-	char key[128], *dot, *k = key;
-	json_t *node = doc;
-
-	snprintf(key, sizeof key, "%s", path);
-	while (node != NULL && k != NULL) {
-		dot = strchr(k, '.');
-		if (dot != NULL)
-			*dot = '\0';
-		node = json_object_get(node, k);
-		k = dot != NULL ? dot + 1 : NULL;
-	}
-	if (!json_is_number(node))
-		fprintf(stderr, "no number at %s\n", path);
-	assert_true(json_is_number(node));
-	return json_number_value(node);
+	return th_json_number(doc, path);
 }
 
 /* ------------------------------------------------------------------ */
@@ -324,31 +185,19 @@ static double json_at(json_t *doc, const char *path)
 
 static int suite_setup(void **state)
 {
-	const char *env = getenv("CLVSIM");
-
 	(void)state;
-	binary = env != NULL && env[0] != '\0' ? env : "./clvsim";
-	/* `make test BIN=/abs/path` passes CLVSIM=.//abs/path: same file. */
-	if (access(binary, X_OK) != 0 && strncmp(binary, ".//", 3) == 0)
-		binary += 2;
-	if (access(binary, X_OK) != 0) {
-		fprintf(stderr, "test_cli: no executable %s (set CLVSIM)\n", binary);
+	if (access(th_binary(), X_OK) != 0)
 		return -1;
-	}
 	/* The gnuplot scripts, wherever the binary was built. */
 	setenv("CLVSIM_PLOTS_DIR", "plots", 0);
-	snprintf(tmp_dir, sizeof tmp_dir, "/tmp/clvsim-test-cli-XXXXXX");
-	if (mkdtemp(tmp_dir) == NULL)
-		return -1;
-	snprintf(out_file, sizeof out_file, "%s/.stdout", tmp_dir);
-	snprintf(err_file, sizeof err_file, "%s/.stderr", tmp_dir);
+	tmp_dir = th_tmpdir("test-cli");
 	return 0;
 }
 
 static int suite_teardown(void **state)
 {
 	(void)state;
-	rm_tree(tmp_dir);
+	th_tmpdir_remove(tmp_dir);
 	return 0;
 }
 
@@ -584,20 +433,7 @@ static void test_run_default(void **state)
 /* Byte-identical stdout; on a difference, show the first differing line. */
 static void expect_same(const child *a, const child *b, const char *what_a, const char *what_b)
 {
-	size_t k = 0, line = 1, start = 0;
-
-	while (k < a->out_len && k < b->out_len && a->out[k] == b->out[k]) {
-		if (a->out[k++] == '\n') {
-			line++;
-			start = k;
-		}
-	}
-	if (k < a->out_len || k < b->out_len)
-		fprintf(stderr, "stdout differs at line %zu:\n  %s: %.*s\n  %s: %.*s\n", line, what_a,
-		        (int)strcspn(a->out + start, "\n"), a->out + start, what_b,
-		        (int)strcspn(b->out + start, "\n"), b->out + start);
-	assert_int_equal(a->out_len, b->out_len);
-	assert_memory_equal(a->out, b->out, a->out_len);
+	th_expect_same_text(what_a, a->out, a->out_len, what_b, b->out, b->out_len);
 }
 
 /* Replace the digits of the `"threads": N` member by '#'. */

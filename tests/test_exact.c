@@ -1,6 +1,7 @@
 /*
- * test_exact.c - the exact engine against the recomputed figures of
- * docs/theory.md (sections 4 and 5), against brute-force sums, and on infinite horizons.
+ * test_exact.c - the exact engine against the recomputed figures of docs/theory.md
+ * (section 4 on the shipped scenarios/textbook*.yaml, section 5 as a
+ * two-state chain), against brute-force sums, and on infinite horizons.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "engine/exact.h"
 #include "engine/model.h"
+#include "test_helpers.h"
 
 #define assert_close(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
@@ -35,13 +37,21 @@ static clv_model *make_model(size_t n, const double *P, const double *S0, double
 	return m;
 }
 
-static const double P_text[9] = {0.70, 0.20, 0.10, 0.10, 0.80, 0.10, 0.25, 0.15, 0.60};
-static const double S0_text[3] = {0.60, 0.30, 0.10};
+/* The model of scenarios/textbook.yaml with horizon T and rate r (the
+   file's: 2 and 0.09). */
+static clv_model *textbook(long T, double r)
+{
+	clv_model *m = th_model("textbook");
+
+	m->horizon = T;
+	m->discount = r;
+	return m;
+}
 
 static void textbook_example(void **state)
 {
 	clv_error err = {0};
-	clv_model *m = make_model(3, P_text, S0_text, 500, 2, 0.09);
+	clv_model *m = th_model("textbook");
 	exact_result *r = exact_run(m, 0, &err);
 
 	assert_non_null(r);
@@ -62,12 +72,11 @@ static void textbook_example(void **state)
 	model_free(m);
 }
 
+/* scenarios/textbook_whatif1.yaml and textbook_whatif2.yaml. */
 static void textbook_what_ifs(void **state)
 {
-	static const double P1[9] = {0.80, 0.10, 0.10, 0.10, 0.80, 0.10, 0.25, 0.15, 0.60};
-	static const double P2[9] = {0.80, 0.10, 0.10, 0.10, 0.80, 0.10, 0.30, 0.10, 0.60};
 	clv_error err = {0};
-	clv_model *m = make_model(3, P1, S0_text, 500, 2, 0.09);
+	clv_model *m = th_model("textbook_whatif1");
 	exact_result *r = exact_run(m, 0, &err);
 
 	assert_non_null(r);
@@ -79,7 +88,7 @@ static void textbook_what_ifs(void **state)
 	exact_free(r);
 	model_free(m);
 
-	m = make_model(3, P2, S0_text, 500, 2, 0.09);
+	m = th_model("textbook_whatif2");
 	r = exact_run(m, 0, &err);
 	assert_non_null(r);
 	assert_close(r->share[6 + 0], 0.508, 1e-12);
@@ -162,7 +171,7 @@ static double brute_total(const clv_model *m)
 static void several_purchases_growth_costs(void **state)
 {
 	clv_error err = {0};
-	clv_model *m = make_model(3, P_text, S0_text, 0, 7, 0.05);
+	clv_model *m = textbook(7, 0.05);
 	exact_result *r;
 
 	m->margin[0] = 120; m->margin[1] = 80; m->margin[2] = -5;
@@ -183,7 +192,7 @@ static void several_purchases_growth_costs(void **state)
 static void infinite_horizon(void **state)
 {
 	clv_error err = {0};
-	clv_model *m = make_model(3, P_text, S0_text, 500, 3000, 0.09);
+	clv_model *m = textbook(3000, 0.09);
 	exact_result *finite = exact_run(m, 0, &err), *inf;
 	size_t i;
 
@@ -218,7 +227,7 @@ static void infinite_horizon(void **state)
 static void steady_state(void **state)
 {
 	clv_error err = {0};
-	clv_model *m = make_model(3, P_text, S0_text, 500, 2, 0.09);
+	clv_model *m = th_model("textbook");
 	exact_result *r = exact_run(m, 0, &err);
 	size_t i, j;
 
@@ -226,7 +235,7 @@ static void steady_state(void **state)
 	for (j = 0; j < 3; j++) {
 		double x = 0;
 		for (i = 0; i < 3; i++)
-			x += r->steady[i] * P_text[i * 3 + j];
+			x += r->steady[i] * m->P[i * 3 + j];
 		assert_close(x, r->steady[j], 1e-12);
 	}
 	assert_close(r->steady[0] + r->steady[1] + r->steady[2], 1.0, 1e-12);
@@ -250,16 +259,16 @@ static void poisson_purchases(void **state)
 	assert_close(W[0] + W[1], 2.5, 1e-10);
 }
 
-/* Offers: an offer phase with the what-if matrix for all periods gives
-   the what-if's figures. */
+/* Offers: an offer phase with what-if 1's matrix for the first period:
+   the first transition is the what-if's, the second the textbook's. */
 static void offer_phase(void **state)
 {
-	static const double P1[9] = {0.80, 0.10, 0.10, 0.10, 0.80, 0.10, 0.25, 0.15, 0.60};
 	clv_error err = {0};
-	clv_model *m = make_model(3, P_text, S0_text, 500, 2, 0.09);
+	clv_model *m = th_model("textbook"), *w = th_model("textbook_whatif1");
 	exact_result *r;
 
-	memcpy(m->P_offer, P1, sizeof P1);
+	memcpy(m->P_offer, w->P, 9 * sizeof *w->P);
+	model_free(w);
 	m->offer_periods = 1; /* only the first transition uses P1 */
 	r = exact_run(m, 0, &err);
 	assert_non_null(r);

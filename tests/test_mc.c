@@ -20,33 +20,20 @@
 #include "engine/mc.h"
 #include "engine/model.h"
 #include "scenario/scenario.h"
+#include "test_helpers.h"
 
+/* A scenario written in the test (named test.yaml in messages). */
 static clv_scenario *load_text(const char *text)
 {
-	clv_error err = {0};
-	clv_scenario *s = scenario_load_buffer("test.yaml", text, strlen(text), &err);
-
-	if (s == NULL)
-		fprintf(stderr, "load failed: %s\n", err.msg);
-	assert_non_null(s);
-	return s;
+	return th_load_text("test.yaml", text);
 }
 
 static mc_result *run(clv_scenario *s, int threads, uint64_t reps, uint64_t customers)
 {
-	clv_error err = {0};
 	mc_config cfg;
-	mc_result *r;
 
-	mc_config_defaults(&cfg, s);
-	cfg.threads = threads;
-	cfg.replications = reps;
-	cfg.customers = customers;
-	r = mc_run(s, &cfg, &err);
-	if (r == NULL)
-		fprintf(stderr, "mc failed: %s\n", err.msg);
-	assert_non_null(r);
-	return r;
+	th_mc_config(&cfg, s, reps, customers, threads);
+	return th_mc_run(s, &cfg);
 }
 
 /* Standard error of the mean share (state i, period t) over replications. */
@@ -87,24 +74,18 @@ static void assert_agrees(const mc_result *r, const exact_result *ex)
 		}
 }
 
-static const char textbook[] =
-	"states: [A, B, C]\n"
-	"initial: [0.6, 0.3, 0.1]\n"
-	"switching:\n"
-	"  A: [0.70, 0.20, 0.10]\n"
-	"  B: [0.10, 0.80, 0.10]\n"
-	"  C: [0.25, 0.15, 0.60]\n"
-	"horizon: 2\n"
-	"discount_rate: 0.09\n"
-	"margin: 500\n"
-	"seed: 7\n";
-
+/* scenarios/textbook.yaml at seed 7. */
 static void textbook_agrees_with_exact(void **state)
 {
-	clv_scenario *s = load_text(textbook);
+	clv_scenario *s = th_scenario("textbook");
 	clv_error err = {0};
 	exact_result *ex = exact_scenario(s, 20, &err);
-	mc_result *r = run(s, 2, 40, 5000);
+	mc_config cfg;
+	mc_result *r;
+
+	th_mc_config(&cfg, s, 40, 5000, 2);
+	cfg.seed = 7;
+	r = th_mc_run(s, &cfg);
 
 	assert_non_null(ex);
 	assert_agrees(r, ex);
@@ -271,18 +252,15 @@ static void thread_count_invariance(void **state)
 /* --precision: stops when the interval is narrow enough. */
 static void precision_stops(void **state)
 {
-	clv_scenario *s = load_text(textbook);
-	clv_error err = {0};
+	clv_scenario *s = th_scenario("textbook");
 	mc_config cfg;
 	mc_result *r;
 
-	mc_config_defaults(&cfg, s);
-	cfg.replications = 4;
-	cfg.customers = 2000;
+	th_mc_config(&cfg, s, 4, 2000, 0);
+	cfg.seed = 7;
 	cfg.precision = 0.005;
 	cfg.precision_relative = true;
-	r = mc_run(s, &cfg, &err);
-	assert_non_null(r);
+	r = th_mc_run(s, &cfg);
 	assert_true(r->precision_reached);
 	assert_true(r->half_width <= 0.005 * fabs(r->clv_avg[3].mean));
 	assert_int_equal(r->replications % 4, 0);

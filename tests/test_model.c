@@ -17,38 +17,20 @@
 
 #include "engine/model.h"
 #include "scenario/scenario.h"
+#include "test_helpers.h"
 
 #define close_to(a, b) (fabs((a) - (b)) <= 1e-12)
 
-static clv_scenario *load(const char *text)
-{
-	clv_error err = {0};
-	clv_scenario *s = scenario_load_buffer("model.yaml", text, strlen(text), &err);
-
-	if (s == NULL)
-		fprintf(stderr, "%s\n", err.msg);
-	assert_non_null(s);
-	return s;
-}
-
-static const char base[] =
-	"states: [A, B, C]\n"
-	"initial: [0.6, 0.3, 0.1]\n"
-	"switching:\n"
-	"  A: [0.70, 0.20, 0.10]\n"
-	"  B: [0.10, 0.80, 0.10]\n"
-	"  C: [0.25, 0.15, 0.60]\n"
-	"horizon: 5\n"
-	"margin: {A: 100, B: 80, C: 60}\n";
-
+/* scenarios/textbook.yaml over five years, margins 100, 80 and 60, with
+   the test's keys on top. */
 static clv_model *model_of(const char *extra, clv_scenario **out)
 {
 	char text[2048];
 	clv_error err = {0};
 	clv_model *m;
 
-	snprintf(text, sizeof text, "%s%s", base, extra);
-	*out = load(text);
+	snprintf(text, sizeof text, "horizon: 5\nmargin: {A: 100, B: 80, C: 60}\n%s", extra);
+	*out = th_scenario_with("textbook", text);
 	m = model_at_means(*out, &err);
 	assert_non_null(m);
 	return m;
@@ -68,7 +50,7 @@ static void model_row_pin_rule(void **state)
 static void retention_shorthand(void **state)
 {
 	clv_scenario *s;
-	clv_model *m = model_of("discount_rate: 0.09\nretention: {B: 0.9}\n", &s);
+	clv_model *m = model_of("retention: {B: 0.9}\n", &s);
 
 	(void)state;
 	assert_true(close_to(m->P[3 + 1], 0.9));
@@ -82,17 +64,12 @@ static void retention_shorthand(void **state)
    rest proportionally. */
 static void uncertain_entry_rescales_fixed(void **state)
 {
-	static const char text[] =
-		"states: [A, B, C]\n"
+	clv_scenario *s = th_scenario_with("textbook",
 		"initial: [1, 0, 0]\n"
-		"switching:\n"
-		"  A: [{dist: uniform, min: 0.5, max: 0.7}, 0.3, 0.1]\n"
-		"  B: [0.10, 0.80, 0.10]\n"
-		"  C: [0.25, 0.15, 0.60]\n"
+		"switching: {A: [{dist: uniform, min: 0.5, max: 0.7}, 0.3, 0.1]}\n"
 		"horizon: 1\n"
 		"discount_rate: 0\n"
-		"margin: 1\n";
-	clv_scenario *s = load(text);
+		"margin: 1\n");
 	clv_error err = {0};
 	clv_model *m = model_at_means(s, &err);
 
@@ -118,8 +95,7 @@ static void uncertain_entry_rescales_fixed(void **state)
 static void offers_second_phase(void **state)
 {
 	clv_scenario *s;
-	clv_model *m = model_of("discount_rate: 0.09\n"
-	                        "campaign: {brand: A, cost: 4, target: all, retention_uplift: 0.1,"
+	clv_model *m = model_of("campaign: {brand: A, cost: 4, target: all, retention_uplift: 0.1,"
 	                        " win_from: {B: 0.05}, periods: 3}\n"
 	                        "price_discount: {brand: A, margin_cut: 0.25, periods: 3}\n"
 	                        "referral_value: {A: 2, B: 0, C: 0}\n", &s);
@@ -157,8 +133,9 @@ static void annual_discount_converted(void **state)
    turned into garbage. */
 static void drawn_growth_checked(void **state)
 {
-	clv_scenario *s = load("states: [A]\ninitial: [1]\nswitching: [[1]]\nhorizon: infinite\n"
-	                       "discount_rate: 0.1\nspend_growth: 0.02\nmargin: 1\n");
+	clv_scenario *s = th_load_text("model.yaml", "states: [A]\ninitial: [1]\nswitching: [[1]]\n"
+	                               "horizon: infinite\ndiscount_rate: 0.1\n"
+	                               "spend_growth: 0.02\nmargin: 1\n");
 	clv_error err = {0};
 	model_values *v = model_values_at_means(s, &err);
 	clv_model *m = model_create(1);

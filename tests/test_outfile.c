@@ -24,40 +24,18 @@
 #include <unistd.h>
 
 #include "output/outfile.h"
+#include "test_helpers.h"
 
-/* A fresh empty directory per test. */
+/* A fresh empty directory per test, removed with what it holds. */
 static int make_tmpdir(void **state)
 {
-	char *dir = strdup("/tmp/clvsim-test-outfile-XXXXXX");
-
-	assert_non_null(mkdtemp(dir));
-	*state = dir;
+	*state = th_tmpdir("test-outfile");
 	return 0;
-}
-
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[4096];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (rmdir(path) != 0)
-			unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
 }
 
 static int drop_tmpdir(void **state)
 {
-	remove_tree(*state);
-	free(*state);
+	th_tmpdir_remove(*state);
 	return 0;
 }
 
@@ -363,12 +341,6 @@ static void make_dir_nested(void **state)
 	diag_clear(&err);
 	snprintf(sub, sizeof sub, "%s/sub", file);
 	assert_int_equal(outfile_make_dir(sub, &err), CLV_ERR_IO);
-	/* cleanup of the nested tree for drop_tmpdir (one level deep only) */
-	unlink(file);
-	snprintf(dir, sizeof dir, "%s/a/b/c", (const char *)*state);
-	rmdir(dir);
-	snprintf(dir, sizeof dir, "%s/a/b", (const char *)*state);
-	rmdir(dir);
 }
 
 static void group_commits_all(void **state)

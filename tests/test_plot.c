@@ -25,6 +25,7 @@
 
 #include "output/csv.h"
 #include "output/plot.h"
+#include "test_helpers.h"
 
 #define FIXTURES "tests/data/plot"
 
@@ -84,35 +85,26 @@ static void copy_file(const char *from, const char *to)
 	assert_int_equal(fclose(out), 0);
 }
 
-static void path_in(char *buf, size_t size, const char *dir, const char *name)
-{
-	int n = snprintf(buf, size, "%s/%s", dir, name);
-
-	assert_true(n > 0 && (size_t)n < size);
-}
-
 static void copy_fixtures(const char *dir)
 {
 	char from[PATH_MAX], to[PATH_MAX];
 	size_t i;
 
 	for (i = 0; i < N_FIXTURES; i++) {
-		path_in(from, sizeof from, FIXTURES, fixture_files[i]);
-		path_in(to, sizeof to, dir, fixture_files[i]);
+		th_path(from, sizeof from, FIXTURES, fixture_files[i]);
+		th_path(to, sizeof to, dir, fixture_files[i]);
 		copy_file(from, to);
 	}
 }
 
 static int setup_dir(void **state)
 {
-	char *dir = malloc(PATH_MAX);
+	char *dir = th_tmpdir("test-plot");
 	int n;
 
-	snprintf(dir, PATH_MAX, "%s", "/tmp/clvsim-test-plot-XXXXXX");
-	assert_non_null(mkdtemp(dir));
 	copy_fixtures(dir);
-	path_in(marker_bq, sizeof marker_bq, dir, "marker_backquote");
-	path_in(marker_sys, sizeof marker_sys, dir, "marker_system");
+	th_path(marker_bq, sizeof marker_bq, dir, "marker_backquote");
+	th_path(marker_sys, sizeof marker_sys, dir, "marker_system");
 	n = snprintf(hostile, sizeof hostile,
 	         "It's \"Brand\", `touch %s` $(touch %s)\nline 2: system(\"touch %s\") "
 	         "@outfile @x {/Symbol a} ^ _ , %% \\n \\ end",
@@ -122,33 +114,13 @@ static int setup_dir(void **state)
 	return 0;
 }
 
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[PATH_MAX];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		path_in(path, sizeof path, dir, e->d_name);
-		if (unlink(path) != 0)
-			remove_tree(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int teardown_dir(void **state)
 {
 	/* a failed test may have left these changed */
 	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
 	if (chdir(top_dir) != 0)
 		return -1;
-	remove_tree(*state);
-	free(*state);
+	th_tmpdir_remove(*state);
 	return 0;
 }
 
@@ -157,7 +129,7 @@ static long file_size(const char *dir, const char *name)
 	char path[PATH_MAX];
 	struct stat st;
 
-	path_in(path, sizeof path, dir, name);
+	th_path(path, sizeof path, dir, name);
 	return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
@@ -187,20 +159,14 @@ static int extra_entries(const char *dir, int *hidden)
 static unsigned char *slurp(const char *dir, const char *name, long *len)
 {
 	char path[PATH_MAX];
-	unsigned char *buf;
-	FILE *f;
+	size_t n = 0;
+	char *buf = th_read_file(th_path(path, sizeof path, dir, name), &n);
 
-	path_in(path, sizeof path, dir, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	*len = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)*len + 1);
-	assert_int_equal(fread(buf, 1, (size_t)*len, f), (size_t)*len);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
+	if (buf == NULL)
+		fprintf(stderr, "cannot read %s\n", path);
+	assert_non_null(buf);
+	*len = (long)n;
+	return (unsigned char *)buf;
 }
 
 static unsigned long be32(const unsigned char *p)
@@ -319,7 +285,7 @@ static void poison(const char *dir, const char *file, const char *const *from, s
 	bool got = true;
 	size_t i, k;
 
-	path_in(path, sizeof path, dir, file);
+	th_path(path, sizeof path, dir, file);
 	assert_true((size_t)snprintf(tmp, sizeof tmp, "%s.new", path) < sizeof tmp);
 	in = fopen(path, "r");
 	out = fopen(tmp, "w");
@@ -395,7 +361,7 @@ static void write_echo_script(const char *plots)
 	char path[PATH_MAX];
 	FILE *f;
 
-	path_in(path, sizeof path, plots, "echo.gp");
+	th_path(path, sizeof path, plots, "echo.gp");
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("set datafile separator comma\n"
@@ -422,7 +388,7 @@ static void quoting_round_trips_bytes(void **state)
 
 	need_gnuplot();
 	poison(dir, "share.csv", names, 1, hostile);
-	path_in(plots, sizeof plots, dir, "plots");
+	th_path(plots, sizeof plots, dir, "plots");
 	assert_int_equal(mkdir(plots, 0777), 0);
 	write_echo_script(plots);
 	setenv("CLVSIM_PLOTS_DIR", plots, 1);
@@ -457,7 +423,7 @@ static void command_like_dir_names(void **state)
 		assert_int_equal(mkdir(dirs[i], 0777), 0);
 		assert_true((size_t)snprintf(from, sizeof from, "%s/%s/share.csv", top_dir, FIXTURES) <
 		            sizeof from);
-		path_in(to, sizeof to, dirs[i], "share.csv");
+		th_path(to, sizeof to, dirs[i], "share.csv");
 		copy_file(from, to);
 		assert_status(draw_case(&cases[0], dirs[i], "share.png", "x", &err), CLV_OK, &err);
 		assert_png(dirs[i], "share.png");
@@ -476,9 +442,9 @@ static void no_gnuplot_fails_with_hint(void **state)
 	FILE *f;
 
 	old_path = old_path != NULL ? strdup(old_path) : NULL;
-	path_in(empty, sizeof empty, dir, "emptybin");
+	th_path(empty, sizeof empty, dir, "emptybin");
 	assert_int_equal(mkdir(empty, 0777), 0);
-	path_in(earlier, sizeof earlier, dir, "share_fan.png");
+	th_path(earlier, sizeof earlier, dir, "share_fan.png");
 	f = fopen(earlier, "w");
 	assert_non_null(f);
 	fputs("earlier figure", f);
@@ -507,9 +473,9 @@ static void failing_script_reports_gnuplot_error(void **state)
 	int hidden;
 
 	need_gnuplot();
-	path_in(plots, sizeof plots, dir, "plots");
+	th_path(plots, sizeof plots, dir, "plots");
 	assert_int_equal(mkdir(plots, 0777), 0);
-	path_in(path, sizeof path, plots, "bad.gp");
+	th_path(path, sizeof path, plots, "bad.gp");
 	f = fopen(path, "w");
 	fputs("set output outfile\nthis_is_not_a_command 42\n", f);
 	fclose(f);
@@ -538,7 +504,7 @@ static void bad_input_refused(void **state)
 	assert_int_equal(plot_figure("share_fan.gp", dir, &bad_name, 1, "a.png", &err),
 	                 CLV_ERR_USAGE);
 	diag_clear(&err);
-	path_in(path, sizeof path, dir, "broken.csv");
+	th_path(path, sizeof path, dir, "broken.csv");
 	f = fopen(path, "w");
 	fputs("period,state\n0,\"open quote\n", f);
 	fclose(f);
@@ -577,7 +543,7 @@ static void plot_all_draws_what_exists(void **state)
 	need_gnuplot();
 	assert_int_equal(plot_all(dir, PLOT_NONE, v, 2, &n, &err), CLV_OK);
 	assert_int_equal(n, 0);
-	path_in(path, sizeof path, dir, "compare_diff.csv");
+	th_path(path, sizeof path, dir, "compare_diff.csv");
 	unlink(path); /* compare needs both of its files */
 	assert_int_equal(plot_all(dir, PLOT_PNG, v, 2, &n, &err), CLV_OK);
 	assert_int_equal(n, N_CASES - 1);
