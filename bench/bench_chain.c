@@ -19,7 +19,7 @@
  *   kernel + hist    the same with the n + 1 CLV histograms;
  *   engine           mc_run on the same scenario loaded from YAML text
  *                    (only when built with -DBENCH_ENGINE, i.e. when
- *                    scenario.c and mc.c link).
+ *                    the scenario stage and mc.c link).
  * Customer-steps = customers x (periods + 1) x purchases, the same count
  * for every row. Threads split the customers into MC_BLOCK blocks with an
  * OpenMP dynamic loop, each thread with its own chain_acc (as mc.c does).
