@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/model.h"
+#include "base/rowmath.h"
 #include "scenario/scenario_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -92,7 +92,7 @@ static clv_status set_entry(clv_scenario *s, size_t i, size_t j, double value, c
 			                s->states[i]);
 		row[k] = r->p[k].a;
 	}
-	if (model_row_pin(row, s->n, j, value) != 0)
+	if (rowmath_pin(row, s->n, j, value) != 0)
 		return diag_set(err, CLV_ERR_USAGE, NULL, "%s = %.10g: the other entries of row \"%s\" "
 		                "are all 0, so nothing can be rescaled", r->p[j].label, value,
 		                s->states[i]);

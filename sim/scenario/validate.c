@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "base/dist.h"
-#include "engine/model.h"
+#include "base/rowmath.h"
 #include "scenario/scenario_internal.h"
 
 static void periods_text(long periods, char *buf, size_t cap)
@@ -318,7 +318,7 @@ static bool fixed_row(const clv_scenario *s, size_t i, double *row)
 	if (!s->has_retention[i])
 		return true;
 	return s->retention[i].kind == DIST_FIXED &&
-	       model_row_pin(row, s->n, i, s->retention[i].a) == 0;
+	       rowmath_pin(row, s->n, i, s->retention[i].a) == 0;
 }
 
 /* Add a fixed uplift to row[col] (state `row_i`), as the model does; an
@@ -339,7 +339,7 @@ static clv_status push(const clv_scenario *s, const clv_param *up, double *row, 
 		return diag_set(err, CLV_ERR_INPUT, &up->pos, "%s = %.10g would raise P[%s][%s] from "
 		                "%.10g to %.10g, above 1", up->label, up->a, s->states[row_i],
 		                s->states[col], row[col], v);
-	model_row_pin(row, s->n, col, v);
+	rowmath_pin(row, s->n, col, v);
 	return CLV_OK;
 }
 
