@@ -3,8 +3,9 @@
  * numbers (list and map forms, distributions, retention shorthand, annual
  * discount, offers, segments, base chains), every malformed file of
  * tests/data/bad/ is refused with its expected status, place and message,
- * I/O and size limits, label lookup, sweeps (scenario_set_number) and the
- * yamlnode tree operations the loader relies on.
+ * I/O and size limits, label lookup, sweeps (scenario_set_number), deep
+ * copies (scenario_copy) and the yamlnode tree operations the loader
+ * relies on.
  *
  * The corpus is data driven: the first line of each tests/data/bad/X.yaml
  * is "# expect[ limit| io]: [LINE:COLUMN: ]MESSAGE". With a place, the
@@ -27,6 +28,7 @@
 #include <cmocka.h>
 
 #include "base/dist.h"
+#include "engine/exact.h"
 #include "scenario/scenario.h"
 #include "scenario/yamlnode.h"
 
@@ -431,6 +433,164 @@ static void test_every_shipped_scenario(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Copies.                                                             */
+
+/* What a scenario's assumptions are, kept apart from it. */
+typedef struct param_copy {
+	char label[256], file[512];
+	clv_param p;
+} param_copy;
+
+typedef struct kept {
+	size_t n_params;
+	param_copy *param;
+	exact_result *ex;
+} kept;
+
+static void keep(clv_scenario *s, kept *k)
+{
+	clv_param **params = scenario_params_alloc(s, &k->n_params);
+	clv_error err = {0};
+	size_t i;
+
+	assert_non_null(params);
+	k->param = calloc(k->n_params + 1, sizeof *k->param);
+	assert_non_null(k->param);
+	for (i = 0; i < k->n_params; i++) {
+		k->param[i].p = *params[i];
+		snprintf(k->param[i].label, sizeof k->param[i].label, "%s", params[i]->label);
+		snprintf(k->param[i].file, sizeof k->param[i].file, "%s", params[i]->pos.file);
+	}
+	free(params);
+	k->ex = exact_scenario(s, 0, &err);
+	assert_non_null(k->ex);
+}
+
+/* True when file is the start of one name of s's path block. */
+static bool in_block(const clv_scenario *s, const char *file)
+{
+	size_t at;
+
+	for (at = 0; at < s->path_size; at += strlen(s->path + at) + 1)
+		if (s->path + at == file)
+			return true;
+	return false;
+}
+
+/* c's assumptions equal those kept, their places name c's own block; the
+   exact forecast is identical, bit for bit. Returns how many places name
+   a base file. */
+static size_t check_kept(clv_scenario *c, const kept *k)
+{
+	clv_param **params;
+	clv_error err = {0};
+	exact_result *ex;
+	size_t i, n, inherited = 0;
+
+	params = scenario_params_alloc(c, &n);
+	assert_non_null(params);
+	assert_int_equal(n, k->n_params);
+	for (i = 0; i < n; i++) {
+		const clv_param *p = params[i], *q = &k->param[i].p;
+		assert_string_equal(p->label, k->param[i].label);
+		assert_string_equal(p->pos.file, k->param[i].file);
+		assert_true(in_block(c, p->pos.file));
+		inherited += p->pos.file != c->path;
+		assert_true(p->kind == q->kind && p->per == q->per && p->pos.line == q->pos.line &&
+		            p->pos.column == q->pos.column);
+		assert_memory_equal(&p->a, &q->a, sizeof p->a);
+		assert_memory_equal(&p->b, &q->b, sizeof p->b);
+		assert_memory_equal(&p->c, &q->c, sizeof p->c);
+		assert_true(p->lo == q->lo && p->hi == q->hi);
+	}
+	free(params);
+	ex = exact_scenario(c, 0, &err);
+	assert_non_null(ex);
+	assert_int_equal(ex->periods, k->ex->periods);
+	assert_memory_equal(ex->clv, k->ex->clv, (c->n + 1) * sizeof *ex->clv);
+	assert_memory_equal(ex->share, k->ex->share,
+	                    (size_t)(ex->periods + 1) * c->n * sizeof *ex->share);
+	exact_free(ex);
+	return inherited;
+}
+
+static size_t copies_inherited;
+
+/* Copy, free the original, use the copy (segments too). */
+static void copy_and_free_original(const char *path)
+{
+	clv_scenario *s = load(path), *c;
+	clv_error err = {0};
+	kept k = {0}, seg[CLV_MAX_SEGMENTS];
+	size_t i;
+
+	keep(s, &k);
+	for (i = 0; i < s->n_segments; i++)
+		keep(s->segments[i], &seg[i]);
+	c = scenario_copy(s, &err);
+	assert_non_null(c);
+	assert_ptr_not_equal(c->path, s->path);
+	scenario_free(s);
+	assert_int_equal(scenario_validate(c, &err), CLV_OK);
+	copies_inherited += check_kept(c, &k);
+	for (i = 0; i < c->n_segments; i++) {
+		copies_inherited += check_kept(c->segments[i], &seg[i]);
+		free(seg[i].param);
+		exact_free(seg[i].ex);
+	}
+	free(k.param);
+	exact_free(k.ex);
+	scenario_free(c);
+}
+
+static void test_copy_every_scenario(void **state)
+{
+	(void)state;
+	copies_inherited = 0;
+	assert_true(each_yaml("scenarios", copy_and_free_original) > 0);
+	assert_true(each_yaml("tests/data/good", copy_and_free_original) >= 10);
+	assert_true(copies_inherited > 0); /* base: files' names were copied too */
+}
+
+static double exact_total(clv_scenario *s)
+{
+	clv_error err = {0};
+	exact_result *ex = exact_scenario(s, 0, &err);
+	double total;
+
+	assert_non_null(ex);
+	total = ex->clv[s->n];
+	exact_free(ex);
+	return total;
+}
+
+/* Edits of a copy leave the original as loaded. */
+static void test_copy_edit_leaves_original(void **state)
+{
+	clv_scenario *s = load(GOOD "segments.yaml"), *c;
+	clv_error err = {0};
+	kept k = {0};
+	double before = exact_total(s);
+
+	(void)state;
+	keep(s, &k);
+	c = scenario_copy(s, &err);
+	assert_non_null(c);
+	assert_int_equal(scenario_set_number(c, "margin.A", 1.0, &err), CLV_OK);
+	assert_int_equal(scenario_set_number(c, "horizon", 4, &err), CLV_OK);
+	assert_int_equal(scenario_set_number(c, "retention.B", 0.5, &err), CLV_OK);
+	assert_true(exact_total(c) != before);
+	assert_true(c->segments[0]->margin[0].a == 1.0 && c->horizon == 4);
+	check_kept(s, &k); /* the original, untouched */
+	assert_true(s->horizon == 2 && !s->has_retention[1] && !s->segments[2]->has_retention[1]);
+	assert_true(s->segments[0]->margin[0].a == 900.0 && exact_total(s) == before);
+	scenario_free(c);
+	free(k.param);
+	exact_free(k.ex);
+	scenario_free(s);
+}
+
+/* ------------------------------------------------------------------ */
 /* The malformed corpus.                                               */
 
 typedef struct expectation {
@@ -826,6 +986,8 @@ int main(void)
 		cmocka_unit_test(test_set_number),
 		cmocka_unit_test(test_set_number_uncertain_and_segments),
 		cmocka_unit_test(test_validate_after_edit),
+		cmocka_unit_test(test_copy_every_scenario),
+		cmocka_unit_test(test_copy_edit_leaves_original),
 		cmocka_unit_test(test_yamlnode_merge),
 		cmocka_unit_test(test_yamlnode_refusals),
 	};

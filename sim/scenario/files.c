@@ -279,6 +279,7 @@ clv_status files_set_paths(loader *ld, clv_scenario *s)
 		total += strlen(ld->shown[k]) + 1;
 	if ((s->path = malloc(total)) == NULL)
 		return value_nomem(ld->err);
+	s->path_size = total;
 	for (k = 0; k < ld->n_files; k++) {
 		memcpy(s->path + at, ld->shown[k], strlen(ld->shown[k]) + 1);
 		at += strlen(ld->shown[k]) + 1;

@@ -1,6 +1,7 @@
 /*
- * scenario.h - scenario files: load a YAML file into a clv_scenario,
- * validate every rule, and edit loaded scenarios (sweeps, what-ifs).
+ * scenario.h - the scenario stage: load a YAML file into a clv_scenario,
+ * validate every rule, list its assumptions, copy a loaded scenario and
+ * edit the copy (sweeps, what-ifs). May include base/ only.
  *
  * The format, every key with its default and unit, is documented in
  * docs/scenarios.md. Loading never renormalises, never guesses: anything
@@ -23,6 +24,13 @@ clv_scenario *scenario_load_buffer(const char *path, const char *text, size_t le
                                    clv_error *err);
 
 void scenario_free(clv_scenario *s);
+
+/* A deep copy of s, owned by the caller (scenario_free it): every array,
+   label, offer, correlation and segment, and the path block with the names
+   of the `base:` files, so every pos.file of the copy points into the
+   copy's own block and the copy outlives s. NULL with err set
+   (CLV_ERR_NOMEM) when out of memory. */
+clv_scenario *scenario_copy(const clv_scenario *s, clv_error *err);
 
 /* Index of the state called `name`, or (size_t)-1. */
 size_t scenario_state_index(const clv_scenario *s, const char *name);
