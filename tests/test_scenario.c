@@ -3,9 +3,9 @@
  * numbers (list and map forms, distributions, retention shorthand, annual
  * discount, offers, segments, base chains), every malformed file of
  * tests/data/bad/ is refused with its expected status, place and message,
- * I/O and size limits, label lookup, sweeps (scenario_set_number), deep
- * copies (scenario_copy) and the yamlnode tree operations the loader
- * relies on.
+ * I/O and size limits, label lookup, edits (scenario_set_number and the
+ * rules the what-ifs use), deep copies (scenario_copy) and the yamlnode
+ * tree operations the loader relies on.
  *
  * The corpus is data driven: the first line of each tests/data/bad/X.yaml
  * is "# expect[ limit| io]: [LINE:COLUMN: ]MESSAGE". With a place, the
@@ -430,6 +430,74 @@ static void test_every_shipped_scenario(void **state)
 	(void)state;
 	if (each_yaml("scenarios", load_and_free) <= 0)
 		skip();
+}
+
+/* The edit rules the what-ifs use: rows with uncertain entries, Dirichlet
+   rows, correlations, per-replication assumptions, offers. */
+static void test_edit_rules(void **state)
+{
+	clv_scenario *s = load(GOOD "distributions.yaml");
+	clv_row *c = &s->switching[2], *b = &s->switching[1];
+	clv_error err = {0};
+	clv_param d;
+
+	(void)state;
+	/* C: [0.25, triangular mean 0.15, 0.6]; C.A = 0.35 leaves 0.5 for C.C */
+	assert_int_equal(scenario_set_value(s, &c->p[0], 0.35, &err), CLV_OK);
+	assert_fixed(&c->p[0], "switching.C.A", 0.35);
+	assert_near(c->p[2].a, 0.5, EPS);
+	assert_int_equal(c->p[1].kind, DIST_TRIANGULAR);
+	assert_int_equal(scenario_pin_entry(s, 2, 0, 0.9, &err), CLV_ERR_INPUT); /* no room */
+	assert_near(c->p[0].a, 0.35, EPS);
+	/* B: dirichlet(10, 80, 10), diagonal beta(80, 20) */
+	d = scenario_dirichlet_diagonal(s, 1);
+	assert_true(d.kind == DIST_BETA && d.a == 80.0 && d.b == 20.0);
+	assert_int_equal(scenario_pin_input(s, "switching.B.B", 0.5, &err), CLV_OK);
+	assert_false(b->dirichlet);
+	assert_near(b->p[1].a, dist_quantile(&d, 0.5), EPS);
+	assert_near(b->p[0].a, (1.0 - b->p[1].a) / 2.0, EPS);
+	assert_near(b->p[0].a + b->p[1].a + b->p[2].a, 1.0, EPS);
+	scenario_drop_correlations(s, "margin.A");
+	assert_int_equal(s->n_correlations, 1);
+	assert_string_equal(s->correlations[0].a, "discount_rate");
+	scenario_free(s);
+
+	s = load(GOOD "distributions.yaml");
+	assert_int_equal(scenario_fix_outer_at_means(s, &err), CLV_OK);
+	assert_fixed(&s->discount, "discount_rate", 0.03);
+	assert_fixed(&s->switching[0].p[0], "switching.A.A", 0.7);
+	assert_near(s->switching[0].p[1].a, 0.2, EPS);
+	assert_false(s->switching[1].dirichlet);
+	assert_true(s->margin[0].per == PER_CUSTOMER && s->purchases.kind == DIST_POISSON);
+	assert_int_equal(s->n_correlations, 0);
+	assert_false(scenario_has_offers(s));
+	scenario_free(s);
+
+	s = load(GOOD "offers.yaml");
+	assert_true(scenario_has_offers(s) && scenario_n_leaves(s) == 1 && scenario_leaf(s, 0) == s);
+	scenario_zero_offer_spend(s);
+	assert_fixed(&s->offers[1].cost, "campaign[1].cost", 0.0);
+	assert_fixed(&s->offers[2].margin_cut, "price_discount.margin_cut", 0.0);
+	assert_near(s->offers[2].retention_uplift.a, 0.04, EPS); /* uplifts stay */
+	scenario_free(s);
+}
+
+/* A fixed row whose other entries are all 0: the entry can only close it. */
+static void test_edit_closed_row(void **state)
+{
+	const char *text = "states: [A, B]\ninitial: [1, 0]\nswitching: [[1, 0], [0.5, 0.5]]\n"
+	                   "horizon: 3\ndiscount_rate: 0.1\nmargin: 1\n";
+	clv_error err = {0};
+	clv_scenario *s = load_text("closed.yaml", text, &err);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(scenario_set_number(s, "switching.A.A", 1.0 - 5e-10, &err), CLV_OK);
+	assert_true(s->switching[0].p[0].a == 1.0 && s->switching[0].p[1].a == 0.0);
+	assert_int_equal(scenario_set_number(s, "switching.A.A", 0.5, &err), CLV_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "are all 0, so nothing can be rescaled"));
+	assert_true(s->switching[0].p[0].a == 1.0);
+	scenario_free(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -986,6 +1054,8 @@ int main(void)
 		cmocka_unit_test(test_set_number),
 		cmocka_unit_test(test_set_number_uncertain_and_segments),
 		cmocka_unit_test(test_validate_after_edit),
+		cmocka_unit_test(test_edit_rules),
+		cmocka_unit_test(test_edit_closed_row),
 		cmocka_unit_test(test_copy_every_scenario),
 		cmocka_unit_test(test_copy_edit_leaves_original),
 		cmocka_unit_test(test_yamlnode_merge),

@@ -29,9 +29,9 @@
  *    Making Hard Decisions, ch. 5); elasticities by central differences.
  *    Fixing a switching entry rescales the row's other fixed entries so
  *    that, with its uncertain entries at their means, the row sums to 1
- *    (model.h's rule); a Dirichlet row's input is its diagonal, whose
- *    marginal is Beta(alpha_i, sum(alpha) - alpha_i), the rest of the row
- *    kept in proportion to its means.
+ *    (the row rule of scenario/edit.c); a Dirichlet row's input is its
+ *    diagonal, whose marginal is Beta(alpha_i, sum(alpha) - alpha_i), the
+ *    rest of the row kept in proportion to its means.
  */
 #include "whatif/whatif.h"
 
@@ -52,7 +52,6 @@
 #include "scenario/scenario.h"
 
 #define NOT_FOUND ((size_t)-1)
-#define ROW_TOLERANCE 1e-9
 
 /* ------------------------------------------------------------------ */
 /* Small helpers.                                                      */
@@ -106,222 +105,6 @@ void whatif_settings_from_options(const cli_options *opt, bool progress, whatif_
 	set->customers = opt->customers;
 	set->threads = opt->threads;
 	set->progress = progress && !opt->quiet && isatty(STDERR_FILENO);
-}
-
-/* ------------------------------------------------------------------ */
-/* Editing a loaded copy.                                              */
-
-/* The scenarios the engines evaluate: the segments, or s itself. */
-static size_t n_leaves(const clv_scenario *s)
-{
-	return s->n_segments ? s->n_segments : 1;
-}
-
-static clv_scenario *leaf(clv_scenario *s, size_t k)
-{
-	return s->n_segments ? s->segments[k] : s;
-}
-
-static bool has_offers(const clv_scenario *s)
-{
-	size_t k;
-
-	for (k = 0; k < s->n_segments; k++)
-		if (s->segments[k]->n_offers > 0)
-			return true;
-	return s->n_offers > 0;
-}
-
-static void fix(clv_param *p, double v)
-{
-	p->kind = DIST_FIXED;
-	p->a = v;
-	p->b = p->c = 0.0;
-	p->per = PER_REPLICATION;
-}
-
-/* Row and column of p when it is an entry of a switching row of s. */
-static bool entry_of(const clv_scenario *s, const clv_param *p, size_t *i, size_t *j)
-{
-	size_t r, c;
-
-	for (r = 0; r < s->n; r++)
-		for (c = 0; !s->switching[r].dirichlet && c < s->n; c++)
-			if (&s->switching[r].p[c] == p) {
-				*i = r;
-				*j = c;
-				return true;
-			}
-	return false;
-}
-
-/* Fix entry (i, j) of a non-Dirichlet row at v and rescale the row's
-   other fixed entries so that, with its uncertain entries at their means,
-   the row sums to 1. */
-static clv_status pin_entry(clv_scenario *s, size_t i, size_t j, double v, clv_error *err)
-{
-	clv_param *p = s->switching[i].p;
-	double fixed = 0.0, drawn = 0.0, room;
-	size_t k;
-
-	for (k = 0; k < s->n; k++) {
-		if (k == j)
-			continue;
-		if (dist_is_uncertain(&p[k]))
-			drawn += dist_mean(&p[k]);
-		else
-			fixed += p[k].a;
-	}
-	room = 1.0 - v - drawn;
-	if (room < -ROW_TOLERANCE || (fixed <= 0.0 && fabs(room) > ROW_TOLERANCE))
-		return diag_set(err, CLV_ERR_INPUT, NULL, "%s = %.10g: the rest of row \"%s\" "
-		                "cannot be rescaled to make the row sum to 1", p[j].label, v,
-		                s->states[i]);
-	for (k = 0; k < s->n && fixed > 0.0; k++)
-		if (k != j && !dist_is_uncertain(&p[k]))
-			p[k].a *= fmax(room, 0.0) / fixed;
-	fix(&p[j], v);
-	return CLV_OK;
-}
-
-/* Set assumption p of s to the fixed value v. */
-static clv_status set_value(clv_scenario *s, clv_param *p, double v, clv_error *err)
-{
-	size_t i, j;
-
-	if (entry_of(s, p, &i, &j))
-		return pin_entry(s, i, j, v, err);
-	fix(p, v);
-	return CLV_OK;
-}
-
-/* Turn Dirichlet row i of s into a fixed row at its mean. */
-static clv_status fix_dirichlet(clv_scenario *s, size_t i, clv_error *err)
-{
-	clv_row *row = &s->switching[i];
-	clv_param *p = calloc(s->n, sizeof *p);
-	double sum = 0.0;
-	size_t j;
-
-	if (p == NULL)
-		return nomem(err);
-	for (j = 0; j < s->n; j++)
-		sum += row->alpha[j];
-	for (j = 0; j < s->n; j++) {
-		p[j].label = diag_strdupf("switching.%s.%s", s->states[i], s->states[j]);
-		if (p[j].label == NULL) {
-			while (j-- > 0)
-				free(p[j].label);
-			free(p);
-			return nomem(err);
-		}
-		fix(&p[j], row->alpha[j] / sum);
-		p[j].lo = 0.0;
-		p[j].hi = 1.0;
-		p[j].pos = row->pos;
-	}
-	free(row->alpha);
-	row->alpha = NULL;
-	row->p = p;
-	row->dirichlet = false;
-	return CLV_OK;
-}
-
-/* The Dirichlet row of s whose diagonal is called label, or NOT_FOUND. */
-static size_t dirichlet_row_of(const clv_scenario *s, const char *label)
-{
-	static const char prefix[] = "switching.";
-	size_t i, len;
-
-	if (strncmp(label, prefix, sizeof prefix - 1) != 0)
-		return NOT_FOUND;
-	label += sizeof prefix - 1;
-	for (i = 0; i < s->n; i++) {
-		len = strlen(s->states[i]);
-		if (s->switching[i].dirichlet && strncmp(label, s->states[i], len) == 0 &&
-		    label[len] == '.' && strcmp(label + len + 1, s->states[i]) == 0)
-			return i;
-	}
-	return NOT_FOUND;
-}
-
-/* The beta marginal of the diagonal of Dirichlet row i; kind DIST_FIXED
-   when it is degenerate (an alpha of 0). */
-static clv_param dirichlet_diagonal(const clv_scenario *s, size_t i)
-{
-	clv_param p;
-	double sum = 0.0;
-	size_t j;
-
-	memset(&p, 0, sizeof p);
-	for (j = 0; j < s->n; j++)
-		sum += s->switching[i].alpha[j];
-	p.a = s->switching[i].alpha[i] / sum;
-	p.hi = 1.0;
-	if (s->switching[i].alpha[i] > 0.0 && sum - s->switching[i].alpha[i] > 0.0) {
-		p.kind = DIST_BETA;
-		p.a = s->switching[i].alpha[i];
-		p.b = sum - s->switching[i].alpha[i];
-	}
-	return p;
-}
-
-/* Pin the input `label` of s at its u-quantile (no-op when s lacks it). */
-static clv_status pin_input(clv_scenario *s, const char *label, double u, clv_error *err)
-{
-	clv_param *p = scenario_param(s, label), d;
-	size_t i;
-	clv_status rc;
-
-	if (p != NULL)
-		return set_value(s, p, dist_quantile(p, u), err);
-	i = dirichlet_row_of(s, label);
-	if (i == NOT_FOUND)
-		return CLV_OK;
-	d = dirichlet_diagonal(s, i);
-	rc = fix_dirichlet(s, i, err);
-	if (rc == CLV_OK)
-		rc = pin_entry(s, i, i, dist_quantile(&d, u), err);
-	return rc;
-}
-
-/* Remove the correlations of s that involve `label` (all when NULL):
-   a fixed value has no rank to correlate. */
-static void drop_correlations(clv_scenario *s, const char *label)
-{
-	size_t k, kept = 0;
-
-	for (k = 0; k < s->n_correlations; k++) {
-		clv_correlation *c = &s->correlations[k];
-		if (label == NULL || strcmp(c->a, label) == 0 || strcmp(c->b, label) == 0) {
-			free(c->a);
-			free(c->b);
-			continue;
-		}
-		s->correlations[kept++] = *c;
-	}
-	s->n_correlations = kept;
-}
-
-/* Fix every per-replication assumption of leaf s (Dirichlet rows too) at
-   its mean, so only per-customer ones still vary. */
-static clv_status fix_outer_at_means(clv_scenario *s, clv_error *err)
-{
-	size_t k, n_params;
-	clv_param **params = scenario_params_alloc(s, &n_params);
-	clv_status rc = CLV_OK;
-
-	if (params == NULL)
-		return nomem(err);
-	for (k = 0; k < n_params && rc == CLV_OK; k++)
-		if (dist_is_per_replication(params[k]))
-			rc = set_value(s, params[k], dist_mean(params[k]), err);
-	for (k = 0; k < s->n && rc == CLV_OK; k++)
-		if (s->switching[k].dirichlet)
-			rc = fix_dirichlet(s, k, err);
-	drop_correlations(s, NULL);
-	free(params);
-	return rc;
 }
 
 /* CLV_ERR_INTERRUPTED once SIGINT/SIGTERM was seen (mc.h), between runs. */
@@ -387,20 +170,15 @@ clv_status whatif_paired(const double *x, size_t stride_x, const double *y, size
 clv_status whatif_offer_spend(clv_scenario *s, double *spend, clv_error *err)
 {
 	double before = 0.0, after = 0.0;
-	size_t k, o;
 	clv_status rc;
 
 	*spend = 0.0;
-	if (!has_offers(s))
+	if (!scenario_has_offers(s))
 		return CLV_OK;
 	rc = exact_clv(s, NULL, &before, err);
 	if (rc != CLV_OK)
 		return rc;
-	for (k = 0; k < n_leaves(s); k++)
-		for (o = 0; o < leaf(s, k)->n_offers; o++) {
-			fix(&leaf(s, k)->offers[o].cost, 0.0);
-			fix(&leaf(s, k)->offers[o].margin_cut, 0.0);
-		}
+	scenario_zero_offer_spend(s);
 	rc = exact_clv(s, NULL, &after, err);
 	if (rc == CLV_OK)
 		*spend = after - before;
@@ -645,7 +423,7 @@ static char *rule_text(clv_scenario *s, const char *key)
 	clv_param *p = scenario_param(s, key);
 	size_t i, j;
 
-	if (p != NULL && entry_of(s, p, &i, &j))
+	if (p != NULL && scenario_entry_of(s, p, &i, &j))
 		return diag_strdupf("%s = v sets entry (%s, %s) and multiplies the other entries of row "
 		                  "%s by (1 - v) / %.6g, so the row still sums to 1%s", key,
 		                  s->states[i], s->states[j], s->states[i], 1.0 - p->a,
@@ -721,7 +499,7 @@ static clv_status sweep_point(whatif_sweep *w, const char *path, size_t p,
 	for (a = 0; a < w->n_axes && rc == CLV_OK; a++) {
 		rc = scenario_set_number(s, w->axis[a].key, w->x[p * w->n_axes + a], err);
 		for (k = 0; k <= s->n_segments; k++)
-			drop_correlations(k < s->n_segments ? s->segments[k] : s, w->axis[a].key);
+			scenario_drop_correlations(k < s->n_segments ? s->segments[k] : s, w->axis[a].key);
 	}
 	if (rc == CLV_OK)
 		rc = exact_clv(s, w->exact + cell, NULL, err);
@@ -908,7 +686,7 @@ static clv_status dirichlet_inputs(whatif_tornado *t, const clv_scenario *s, clv
 		char *label;
 		if (!s->switching[i].dirichlet)
 			continue;
-		d = dirichlet_diagonal(s, i);
+		d = scenario_dirichlet_diagonal(s, i);
 		if (!dist_is_uncertain(&d))
 			continue;
 		if ((label = diag_strdupf("switching.%s.%s", s->states[i], s->states[i])) == NULL)
@@ -951,16 +729,16 @@ static clv_status evaluate(const tornado_ctx *ctx, const char *label, double u, 
 
 	if (s == NULL)
 		return err->status;
-	for (k = 0; k < n_leaves(s) && rc == CLV_OK; k++) {
+	for (k = 0; k < scenario_n_leaves(s) && rc == CLV_OK; k++) {
 		if (label != NULL)
-			rc = pin_input(leaf(s, k), label, u, err);
+			rc = scenario_pin_input(scenario_leaf(s, k), label, u, err);
 		if (rc == CLV_OK && ctx->mc)
-			rc = fix_outer_at_means(leaf(s, k), err);
+			rc = scenario_fix_outer_at_means(scenario_leaf(s, k), err);
 	}
 	if (rc == CLV_OK && !ctx->mc)
 		rc = exact_clv(s, clv, NULL, err);
 	if (rc == CLV_OK && ctx->mc) {
-		drop_correlations(s, NULL);
+		scenario_drop_correlations(s, NULL);
 		if ((r = mc_run(s, &ctx->cfg, err)) == NULL)
 			rc = err->status;
 		else
@@ -1011,7 +789,7 @@ static clv_status scale_retention(clv_scenario *s, size_t i, double f, clv_error
 
 static clv_status scale_param(clv_scenario *s, clv_param *p, double f, clv_error *err)
 {
-	return set_value(s, p, f * dist_mean(p), err);
+	return scenario_set_value(s, p, f * dist_mean(p), err);
 }
 
 /* Scale input `kind` (of state i) of leaf s by f. */
@@ -1051,8 +829,8 @@ static clv_status el_eval(const char *path, el_kind kind, size_t i, int dir, dou
 		return err->status;
 	if (kind == EL_HORIZON)
 		rc = scenario_set_number(s, "horizon", (double)(s->horizon + dir), err);
-	for (k = 0; k < n_leaves(s) && kind != EL_HORIZON && rc == CLV_OK; k++)
-		rc = scale_leaf(leaf(s, k), kind, i, 1.0 + dir * WHATIF_ELASTICITY_STEP, err);
+	for (k = 0; k < scenario_n_leaves(s) && kind != EL_HORIZON && rc == CLV_OK; k++)
+		rc = scale_leaf(scenario_leaf(s, k), kind, i, 1.0 + dir * WHATIF_ELASTICITY_STEP, err);
 	if (rc == CLV_OK)
 		rc = exact_clv(s, clv, NULL, err);
 	scenario_free(s);
@@ -1074,15 +852,15 @@ static const char *el_check(clv_scenario *s, el_kind kind, size_t i, double *bas
 		return s->infinite ? "infinite horizon" : s->horizon < 1 ? "horizon 0" : NULL;
 	}
 	if (kind == EL_DISCOUNT) {
-		*base = dist_mean(&leaf(s, 0)->discount);
+		*base = dist_mean(&scenario_leaf(s, 0)->discount);
 		return *base == 0.0 ? "discount rate 0" : NULL;
 	}
 	if (kind == EL_MARGIN)
 		return NULL;
-	for (k = 0; k < n_leaves(s); k++)
+	for (k = 0; k < scenario_n_leaves(s); k++)
 		for (j = 0; j < s->n; j++) {
 			if ((kind == EL_RETENTION_STATE && j != i) ||
-			    retention_at_means(leaf(s, k), j, &ret, err) != CLV_OK)
+			    retention_at_means(scenario_leaf(s, k), j, &ret, err) != CLV_OK)
 				continue;
 			if (kind == EL_RETENTION_STATE && k == 0)
 				*base = ret;
@@ -1207,8 +985,8 @@ whatif_tornado *whatif_tornado_run(const char *path, const whatif_settings *set,
 		nomem(err);
 		goto fail;
 	}
-	for (k = 0; k < n_leaves(s) && rc == CLV_OK; k++)
-		rc = leaf_inputs(t, leaf(s, k), err);
+	for (k = 0; k < scenario_n_leaves(s) && rc == CLV_OK; k++)
+		rc = leaf_inputs(t, scenario_leaf(s, k), err);
 	whatif_config(set, s, &ctx.cfg);
 	ctx.mc = t->monte_carlo;
 	t->seed = ctx.cfg.seed;
