@@ -358,25 +358,57 @@ static int write_tables(const cli_options *opt, const whatif_compare *c, clv_err
 	return 0;
 }
 
+static void free_all(clv_scenario **s, int n)
+{
+	int k;
+
+	for (k = 0; s != NULL && k < n; k++)
+		scenario_free(s[k]);
+	free(s);
+}
+
+/* Every file of the command line, loaded once (NULL with err set). */
+static clv_scenario **load_all(const cli_options *opt, clv_error *err)
+{
+	clv_scenario **s = calloc((size_t)opt->argc, sizeof *s);
+	int k;
+
+	if (s == NULL) {
+		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory loading the scenarios");
+		return NULL;
+	}
+	for (k = 0; k < opt->argc; k++)
+		if ((s[k] = scenario_load(opt->argv[k], err)) == NULL) {
+			free_all(s, k);
+			return NULL;
+		}
+	return s;
+}
+
 static int run_compare(const cli_options *opt)
 {
 	clv_error err = {0};
 	whatif_settings set;
 	whatif_compare *c;
+	clv_scenario **s;
 	int rc = 0;
 
 	whatif_settings_from_options(opt, true, &set);
 	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	mc_install_signal_handlers();
-	c = whatif_compare_run((const char *const *)opt->argv, (size_t)opt->argc, &set,
-	                       opt->independent, &err);
-	if (c == NULL)
+	s = load_all(opt, &err);
+	c = s == NULL ? NULL : whatif_compare_run((const clv_scenario *const *)s,
+	                                          (size_t)opt->argc, &set, opt->independent, &err);
+	if (c == NULL) {
+		free_all(s, opt->argc);
 		return cli_fail(&err);
+	}
 	if (opt->out_dir != NULL)
 		rc = write_tables(opt, c, &err);
 	if (rc == 0)
 		rc = opt->format == FORMAT_JSON ? print_json(c) : print_text(c);
 	whatif_compare_free(c);
+	free_all(s, opt->argc);
 	return rc;
 }
 

@@ -250,7 +250,7 @@ static int run_sweep(const cli_options *opt)
 		goto cleanup;
 	}
 	mc_install_signal_handlers();
-	w = whatif_sweep_run(opt->argv[0], axes, (size_t)opt->n_vary, &set, true, &err);
+	w = whatif_sweep_run(s, axes, (size_t)opt->n_vary, &set, true, &err);
 	if (w == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;

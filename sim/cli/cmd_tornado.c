@@ -369,7 +369,7 @@ static int run_tornado(const cli_options *opt)
 	whatif_settings_from_options(opt, false, &set);
 	mc_install_signal_handlers(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	mc_install_signal_handlers();
-	v.t = whatif_tornado_run(opt->argv[0], &set, &err);
+	v.t = whatif_tornado_run(s, &set, &err);
 	rc = v.t == NULL ? cli_fail(&err) : report(opt, &v, &err);
 	free(v.order);
 	whatif_tornado_free(v.t);

@@ -55,21 +55,25 @@ clv_status whatif_paired(const double *x, size_t stride_x, const double *y, size
 	return CLV_OK;
 }
 
-clv_status whatif_offer_spend(clv_scenario *s, double *spend, clv_error *err)
+clv_status whatif_offer_spend(const clv_scenario *s, double *spend, clv_error *err)
 {
 	double before = 0.0, after = 0.0;
+	clv_scenario *c;
 	clv_status rc;
 
 	*spend = 0.0;
 	if (!scenario_has_offers(s))
 		return CLV_OK;
-	rc = whatif_exact_clv(s, NULL, &before, err);
-	if (rc != CLV_OK)
-		return rc;
-	scenario_zero_offer_spend(s);
-	rc = whatif_exact_clv(s, NULL, &after, err);
+	if ((c = scenario_copy(s, err)) == NULL)
+		return err->status;
+	rc = whatif_exact_clv(c, NULL, &before, err);
+	if (rc == CLV_OK) {
+		scenario_zero_offer_spend(c);
+		rc = whatif_exact_clv(c, NULL, &after, err);
+	}
 	if (rc == CLV_OK)
 		*spend = after - before;
+	scenario_free(c);
 	return rc;
 }
 
@@ -112,22 +116,9 @@ static clv_status arm_keep(whatif_arm *a, const exact_result *ex, size_t n_first
 	return CLV_OK;
 }
 
-/* The offer spend of the scenario in path, on a fresh copy. */
-static clv_status spend_of(const char *path, double *spend, clv_error *err)
-{
-	clv_scenario *s = scenario_load(path, err);
-	clv_status rc;
-
-	if (s == NULL)
-		return err->status;
-	rc = whatif_offer_spend(s, spend, err);
-	scenario_free(s);
-	return rc;
-}
-
-/* Run one arm (a->s loaded). */
-static clv_status arm_run(whatif_arm *a, const char *path, const mc_config *cfg, size_t n_first,
-                          clv_error *err)
+/* Run one arm: a->s, the copy of s, on both engines; the spend of s. */
+static clv_status arm_run(whatif_arm *a, const clv_scenario *s, const mc_config *cfg,
+                          size_t n_first, clv_error *err)
 {
 	exact_result *ex = NULL;
 	clv_status rc = CLV_OK;
@@ -141,7 +132,7 @@ static clv_status arm_run(whatif_arm *a, const char *path, const mc_config *cfg,
 	}
 	rc = arm_keep(a, ex, n_first, err);
 	if (rc == CLV_OK)
-		rc = spend_of(path, &a->spend, err);
+		rc = whatif_offer_spend(s, &a->spend, err);
 cleanup:
 	exact_free(ex);
 	return rc;
@@ -183,7 +174,7 @@ static void arm_verdict(whatif_arm *a, const whatif_arm *f, size_t R)
 	}
 }
 
-whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
+whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t n_scenarios,
                                    const whatif_settings *set, bool independent,
                                    clv_error *err)
 {
@@ -193,19 +184,19 @@ whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
 	size_t k, R;
 	clv_status rc = CLV_OK;
 
-	if (n_paths < 2) {
+	if (n_scenarios < 2) {
 		diag_set(err, CLV_ERR_USAGE, NULL, "compare needs at least two scenario files");
 		free(c);
 		return NULL;
 	}
-	if (c == NULL || (c->arm = calloc(n_paths, sizeof *c->arm)) == NULL) {
+	if (c == NULL || (c->arm = calloc(n_scenarios, sizeof *c->arm)) == NULL) {
 		whatif_nomem(err);
 		goto fail;
 	}
-	c->n_arms = n_paths;
+	c->n_arms = n_scenarios;
 	c->independent = independent;
-	for (k = 0; k < n_paths; k++)
-		if ((c->arm[k].s = scenario_load(paths[k], err)) == NULL)
+	for (k = 0; k < n_scenarios; k++)
+		if ((c->arm[k].s = scenario_copy(scenarios[k], err)) == NULL)
 			goto fail;
 	first = c->arm[0].s;
 	whatif_config(set, first, &cfg);
@@ -214,16 +205,16 @@ whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
 	c->replications = cfg.replications;
 	c->customers = cfg.customers;
 	cfg.independent = independent;
-	for (k = 0; k < n_paths && rc == CLV_OK; k++) {
+	for (k = 0; k < n_scenarios && rc == CLV_OK; k++) {
 		cfg.scenario_index = k;
-		rc = arm_run(&c->arm[k], paths[k], &cfg, c->n, err);
+		rc = arm_run(&c->arm[k], scenarios[k], &cfg, c->n, err);
 	}
 	R = (size_t)c->replications;
-	for (k = 0; k < n_paths && rc == CLV_OK; k++)
+	for (k = 0; k < n_scenarios && rc == CLV_OK; k++)
 		rc = arm_diffs(&c->arm[k], &c->arm[0], R, err);
 	if (rc != CLV_OK)
 		goto fail;
-	for (k = 1; k < n_paths; k++)
+	for (k = 1; k < n_scenarios; k++)
 		arm_verdict(&c->arm[k], &c->arm[0], R);
 	c->arm[0].p_beats = c->arm[0].ros = c->arm[0].ros_lo90 = c->arm[0].ros_hi90 = NAN;
 	return c;

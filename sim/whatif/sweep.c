@@ -110,9 +110,9 @@ static char *rule_text(clv_scenario *s, const char *key)
 
 /* Check the keys on a probe copy (the first and last values of each
    axis) and keep the states and rules. */
-static clv_status sweep_probe(whatif_sweep *w, const char *path, clv_error *err)
+static clv_status sweep_probe(whatif_sweep *w, const clv_scenario *given, clv_error *err)
 {
-	clv_scenario *s = scenario_load(path, err);
+	clv_scenario *s = scenario_copy(given, err);
 	clv_status rc = CLV_OK;
 	size_t a;
 
@@ -157,11 +157,11 @@ static clv_status sweep_tables(whatif_sweep *w, bool monte_carlo, clv_error *err
 	return CLV_OK;
 }
 
-/* Grid point p: load, set, exact, Monte Carlo. */
-static clv_status sweep_point(whatif_sweep *w, const char *path, size_t p,
+/* Grid point p: copy, set, exact, Monte Carlo. */
+static clv_status sweep_point(whatif_sweep *w, const clv_scenario *given, size_t p,
                               const whatif_settings *set, clv_error *err)
 {
-	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_load(path, err) : NULL;
+	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_copy(given, err) : NULL;
 	mc_result *r = NULL;
 	mc_config cfg;
 	size_t a, k, cell = p * (w->n + 1);
@@ -214,7 +214,7 @@ static clv_status sweep_axes(whatif_sweep *w, const whatif_axis *axes, size_t n_
 	return CLV_OK;
 }
 
-whatif_sweep *whatif_sweep_run(const char *path, const whatif_axis *axes, size_t n_axes,
+whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, size_t n_axes,
                                const whatif_settings *set, bool monte_carlo,
                                clv_error *err)
 {
@@ -228,7 +228,7 @@ whatif_sweep *whatif_sweep_run(const char *path, const whatif_axis *axes, size_t
 	}
 	rc = sweep_axes(w, axes, n_axes, err);
 	if (rc == CLV_OK)
-		rc = sweep_probe(w, path, err);
+		rc = sweep_probe(w, s, err);
 	if (rc == CLV_OK)
 		rc = sweep_tables(w, monte_carlo, err);
 	if (set->has_seed)
@@ -238,7 +238,7 @@ whatif_sweep *whatif_sweep_run(const char *path, const whatif_axis *axes, size_t
 	if (set->customers)
 		w->customers = set->customers;
 	for (p = 0; p < w->n_points && rc == CLV_OK; p++)
-		rc = sweep_point(w, path, p, set, err);
+		rc = sweep_point(w, s, p, set, err);
 	if (rc != CLV_OK) {
 		whatif_sweep_free(w);
 		return NULL;

@@ -27,7 +27,7 @@
 
 /* What every evaluation needs. */
 typedef struct tornado_ctx {
-	const char *path;
+	const clv_scenario *s;   /* the scenario given: each evaluation copies it */
 	bool mc;
 	mc_config cfg;
 } tornado_ctx;
@@ -167,12 +167,12 @@ static clv_status leaf_inputs(whatif_tornado *t, clv_scenario *s, clv_error *err
 }
 
 /* CLV (n + 1) with input `label` at its u-quantile in every leaf and the
-   other inputs at their means; label NULL: every input at its mean. */
+   other inputs at their means; label NULL: every input at its mean. On a
+   copy of ctx->s. */
 static clv_status evaluate(const tornado_ctx *ctx, const char *label, double u, double *clv,
                            clv_error *err)
 {
-	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_load(ctx->path, err)
-	                                                        : NULL;
+	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_copy(ctx->s, err) : NULL;
 	mc_result *r = NULL;
 	clv_status rc = CLV_OK;
 	size_t k;
@@ -267,11 +267,12 @@ static clv_status scale_leaf(clv_scenario *s, el_kind kind, size_t i, double f, 
 	return rc;
 }
 
-/* Exact CLV with input `kind` moved one step up (dir = 1) or down (-1). */
-static clv_status el_eval(const char *path, el_kind kind, size_t i, int dir, double *clv,
-                          clv_error *err)
+/* Exact CLV with input `kind` moved one step up (dir = 1) or down (-1), on
+   a copy of given. */
+static clv_status el_eval(const clv_scenario *given, el_kind kind, size_t i, int dir,
+                          double *clv, clv_error *err)
 {
-	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_load(path, err) : NULL;
+	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_copy(given, err) : NULL;
 	clv_status rc = CLV_OK;
 	size_t k;
 
@@ -320,8 +321,8 @@ static const char *el_check(clv_scenario *s, el_kind kind, size_t i, double *bas
 }
 
 /* Fill elasticity e of input `kind` from the exact CLV at the means. */
-static clv_status el_fill(whatif_elasticity *e, const char *path, clv_scenario *s, el_kind kind,
-                          size_t i, const double *base_clv, clv_error *err)
+static clv_status el_fill(whatif_elasticity *e, const clv_scenario *given, clv_scenario *s,
+                          el_kind kind, size_t i, const double *base_clv, clv_error *err)
 {
 	double *up = malloc((s->n + 1) * sizeof *up), *down = malloc((s->n + 1) * sizeof *down);
 	double base, rel;
@@ -341,9 +342,9 @@ static clv_status el_fill(whatif_elasticity *e, const char *path, clv_scenario *
 		goto cleanup;
 	}
 	rel = kind == EL_HORIZON ? 2.0 / base : 2.0 * WHATIF_ELASTICITY_STEP;
-	rc = el_eval(path, kind, i, 1, up, err);
+	rc = el_eval(given, kind, i, 1, up, err);
 	if (rc == CLV_OK)
-		rc = el_eval(path, kind, i, -1, down, err);
+		rc = el_eval(given, kind, i, -1, down, err);
 	for (k = 0; k <= s->n && rc == CLV_OK; k++)
 		e->e[k] = base_clv[k] != 0.0 ? (up[k] - down[k]) / base_clv[k] / rel : (double)NAN;
 cleanup:
@@ -353,8 +354,9 @@ cleanup:
 }
 
 /* Elasticities: retention (all), retention of each state, discount rate,
-   margin (all), horizon. */
-static clv_status elasticities(whatif_tornado *t, const char *path, clv_scenario *s,
+   margin (all), horizon. s is a copy of given (read for the base values);
+   each evaluation edits a copy of given of its own. */
+static clv_status elasticities(whatif_tornado *t, const clv_scenario *given, clv_scenario *s,
                                clv_error *err)
 {
 	size_t k, n = s->n, total = n + 4;
@@ -375,7 +377,7 @@ static clv_status elasticities(whatif_tornado *t, const char *path, clv_scenario
 		         : strdup(k == 0 ? "retention" : kind == EL_DISCOUNT ? "discount_rate"
 		                  : kind == EL_MARGIN ? "margin" : "horizon");
 		e->e = malloc((n + 1) * sizeof *e->e);
-		rc = el_fill(e, path, s, kind, k - 1, base, err);
+		rc = el_fill(e, given, s, kind, k - 1, base, err);
 	}
 	free(base);
 	return rc;
@@ -414,12 +416,12 @@ static clv_status spider(whatif_tornado *t, const tornado_ctx *ctx, clv_error *e
 	return CLV_OK;
 }
 
-whatif_tornado *whatif_tornado_run(const char *path, const whatif_settings *set,
+whatif_tornado *whatif_tornado_run(const clv_scenario *given, const whatif_settings *set,
                                    clv_error *err)
 {
 	whatif_tornado *t = calloc(1, sizeof *t);
-	clv_scenario *s = scenario_load(path, err);
-	tornado_ctx ctx = {path, false, {0}};
+	clv_scenario *s = scenario_copy(given, err); /* for the inputs and the elasticities' base */
+	tornado_ctx ctx = {given, false, {0}};
 	clv_status rc = CLV_OK;
 	size_t k;
 
@@ -447,7 +449,7 @@ whatif_tornado *whatif_tornado_run(const char *path, const whatif_settings *set,
 	if (rc == CLV_OK)
 		rc = spider(t, &ctx, err);
 	if (rc == CLV_OK)
-		rc = elasticities(t, path, s, err);
+		rc = elasticities(t, given, s, err);
 	if (rc != CLV_OK)
 		goto fail;
 	scenario_free(s);
