@@ -139,6 +139,7 @@ struct clv_scenario {
 	                            also holds the names of its `base:` files
 	                            after the NUL ("top\0base1\0..."), so the
 	                            pos.file of inherited values stays valid */
+	size_t path_size;        /* bytes of that block, every NUL included */
 	char *name;              /* `name:` or the file name (owned) */
 	char *currency;          /* `currency:` unit of money in reports, e.g.
 	                            "EUR"; "" when not given (owned) */

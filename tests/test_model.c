@@ -36,17 +36,6 @@ static clv_model *model_of(const char *extra, clv_scenario **out)
 	return m;
 }
 
-static void model_row_pin_rule(void **state)
-{
-	double row[3] = {0.7, 0.2, 0.1}, stuck[2] = {1.0, 0.0};
-
-	(void)state;
-	assert_int_equal(model_row_pin(row, 3, 0, 0.8), 0);
-	/* the rest scaled by (1 - 0.8) / (1 - 0.7) */
-	assert_true(close_to(row[0], 0.8) && close_to(row[1], 0.2 * 2 / 3) && close_to(row[2], 0.1 * 2 / 3));
-	assert_int_equal(model_row_pin(stuck, 2, 0, 0.5), -1); /* nothing to rescale */
-}
-
 static void retention_shorthand(void **state)
 {
 	clv_scenario *s;
@@ -157,7 +146,6 @@ static void drawn_growth_checked(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(model_row_pin_rule),
 		cmocka_unit_test(retention_shorthand),
 		cmocka_unit_test(uncertain_entry_rescales_fixed),
 		cmocka_unit_test(offers_second_phase),

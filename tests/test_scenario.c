@@ -3,8 +3,9 @@
  * numbers (list and map forms, distributions, retention shorthand, annual
  * discount, offers, segments, base chains), every malformed file of
  * tests/data/bad/ is refused with its expected status, place and message,
- * I/O and size limits, label lookup, sweeps (scenario_set_number) and the
- * yamlnode tree operations the loader relies on.
+ * I/O and size limits, label lookup, edits (scenario_set_number and the
+ * rules the what-ifs use), deep copies (scenario_copy) and the yamlnode
+ * tree operations the loader relies on.
  *
  * The corpus is data driven: the first line of each tests/data/bad/X.yaml
  * is "# expect[ limit| io]: [LINE:COLUMN: ]MESSAGE". With a place, the
@@ -27,6 +28,7 @@
 #include <cmocka.h>
 
 #include "base/dist.h"
+#include "engine/exact.h"
 #include "scenario/scenario.h"
 #include "scenario/yamlnode.h"
 
@@ -430,6 +432,232 @@ static void test_every_shipped_scenario(void **state)
 		skip();
 }
 
+/* The edit rules the what-ifs use: rows with uncertain entries, Dirichlet
+   rows, correlations, per-replication assumptions, offers. */
+static void test_edit_rules(void **state)
+{
+	clv_scenario *s = load(GOOD "distributions.yaml");
+	clv_row *c = &s->switching[2], *b = &s->switching[1];
+	clv_error err = {0};
+	clv_param d;
+
+	(void)state;
+	/* C: [0.25, triangular mean 0.15, 0.6]; C.A = 0.35 leaves 0.5 for C.C */
+	assert_int_equal(scenario_set_value(s, &c->p[0], 0.35, &err), CLV_OK);
+	assert_fixed(&c->p[0], "switching.C.A", 0.35);
+	assert_near(c->p[2].a, 0.5, EPS);
+	assert_int_equal(c->p[1].kind, DIST_TRIANGULAR);
+	assert_int_equal(scenario_pin_entry(s, 2, 0, 0.9, &err), CLV_ERR_INPUT); /* no room */
+	assert_near(c->p[0].a, 0.35, EPS);
+	/* B: dirichlet(10, 80, 10), diagonal beta(80, 20) */
+	d = scenario_dirichlet_diagonal(s, 1);
+	assert_true(d.kind == DIST_BETA && d.a == 80.0 && d.b == 20.0);
+	assert_int_equal(scenario_pin_input(s, "switching.B.B", 0.5, &err), CLV_OK);
+	assert_false(b->dirichlet);
+	assert_near(b->p[1].a, dist_quantile(&d, 0.5), EPS);
+	assert_near(b->p[0].a, (1.0 - b->p[1].a) / 2.0, EPS);
+	assert_near(b->p[0].a + b->p[1].a + b->p[2].a, 1.0, EPS);
+	scenario_drop_correlations(s, "margin.A");
+	assert_int_equal(s->n_correlations, 1);
+	assert_string_equal(s->correlations[0].a, "discount_rate");
+	scenario_free(s);
+
+	s = load(GOOD "distributions.yaml");
+	assert_int_equal(scenario_fix_outer_at_means(s, &err), CLV_OK);
+	assert_fixed(&s->discount, "discount_rate", 0.03);
+	assert_fixed(&s->switching[0].p[0], "switching.A.A", 0.7);
+	assert_near(s->switching[0].p[1].a, 0.2, EPS);
+	assert_false(s->switching[1].dirichlet);
+	assert_true(s->margin[0].per == PER_CUSTOMER && s->purchases.kind == DIST_POISSON);
+	assert_int_equal(s->n_correlations, 0);
+	assert_false(scenario_has_offers(s));
+	scenario_free(s);
+
+	s = load(GOOD "offers.yaml");
+	assert_true(scenario_has_offers(s) && scenario_n_leaves(s) == 1 && scenario_leaf(s, 0) == s);
+	scenario_zero_offer_spend(s);
+	assert_fixed(&s->offers[1].cost, "campaign[1].cost", 0.0);
+	assert_fixed(&s->offers[2].margin_cut, "price_discount.margin_cut", 0.0);
+	assert_near(s->offers[2].retention_uplift.a, 0.04, EPS); /* uplifts stay */
+	scenario_free(s);
+}
+
+/* A fixed row whose other entries are all 0: the entry can only close it. */
+static void test_edit_closed_row(void **state)
+{
+	const char *text = "states: [A, B]\ninitial: [1, 0]\nswitching: [[1, 0], [0.5, 0.5]]\n"
+	                   "horizon: 3\ndiscount_rate: 0.1\nmargin: 1\n";
+	clv_error err = {0};
+	clv_scenario *s = load_text("closed.yaml", text, &err);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(scenario_set_number(s, "switching.A.A", 1.0 - 5e-10, &err), CLV_OK);
+	assert_true(s->switching[0].p[0].a == 1.0 && s->switching[0].p[1].a == 0.0);
+	assert_int_equal(scenario_set_number(s, "switching.A.A", 0.5, &err), CLV_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "are all 0, so nothing can be rescaled"));
+	assert_true(s->switching[0].p[0].a == 1.0);
+	scenario_free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Copies.                                                             */
+
+/* What a scenario's assumptions are, kept apart from it. */
+typedef struct param_copy {
+	char label[256], file[512];
+	clv_param p;
+} param_copy;
+
+typedef struct kept {
+	size_t n_params;
+	param_copy *param;
+	exact_result *ex;
+} kept;
+
+static void keep(clv_scenario *s, kept *k)
+{
+	clv_param **params = scenario_params_alloc(s, &k->n_params);
+	clv_error err = {0};
+	size_t i;
+
+	assert_non_null(params);
+	k->param = calloc(k->n_params + 1, sizeof *k->param);
+	assert_non_null(k->param);
+	for (i = 0; i < k->n_params; i++) {
+		k->param[i].p = *params[i];
+		snprintf(k->param[i].label, sizeof k->param[i].label, "%s", params[i]->label);
+		snprintf(k->param[i].file, sizeof k->param[i].file, "%s", params[i]->pos.file);
+	}
+	free(params);
+	k->ex = exact_scenario(s, 0, &err);
+	assert_non_null(k->ex);
+}
+
+/* True when file is the start of one name of s's path block. */
+static bool in_block(const clv_scenario *s, const char *file)
+{
+	size_t at;
+
+	for (at = 0; at < s->path_size; at += strlen(s->path + at) + 1)
+		if (s->path + at == file)
+			return true;
+	return false;
+}
+
+/* c's assumptions equal those kept, their places name c's own block; the
+   exact forecast is identical, bit for bit. Returns how many places name
+   a base file. */
+static size_t check_kept(clv_scenario *c, const kept *k)
+{
+	clv_param **params;
+	clv_error err = {0};
+	exact_result *ex;
+	size_t i, n, inherited = 0;
+
+	params = scenario_params_alloc(c, &n);
+	assert_non_null(params);
+	assert_int_equal(n, k->n_params);
+	for (i = 0; i < n; i++) {
+		const clv_param *p = params[i], *q = &k->param[i].p;
+		assert_string_equal(p->label, k->param[i].label);
+		assert_string_equal(p->pos.file, k->param[i].file);
+		assert_true(in_block(c, p->pos.file));
+		inherited += p->pos.file != c->path;
+		assert_true(p->kind == q->kind && p->per == q->per && p->pos.line == q->pos.line &&
+		            p->pos.column == q->pos.column);
+		assert_memory_equal(&p->a, &q->a, sizeof p->a);
+		assert_memory_equal(&p->b, &q->b, sizeof p->b);
+		assert_memory_equal(&p->c, &q->c, sizeof p->c);
+		assert_true(p->lo == q->lo && p->hi == q->hi);
+	}
+	free(params);
+	ex = exact_scenario(c, 0, &err);
+	assert_non_null(ex);
+	assert_int_equal(ex->periods, k->ex->periods);
+	assert_memory_equal(ex->clv, k->ex->clv, (c->n + 1) * sizeof *ex->clv);
+	assert_memory_equal(ex->share, k->ex->share,
+	                    (size_t)(ex->periods + 1) * c->n * sizeof *ex->share);
+	exact_free(ex);
+	return inherited;
+}
+
+static size_t copies_inherited;
+
+/* Copy, free the original, use the copy (segments too). */
+static void copy_and_free_original(const char *path)
+{
+	clv_scenario *s = load(path), *c;
+	clv_error err = {0};
+	kept k = {0}, seg[CLV_MAX_SEGMENTS];
+	size_t i;
+
+	keep(s, &k);
+	for (i = 0; i < s->n_segments; i++)
+		keep(s->segments[i], &seg[i]);
+	c = scenario_copy(s, &err);
+	assert_non_null(c);
+	assert_ptr_not_equal(c->path, s->path);
+	scenario_free(s);
+	assert_int_equal(scenario_validate(c, &err), CLV_OK);
+	copies_inherited += check_kept(c, &k);
+	for (i = 0; i < c->n_segments; i++) {
+		copies_inherited += check_kept(c->segments[i], &seg[i]);
+		free(seg[i].param);
+		exact_free(seg[i].ex);
+	}
+	free(k.param);
+	exact_free(k.ex);
+	scenario_free(c);
+}
+
+static void test_copy_every_scenario(void **state)
+{
+	(void)state;
+	copies_inherited = 0;
+	assert_true(each_yaml("scenarios", copy_and_free_original) > 0);
+	assert_true(each_yaml("tests/data/good", copy_and_free_original) >= 10);
+	assert_true(copies_inherited > 0); /* base: files' names were copied too */
+}
+
+static double exact_total(clv_scenario *s)
+{
+	clv_error err = {0};
+	exact_result *ex = exact_scenario(s, 0, &err);
+	double total;
+
+	assert_non_null(ex);
+	total = ex->clv[s->n];
+	exact_free(ex);
+	return total;
+}
+
+/* Edits of a copy leave the original as loaded. */
+static void test_copy_edit_leaves_original(void **state)
+{
+	clv_scenario *s = load(GOOD "segments.yaml"), *c;
+	clv_error err = {0};
+	kept k = {0};
+	double before = exact_total(s);
+
+	(void)state;
+	keep(s, &k);
+	c = scenario_copy(s, &err);
+	assert_non_null(c);
+	assert_int_equal(scenario_set_number(c, "margin.A", 1.0, &err), CLV_OK);
+	assert_int_equal(scenario_set_number(c, "horizon", 4, &err), CLV_OK);
+	assert_int_equal(scenario_set_number(c, "retention.B", 0.5, &err), CLV_OK);
+	assert_true(exact_total(c) != before);
+	assert_true(c->segments[0]->margin[0].a == 1.0 && c->horizon == 4);
+	check_kept(s, &k); /* the original, untouched */
+	assert_true(s->horizon == 2 && !s->has_retention[1] && !s->segments[2]->has_retention[1]);
+	assert_true(s->segments[0]->margin[0].a == 900.0 && exact_total(s) == before);
+	scenario_free(c);
+	free(k.param);
+	exact_free(k.ex);
+	scenario_free(s);
+}
+
 /* ------------------------------------------------------------------ */
 /* The malformed corpus.                                               */
 
@@ -826,6 +1054,10 @@ int main(void)
 		cmocka_unit_test(test_set_number),
 		cmocka_unit_test(test_set_number_uncertain_and_segments),
 		cmocka_unit_test(test_validate_after_edit),
+		cmocka_unit_test(test_edit_rules),
+		cmocka_unit_test(test_edit_closed_row),
+		cmocka_unit_test(test_copy_every_scenario),
+		cmocka_unit_test(test_copy_edit_leaves_original),
 		cmocka_unit_test(test_yamlnode_merge),
 		cmocka_unit_test(test_yamlnode_refusals),
 	};

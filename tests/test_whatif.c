@@ -1,5 +1,5 @@
 /*
- * test_whatif.c - the what-if planner (whatif.c) and the scenario library
+ * test_whatif.c - the what-if planner (whatif/) and the scenario library
  * (every .yaml file in scenarios/).
  *
  *  - golden: the library's exact figures for docs/theory.md's examples, to 1e-2
@@ -13,7 +13,9 @@
  *  - sweep: grid validation, grid values, exact figures at every point,
  *    Monte Carlo within 5 standard errors, the matrix-entry rule;
  *  - tornado: a one-state chain with CLV = m * sum_t (p / (1 + r))^t,
- *    whose swings, order, spider and elasticities are known by hand.
+ *    whose swings, order, spider and elasticities are known by hand;
+ *  - the what-ifs take loaded scenarios and edit copies: the scenarios
+ *    given are unchanged, and results keep nothing of them.
  *
  * Monte Carlo tests use fixed seeds and small customer counts. Scenario
  * variants are written to a private temporary folder, each based on a
@@ -148,13 +150,49 @@ static void assert_diff_agrees(const whatif_diff *d)
 		         d->exact, d->se);
 }
 
+/* The scenario in path, loaded (the test fails when it does not load). */
+static clv_scenario *load(const char *path)
+{
+	clv_error err = {0};
+	clv_scenario *s = scenario_load(path, &err);
+
+	if (s == NULL)
+		fail_msg("%s: %s", path, err.msg);
+	return s;
+}
+
+/* The what-ifs on the scenario in path, loaded for the call and freed
+   right after it: a result keeps nothing of the scenario it was given. */
+static whatif_sweep *sweep_file(const char *path, const whatif_axis *axes, size_t n_axes,
+                                const whatif_settings *set, bool monte_carlo, clv_error *err)
+{
+	clv_scenario *s = load(path);
+	whatif_sweep *w = whatif_sweep_run(s, axes, n_axes, set, monte_carlo, err);
+
+	scenario_free(s);
+	return w;
+}
+
+static whatif_tornado *tornado_file(const char *path, const whatif_settings *set,
+                                    clv_error *err)
+{
+	clv_scenario *s = load(path);
+	whatif_tornado *t = whatif_tornado_run(s, set, err);
+
+	scenario_free(s);
+	return t;
+}
+
 static whatif_compare *compare2(const char *a, const char *b, const whatif_settings *set,
                                 bool independent)
 {
-	const char *paths[2] = {a, b};
+	clv_scenario *s[2] = {load(a), load(b)};
 	clv_error err = {0};
-	whatif_compare *c = whatif_compare_run(paths, 2, set, independent, &err);
+	whatif_compare *c =
+		whatif_compare_run((const clv_scenario *const *)s, 2, set, independent, &err);
 
+	scenario_free(s[0]);
+	scenario_free(s[1]);
 	if (c == NULL)
 		fail_msg("compare: %s", err.msg);
 	return c;
@@ -436,7 +474,7 @@ static void test_compare_matches_states(void **state)
 {
 	whatif_settings set = small_settings(100, 5);
 	const char *a, *b;
-	const char *one[1];
+	clv_scenario *one[1];
 	whatif_compare *c;
 	clv_error err = {0};
 
@@ -447,9 +485,10 @@ static void test_compare_matches_states(void **state)
 	assert_true(isnan(c->arm[1].diff[0].mean) && isnan(c->arm[1].diff[2].exact));
 	assert_true(fabs(c->arm[1].diff[3].exact - (3505.929 - 1379.556)) < 1e-2);
 	whatif_compare_free(c);
-	one[0] = a;
-	assert_null(whatif_compare_run(one, 1, &set, false, &err));
+	one[0] = load(a);
+	assert_null(whatif_compare_run((const clv_scenario *const *)one, 1, &set, false, &err));
 	assert_int_equal(err.status, CLV_ERR_USAGE);
+	scenario_free(one[0]);
 }
 
 /* ---- sweep --------------------------------------------------------------- */
@@ -512,7 +551,7 @@ static void test_sweep_discount_rate(void **state)
 	(void)state;
 	book = lib(0, "textbook.yaml");
 	assert_int_equal(whatif_axis_parse("discount_rate=0.05:0.15:0.05", &ax, &err), CLV_OK);
-	w = whatif_sweep_run(book, &ax, 1, &set, true, &err);
+	w = sweep_file(book, &ax, 1, &set, true, &err);
 	if (w == NULL)
 		fail_msg("%s", err.msg);
 	assert_int_equal(w->n_points, 3);
@@ -547,7 +586,7 @@ static void test_sweep_two_axes(void **state)
 	book = lib(0, "textbook.yaml");
 	assert_int_equal(whatif_axis_parse("discount_rate=0.05:0.10:0.05", &ax[0], &err), CLV_OK);
 	assert_int_equal(whatif_axis_parse("horizon=1:3:1", &ax[1], &err), CLV_OK);
-	w = whatif_sweep_run(book, ax, 2, &set, false, &err);
+	w = sweep_file(book, ax, 2, &set, false, &err);
 	if (w == NULL)
 		fail_msg("%s", err.msg);
 	assert_int_equal(w->n_points, 6);
@@ -581,7 +620,7 @@ static void test_sweep_matrix_entry(void **state)
 	(void)state;
 	book = lib(0, "textbook.yaml");
 	assert_int_equal(whatif_axis_parse("switching.A.A=0.7:0.8:0.1", &ax, &err), CLV_OK);
-	w = whatif_sweep_run(book, &ax, 1, &set, false, &err);
+	w = sweep_file(book, &ax, 1, &set, false, &err);
 	if (w == NULL)
 		fail_msg("%s", err.msg);
 	assert_non_null(w->rule[0]);
@@ -606,27 +645,27 @@ static void test_sweep_rejects(void **state)
 	book = lib(0, "textbook.yaml");
 	/* a misspelt key: usage error with a suggestion */
 	assert_int_equal(whatif_axis_parse("discount_rat=0.05:0.10:0.05", &ax[0], &err), CLV_OK);
-	assert_null(whatif_sweep_run(book, ax, 1, &set, false, &err));
+	assert_null(sweep_file(book, ax, 1, &set, false, &err));
 	assert_int_equal(err.status, CLV_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "did you mean \"discount_rate\""));
 	whatif_axis_clear(&ax[0]);
 	/* a value out of range (a probability above 1) */
 	diag_clear(&err);
 	assert_int_equal(whatif_axis_parse("switching.A.B=0.5:1.5:0.5", &ax[0], &err), CLV_OK);
-	assert_null(whatif_sweep_run(book, ax, 1, &set, false, &err));
+	assert_null(sweep_file(book, ax, 1, &set, false, &err));
 	assert_int_equal(err.status, CLV_ERR_USAGE);
 	whatif_axis_clear(&ax[0]);
 	/* two axes over the limit together, and the same key twice */
 	diag_clear(&err);
 	assert_int_equal(whatif_axis_parse("margin.A=0:199:1", &ax[0], &err), CLV_OK);
 	assert_int_equal(whatif_axis_parse("margin.B=0:99:1", &ax[1], &err), CLV_OK);
-	assert_null(whatif_sweep_run(book, ax, 2, &set, false, &err));
+	assert_null(sweep_file(book, ax, 2, &set, false, &err));
 	assert_int_equal(err.status, CLV_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "20000"));
 	whatif_axis_clear(&ax[1]);
 	diag_clear(&err);
 	assert_int_equal(whatif_axis_parse("margin.A=0:1:1", &ax[1], &err), CLV_OK);
-	assert_null(whatif_sweep_run(book, ax, 2, &set, false, &err));
+	assert_null(sweep_file(book, ax, 2, &set, false, &err));
 	assert_int_equal(err.status, CLV_ERR_USAGE);
 	whatif_axis_clear(&ax[0]);
 	whatif_axis_clear(&ax[1]);
@@ -677,7 +716,7 @@ static void test_tornado_known_answer(void **state)
 	whatif_settings set = small_settings(0, 0);
 	const char *path = write_file(0, "tornado.yaml", TORNADO_CASE);
 	clv_error err = {0};
-	whatif_tornado *t = whatif_tornado_run(path, &set, &err);
+	whatif_tornado *t = tornado_file(path, &set, &err);
 	double base = clv_hand(100, 0.8, 0.10, 4);
 	double sw_m = clv_hand(116, 0.8, 0.10, 4) - clv_hand(84, 0.8, 0.10, 4);
 	double sw_p = clv_hand(100, 0.88, 0.10, 4) - clv_hand(100, 0.72, 0.10, 4);
@@ -723,7 +762,7 @@ static void test_tornado_elasticities(void **state)
 	whatif_settings set = small_settings(0, 0);
 	const char *path = write_file(0, "tornado.yaml", TORNADO_CASE);
 	clv_error err = {0};
-	whatif_tornado *t = whatif_tornado_run(path, &set, &err);
+	whatif_tornado *t = tornado_file(path, &set, &err);
 	const whatif_elasticity *e;
 	double base = clv_hand(100, 0.8, 0.10, 4), d_r = 0.0, d_p = 0.0, h;
 	int k;
@@ -769,7 +808,7 @@ static void test_tornado_per_customer(void **state)
 		"switching: {Active: [0.8, 0.2], Lost: [0, 1]}\nhorizon: 4\ndiscount_rate: 0.10\n"
 		"margin: {Active: {dist: uniform, min: 80, max: 120, per: customer}, Lost: 0}\n");
 	clv_error err = {0};
-	whatif_tornado *t = whatif_tornado_run(path, &set, &err);
+	whatif_tornado *t = tornado_file(path, &set, &err);
 	const whatif_input *in;
 	double exact50, bound;
 
@@ -803,7 +842,7 @@ static void test_tornado_library(void **state)
 
 	(void)state;
 	path = lib(0, "uncertain_retention.yaml");
-	t = whatif_tornado_run(path, &set, &err);
+	t = tornado_file(path, &set, &err);
 	if (t == NULL)
 		fail_msg("%s", err.msg);
 	assert_false(t->monte_carlo);
@@ -821,6 +860,77 @@ static void test_tornado_library(void **state)
 }
 
 /* ---- set-up -------------------------------------------------------------- */
+
+/* ---- the scenarios given ------------------------------------------------- */
+
+/* Every number of s the what-ifs could edit, and its exact total CLV. */
+static double *fingerprint(clv_scenario *s, size_t *n)
+{
+	size_t k, count;
+	clv_param **p = scenario_params_alloc(s, &count);
+	double *f = calloc(6 * count + 4, sizeof *f);
+	exact_result *ex;
+	clv_error err = {0};
+
+	assert_true(p != NULL && f != NULL);
+	for (k = 0; k < count; k++) {
+		double v[6] = {p[k]->kind, p[k]->a, p[k]->b, p[k]->c, p[k]->per, p[k]->lo};
+		memcpy(f + 6 * k, v, sizeof v);
+	}
+	ex = exact_scenario(s, 0, &err);
+	assert_non_null(ex);
+	f[6 * count] = ex->clv[s->n];
+	f[6 * count + 1] = (double)s->n_correlations;
+	f[6 * count + 2] = (double)s->horizon;
+	for (k = 0; k < s->n; k++)
+		f[6 * count + 3] += s->switching[k].dirichlet;
+	exact_free(ex);
+	free(p);
+	*n = 6 * count + 4;
+	return f;
+}
+
+/* The what-ifs edit copies: the scenarios they are given stay as loaded
+   (a Dirichlet row, uncertain retention, an offer and a base chain). */
+static void test_whatifs_leave_scenarios(void **state)
+{
+	whatif_settings set = small_settings(50, 3);
+	clv_scenario *s[2] = {load(lib(0, "uncertain_retention.yaml")),
+	                      load(lib(1, "retention_campaign.yaml"))};
+	whatif_axis ax[2];
+	clv_error err = {0};
+	double *before[2], *after;
+	size_t n[2], m, k;
+	whatif_compare *c;
+	whatif_sweep *w;
+	whatif_tornado *t;
+
+	(void)state;
+	for (k = 0; k < 2; k++)
+		before[k] = fingerprint(s[k], &n[k]);
+	t = whatif_tornado_run(s[0], &set, &err);
+	assert_non_null(t);
+	assert_int_equal(whatif_axis_parse("retention.Ours=0.8:0.9:0.1", &ax[0], &err), CLV_OK);
+	assert_int_equal(whatif_axis_parse("horizon=2:3:1", &ax[1], &err), CLV_OK);
+	w = whatif_sweep_run(s[0], ax, 2, &set, true, &err);
+	assert_non_null(w);
+	c = whatif_compare_run((const clv_scenario *const *)s, 2, &set, false, &err);
+	assert_non_null(c);
+	assert_true(c->arm[1].spend > 0.0 && c->arm[1].s != s[1]);
+	for (k = 0; k < 2; k++) {
+		after = fingerprint(s[k], &m);
+		assert_int_equal(m, n[k]);
+		assert_memory_equal(after, before[k], m * sizeof *after);
+		free(after);
+		free(before[k]);
+		scenario_free(s[k]);
+	}
+	whatif_compare_free(c);
+	whatif_sweep_free(w);
+	whatif_tornado_free(t);
+	whatif_axis_clear(&ax[0]);
+	whatif_axis_clear(&ax[1]);
+}
 
 static int setup(void **state)
 {
@@ -873,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_tornado_elasticities),
 		cmocka_unit_test(test_tornado_per_customer),
 		cmocka_unit_test(test_tornado_library),
+		cmocka_unit_test(test_whatifs_leave_scenarios),
 	};
 
 	gsl_set_error_handler_off();

@@ -77,10 +77,19 @@ static whatif_compare *compare_of(const char *const *paths, size_t n)
 {
 	whatif_settings set = fixture_settings();
 	clv_error err = {0};
-	whatif_compare *c = whatif_compare_run(paths, n, &set, false, &err);
+	clv_scenario *s[8] = {NULL};
+	whatif_compare *c = NULL;
+	size_t k, loaded = 0;
 
+	for (k = 0; k < n && k < 8; k++, loaded++)
+		if ((s[k] = scenario_load(paths[k], &err)) == NULL)
+			break;
+	if (loaded == n)
+		c = whatif_compare_run((const clv_scenario *const *)s, n, &set, false, &err);
 	if (c == NULL)
 		fprintf(stderr, "compare: %s\n", err.msg);
+	for (k = 0; k < loaded; k++)
+		scenario_free(s[k]);
 	return c;
 }
 
@@ -90,14 +99,18 @@ static whatif_sweep *sweep_of(const char *path, const char *const *vary, size_t 
 	clv_error err = {0};
 	whatif_axis axes[2];
 	whatif_sweep *w = NULL;
+	clv_scenario *s = scenario_load(path, &err);
 	size_t k;
 
 	memset(axes, 0, sizeof axes);
+	if (s == NULL)
+		goto cleanup;
 	for (k = 0; k < n; k++)
 		if (whatif_axis_parse(vary[k], &axes[k], &err) != CLV_OK)
 			goto cleanup;
-	w = whatif_sweep_run(path, axes, n, &set, true, &err);
+	w = whatif_sweep_run(s, axes, n, &set, true, &err);
 cleanup:
+	scenario_free(s);
 	if (w == NULL)
 		fprintf(stderr, "sweep: %s\n", err.msg);
 	whatif_axis_clear(&axes[0]);
@@ -109,10 +122,12 @@ static whatif_tornado *tornado_of(const char *path)
 {
 	whatif_settings set = fixture_settings();
 	clv_error err = {0};
-	whatif_tornado *t = whatif_tornado_run(path, &set, &err);
+	clv_scenario *s = scenario_load(path, &err);
+	whatif_tornado *t = s ? whatif_tornado_run(s, &set, &err) : NULL;
 
 	if (t == NULL)
 		fprintf(stderr, "tornado: %s\n", err.msg);
+	scenario_free(s);
 	return t;
 }
 

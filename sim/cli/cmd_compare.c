@@ -7,12 +7,45 @@
  * docs/whatif.md; the report: output/report_compare.h; the files in
  * --out DIR: output/output_compare.h.
  */
+#include <stdlib.h>
+
 #include "base/interrupt.h"
 #include "cli/cli.h"
 #include "clv_docdir.h"
 #include "output/output_compare.h"
 #include "output/report_compare.h"
+#include "scenario/scenario.h"
 #include "whatif/whatif.h"
+
+/* Free the first n loaded scenarios of s, and s. */
+static void free_all(clv_scenario **s, int n)
+{
+	int k;
+
+	if (s == NULL)
+		return;
+	for (k = 0; k < n; k++)
+		scenario_free(s[k]);
+	free(s);
+}
+
+/* Every operand loaded once; NULL with err set (the first failure). */
+static clv_scenario **load_all(const cli_options *opt, clv_error *err)
+{
+	clv_scenario **s = calloc((size_t)opt->argc, sizeof *s);
+	int k;
+
+	if (s == NULL) {
+		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory loading the scenarios");
+		return NULL;
+	}
+	for (k = 0; k < opt->argc; k++)
+		if ((s[k] = scenario_load(opt->argv[k], err)) == NULL) {
+			free_all(s, k);
+			return NULL;
+		}
+	return s;
+}
 
 static int run_compare(const cli_options *opt)
 {
@@ -20,20 +53,25 @@ static int run_compare(const cli_options *opt)
 	whatif_settings set;
 	output_settings out;
 	whatif_compare *c;
+	clv_scenario **s;
 	clv_status rc = CLV_OK;
 
 	if (cli_settings(opt, &set, &out) != 0)
 		return CLV_EXIT_INPUT;
 	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
-	c = whatif_compare_run((const char *const *)opt->argv, (size_t)opt->argc, &set,
-	                       opt->independent, &err);
-	if (c == NULL)
+	s = load_all(opt, &err);
+	c = s == NULL ? NULL : whatif_compare_run((const clv_scenario *const *)s,
+	                                          (size_t)opt->argc, &set, opt->independent, &err);
+	if (c == NULL) {
+		free_all(s, opt->argc);
 		return cli_fail(&err);
+	}
 	if (out.out_dir != NULL)
 		rc = output_compare(&out, c, &err);
 	if (rc == CLV_OK)
 		rc = report_compare_print(c, opt->format == FORMAT_JSON, &err);
 	whatif_compare_free(c);
+	free_all(s, opt->argc);
 	return cli_exit(rc, &err);
 }
 

@@ -51,7 +51,7 @@ static int run_sweep(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	w = whatif_sweep_run(opt->argv[0], axes, (size_t)opt->n_vary, &set, true, &err);
+	w = whatif_sweep_run(s, axes, (size_t)opt->n_vary, &set, true, &err);
 	if (w == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;

@@ -66,7 +66,7 @@ static int run_tornado(const cli_options *opt)
 	}
 	set.progress = false;
 	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
-	v.t = whatif_tornado_run(opt->argv[0], &set, &err);
+	v.t = whatif_tornado_run(s, &set, &err);
 	rc = v.t == NULL ? cli_fail(&err) : cli_exit(report(opt, &out, &v, &err), &err);
 	report_tornado_view_clear(&v);
 	whatif_tornado_free(v.t);

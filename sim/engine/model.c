@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/dist.h"
+#include "base/rowmath.h"
 #include "scenario/scenario.h"
 
 #define ROW_TOLERANCE 1e-9
@@ -77,27 +78,6 @@ void model_copy(clv_model *dst, const clv_model *src)
 	dst->acquisition = src->acquisition;
 	dst->horizon = src->horizon;
 	dst->infinite = src->infinite;
-}
-
-int model_row_pin(double *row, size_t n, size_t j, double v)
-{
-	double rest = 0.0;
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		if (k != j)
-			rest += row[k];
-	if (rest <= 0.0) {
-		if (fabs(v - 1.0) > ROW_TOLERANCE)
-			return -1;
-		row[j] = 1.0;
-		return 0;
-	}
-	for (k = 0; k < n; k++)
-		if (k != j)
-			row[k] *= (1.0 - v) / rest;
-	row[j] = v;
-	return 0;
 }
 
 /* ---- values of the assumptions ---------------------------------- */
@@ -205,7 +185,7 @@ static clv_status build_matrix(const clv_scenario *s, const model_values *v, clv
 		if (!s->has_retention[i])
 			continue;
 		ret = value_of(v, &s->retention[i], &cursor);
-		if (model_row_pin(m->P + i * n, n, i, ret) != 0)
+		if (rowmath_pin(m->P + i * n, n, i, ret) != 0)
 			rc = diag_set(err, CLV_ERR_INPUT, &s->retention[i].pos,
 			              "retention of \"%s\" is %.6g but the row has no other "
 			              "entry to rescale", s->states[i], ret);
@@ -255,7 +235,7 @@ static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
 	for (r = 0; r < n; r++)
 		if (o->target_all || r == b)
 			m->cost_offer[r] += cost;
-	if (up != 0.0 && model_row_pin(row, n, b, fmin(1.0, row[b] + up)) != 0)
+	if (up != 0.0 && rowmath_pin(row, n, b, fmin(1.0, row[b] + up)) != 0)
 		return diag_set(err, CLV_ERR_INPUT, &o->retention_uplift.pos,
 		                "%s: retention uplift leaves nothing to rescale", o->label);
 	for (r = 0; r < n; r++) {
@@ -263,7 +243,7 @@ static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
 		double *rival = m->P_offer + r * n;
 		if (w == 0.0 || r == b)
 			continue;
-		if (model_row_pin(rival, n, b, fmin(1.0, rival[b] + w)) != 0)
+		if (rowmath_pin(rival, n, b, fmin(1.0, rival[b] + w)) != 0)
 			return diag_set(err, CLV_ERR_INPUT, &o->win_from[r].pos,
 			                "%s: win_from \"%s\" leaves nothing to rescale", o->label,
 			                s->states[r]);

@@ -56,8 +56,4 @@ clv_model *model_at_means(clv_scenario *s, clv_error *err);
 /* True when any assumption of s (or of its segments) is uncertain. */
 bool model_is_uncertain(clv_scenario *s);
 
-/* Set row[j] = v and rescale the other entries proportionally so the row
-   sums to 1. Fails (returns -1) when the others are all 0 and v != 1. */
-int model_row_pin(double *row, size_t n, size_t j, double v);
-
 #endif

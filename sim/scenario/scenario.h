@@ -1,6 +1,7 @@
 /*
- * scenario.h - scenario files: load a YAML file into a clv_scenario,
- * validate every rule, and edit loaded scenarios (sweeps, what-ifs).
+ * scenario.h - the scenario stage: load a YAML file into a clv_scenario,
+ * validate every rule, list its assumptions, copy a loaded scenario and
+ * edit the copy (sweeps, what-ifs). May include base/ only.
  *
  * The format, every key with its default and unit, is documented in
  * docs/scenarios.md. Loading never renormalises, never guesses: anything
@@ -11,6 +12,9 @@
 
 #include "clvsim.h"
 #include "base/diag.h"
+
+/* ------------------------------------------------------------------ */
+/* Load, copy, free (load.c, copy.c).                                  */
 
 /* Load and validate the scenario in `path` (following `base:` chains,
    relative to the including file's folder). Returns NULL with err set
@@ -23,6 +27,16 @@ clv_scenario *scenario_load_buffer(const char *path, const char *text, size_t le
                                    clv_error *err);
 
 void scenario_free(clv_scenario *s);
+
+/* A deep copy of s, owned by the caller (scenario_free it): every array,
+   label, offer, correlation and segment, and the path block with the names
+   of the `base:` files, so every pos.file of the copy points into the
+   copy's own block and the copy outlives s. NULL with err set
+   (CLV_ERR_NOMEM) when out of memory. */
+clv_scenario *scenario_copy(const clv_scenario *s, clv_error *err);
+
+/* ------------------------------------------------------------------ */
+/* States and assumptions by name (params.c).                          */
 
 /* Index of the state called `name`, or (size_t)-1. */
 size_t scenario_state_index(const clv_scenario *s, const char *name);
@@ -43,6 +57,10 @@ clv_param **scenario_params_alloc(clv_scenario *s, size_t *count);
    or NULL. */
 clv_param *scenario_param(clv_scenario *s, const char *label);
 
+/* ------------------------------------------------------------------ */
+/* Edits of a loaded scenario (edit.c; the what-ifs edit copies). The  */
+/* rules are listed at the top of edit.c; none re-validates.           */
+
 /* Set a numeric key to a fixed value, as a sweep does: any param label,
    plus "horizon", "customers", "replications", and "switching.I.J", which
    sets entry (I, J) and rescales the row's other entries proportionally
@@ -52,6 +70,58 @@ clv_param *scenario_param(clv_scenario *s, const char *label);
    reason (unknown key with a "did you mean" hint, value out of range). */
 clv_status scenario_set_number(clv_scenario *s, const char *key, double value,
                                clv_error *err);
+
+/* The scenarios the engines evaluate ("leaves"): the segments when there
+   are segments, else s itself. scenario_leaf(s, k) for k below
+   scenario_n_leaves(s); borrowed from s. */
+size_t scenario_n_leaves(const clv_scenario *s);
+clv_scenario *scenario_leaf(clv_scenario *s, size_t k);
+
+/* True when s or one of its segments has an offer. */
+bool scenario_has_offers(const clv_scenario *s);
+
+/* Fix assumption p at v: kind DIST_FIXED, drawn per replication. */
+void scenario_fix(clv_param *p, double v);
+
+/* True, with its row and column in *i and *j, when p is an entry of a
+   (non-Dirichlet) switching row of s. */
+bool scenario_entry_of(const clv_scenario *s, const clv_param *p, size_t *i, size_t *j);
+
+/* Fix entry (i, j) of non-Dirichlet row i at v and rescale the row's other
+   fixed entries so that, with its uncertain entries at their means, the
+   row sums to 1. CLV_ERR_INPUT (row unchanged) when they cannot. */
+clv_status scenario_pin_entry(clv_scenario *s, size_t i, size_t j, double v, clv_error *err);
+
+/* Set assumption p of s to the fixed value v (a switching entry by
+   scenario_pin_entry). Errors: scenario_pin_entry's. */
+clv_status scenario_set_value(clv_scenario *s, clv_param *p, double v, clv_error *err);
+
+/* Every offer's cost and margin_cut in every leaf of s fixed at 0. */
+void scenario_zero_offer_spend(clv_scenario *s);
+
+/* Turn Dirichlet row i of s into a fixed row at its mean. CLV_ERR_NOMEM. */
+clv_status scenario_fix_dirichlet(clv_scenario *s, size_t i, clv_error *err);
+
+/* The beta marginal of the diagonal of Dirichlet row i of s (label NULL);
+   kind DIST_FIXED at the mean when it is degenerate (an alpha of 0). */
+clv_param scenario_dirichlet_diagonal(const clv_scenario *s, size_t i);
+
+/* Pin the input `label` of s at its u-quantile: an assumption (by
+   scenario_set_value), or the diagonal "switching.X.X" of a Dirichlet row
+   (the row fixed at its mean first). A no-op when s lacks the label.
+   Errors: scenario_pin_entry's, CLV_ERR_NOMEM. */
+clv_status scenario_pin_input(clv_scenario *s, const char *label, double u, clv_error *err);
+
+/* Remove the correlations of s that involve `label` (all when NULL). */
+void scenario_drop_correlations(clv_scenario *s, const char *label);
+
+/* Fix every per-replication assumption of leaf s (Dirichlet rows too) at
+   its mean and drop its correlations, so only per-customer ones vary.
+   Errors: scenario_set_value's, CLV_ERR_NOMEM. */
+clv_status scenario_fix_outer_at_means(clv_scenario *s, clv_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Validation (validate.c).                                            */
 
 /* Re-check every rule after edits (as scenario_load does at the end). */
 clv_status scenario_validate(const clv_scenario *s, clv_error *err);

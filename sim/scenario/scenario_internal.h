@@ -1,13 +1,28 @@
 /*
- * scenario_internal.h - what the files of the scenario module share
- * (scenario.c reads and builds, scenario_validate.c checks): tolerances,
- * limits and two helpers. Not for other modules.
+ * scenario_internal.h - what the files of the scenario stage share; not for
+ * other stages. A load runs through them in this order (load.c drives it):
+ *
+ *   files.c       read the files, follow `base:` chains, overlay the layers
+ *   values.c      one node into a checked number, word or assumption
+ *   keys.c        the merged tree key by key into the clv_scenario
+ *   keys_offers.c campaign, price_discount and correlations
+ *   validate.c    the rules between keys (scenario_validate)
+ *   segments.c    each segment: the tree overlaid with its keys, built again
+ *
+ * and after a load: params.c lists and finds assumptions, edit.c edits a
+ * loaded scenario, copy.c copies one.
+ *
+ * Functions here take the loader of the load in progress and report errors
+ * at a node's place ("FILE:LINE:COLUMN: ...") in ld->err; they return
+ * CLV_OK or the error's status, and keep nothing on failure beyond what the
+ * scenario being built owns (scenario_free releases it).
  */
 #ifndef CLV_SCENARIO_INTERNAL_H
 #define CLV_SCENARIO_INTERNAL_H
 
 #include "clvsim.h"
 #include "base/diag.h"
+#include "scenario/yamlnode.h"
 
 #define SUM_TOLERANCE 1e-9      /* fixed rows and `initial` sum to 1 within it */
 #define MEAN_SUM_TOLERANCE 1e-6 /* rows with uncertain entries, at their means */
@@ -17,13 +32,172 @@
    (about 7e86): T (log(1 + g) - log(1 + r)) <= GROWTH_LOG_LIMIT. */
 #define GROWTH_LOG_LIMIT 200.0
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
+#define NOT_FOUND ((size_t)-1)
+
+#define MAX_FILE_BYTES (16L * 1024 * 1024)
+#define MAX_BASE_LINKS 32
+#define MAX_FILES (MAX_BASE_LINKS + 1)
+
+/* The files of one load and the names positions point to. */
+typedef struct loader {
+	clv_error *err;
+	char *shown[MAX_FILES];      /* names as shown in messages (owned) */
+	char *real[MAX_FILES];       /* canonical names, to find cycles (owned) */
+	int n_files;                 /* index = yamlnode.file */
+	const char *name[MAX_FILES]; /* the names positions point to: shown[]
+	                                while parsing, then the path block of
+	                                the scenario being built */
+} loader;
+
+/* ------------------------------------------------------------------ */
+/* files.c: reading files, `base:` chains, layers.                     */
+
+/* Read all of path (<= 16 MiB) into a new NUL-terminated *buf (free() it).
+   `from` is the base: node that named it, or NULL for the top file.
+   CLV_ERR_IO with the OS reason, CLV_ERR_LIMIT over 16 MiB. */
+clv_status files_read(const char *path, const clv_pos *from, char **buf, size_t *len,
+                      clv_error *err);
+
+/* Parse the file `shown` (its text given) and overlay it on its base
+   chain; *out gets the merged tree (owned by the caller). */
+clv_status files_load_layer(loader *ld, const char *shown, const char *text, size_t len,
+                            yamlnode **out);
+
+/* Overlay `over` on *below (consuming over): maps merge per entry, the rest
+   replaces; a base list of per-state entries becomes a map first. */
+clv_status files_overlay(const loader *ld, yamlnode **below, yamlnode *over);
+
+/* s->path: the top file's name, then every base file's ("a\0b\0c\0"), and
+   point the loader's names into it (files_point_names). */
+clv_status files_set_paths(loader *ld, clv_scenario *s);
+
+/* Point the loader's file names into s->path. */
+void files_point_names(loader *ld, const clv_scenario *s);
+
+/* ------------------------------------------------------------------ */
+/* values.c: one node into a checked value.                            */
+
+/* The range a quantity may take, for checks and truncation. */
+typedef struct quantity {
+	const char *what; /* "a probability", for messages */
+	double lo, hi;
+	bool lo_open;     /* lo itself excluded */
+	clv_status over;  /* status when above hi */
+} quantity;
+
+extern const quantity Q_PROB, Q_SHARE, Q_RATE, Q_MONEY, Q_GROWTH, Q_COUNT;
+
+/* Which distributions a key accepts. */
+typedef enum allow { ALLOW_ANY = 0, ALLOW_POISSON_ONLY } allow;
+
+/* The place of node, its file name from the loader. */
+clv_pos value_pos(const loader *ld, const yamlnode *node);
+
+/* Record an error at node's place; returns status. */
+clv_status value_error(const loader *ld, const yamlnode *node, clv_status status,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* CLV_ERR_NOMEM with the loader's message. */
+clv_status value_nomem(clv_error *err);
+
+/* " (did you mean \"x\"?)" or "", into buf; returns buf. */
+const char *value_hint(const char *word, const char *const *candidates, size_t n, char *buf,
+                       size_t cap);
+
+/* The hint, or else " (one of: a, b, c)" when the list is short. */
+const char *value_hint_or_list(const char *word, const char *const *candidates, size_t n,
+                               char *buf, size_t cap);
+
+/* Index of word in list, or NOT_FOUND. */
+size_t value_index_of(const char *word, const char *const *list, size_t n);
+
+/* A non-empty, non-null scalar. */
+bool value_is_string(const yamlnode *node);
+
+/* A map with a "dist" key. */
+bool value_is_dist(const yamlnode *node);
+
+/* True when t is YAML's spelling of `word` (".nan", ".inf"), any case and sign. */
+bool value_yaml_special(const char *t, const char *word);
+
+/* A finite number, written plain (not quoted). */
+clv_status value_number(const loader *ld, const yamlnode *node, const char *what,
+                        double *out);
+
+/* A whole number in [lo, hi]; above hi is `over` (CLV_ERR_LIMIT for sizes). */
+clv_status value_whole(const loader *ld, const yamlnode *node, const char *what, double lo,
+                       double hi, clv_status over, double *out);
+
+/* v (written at node) within the range of quantity q. */
+clv_status value_check_range(const loader *ld, const yamlnode *node, const char *label,
+                             const quantity *q, double v);
+
+/* Every key of map must be in `known`; `where` names the map ("" = top). */
+clv_status value_check_keys(const loader *ld, const yamlnode *map, const char *const *known,
+                            size_t n_known, const char *where);
+
+/* Every one of keys must be in map. */
+clv_status value_check_required(const loader *ld, const yamlnode *map, const char *const *keys,
+                                size_t n, const char *where);
+
+/* One of a fixed list of words (e.g. period: year); *out gets its index. */
+clv_status value_word(const loader *ld, const yamlnode *node, const char *what,
+                      const char *const *words, size_t n, size_t *out);
+
+/* p = the fixed default `value` (the key was not given), labelled. */
+clv_status value_default_param(const loader *ld, const char *label, const quantity *q,
+                               double value, clv_param *p);
+
+/* A number or a distribution at node, for the quantity q, into p. */
+clv_status value_param(const loader *ld, const yamlnode *node, const char *label,
+                       const quantity *q, allow allowed, clv_param *p);
+
+/* value_param, or value_default_param when node is NULL. */
+clv_status value_param_or_default(const loader *ld, const yamlnode *node, const char *label,
+                                  const quantity *q, double dflt, clv_param *p);
+
+/* A single number or distribution under `key` of top (default dflt). */
+clv_status value_single(const loader *ld, const yamlnode *top, const char *key,
+                        const quantity *q, double dflt, clv_param *out);
+
+/* ------------------------------------------------------------------ */
+/* keys.c, keys_offers.c: the merged tree into a scenario.             */
+
+/* Interpret the merged tree `top` into a new scenario. `name` overrides the
+   default name (segments); `segment` marks a segment (no segments of its
+   own). Returns NULL with ld->err set on failure. */
+clv_scenario *keys_build(loader *ld, const yamlnode *top, const char *name, bool segment);
+
+/* True when key is a top-level key of a scenario file. */
+bool keys_is_top(const char *key);
+
+/* Sort the values of a map by state: slot[i] = value for state i or NULL.
+   With `all`, every state must be named. */
+clv_status keys_by_state(const loader *ld, const clv_scenario *s, const yamlnode *map,
+                         const char *what, bool all, const yamlnode **slot);
+
+/* campaign and price_discount of top into s->offers. */
+clv_status keys_offers(const loader *ld, clv_scenario *s, const yamlnode *top);
+
+/* correlations (node may be NULL) into s->correlations. */
+clv_status keys_correlations(const loader *ld, clv_scenario *s, const yamlnode *node);
+
+/* ------------------------------------------------------------------ */
+/* segments.c, params.c, validate.c                                    */
+
+/* The segments of top, each built into a full scenario under s. */
+clv_status segments_build(loader *ld, clv_scenario *s, const yamlnode *top);
+
+/* Labels of every assumption of s, borrowed from it, in a new array (free()
+   it; *n its length), for "did you mean". NULL on no memory. */
+const char **params_labels_alloc(clv_scenario *s, size_t *n);
 
 /* True for quantities whose lower bound is excluded (spend_growth,
    purchases_per_period). */
-bool scenario_lo_open(const clv_param *p);
+bool validate_lo_open(const clv_param *p);
 
 /* CLV_OK when every offer has the same `periods`, else an error at the
    first that differs. */
-clv_status scenario_offers_share_periods(const clv_scenario *s, clv_error *err);
+clv_status validate_offers_share_periods(const clv_scenario *s, clv_error *err);
 
 #endif

@@ -6,9 +6,10 @@
  * cmd_tornado.c) are thin layers over these functions, which tests call
  * directly.
  *
- * Every function takes scenario paths, not loaded scenarios: each run (an
- * arm of a comparison, a grid point, a tornado evaluation) loads its own
- * fresh copy and edits that, so no edit leaks into the next run.
+ * Every function takes loaded scenarios and never reads a file: each
+ * evaluation (an arm of a comparison, a grid point, a tornado or
+ * elasticity evaluation) edits its own copy (scenario_copy), so no edit
+ * leaks into the next run and the scenarios given stay as loaded.
  *
  * Seeds: unless whatif_settings gives one, every run uses the (first)
  * scenario file's seed (42 when the file gives none), so what-ifs are
@@ -51,7 +52,7 @@ typedef struct whatif_diff {
 } whatif_diff;
 
 typedef struct whatif_arm {
-	clv_scenario *s;         /* the scenario as loaded (owned) */
+	clv_scenario *s;         /* the arm's copy of its scenario, as run (owned) */
 	double *exact;           /* n_k + 1: exact CLV per state, then total (owned) */
 	double *mean, *se;       /* n_k + 1: Monte Carlo mean CLV and its SE (owned) */
 	mc_result *mc;           /* the Monte Carlo run: per-replication averages
@@ -74,20 +75,20 @@ typedef struct whatif_compare {
 	bool independent;        /* streams offset per scenario (no CRN) */
 } whatif_compare;
 
-/* Run every scenario in paths on the same seed, replications and
-   customers (the first scenario's unless set overrides them), on common
-   random numbers unless `independent`. States are matched by name.
-   NULL with err set: the loader's errors, CLV_ERR_USAGE (fewer than two
-   paths), mc_run's and exact_scenario's errors. */
-whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
+/* Run every one of the n_scenarios scenarios (each on a copy) on the
+   same seed, replications and customers (the first scenario's unless set
+   overrides them), on common random numbers unless `independent`. States
+   are matched by name. NULL with err set: CLV_ERR_USAGE (fewer than two
+   scenarios), CLV_ERR_NOMEM, mc_run's and exact_scenario's errors. */
+whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t n_scenarios,
                                    const whatif_settings *set, bool independent,
                                    clv_error *err);
 void whatif_compare_free(whatif_compare *c);
 
 /* Expected discounted offer spend per customer of s (exact engine): the
-   total CLV with every offer's cost and margin_cut set to 0, minus the
-   total CLV as written. Edits s. 0 when s has no offers. */
-clv_status whatif_offer_spend(clv_scenario *s, double *spend, clv_error *err);
+   total CLV with every offer's cost and margin_cut set to 0 (on a copy),
+   minus the total CLV as written. 0 when s has no offers. */
+clv_status whatif_offer_spend(const clv_scenario *s, double *spend, clv_error *err);
 
 /* Paired difference statistics of y - x over R replications, reading
    x[r * stride_x] and y[r * stride_y]: fills out's mean, se, lo90 and
@@ -128,13 +129,13 @@ typedef struct whatif_sweep {
 	uint64_t seed, replications, customers;
 } whatif_sweep;
 
-/* Sweep the scenario in path over the axes (1 or 2; keys as
-   scenario_set_number takes them). Each point: load, set the keys, exact
-   engine, then (if monte_carlo) mc_run on the same seed for every point.
+/* Sweep scenario s over the axes (1 or 2; keys as scenario_set_number
+   takes them). Each point: copy s, set the keys, exact engine, then (if
+   monte_carlo) mc_run on the same seed for every point.
    NULL with err set: CLV_ERR_USAGE for a bad key (with "did you mean"),
    the same key twice, a value out of range, or over WHATIF_MAX_POINTS;
    the engines' errors. */
-whatif_sweep *whatif_sweep_run(const char *path, const whatif_axis *axes, size_t n_axes,
+whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, size_t n_axes,
                                const whatif_settings *set, bool monte_carlo,
                                clv_error *err);
 void whatif_sweep_free(whatif_sweep *w);
@@ -175,7 +176,7 @@ typedef struct whatif_tornado {
 	whatif_elasticity *elast; /* owned */
 } whatif_tornado;
 
-/* The tornado of the scenario in path. Inputs: every uncertain assumption
+/* The tornado of scenario s. Inputs: every uncertain assumption
    (per replication or per customer; Poisson purchase counts excluded),
    and the retention of each Dirichlet row (its diagonal's beta marginal).
    Evaluations pin one input at a percentile (in every segment, each at
@@ -185,7 +186,7 @@ typedef struct whatif_tornado {
    their means, per-customer ones left to vary between customers).
    Elasticities: central differences of +-1% around the means (horizon:
    +-1 period) on the exact engine. NULL with err set on failure. */
-whatif_tornado *whatif_tornado_run(const char *path, const whatif_settings *set,
+whatif_tornado *whatif_tornado_run(const clv_scenario *s, const whatif_settings *set,
                                    clv_error *err);
 void whatif_tornado_free(whatif_tornado *t);
 

@@ -4,7 +4,9 @@
  * What it proves: for any byte string, scenario_load_buffer either fails
  * cleanly (NULL, err set with a non-OK status and a message) or returns a
  * scenario that the engines accept without crashing, leaking or running
- * away: the model at the assumptions' means is built, the exact engine is
+ * away. The engines run on a deep copy (scenario_copy) of the scenario,
+ * the original freed first, so the copy is shown to own everything it
+ * needs: the model at the assumptions' means is built, the exact engine is
  * run on it, and a tiny Monte Carlo run (2 replications of 3 customers)
  * draws the uncertain assumptions across their support. So validation is
  * shown to be sufficient for the engines, not just for the parser.
@@ -12,6 +14,7 @@
  * Invariants checked (abort() on violation, which libFuzzer reports):
  *   - failure <=> NULL result, and a failure always carries a status other
  *     than CLV_OK and a non-empty message;
+ *   - a copy of a loaded scenario passes scenario_validate;
  *   - a loaded scenario has 1..CLV_MAX_STATES states and a horizon within
  *     0..CLV_MAX_HORIZON (or infinite);
  *   - exact and Monte Carlo shares are finite and within [0, 1] (up to
@@ -153,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	clv_error err = {0};
 	clv_scenario *s = scenario_load_buffer("fuzz.yaml", (const char *)data, size, &err);
+	clv_scenario *c;
 
 	if (s == NULL) {
 		check_failure(&err);
@@ -161,8 +165,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(s->n >= 1 && s->n <= CLV_MAX_STATES, "a state count out of range");
 	check(s->infinite || (s->horizon >= 0 && s->horizon <= CLV_MAX_HORIZON),
 	      "a horizon out of range");
-	if (s->infinite || s->horizon <= FUZZ_MAX_HORIZON)
-		run_engines(s);
-	scenario_free(s);
+	c = scenario_copy(s, &err);
+	check(c != NULL, "scenario_copy failed");
+	scenario_free(s); /* the copy stands on its own: the engines run on it */
+	check(scenario_validate(c, &err) == CLV_OK, "a copy that fails validation");
+	if (c->infinite || c->horizon <= FUZZ_MAX_HORIZON)
+		run_engines(c);
+	scenario_free(c);
 	return 0;
 }

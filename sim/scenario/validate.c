@@ -1,12 +1,13 @@
 /*
- * scenario_validate.c - the rules between the keys of a built scenario,
- * checked after a load and again after edits (scenario_validate): state
- * names, `initial` and fixed rows summing to 1 within 1e-9, uncertain rows
- * at their means, retention leaving room to rescale, growth against
- * discounting over every value both can be drawn at, offers (uplifts
- * staying <= 1, one shared `periods`), correlations naming uncertain
- * assumptions, sizes within the limits of clvsim.h, and every segment.
- * Each failure names the place in the file and the rule broken.
+ * validate.c - scenario stage, step 4 of a load: the rules between the
+ * keys of a built scenario, checked after a load and again after edits
+ * (scenario_validate): state names, `initial` and fixed rows summing to 1
+ * within 1e-9, uncertain rows at their means, retention leaving room to
+ * rescale, growth against discounting over every value both can be drawn
+ * at, offers (uplifts staying <= 1, one shared `periods`), correlations
+ * naming uncertain assumptions, sizes within the limits of clvsim.h, and
+ * every segment. Each failure names the place in the file and the rule
+ * broken.
  */
 #include "scenario/scenario.h"
 
@@ -17,7 +18,7 @@
 #include <string.h>
 
 #include "base/dist.h"
-#include "engine/model.h"
+#include "base/rowmath.h"
 #include "scenario/scenario_internal.h"
 
 static void periods_text(long periods, char *buf, size_t cap)
@@ -28,7 +29,7 @@ static void periods_text(long periods, char *buf, size_t cap)
 		snprintf(buf, cap, "%ld", periods);
 }
 
-clv_status scenario_offers_share_periods(const clv_scenario *s, clv_error *err)
+clv_status validate_offers_share_periods(const clv_scenario *s, clv_error *err)
 {
 	char a[32], b[32];
 	size_t k;
@@ -49,7 +50,7 @@ clv_status scenario_offers_share_periods(const clv_scenario *s, clv_error *err)
 /* Validation of a built scenario (also after edits).                  */
 
 /* Quantities whose lower bound is excluded. */
-bool scenario_lo_open(const clv_param *p)
+bool validate_lo_open(const clv_param *p)
 {
 	return p->label != NULL && (strcmp(p->label, "spend_growth") == 0 ||
 	                            strcmp(p->label, "purchases_per_period") == 0);
@@ -64,14 +65,14 @@ static clv_status check_param(const clv_param *p, clv_error *err)
 		if (rc == CLV_OK && !isfinite(dist_mean(p)))
 			rc = diag_set(err, CLV_ERR_INPUT, &p->pos, "%s: the %s distribution has no finite "
 			              "mean inside %s%.10g, %.10g]", p->label, dist_kind_name(p->kind),
-			              scenario_lo_open(p) ? "(" : "[", p->lo, p->hi);
+			              validate_lo_open(p) ? "(" : "[", p->lo, p->hi);
 		return rc;
 	}
 	if (!isfinite(p->a))
 		return diag_set(err, CLV_ERR_INPUT, &p->pos, "%s is not a finite number", p->label);
-	if (p->a < p->lo || p->a > p->hi || (scenario_lo_open(p) && p->a == p->lo))
+	if (p->a < p->lo || p->a > p->hi || (validate_lo_open(p) && p->a == p->lo))
 		return diag_set(err, CLV_ERR_INPUT, &p->pos, "%s = %.10g is outside %s%.10g, %.10g]",
-		                p->label, p->a, scenario_lo_open(p) ? "(" : "[", p->lo, p->hi);
+		                p->label, p->a, validate_lo_open(p) ? "(" : "[", p->lo, p->hi);
 	return CLV_OK;
 }
 
@@ -317,7 +318,7 @@ static bool fixed_row(const clv_scenario *s, size_t i, double *row)
 	if (!s->has_retention[i])
 		return true;
 	return s->retention[i].kind == DIST_FIXED &&
-	       model_row_pin(row, s->n, i, s->retention[i].a) == 0;
+	       rowmath_pin(row, s->n, i, s->retention[i].a) == 0;
 }
 
 /* Add a fixed uplift to row[col] (state `row_i`), as the model does; an
@@ -338,7 +339,7 @@ static clv_status push(const clv_scenario *s, const clv_param *up, double *row, 
 		return diag_set(err, CLV_ERR_INPUT, &up->pos, "%s = %.10g would raise P[%s][%s] from "
 		                "%.10g to %.10g, above 1", up->label, up->a, s->states[row_i],
 		                s->states[col], row[col], v);
-	model_row_pin(row, s->n, col, v);
+	rowmath_pin(row, s->n, col, v);
 	return CLV_OK;
 }
 
@@ -394,7 +395,7 @@ static clv_status check_offers(const clv_scenario *s, clv_error *err)
 	for (k = 0; k < s->n_offers && rc == CLV_OK; k++)
 		rc = check_offer(s, &s->offers[k], err);
 	if (rc == CLV_OK)
-		rc = scenario_offers_share_periods(s, err);
+		rc = validate_offers_share_periods(s, err);
 	if (rc != CLV_OK || s->n_offers == 0)
 		return rc;
 	P = calloc(s->n * s->n, sizeof *P);
@@ -502,4 +503,3 @@ clv_status scenario_validate(const clv_scenario *s, clv_error *err)
 		rc = check_segments(s, err);
 	return rc;
 }
-

@@ -1,0 +1,31 @@
+/*
+ * whatif_internal.h - what the files of the what-if stage share
+ * (whatif.c: settings and helpers; compare.c, sweep.c, tornado.c: one
+ * what-if each). Not for other stages.
+ */
+#ifndef CLV_WHATIF_INTERNAL_H
+#define CLV_WHATIF_INTERNAL_H
+
+#include "whatif/whatif.h"
+
+/* CLV_ERR_NOMEM with the planner's message; returns it. */
+clv_status whatif_nomem(clv_error *err);
+
+/* Free v[0..n-1] and v (v may be NULL). */
+void whatif_free_strings(char **v, size_t n);
+
+/* The n state names of s in a new array (whatif_free_strings), or NULL. */
+char **whatif_copy_states(const clv_scenario *s);
+
+/* CLV_ERR_INTERRUPTED once SIGINT/SIGTERM was seen (mc.h), between runs. */
+clv_status whatif_check_interrupt(clv_error *err);
+
+/* Copy a run's mean CLV (n + 1) out of r (clv_avg: across replications),
+   and their SEs when se is not NULL. */
+void whatif_mc_means(const mc_result *r, double *mean, double *se);
+
+/* Exact CLV of s: n + 1 values into clv and the total into *total, each
+   when not NULL. Errors: exact_scenario's. */
+clv_status whatif_exact_clv(clv_scenario *s, double *clv, double *total, clv_error *err);
+
+#endif
