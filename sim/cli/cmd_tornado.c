@@ -77,11 +77,11 @@ static int run_tornado(const cli_options *opt)
 const cli_command cmd_tornado = {
 	"tornado", "FILE",
 	"Which uncertain assumption moves CLV most: tornado bars, spider lines, elasticities.",
-	"For each uncertain assumption (a Dirichlet row counts by its retention), CLV with that\n"
-	"assumption at its 10th and 90th percentiles and every other one at its mean: the\n"
+	"For each uncertain assumption (a Dirichlet row counts by its retention), the expected\n"
+	"CLV with that assumption at its 10th and 90th percentiles, the expectation taken over\n"
+	"every other uncertain assumption (exact: quadrature, per-customer ones included): the\n"
 	"swing, sorted widest first; the spider gives CLV at the 10th, 20th, ..., 90th\n"
-	"percentiles. Uses the exact engine, or Monte Carlo on common random numbers when an\n"
-	"assumption varies per customer. Elasticities (% change in CLV per 1% change) of\n"
+	"percentiles. Elasticities (% change in CLV per 1% change) of\n"
 	"retention, discount rate, margin and horizon come from the exact engine by central\n"
 	"differences of +-1% (horizon: +-1 period). --state NAME adds that state's ranking.\n"
 	"--out DIR writes tornado.csv, spider.csv, elasticity.csv (and tornado_state.csv)\n"

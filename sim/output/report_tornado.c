@@ -53,14 +53,9 @@ static void text_head(FILE *f, const report_tornado_view *v)
 	const whatif_tornado *t = v->t;
 
 	fprintf(f, "Tornado of \"%s\" (%s)\n", v->s->name, v->s->path);
-	if (t->monte_carlo)
-		fprintf(f, "Engine: Monte Carlo on common random numbers (seed %llu, %llu replications "
-		        "x %llu customers); per-replication assumptions at their means, per-customer "
-		        "ones varying between customers\n", (unsigned long long)t->seed,
-		        (unsigned long long)t->replications, (unsigned long long)t->customers);
-	else
-		fprintf(f, "Engine: exact (no assumption varies per customer)\n");
-	fprintf(f, "Base: total CLV %.2f with every assumption at its mean", t->base[t->n]);
+	fprintf(f, "Engine: exact: each CLV is the expectation over every other uncertain "
+	           "assumption (per customer ones included)\n");
+	fprintf(f, "Base: expected total CLV %.2f over every uncertain assumption", t->base[t->n]);
 	if (v->state < t->n)
 		fprintf(f, "; %s %.2f", t->states[v->state], t->base[v->state]);
 	fprintf(f, "\n");
@@ -71,8 +66,8 @@ static void text_bars(FILE *f, const whatif_tornado *t, size_t k, const size_t *
 {
 	size_t r;
 
-	fprintf(f, "\nSwing in %s%s: each assumption at its 10th and 90th percentiles, the "
-	        "others at their means\n", k < t->n ? "the CLV of " : "total CLV",
+	fprintf(f, "\nSwing in %s%s: each assumption at its 10th and 90th percentiles, "
+	        "expected over the others\n", k < t->n ? "the CLV of " : "total CLV",
 	        k < t->n ? t->states[k] : "");
 	fprintf(f, "%3s  %-28s %-30s %23s %12s %12s %10s\n", "#", "assumption", "distribution",
 	        "p10 -> p90", "CLV at p10", "CLV at p90", "swing");
@@ -112,7 +107,7 @@ static void text_elasticities(FILE *f, const report_tornado_view *v)
 	const whatif_tornado *t = v->t;
 	size_t k;
 
-	fprintf(f, "\nElasticities (exact engine): %% change in CLV per 1%% change in the input, "
+	fprintf(f, "\nElasticities (exact engine at the assumptions' means): %% change in CLV per 1%% change in the input, "
 	        "by central differences of +-1%% (horizon: +-1 period)\n");
 	fprintf(f, "%-28s %12s %12s", "input", "value", "total");
 	if (v->state < t->n)
@@ -200,7 +195,7 @@ json_t *report_tornado_json(const report_tornado_view *v)
 
 	json_object_set_new(doc, "scenario", json_string(v->s->name));
 	json_object_set_new(doc, "file", json_string(v->s->path));
-	json_object_set_new(doc, "engine", json_string(t->monte_carlo ? "monte_carlo" : "exact"));
+	json_object_set_new(doc, "engine", json_string("exact"));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)t->seed));
 	json_object_set_new(doc, "replications", json_integer((json_int_t)t->replications));
 	json_object_set_new(doc, "customers", json_integer((json_int_t)t->customers));

@@ -4,7 +4,7 @@
  * (whatif/whatif.h), its scenario and the chosen state.
  *
  * JSON layout (the public interface of `tornado --format json`):
- *   {"scenario", "file", "engine": "exact" | "monte_carlo", "seed",
+ *   {"scenario", "file", "engine": "exact" (expectations), "seed",
  *    "replications", "customers", "state": null | NAME,
  *    "base": {STATE..., "total"},
  *    "inputs": [{"assumption", "distribution", "mean",

@@ -25,6 +25,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "engine/exact.h"
+#include "engine/expect.h"
 #include "scenario/scenario.h"
 #include "whatif/whatif_internal.h"
 
@@ -123,7 +124,19 @@ static clv_status arm_run(whatif_arm *a, const clv_scenario *s, const mc_config 
 	exact_result *ex = NULL;
 	clv_status rc = CLV_OK;
 
-	ex = exact_scenario(a->s, 0, err);
+	{
+		expect_options eo; /* an average over draws uses the arm's own */
+		expect_result *x;
+		expect_options_defaults(&eo, a->s);
+		eo.seed = cfg->seed;
+		eo.replications = cfg->replications;
+		x = expect_scenario(a->s, 0, &eo, err);
+		if (x != NULL) {
+			ex = x->mean;
+			x->mean = NULL;
+			expect_free(x);
+		}
+	}
 	if (ex != NULL)
 		a->mc = mc_run(a->s, cfg, err);
 	if (a->mc == NULL) {

@@ -28,7 +28,6 @@
 /* What every evaluation needs. */
 typedef struct tornado_ctx {
 	const clv_scenario *s;   /* the scenario given: each evaluation copies it */
-	bool mc;
 	mc_config cfg;
 } tornado_ctx;
 
@@ -159,42 +158,28 @@ static clv_status leaf_inputs(whatif_tornado *t, clv_scenario *s, clv_error *err
 		const clv_param *p = params[k];
 		if (!dist_is_uncertain(p) || p->kind == DIST_POISSON)
 			continue;
-		t->monte_carlo = t->monte_carlo || p->per == PER_CUSTOMER;
 		rc = add_input(t, p->label, p, false, err);
 	}
 	free(params);
 	return rc == CLV_OK ? dirichlet_inputs(t, s, err) : rc;
 }
 
-/* CLV (n + 1) with input `label` at its u-quantile in every leaf and the
-   other inputs at their means; label NULL: every input at its mean. On a
-   copy of ctx->s. */
+/* CLV (n + 1) with input `label` at its u-quantile in every leaf: the
+   expectation over every other uncertain input (engine/expect.h); label
+   NULL: the full expectation. On a copy of ctx->s. */
 static clv_status evaluate(const tornado_ctx *ctx, const char *label, double u, double *clv,
                            clv_error *err)
 {
 	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_copy(ctx->s, err) : NULL;
-	mc_result *r = NULL;
 	clv_status rc = CLV_OK;
 	size_t k;
 
 	if (s == NULL)
 		return err->status;
-	for (k = 0; k < scenario_n_leaves(s) && rc == CLV_OK; k++) {
-		if (label != NULL)
-			rc = scenario_pin_input(scenario_leaf(s, k), label, u, err);
-		if (rc == CLV_OK && ctx->mc)
-			rc = scenario_fix_outer_at_means(scenario_leaf(s, k), err);
-	}
-	if (rc == CLV_OK && !ctx->mc)
+	for (k = 0; k < scenario_n_leaves(s) && rc == CLV_OK && label != NULL; k++)
+		rc = scenario_pin_input(scenario_leaf(s, k), label, u, err);
+	if (rc == CLV_OK) /* the expectation over every other assumption */
 		rc = whatif_exact_clv(s, clv, NULL, err);
-	if (rc == CLV_OK && ctx->mc) {
-		scenario_drop_correlations(s, NULL);
-		if ((r = mc_run(s, &ctx->cfg, err)) == NULL)
-			rc = err->status;
-		else
-			whatif_mc_means(r, clv, NULL);
-	}
-	mc_free(r);
 	scenario_free(s);
 	return rc;
 }
@@ -267,8 +252,9 @@ static clv_status scale_leaf(clv_scenario *s, el_kind kind, size_t i, double f, 
 	return rc;
 }
 
-/* Exact CLV with input `kind` moved one step up (dir = 1) or down (-1), on
-   a copy of given. */
+/* CLV at the means with input `kind` moved one step up (dir = 1) or down
+   (-1), on a copy of given: elasticities are point elasticities at the
+   assumptions' means. */
 static clv_status el_eval(const clv_scenario *given, el_kind kind, size_t i, int dir,
                           double *clv, clv_error *err)
 {
@@ -283,7 +269,7 @@ static clv_status el_eval(const clv_scenario *given, el_kind kind, size_t i, int
 	for (k = 0; k < scenario_n_leaves(s) && kind != EL_HORIZON && rc == CLV_OK; k++)
 		rc = scale_leaf(scenario_leaf(s, k), kind, i, 1.0 + dir * WHATIF_ELASTICITY_STEP, err);
 	if (rc == CLV_OK)
-		rc = whatif_exact_clv(s, clv, NULL, err);
+		rc = whatif_means_clv(s, clv, err);
 	scenario_free(s);
 	return rc;
 }
@@ -368,7 +354,7 @@ static clv_status elasticities(whatif_tornado *t, const clv_scenario *given, clv
 		free(base);
 		return whatif_nomem(err);
 	}
-	rc = whatif_exact_clv(s, base, NULL, err);
+	rc = whatif_means_clv(s, base, err);
 	for (k = 0; k < total && rc == CLV_OK; k++) {
 		whatif_elasticity *e = &t->elast[t->n_elast++];
 		el_kind kind = k == 0 ? EL_RETENTION_ALL : k <= n ? EL_RETENTION_STATE :
@@ -421,7 +407,7 @@ whatif_tornado *whatif_tornado_run(const clv_scenario *given, const whatif_setti
 {
 	whatif_tornado *t = calloc(1, sizeof *t);
 	clv_scenario *s = scenario_copy(given, err); /* for the inputs and the elasticities' base */
-	tornado_ctx ctx = {given, false, {0}};
+	tornado_ctx ctx = {given, {0}};
 	clv_status rc = CLV_OK;
 	size_t k;
 
@@ -440,7 +426,6 @@ whatif_tornado *whatif_tornado_run(const clv_scenario *given, const whatif_setti
 	for (k = 0; k < scenario_n_leaves(s) && rc == CLV_OK; k++)
 		rc = leaf_inputs(t, scenario_leaf(s, k), err);
 	whatif_config(set, s, &ctx.cfg);
-	ctx.mc = t->monte_carlo;
 	t->seed = ctx.cfg.seed;
 	t->replications = ctx.cfg.replications;
 	t->customers = ctx.cfg.customers;

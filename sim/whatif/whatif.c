@@ -18,6 +18,7 @@
 
 #include "base/interrupt.h"
 #include "engine/exact.h"
+#include "engine/expect.h"
 #include "whatif/whatif_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -68,25 +69,40 @@ void whatif_mc_means(const mc_result *r, double *mean, double *se)
 {
 	size_t i;
 
-	for (i = 0; i <= r->n; i++) {
-		mean[i] = r->clv_avg[i].mean;
+	for (i = 0; i <= r->n; i++) { /* the honest se of each mean (mc.h) */
+		mean[i] = r->clv[i].mean;
 		if (se != NULL)
-			se[i] = r->clv_avg[i].se;
+			se[i] = r->clv[i].se;
 	}
 }
 
-/* Exact total CLV (n + 1 values into clv, when not NULL) of s. */
-clv_status whatif_exact_clv(clv_scenario *s, double *clv, double *total, clv_error *err)
+/* CLV (n + 1 values into clv) of s with every assumption at its mean: the
+   point where elasticities are taken. */
+clv_status whatif_means_clv(clv_scenario *s, double *clv, clv_error *err)
 {
 	exact_result *ex = exact_scenario(s, 0, err);
 
 	if (ex == NULL)
 		return err->status;
-	if (clv != NULL)
-		memcpy(clv, ex->clv, (s->n + 1) * sizeof *clv);
-	if (total != NULL)
-		*total = ex->clv[s->n];
+	memcpy(clv, ex->clv, (s->n + 1) * sizeof *clv);
 	exact_free(ex);
+	return CLV_OK;
+}
+
+/* Exact CLV (n + 1 values into clv, when not NULL; the total into total)
+   of s: the expectation over everything s makes uncertain (engine/expect.h;
+   exact_scenario's figure when nothing is). */
+clv_status whatif_exact_clv(clv_scenario *s, double *clv, double *total, clv_error *err)
+{
+	expect_result *x = expect_scenario(s, 0, NULL, err);
+
+	if (x == NULL)
+		return err->status;
+	if (clv != NULL)
+		memcpy(clv, x->mean->clv, (s->n + 1) * sizeof *clv);
+	if (total != NULL)
+		*total = x->mean->clv[s->n];
+	expect_free(x);
 	return CLV_OK;
 }
 

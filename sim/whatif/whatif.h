@@ -167,7 +167,6 @@ typedef struct whatif_elasticity {
 typedef struct whatif_tornado {
 	size_t n;
 	char **states;           /* n (owned) */
-	bool monte_carlo;        /* some assumption is per customer */
 	uint64_t seed, replications, customers;
 	double *base;            /* n + 1: CLV with every input at its mean */
 	size_t n_inputs;

@@ -24,6 +24,9 @@ clv_status whatif_check_interrupt(clv_error *err);
    and their SEs when se is not NULL. */
 void whatif_mc_means(const mc_result *r, double *mean, double *se);
 
+/* CLV (n + 1) of s with every assumption at its mean (elasticities). */
+clv_status whatif_means_clv(clv_scenario *s, double *clv, clv_error *err);
+
 /* Exact CLV of s: n + 1 values into clv and the total into *total, each
    when not NULL. Errors: exact_scenario's. */
 clv_status whatif_exact_clv(clv_scenario *s, double *clv, double *total, clv_error *err);
