@@ -1,17 +1,29 @@
 /*
  * clvsim.h - the central header: what every module shares.
  *
- * Data flows through clvsim in this order, one module per step:
+ * Data flows through clvsim in this order, one folder of sim/ per stage;
+ * a stage includes only the headers of the stages above it in this list
+ * (layers look down, never up):
  *
- *   scenario file --scenario.c (parse YAML, validate)--> clv_scenario
- *     (assumptions, each possibly uncertain: a clv_param)
- *   clv_scenario --model.c (draw or take means)--> clv_model
- *     (plain numbers for one replication)
- *   clv_model --exact.c--> exact forecast (shares, CLV, steady state)
- *   clv_scenario --mc.c (replications, OpenMP) + chain.c (inner loop)-->
- *     stats.c (summaries, histograms) --report_*.c--> text / JSON / CSV
- *     --plot.c--> gnuplot figures
- *   whatif.c (compare, sweep, tornado) drives the above for several scenarios.
+ *   base/      diagnostics (diag), the interrupt flag, PCG32 streams keyed by
+ *              identity (rng), compensated sums and histograms (stats),
+ *              distributions (dist), stochastic-row arithmetic (rowmath)
+ *   scenario/  scenario file --yamlnode, files (base: chains), values, keys,
+ *              segments, validate--> clv_scenario (assumptions, each
+ *              possibly uncertain: a clv_param); params (listing), edit
+ *              (what-if edits), copy
+ *   engine/    clv_scenario --model (draw or take means)--> clv_model;
+ *              exact (shares, CLV, steady state), structure (classes,
+ *              absorption), expect + quad (the expectation over uncertain
+ *              assumptions), outer + sample (the outer design), chain (the
+ *              inner loop), mc (replications, OpenMP, honest se)
+ *   whatif/    compare, sweep, tornado: several engine runs on copies
+ *   output/    textout (stdout), report_* (text and JSON), output_* and csv
+ *              (tables in --out DIR, atomic through outfile), plot (gnuplot),
+ *              explain (the lesson)
+ *   cli/       options (cli), options to settings (cli_settings), one thin
+ *              cmd_*.c per command, main; the only stage that knows exit
+ *              codes
  *
  * Ownership rule, once for the whole code base:
  *   - objects come in pairs `x_create` (or `x_load`) / `x_free`;
