@@ -217,7 +217,7 @@ static void json_exact_block_is_the_engine(void **state)
 	size_t t, i;
 
 	(void)state;
-	expect_keys(ex, "method,method_note,share,clv,steady_state,chain");
+	expect_keys(ex, "method,method_note,share,clv,steady_state");
 	assert_string_equal(json_string_value(json_object_get(ex, "method")), "certain");
 	share = json_object_get(ex, "share");
 	expect_keys(share, "A,B,C");

@@ -1,6 +1,6 @@
 /*
- * cli.c - option parsing shared by every command (getopt_long), help
- * output, and the single place results are written to stdout.
+ * cli.c - stage cli: option parsing shared by every command
+ * (getopt_long), help output, and turning a status into an exit code.
  */
 #include "cli/cli.h"
 

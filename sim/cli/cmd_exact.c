@@ -34,7 +34,9 @@ static int run_exact(const cli_options *opt)
 	}
 	if (opt->format == FORMAT_JSON) {
 		json_t *doc = report_json_head(s, m);
-		json_object_set_new(doc, "exact", report_json_exact(s, x));
+		json_t *ex = report_json_exact(s, x);
+		json_object_set_new(ex, "chain", report_json_chain(s));
+		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
 		rc = cli_exit(report_json_print(doc, &err), &err);

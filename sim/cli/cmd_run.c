@@ -17,6 +17,7 @@
 #include "engine/model.h"
 #include "output/output.h"
 #include "output/report.h"
+#include "output/report_structure.h"
 #include "output/report_mc.h"
 #include "scenario/scenario.h"
 
@@ -66,7 +67,9 @@ static int print_results(const cli_options *opt, clv_scenario *s, const clv_mode
 
 	if (opt->format == FORMAT_JSON) {
 		json_t *doc = report_json_head(s, m);
-		json_object_set_new(doc, "exact", report_json_exact(s, x));
+		json_t *ex = report_json_exact(s, x);
+		json_object_set_new(ex, "chain", report_json_chain(s));
+		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
 		json_object_set_new(doc, "mc", report_json_mc(s, r, cfg->sampling == SAMPLE_LHS ? "lhs" : "mc",

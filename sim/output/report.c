@@ -12,7 +12,6 @@
 
 #include "base/dist.h"
 #include "output/textout.h"
-#include "output/report_structure.h"
 
 json_t *report_json_number(double x)
 {
@@ -92,7 +91,7 @@ static void figures_json(json_t *o, const clv_scenario *s, const exact_result *r
 	json_object_set_new(o, "steady_state", report_json_by_name(s->states, s->n, r->steady, false));
 }
 
-json_t *report_json_exact(clv_scenario *s, const expect_result *x)
+json_t *report_json_exact(const clv_scenario *s, const expect_result *x)
 {
 	json_t *ex = json_object();
 	char note[256];
@@ -103,7 +102,6 @@ json_t *report_json_exact(clv_scenario *s, const expect_result *x)
 	figures_json(ex, s, x->mean);
 	if (x->method == EXPECT_REPLICATIONS)
 		json_object_set_new(ex, "clv_se", report_json_by_name(s->states, s->n, x->clv_se, true));
-	json_object_set_new(ex, "chain", report_json_chain(s));
 	return ex;
 }
 

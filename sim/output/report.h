@@ -33,9 +33,9 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m);
 
 /* The "exact" block: the expectation x->mean over everything the scenario
    makes uncertain, with "method" (expect_method_name), "method_note" and,
-   for an average over draws, "clv_se"; its "chain" is the chain's
-   structure at the means (report_structure.h). */
-json_t *report_json_exact(clv_scenario *s, const expect_result *x);
+   for an average over draws, "clv_se". (The command adds "chain", the
+   chain's structure: report_structure.h.) */
+json_t *report_json_exact(const clv_scenario *s, const expect_result *x);
 
 /* The "exact_at_means" block: the figures with every assumption at its
    mean (share, clv, steady_state, and a note saying so). */
