@@ -33,6 +33,13 @@ typedef struct cli_options {
 	const char *vary[2];     /* --vary KEY=FROM:TO:STEP (sweep) */
 	int n_vary;
 	bool independent;        /* --independent (compare without common random numbers) */
+	/* fit (cmd_fit.c checks the values): */
+	const char *fit_period;  /* --period day|week|month|quarter|year */
+	const char *churn_after; /* --churn-after K */
+	const char *margin_rate; /* --margin-rate X */
+	const char *holdout;     /* --holdout DATE */
+	const char *summary;     /* --summary DIR */
+	const char *survival;    /* --survival COHORT.csv */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -42,7 +49,9 @@ enum {
 	OPT_FORMAT = 1 << 0, OPT_OUT = 1 << 1, OPT_PLOT = 1 << 2, OPT_SEED = 1 << 3,
 	OPT_THREADS = 1 << 4, OPT_QUIET = 1 << 5, OPT_SAMPLING = 1 << 6,
 	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
-	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12
+	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
+	OPT_FIT = 1 << 13,      /* --period, --churn-after, --margin-rate, --holdout, --summary, --survival */
+	OPT_OUT_FILE = 1 << 14  /* --out FILE (a file, not a folder); out_dir holds it */
 };
 
 typedef struct cli_command {
@@ -84,6 +93,7 @@ FILE *cli_text_open(cli_text *t);
 int cli_text_print(cli_text *t);
 
 /* The commands (cmd_*.c). */
-extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado;
+extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado,
+	cmd_fit, cmd_simulate;
 
 #endif

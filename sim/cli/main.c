@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 
 static const cli_command *const commands[] = {
-	&cmd_run, &cmd_exact, &cmd_check, &cmd_compare, &cmd_sweep, &cmd_tornado,
+	&cmd_run, &cmd_exact, &cmd_check, &cmd_compare, &cmd_sweep, &cmd_tornado, &cmd_fit, &cmd_simulate,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
