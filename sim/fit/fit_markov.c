@@ -7,7 +7,7 @@
  * counted into an n x n table; the estimates, intervals and
  * log-likelihood come from the counts; then the start shares, the
  * purchase rate, spend per brand and the two tests (fit_tests.c).
- * Intervals: GSL's inverse Beta CDF.
+ * Intervals: the Beta quantiles of base/dist (GSL's inverse CDF).
  */
 #include "fit/fit_markov.h"
 
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
+#include "base/dist.h"
 
 static void seq_free(fit_seq *s)
 {
@@ -179,6 +179,21 @@ static void count_transitions(fit_markov *m)
 		m->initial[k] = (double)m->latest[k] / (double)s->n;
 }
 
+/* The u-quantile of Beta(a, b), through base/dist (GSL's inverse, with a
+   bisection where GSL's fails in a skewed tail). */
+static double beta_quantile(double a, double b, double u)
+{
+	clv_param p;
+
+	memset(&p, 0, sizeof p);
+	p.kind = DIST_BETA;
+	p.a = a;
+	p.b = b;
+	p.lo = 0.0;
+	p.hi = 1.0;
+	return dist_quantile(&p, u);
+}
+
 static void estimate_entries(fit_markov *m)
 {
 	size_t i, j, n = m->n;
@@ -197,8 +212,8 @@ static void estimate_entries(fit_markov *m)
 				continue;
 			}
 			m->estimate[c] = x / N;
-			m->lo[c] = x == 0 ? 0.0 : gsl_cdf_beta_Pinv(0.025, a, b);
-			m->hi[c] = x == N ? 1.0 : gsl_cdf_beta_Pinv(0.975, a, b);
+			m->lo[c] = x == 0 ? 0.0 : x == N && n == 1 ? 1.0 : beta_quantile(a, b, 0.025);
+			m->hi[c] = x == N ? 1.0 : beta_quantile(a, b, 0.975);
 			if (x > 0)
 				m->loglik += x * log(x / N);
 		}

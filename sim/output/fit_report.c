@@ -209,17 +209,18 @@ static void head_text(FILE *f, const fit_data *d, const fit_markov *m, const fit
 	fit_data_period_label(d, 0, first, sizeof first);
 	fit_data_period_label(d, m->end_period, last, sizeof last);
 	fprintf(f, "Fit of %s (sha256 %.16s...)\n", d->path, d->sha256);
-	fprintf(f, "  %llu customers, %llu purchases, %llu transitions (consecutive purchases of a "
-	        "customer), %zu brands\n", (unsigned long long)m->customers,
-	        (unsigned long long)m->purchases, (unsigned long long)m->transitions, d->n_brands);
+	fprintf(f, "  %llu customer%s, %llu purchases, %llu transitions (consecutive purchases of a "
+	        "customer), %zu brand%s\n", (unsigned long long)m->customers, m->customers == 1 ? "" : "s",
+	        (unsigned long long)m->purchases, (unsigned long long)m->transitions, d->n_brands,
+	        d->n_brands == 1 ? "" : "s");
 	fprintf(f, "  %ld %ss: %s to %s%s\n", m->periods, fit_unit_name(d->unit), first, last,
 	        d->has_date && !o->unit_given ? " (the default --period month)" : "");
 	if (o->has_holdout)
 		fprintf(f, "  fitted on the records before %s (--holdout)\n", o->holdout_text);
 	if (m->churn)
-		fprintf(f, "  %llu customers moved to `lost`: no purchase in the last %ld %ss of the "
-		        "data (--churn-after)\n", (unsigned long long)m->lost, m->churn_after,
-		        fit_unit_name(d->unit));
+		fprintf(f, "  %llu customer%s moved to `lost`: no purchase in the last %ld %s%s of the "
+		        "data (--churn-after)\n", (unsigned long long)m->lost, m->lost == 1 ? "" : "s",
+		        m->churn_after, fit_unit_name(d->unit), m->churn_after == 1 ? "" : "s");
 }
 
 static void matrix_text(FILE *f, const fit_markov *m)
@@ -271,7 +272,7 @@ static void rates_text(FILE *f, const fit_data *d, const fit_markov *m)
 	if (m->has_spend) {
 		fprintf(f, "Spend per purchase (mean, se, purchases):");
 		for (i = 0; i < d->n_brands; i++)
-			fprintf(f, "  %s %.4g (%.2g, %llu)", m->state[i], m->spend_mean[i], m->spend_se[i],
+			fprintf(f, "  %s %.4g (%.3g, %llu)", m->state[i], m->spend_mean[i], m->spend_se[i],
 			        (unsigned long long)m->spend_n[i]);
 		fputc('\n', f);
 	}

@@ -26,7 +26,7 @@ static json_t *projection_json(const fit_cohort *c, const fit_sbg *s)
 		double alive, surv, ret;
 		observed(c, t, &alive, &surv, &ret);
 		json_object_set_new(e, "period", json_integer((json_int_t)t));
-		json_object_set_new(e, "alive", report_json_number(alive));
+		json_object_set_new(e, "alive", isnan(alive) ? json_null() : json_integer((json_int_t)alive));
 		json_object_set_new(e, "survival_observed", report_json_number(surv));
 		json_object_set_new(e, "survival", report_json_number(s->survival[t]));
 		json_object_set_new(e, "expected_alive", report_json_number(c->alive[0] * s->survival[t]));
@@ -44,7 +44,7 @@ json_t *fit_report_sbg_json(const fit_cohort *c, const fit_sbg *s, const char *u
 	json_object_set_new(fit, "file", fit_json_text(c->path));
 	json_object_set_new(fit, "sha256", json_string(c->sha256));
 	json_object_set_new(fit, "period", json_string(unit));
-	json_object_set_new(fit, "cohort", report_json_number(c->alive[0]));
+	json_object_set_new(fit, "cohort", json_integer((json_int_t)c->alive[0]));
 	json_object_set_new(fit, "periods", json_integer((json_int_t)c->n));
 	json_object_set_new(sbg, "a", report_json_number(s->a));
 	json_object_set_new(sbg, "b", report_json_number(s->b));
