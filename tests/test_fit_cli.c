@@ -202,6 +202,7 @@ static int setup(void **state)
 	const char *env = getenv("CLVSIM");
 
 	binary = env != NULL && env[0] != '\0' ? env : "./clvsim";
+	setenv("CLVSIM_PLOTS_DIR", "plots", 0); /* a binary outside the top folder */
 	strcpy(tmp_dir, "/tmp/clvsim_test_fit_cli_XXXXXX");
 	if (mkdtemp(tmp_dir) == NULL)
 		return -1;
@@ -296,6 +297,9 @@ static const bad_case bad_records[] = {
 	 "2:14: brand \"lost\" is the name of the state --churn-after adds: rename the brand"},
 	{"late.csv", H "1,2024-01-05,A,1\n1,2024-02-05,B,1\n", 0, "--holdout", "2024-03-01",
 	 "1:10: no record lies on or after the holdout date: nothing to compare the forecast with"},
+	{"span.csv", H "1,1700-01-01,A,1\n1,2024-01-01,B,1\n", 0, "--period", "day", "1:10: the "
+	 "data span 118339 days (line 2 to line 3), more than the 100000 periods a scenario may "
+	 "have; choose a longer --period"},
 	{"early.csv", H "1,2024-01-05,A,1\n1,2024-02-05,B,1\n", 0, "--holdout", "2024-02-01",
 	 "1:1: no customer has two purchases before the holdout 2024-02-01: there is no switching "
 	 "to estimate"},

@@ -4,7 +4,7 @@
  * estimates, then writes the scenario, tables and figures (output/) and
  * prints the report (text or JSON). Nothing is written when the data are
  * bad: every file is produced only after the whole fit has succeeded, and
- * each appears atomically. docs/fit.md is the manual.
+ * each appears atomically. docs/fit.md is the manual. Stage: cli.
  */
 #include <errno.h>
 #include <stdarg.h>

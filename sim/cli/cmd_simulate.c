@@ -9,6 +9,7 @@
  * 2024-01-01, periods as the scenario's `period`; the purchases of one
  * period spread evenly over its days) or, for a scenario whose period has
  * no calendar length, period (0, 1, ...); brand; amount (two decimals).
+ * Stage: cli.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,22 @@ static clv_status check_size(const clv_scenario *s, uint64_t customers, clv_erro
 	return CLV_OK;
 }
 
+/* The outfile for path (its folder: the part before the last '/'). */
+static outfile *open_out(const char *path, clv_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = NULL;
+	outfile *of;
+
+	if (slash != NULL && (dir = strndup(path, (size_t)(slash - path + (slash == path)))) == NULL) {
+		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	of = outfile_open(dir, slash != NULL ? slash + 1 : path, err);
+	free(dir);
+	return of;
+}
+
 static int run_simulate(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -122,10 +139,7 @@ static int run_simulate(const cli_options *opt)
 	calendar(s, &o);
 	o.s = s;
 	if (opt->out_dir != NULL) {
-		const char *slash = strrchr(opt->out_dir, '/');
-		char *dir = slash ? strndup(opt->out_dir, (size_t)(slash - opt->out_dir + (slash == opt->out_dir))) : NULL;
-		of = outfile_open(dir, slash ? slash + 1 : opt->out_dir, &err);
-		free(dir);
+		of = open_out(opt->out_dir, &err);
 		o.f = of != NULL ? outfile_stream(of) : NULL;
 	} else {
 		o.f = cli_text_open(&t);
@@ -137,8 +151,10 @@ static int run_simulate(const cli_options *opt)
 	fprintf(o.f, "customer,%s,brand,amount\n", o.unit == FIT_PERIOD ? "period" : "date");
 	if (fit_simulate(s, customers, seed, emit, &o, &err) != CLV_OK) {
 		rc = cli_fail(&err);
-		if (of == NULL)
-			fclose(o.f), free(t.buf);
+		if (of == NULL) {
+			fclose(o.f); /* the text in memory, never printed */
+			free(t.buf);
+		}
 		goto cleanup;
 	}
 	if (of != NULL) {

@@ -167,14 +167,15 @@ int fit_name_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* qsort over indices into one interning table (set before sorting). */
-static const intern *sort_table;
+/* A name and its index in the interning table, for sorting. */
+typedef struct ranked {
+	const char *name;
+	size_t index;
+} ranked;
 
-static int index_cmp(const void *pa, const void *pb)
+static int ranked_cmp(const void *pa, const void *pb)
 {
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-
-	return fit_name_cmp(intern_name(sort_table, a), intern_name(sort_table, b));
+	return fit_name_cmp(((const ranked *)pa)->name, ((const ranked *)pb)->name);
 }
 
 static int record_cmp(const void *pa, const void *pb)
@@ -188,36 +189,37 @@ static int record_cmp(const void *pa, const void *pb)
 	return (a->line > b->line) - (a->line < b->line);
 }
 
-/* Rank the names of t: names[rank] (owned copies), rank_of[index]. */
+/* Rank the names of t: names[rank] (owned copies), pos[rank] (when pos
+   is not NULL), rank_of[index]. */
 static clv_status rank_names(const intern *t, char ***names, clv_pos **pos, uint32_t **rank_of,
                              clv_error *err)
 {
-	size_t *order = malloc((t->n ? t->n : 1) * sizeof *order), i;
+	size_t n = t->n ? t->n : 1, i;
+	ranked *order = malloc(n * sizeof *order);
+	clv_status rc = CLV_OK;
 
-	*names = calloc(t->n ? t->n : 1, sizeof **names);
-	*rank_of = malloc((t->n ? t->n : 1) * sizeof **rank_of);
+	*names = calloc(n, sizeof **names);
+	*rank_of = malloc(n * sizeof **rank_of);
 	if (pos != NULL)
-		*pos = malloc((t->n ? t->n : 1) * sizeof **pos);
+		*pos = malloc(n * sizeof **pos);
 	if (order == NULL || *names == NULL || *rank_of == NULL || (pos != NULL && *pos == NULL)) {
-		free(order);
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory sorting the names");
+		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory sorting the names");
+		goto cleanup;
 	}
 	for (i = 0; i < t->n; i++)
-		order[i] = i;
-	sort_table = t;
-	qsort(order, t->n, sizeof *order, index_cmp);
-	for (i = 0; i < t->n; i++) {
-		(*rank_of)[order[i]] = (uint32_t)i;
-		(*names)[i] = strdup(intern_name(t, order[i]));
+		order[i] = (ranked){intern_name(t, i), i};
+	if (t->n > 0)
+		qsort(order, t->n, sizeof *order, ranked_cmp);
+	for (i = 0; i < t->n && rc == CLV_OK; i++) {
+		(*rank_of)[order[i].index] = (uint32_t)i;
 		if (pos != NULL)
-			(*pos)[i] = t->pos[order[i]];
-		if ((*names)[i] == NULL) {
-			free(order);
-			return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory sorting the names");
-		}
+			(*pos)[i] = t->pos[order[i].index];
+		if (((*names)[i] = strdup(order[i].name)) == NULL)
+			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory sorting the names");
 	}
+cleanup:
 	free(order);
-	return CLV_OK;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -550,7 +552,8 @@ static clv_status rank_and_sort(reader *r, clv_error *err)
 			d->rec[i].customer = cust_rank[d->rec[i].customer];
 			d->rec[i].brand = brand_rank[r->brand_index[i]];
 		}
-		qsort(d->rec, d->n, sizeof *d->rec, record_cmp);
+		if (d->n > 0)
+			qsort(d->rec, d->n, sizeof *d->rec, record_cmp);
 	}
 	free(cust_rank);
 	free(brand_rank);
@@ -699,24 +702,26 @@ static int64_t absolute_period(const fit_data *d, int64_t time)
 clv_status fit_data_set_unit(fit_data *d, fit_unit unit, clv_error *err)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	size_t i, last = 0;
+	size_t i, first = 0, last = 0;
 
 	d->unit = unit;
 	for (i = 0; i < d->n; i++) {
 		int64_t p = absolute_period(d, d->rec[i].time);
-		if (p < lo)
+		if (p < lo) {
 			lo = p;
+			first = i;
+		}
 		if (p > hi) {
 			hi = p;
 			last = i;
 		}
 	}
 	if (d->n > 0 && hi - lo >= CLV_MAX_HORIZON)
-		return diag_set(err, CLV_ERR_LIMIT,
-		                &(clv_pos){d->path, (int)d->rec[last].line, d->col[FIT_COL_TIME].column},
-		                "the data span %lld %ss, more than the %ld periods a scenario may have%s",
-		                (long long)(hi - lo + 1), fit_unit_name(d->unit), CLV_MAX_HORIZON,
-		                d->has_date ? "; choose a longer --period" : "");
+		return diag_set(err, CLV_ERR_LIMIT, &d->col[FIT_COL_TIME],
+		                "the data span %lld %ss (line %ld to line %ld), more than the %ld "
+		                "periods a scenario may have%s", (long long)(hi - lo + 1),
+		                fit_unit_name(d->unit), d->rec[first].line, d->rec[last].line,
+		                CLV_MAX_HORIZON, d->has_date ? "; choose a longer --period" : "");
 	d->first_period = d->n > 0 ? lo : 0;
 	d->periods = d->n > 0 ? (long)(hi - lo + 1) : 0;
 	for (i = 0; i < d->n; i++)

@@ -4,7 +4,6 @@
  */
 #include "fit/fit_summary.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 static void summarise(const fit_markov *m, size_t k, fit_customer *out)

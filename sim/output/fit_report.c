@@ -65,10 +65,8 @@ static json_t *switching_json(const fit_markov *m)
 	json_t *sw = json_object();
 	size_t i, j, n = m->n;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < (m->churn ? n - 1 : n); i++) { /* `lost` is absorbing, not estimated */
 		json_t *row = json_object();
-		if (m->churn && i == n - 1)
-			continue; /* `lost` is absorbing, not estimated */
 		for (j = 0; j < n; j++) {
 			json_t *e = json_object();
 			size_t c = i * n + j;
