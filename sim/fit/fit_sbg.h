@@ -41,6 +41,9 @@ typedef struct fit_cohort {
 	long *line;          /* n: the line of each period's record (owned) */
 } fit_cohort;
 
+/* Read and check path (the rules above). NULL with err set: CLV_ERR_INPUT
+   naming FILE:LINE:COLUMN, CLV_ERR_IO (unreadable), CLV_ERR_LIMIT (over
+   FIT_MAX_FILE_BYTES), CLV_ERR_NOMEM. */
 fit_cohort *fit_cohort_read(const char *path, clv_error *err);
 void fit_cohort_free(fit_cohort *c);
 
