@@ -6,7 +6,7 @@
  * parsed by the RFC 4180 reader; customer and brand names are interned in
  * open-addressing hash tables (FNV-1a) as they come; at the end both are
  * ranked by fit_name_cmp, records renumbered and sorted (customer rank,
- * time, line), and exact duplicates found among neighbours of the same
+ * time, line), and rows repeated exactly found among neighbours of the same
  * customer and time.
  */
 #include "fit/fit_data.h"
@@ -565,8 +565,8 @@ static bool same_amount(double a, double b)
 	return (isnan(a) && isnan(b)) || a == b;
 }
 
-/* Exact duplicates: among the records of one customer and time. */
-static clv_status find_duplicates(const fit_data *d, clv_error *err)
+/* Rows repeated exactly: among the records of one customer and time. */
+static clv_status find_repeated_rows(const fit_data *d, clv_error *err)
 {
 	size_t i = 0, j, k;
 
@@ -679,7 +679,7 @@ fit_data *fit_data_read(const char *path, clv_error *err)
 	rc = parse(d, &file, err);
 	fit_file_release(&file);
 	if (rc == CLV_OK)
-		rc = find_duplicates(d, err);
+		rc = find_repeated_rows(d, err);
 	if (rc == CLV_OK)
 		rc = check_repeat_buyers(d, err);
 	if (rc == CLV_OK)
