@@ -27,7 +27,7 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 OPT     ?= -O2 -fopenmp
 DEBUG   ?= -DNDEBUG
 DEPS     = -MMD -MP
-LIBS     = $(shell pkg-config --libs gsl yaml-0.1 jansson 2>/dev/null || echo -lgsl -lgslcblas -lyaml -ljansson) -lm
+LIBS     = $(shell pkg-config --libs gsl yaml-0.1 jansson nettle 2>/dev/null || echo -lgsl -lgslcblas -lyaml -ljansson -lnettle) -lm
 CMOCKA   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(DEBUG) $(DEPS) $(CFLAGS)

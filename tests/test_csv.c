@@ -206,6 +206,7 @@ static void reader_accepts_crlf_and_last_line(void **state)
 static void reader_rejects_malformed(void **state)
 {
 	static const char *const bad[] = {"ok\n\"open quote,1\n", "ok\n\"closed\"junk,1\n"};
+	static const char *const where[] = {"in.csv:2:1:", "in.csv:2:9:"};
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
@@ -217,7 +218,7 @@ static void reader_rejects_malformed(void **state)
 		assert_int_equal(csv_reader_next(r, &got, &err), CLV_OK);
 		assert_int_equal(csv_reader_next(r, &got, &err), CLV_ERR_INPUT);
 		assert_false(got);
-		assert_non_null(strstr(err.msg, "in.csv:2:1:"));
+		assert_non_null(strstr(err.msg, where[k]));
 		csv_reader_free(r);
 		fclose(f);
 	}

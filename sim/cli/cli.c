@@ -31,6 +31,13 @@ static const struct {
 	{{"state", required_argument, NULL, 'x'}, OPT_STATE, "--state NAME         also rank sensitivities of this state's CLV"},
 	{{"vary", required_argument, NULL, 'v'}, OPT_VARY, "--vary KEY=FROM:TO:STEP  a swept key (once or twice)"},
 	{{"independent", no_argument, NULL, 'I'}, OPT_INDEPENDENT, "--independent        independent streams instead of common random numbers"},
+	{{"out", required_argument, NULL, 'o'}, OPT_OUT_FILE, "--out FILE           write the result into FILE (written whole or not at all)"},
+	{{"period", required_argument, NULL, 'u'}, OPT_FIT, "--period UNIT        day|week|month|quarter|year: the period of dated records (default month)"},
+	{{"churn-after", required_argument, NULL, 'K'}, OPT_FIT, "--churn-after K      no purchase in the data's last K periods: moved to the state lost"},
+	{{"margin-rate", required_argument, NULL, 'M'}, OPT_FIT, "--margin-rate X      margin per purchase = mean spend x X (default 1)"},
+	{{"holdout", required_argument, NULL, 'H'}, OPT_FIT, "--holdout DATE       fit before DATE, compare the forecast with what came after"},
+	{{"summary", required_argument, NULL, 'Y'}, OPT_FIT, "--summary DIR        per-customer summary customers.csv into DIR"},
+	{{"survival", required_argument, NULL, 'V'}, OPT_FIT, "--survival FILE      fit a cohort's survivors (period,alive) by the sBG model"},
 };
 #define N_OPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -100,6 +107,12 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 	case 'P': opt->precision = arg; return 0;
 	case 'x': opt->state = arg; return 0;
 	case 'I': opt->independent = true; return 0;
+	case 'u': opt->fit_period = arg; return 0;
+	case 'K': opt->churn_after = arg; return 0;
+	case 'M': opt->margin_rate = arg; return 0;
+	case 'H': opt->holdout = arg; return 0;
+	case 'Y': opt->summary = arg; return 0;
+	case 'V': opt->survival = arg; return 0;
 	case 'v':
 		if (opt->n_vary == 2)
 			return usage_error(cmd, "--vary may be given at most twice");

@@ -38,6 +38,13 @@ typedef struct cli_options {
 	const char *vary[2];     /* --vary KEY=FROM:TO:STEP (sweep) */
 	int n_vary;
 	bool independent;        /* --independent (compare without common random numbers) */
+	/* fit (cmd_fit.c checks the values): */
+	const char *fit_period;  /* --period day|week|month|quarter|year */
+	const char *churn_after; /* --churn-after K */
+	const char *margin_rate; /* --margin-rate X */
+	const char *holdout;     /* --holdout DATE */
+	const char *summary;     /* --summary DIR */
+	const char *survival;    /* --survival COHORT.csv */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -48,7 +55,9 @@ enum {
 	OPT_THREADS = 1 << 4, OPT_QUIET = 1 << 5, OPT_SAMPLING = 1 << 6,
 	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
 	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
-	OPT_MARKDOWN = 1 << 13 /* --format text|markdown instead of text|json */
+	OPT_MARKDOWN = 1 << 13, /* --format text|markdown instead of text|json */
+	OPT_FIT = 1 << 14,      /* --period, --churn-after, --margin-rate, --holdout, --summary, --survival */
+	OPT_OUT_FILE = 1 << 15  /* --out FILE (a file, not a folder); out_dir holds it */
 };
 
 typedef struct cli_command {
@@ -92,6 +101,6 @@ int cli_text_print(cli_text *t);
 
 /* The commands (cmd_*.c). */
 extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado,
-	cmd_explain;
+	cmd_explain, cmd_fit, cmd_simulate;
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * csv.h - comma-separated tables (RFC 4180): a field and number writer for
- * every CSV file clvsim writes into --out DIR, and a record reader (used by
- * plot.c to make gnuplot-safe copies, and by the tests to read tables back).
+ * every CSV file clvsim writes into --out DIR. The record reader that
+ * reads them back (plot.c's gnuplot-safe copies, the tests) lives below,
+ * in base/csv_read.h, which this header includes.
  *
  * Written format, the public interface of every *.csv file:
  *   - fields are separated by ',' and records end with a bare LF ("\n"),
@@ -23,6 +24,7 @@
 #include <stdio.h>
 
 #include "clvsim.h"
+#include "base/csv_read.h"
 #include "base/diag.h"
 
 /* Write text as one field, quoted only when it must be. text NULL is an
@@ -44,29 +46,5 @@ void csv_end(FILE *f);
 
 /* True when text must be quoted (contains , " CR or LF). */
 bool csv_needs_quotes(const char *text);
-
-/* A record reader over a borrowed FILE. Accepts LF or CRLF record ends,
-   quoted fields with embedded separators, doubled quotes and line breaks;
-   a final record without a line end. name labels error messages. */
-typedef struct csv_reader csv_reader;
-
-/* NULL with CLV_ERR_NOMEM in err when out of memory. */
-csv_reader *csv_reader_create(FILE *f, const char *name, clv_error *err);
-void csv_reader_free(csv_reader *r);
-
-/* Read the next record into r. *got is false at the end of the input.
-   CLV_ERR_INPUT (with name:line) for a malformed record: text after a
-   closing quote, or a quote left open at the end of the input;
-   CLV_ERR_IO on a read error; CLV_ERR_NOMEM. */
-clv_status csv_reader_next(csv_reader *r, bool *got, clv_error *err);
-
-/* Fields of the last record read: their number, and field i (0-based,
-   NUL-terminated, valid until the next read). A blank line is a record
-   of one empty field. */
-size_t csv_reader_count(const csv_reader *r);
-const char *csv_reader_field(const csv_reader *r, size_t i);
-
-/* Line (1-based) on which the last record read began. */
-long csv_reader_line(const csv_reader *r);
 
 #endif

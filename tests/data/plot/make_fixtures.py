@@ -9,6 +9,11 @@ tests/test_plot.c can draw every figure without running a simulation; the
 numbers are only checked for shape, not value.
 
 Usage: python3 tests/data/plot/make_fixtures.py   (from the repo top)
+
+fit_holdout.csv and fit_survival.csv are not made here: they are clvsim
+fit's own tables of the worked example (docs/fit.md), from the repo top:
+  clvsim fit scenarios/data/purchases.csv --churn-after 3 --holdout 2025-01-01 --summary DIR
+  clvsim fit --survival scenarios/data/cohort.csv --period year --summary DIR
 """
 import csv
 import math

@@ -1,0 +1,74 @@
+# fit_survival.gp - `clvsim fit --survival`: a cohort's observed survival
+# and retention against the shifted-beta-geometric fit, projected past
+# the data (dashed beyond the last observed period).
+#
+# Reads fit_survival.csv, written by clvsim fit beside its --out file (or
+# into --summary DIR):
+#   period,alive,survival_observed,survival,expected_alive,retention_observed,retention
+# (periods ascending from 0; the observed columns are empty after the
+# data; survival and retention are fractions 0..1).
+#
+# By hand:
+#   gnuplot -e "datafile='fit_survival.csv'; outfile='fit_survival.png'" plots/fit_survival.gp
+# Variables (all optional): datafile, outfile (.png, .svg or .pdf picks the
+# terminal), scenario (title: the cohort file), period_unit (x axis),
+# last_observed (the last period of the data: where the projection starts).
+
+if (!exists("datafile")) datafile = 'fit_survival.csv'
+if (!exists("outfile")) outfile = 'fit_survival.png'
+if (!exists("scenario")) scenario = ''
+if (!exists("period_unit")) period_unit = 'period'
+if (!exists("last_observed")) last_observed = ''
+
+set encoding utf8
+set datafile separator comma
+
+W = 1200
+H = 560
+len = strlen(outfile)
+ext = len >= 4 ? outfile[len-3:len] : ''
+if (ext eq '.svg' || ext eq '.SVG') {
+	set terminal svg size W,H dynamic noenhanced font 'Sans,12' background rgb 'white'
+} else {
+	if (ext eq '.pdf' || ext eq '.PDF') {
+		set terminal pdfcairo size W/96.0,H/96.0 noenhanced font 'Sans,9'
+	} else {
+		set terminal pngcairo size W,H noenhanced font 'Sans,10'
+	}
+}
+set termoption noenhanced
+set output outfile
+
+if (last_observed eq '') {
+	stats datafile skip 1 using 1:3 nooutput
+	T = STATS_max_x
+} else {
+	T = real(last_observed)
+}
+unit = period_unit eq '' ? 'period' : period_unit
+title = 'Cohort survival: observed against the shifted-beta-geometric fit' . \
+	(scenario eq '' ? '' : "\n" . scenario)
+set multiplot layout 1,2 title title font ',14' noenhanced
+set grid
+set xlabel unit noenhanced
+set key top right noenhanced
+set arrow 1 from T, graph 0 to T, graph 1 nohead dt 3 lc rgb '#888888'
+fitted = '#d62728'
+obs = '#08306b'
+
+set title 'survival S(t): share of the cohort still active' font ',12'
+set ylabel 'survival (%)'
+set yrange [0:105]
+plot datafile skip 1 using 1:($1 <= T ? 100*$4 : NaN) with lines lw 2.5 lc rgb fitted title 'sBG fit', \
+     '' skip 1 using 1:($1 >= T ? 100*$4 : NaN) with lines lw 2.5 dt 2 lc rgb fitted title 'sBG projection', \
+     '' skip 1 using 1:(100*$3) with points pt 7 ps 1.3 lc rgb obs title 'observed'
+
+set title 'retention r(t) = S(t) / S(t-1)' font ',12'
+set key bottom right
+set ylabel 'retention (%)'
+set yrange [*:100]
+plot datafile skip 1 using 1:($1 <= T ? 100*$7 : NaN) with lines lw 2.5 lc rgb fitted title 'sBG fit', \
+     '' skip 1 using 1:($1 >= T ? 100*$7 : NaN) with lines lw 2.5 dt 2 lc rgb fitted title 'sBG projection', \
+     '' skip 1 using 1:(100*$6) with points pt 7 ps 1.3 lc rgb obs title 'observed'
+unset multiplot
+unset output
