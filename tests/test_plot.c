@@ -39,7 +39,7 @@
 
 static const char *const fixture_files[] = {
 	"share.csv", "clv_hist.csv", "clv.csv", "compare_hist.csv", "compare_diff.csv",
-	"tornado.csv", "spider.csv", "sweep.csv", "sweep2.csv",
+	"tornado.csv", "spider.csv", "sweep.csv", "sweep2.csv", "solve.csv", "solve_summary.csv",
 };
 #define N_FIXTURES (sizeof fixture_files / sizeof fixture_files[0])
 
@@ -64,6 +64,7 @@ static const figure_case cases[] = {
 	{"spider.gp", {"datafile", NULL}, {"spider.csv", NULL}},
 	{"sweep_line.gp", {"datafile", NULL}, {"sweep.csv", NULL}},
 	{"sweep_heat.gp", {"datafile", NULL}, {"sweep2.csv", NULL}},
+	{"solve.gp", {"datafile", "summaryfile"}, {"solve.csv", "solve_summary.csv"}},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 

@@ -38,6 +38,10 @@ typedef struct cli_options {
 	const char *vary[2];     /* --vary KEY=FROM:TO:STEP (sweep) */
 	int n_vary;
 	bool independent;        /* --independent (compare without common random numbers) */
+	const char *find;        /* --find KEY=LO:HI (solve) */
+	double target;           /* --target VALUE (solve) */
+	bool has_target;
+	uint64_t customers_base; /* --customers-base N (compare's EVPI), 0 = none */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -48,7 +52,11 @@ enum {
 	OPT_THREADS = 1 << 4, OPT_QUIET = 1 << 5, OPT_SAMPLING = 1 << 6,
 	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
 	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
-	OPT_MARKDOWN = 1 << 13 /* --format text|markdown instead of text|json */
+	OPT_MARKDOWN = 1 << 13, /* --format text|markdown instead of text|json */
+	OPT_FIND = 1 << 14,      /* --find and --target (solve) */
+	OPT_SOLVE_STATE = 1 << 15, /* --state, as solve reads it */
+	OPT_REPS = 1 << 16,      /* --replications alone (no --customers) */
+	OPT_BASE_SIZE = 1 << 17  /* --customers-base (compare) */
 };
 
 typedef struct cli_command {
@@ -92,6 +100,6 @@ int cli_text_print(cli_text *t);
 
 /* The commands (cmd_*.c). */
 extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado,
-	cmd_explain;
+	cmd_explain, cmd_solve;
 
 #endif

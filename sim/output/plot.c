@@ -718,6 +718,7 @@ static const figure figures[] = {
 	{"spider.gp", "spider", {"datafile", NULL}, {"spider.csv", NULL}},
 	{"sweep_line.gp", "sweep_line", {"datafile", NULL}, {"sweep.csv", NULL}},
 	{"sweep_heat.gp", "sweep_heat", {"datafile", NULL}, {"sweep2.csv", NULL}},
+	{"solve.gp", "solve", {"datafile", "summaryfile"}, {"solve.csv", "solve_summary.csv"}},
 };
 #define N_FIGURES (sizeof figures / sizeof figures[0])
 #define MAX_TEXT_VARS 16

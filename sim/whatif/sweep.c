@@ -90,8 +90,7 @@ void whatif_sweep_free(whatif_sweep *w)
 	free(w);
 }
 
-/* How a matrix-entry key is applied, for the report; NULL otherwise. */
-static char *rule_text(clv_scenario *s, const char *key)
+char *whatif_rule_text(clv_scenario *s, const char *key)
 {
 	clv_param *p = scenario_param(s, key);
 	size_t i, j;
@@ -125,7 +124,7 @@ static clv_status sweep_probe(whatif_sweep *w, const clv_scenario *given, clv_er
 	w->replications = s->replications;
 	w->customers = s->customers;
 	for (a = 0; a < w->n_axes && rc == CLV_OK; a++) {
-		w->rule[a] = rule_text(s, w->axis[a].key);
+		w->rule[a] = whatif_rule_text(s, w->axis[a].key);
 		rc = scenario_set_number(s, w->axis[a].key, w->axis[a].from, err);
 		if (rc == CLV_OK)
 			rc = scenario_set_number(s, w->axis[a].key,

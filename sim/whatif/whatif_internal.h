@@ -1,7 +1,7 @@
 /*
  * whatif_internal.h - what the files of the what-if stage share
- * (whatif.c: settings and helpers; compare.c, sweep.c, tornado.c: one
- * what-if each). Not for other stages.
+ * (whatif.c: settings and helpers; compare.c, sweep.c, tornado.c, solve.c, evpi.c:
+ * one what-if each). Not for other stages.
  */
 #ifndef CLV_WHATIF_INTERNAL_H
 #define CLV_WHATIF_INTERNAL_H
@@ -30,5 +30,9 @@ clv_status whatif_means_clv(clv_scenario *s, double *clv, clv_error *err);
 /* Exact CLV of s: n + 1 values into clv and the total into *total, each
    when not NULL. Errors: exact_scenario's. */
 clv_status whatif_exact_clv(clv_scenario *s, double *clv, double *total, clv_error *err);
+
+/* How setting `key` on s applies when it is a matrix entry or a
+   retention (a sentence for the reports, malloc'd); NULL otherwise. */
+char *whatif_rule_text(clv_scenario *s, const char *key);
 
 #endif

@@ -221,6 +221,24 @@ def sweep_csvs(rng):
     write("sweep2.csv", ["x", "y", "mean", "se", "exact"], rows2)
 
 
+def solve_csvs(rng):
+    """A break-even: the gain of a retention uplift x over the base, each
+    replication a line a_r + b_r x (a possible world)."""
+    reps = [(rng.gauss(-53.0, 12.0), rng.gauss(1800.0, 300.0)) for _ in range(200)]
+    xs = [0.2 * k / 40 for k in range(41)]
+    rows = []
+    for x in xs:
+        v = sorted(a + b * x for a, b in reps)
+        rows.append([x, -53.0 + 1800.0 * x, sum(v) / len(v), quantile(v, 0.05),
+                     quantile(v, 0.95), sum(1 for y in v if y > 0) / len(v)])
+    write("solve.csv", ["x", "exact", "mean", "p05", "p95", "p_pays"], rows)
+    roots = sorted(-a / b for a, b in reps)
+    write("solve_summary.csv", ["key", "target", "value", "lo90", "hi90", "p50", "below",
+                                "above", "replications"],
+          [["campaign.retention_uplift", 0, 53.0 / 1800.0, quantile(roots, 0.05),
+            quantile(roots, 0.95), quantile(roots, 0.5), 0, 0, 200]])
+
+
 def main():
     rng = random.Random(42)
     share_csv(rng)
@@ -228,6 +246,7 @@ def main():
     compare_csvs()
     tornado_csvs()
     sweep_csvs(rng)
+    solve_csvs(rng)
 
 
 if __name__ == "__main__":
