@@ -714,6 +714,8 @@ static const figure figures[] = {
 	{"share_fan.gp", "share_fan", {"datafile", NULL}, {"share.csv", NULL}},
 	{"clv_dist.gp", "clv_dist", {"datafile", "clvfile"}, {"clv_hist.csv", "clv.csv"}},
 	{"compare.gp", "compare", {"datafile", "difffile"}, {"compare_hist.csv", "compare_diff.csv"}},
+	{"compare_decision.gp", "compare_decision", {"datafile", "evppifile"},
+	 {"compare_p_best.csv", "compare_evppi.csv"}},
 	{"tornado.gp", "tornado", {"datafile", NULL}, {"tornado.csv", NULL}},
 	{"spider.gp", "spider", {"datafile", NULL}, {"spider.csv", NULL}},
 	{"sweep_line.gp", "sweep_line", {"datafile", NULL}, {"sweep.csv", NULL}},

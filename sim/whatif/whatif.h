@@ -25,6 +25,7 @@
 #include "clvsim.h"
 #include "base/diag.h"
 #include "engine/mc.h"
+#include "whatif/evpi.h"
 
 /* A sweep may have at most this many grid points (both axes together). */
 #define WHATIF_MAX_POINTS 10000
@@ -65,6 +66,10 @@ typedef struct whatif_arm {
 	                            (exact; 0 without offers) */
 	double ros, ros_lo90, ros_hi90; /* return on spend: diff total / spend;
 	                            NaN without offers */
+	double *rep_exact;       /* replications x (n_k + 1): the expected CLV
+	                            of each replication given its draws
+	                            (engine/expect_draws.h); NULL when
+	                            independent (owned) */
 } whatif_arm;
 
 typedef struct whatif_compare {
@@ -73,6 +78,14 @@ typedef struct whatif_compare {
 	size_t n;                /* the first scenario's states */
 	uint64_t seed, replications, customers;
 	bool independent;        /* streams offset per scenario (no CRN) */
+	/* the decision (whatif/evpi.h; decision.c), on common random numbers
+	   only (NULL when independent) */
+	whatif_decision *decision; /* owned */
+	size_t n_inputs;         /* assumptions drawn per replication, over
+	                            every scenario (by key path, first seen) */
+	char **input_name;       /* n_inputs (owned) */
+	double *rep_input;       /* replications x n_inputs: their draws (owned) */
+	uint64_t customers_base; /* EVPI also for this many customers; 0 = no */
 } whatif_compare;
 
 /* Run every one of the n_scenarios scenarios (each on a copy) on the
@@ -84,6 +97,14 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
                                    const whatif_settings *set, bool independent,
                                    clv_error *err);
 void whatif_compare_free(whatif_compare *c);
+
+/* The decision of a comparison run on common random numbers (decision.c):
+   each arm's rep_exact (its replications' expected CLV given their
+   draws: the seed and replications of c, plain sampling, as the Monte
+   Carlo runs drew them), the drawn inputs of every arm by key path, and
+   c->decision from the totals (whatif_decision_compute). A no-op when c
+   is independent. Errors: expect_draws', whatif_decision_compute's. */
+clv_status whatif_compare_decide(whatif_compare *c, int threads, clv_error *err);
 
 /* Expected discounted offer spend per customer of s (exact engine): the
    total CLV with every offer's cost and margin_cut set to 0 (on a copy),
