@@ -301,6 +301,34 @@ static void replications_table_gives_the_figures(void **state)
 	pair_free(&p);
 }
 
+/* An arm whose expectation must be averaged over draws (the campaign's
+   grid is not accurate enough) and one that could be integrated: both
+   are averaged over the same draws, so the exact difference is the mean
+   of the worlds' differences, not a quadrature minus an average. */
+static void exact_difference_on_common_draws(void **state)
+{
+	clv_scenario *s[2] = {th_scenario("uncertain_retention"), th_scenario("uncertain_campaign")};
+	whatif_settings set;
+	clv_error err = {0};
+	whatif_compare *c;
+	double mean = 0.0;
+	size_t r, R, n;
+
+	memset(&set, 0, sizeof set);
+	set.replications = 40;
+	set.customers = 50;
+	c = whatif_compare_run((const clv_scenario *const *)s, 2, &set, false, &err);
+	assert_non_null(c);
+	R = (size_t)c->replications;
+	n = c->n;
+	for (r = 0; r < R; r++)
+		mean += (c->arm[1].rep_exact[r * (n + 1) + n] - c->arm[0].rep_exact[r * (n + 1) + n]) / R;
+	assert_true(fabs(c->arm[1].diff[n].exact - mean) < 1e-9 * fabs(mean));
+	whatif_compare_free(c);
+	scenario_free(s[0]);
+	scenario_free(s[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +339,7 @@ int main(void)
 		cmocka_unit_test(discrete_input),
 		cmocka_unit_test(two_scenario_closed_form),
 		cmocka_unit_test(replications_table_gives_the_figures),
+		cmocka_unit_test(exact_difference_on_common_draws),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
