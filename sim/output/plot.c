@@ -720,6 +720,10 @@ static const figure figures[] = {
 	{"spider.gp", "spider", {"datafile", NULL}, {"spider.csv", NULL}},
 	{"sweep_line.gp", "sweep_line", {"datafile", NULL}, {"sweep.csv", NULL}},
 	{"sweep_heat.gp", "sweep_heat", {"datafile", NULL}, {"sweep2.csv", NULL}},
+	{"sweep_diff.gp", "sweep_diff", {"datafile", "bevenfile"},
+	 {"sweep_diff.csv", "sweep_breakeven.csv"}},
+	{"sweep_diff_heat.gp", "sweep_diff_heat", {"datafile", "contourfile"},
+	 {"sweep2_diff.csv", "sweep2_breakeven.csv"}},
 	{"solve.gp", "solve", {"datafile", "summaryfile"}, {"solve.csv", "solve_summary.csv"}},
 };
 #define N_FIGURES (sizeof figures / sizeof figures[0])

@@ -148,6 +148,23 @@ typedef struct whatif_sweep {
 	double *mean, *se;       /* n_points x (n + 1); NULL without Monte Carlo */
 	char *rule[2];           /* how a matrix-entry key is applied, or NULL */
 	uint64_t seed, replications, customers;
+	/* a sweep of CHANGED against BASE (whatif_sweep_vs; sweep_vs.c):
+	   CHANGED minus BASE at every point, states matched by name (NaN
+	   where BASE lacks the state); NULL / false otherwise */
+	bool versus;
+	char *base_name, *base_path; /* owned */
+	double *diff_exact;      /* n_points x (n + 1): expectations' difference,
+	                            both on the same footing (owned) */
+	double *diff_mean, *diff_se, *diff_lo90, *diff_hi90; /* n_points x (n + 1):
+	                            paired Monte Carlo difference (owned) */
+	size_t n_breakeven;      /* break-even of the total: one key, the
+	                            crossings of diff_exact = 0 between grid
+	                            points (linear interpolation); two keys, the
+	                            segments of its zero contour (marching
+	                            squares on the grid) */
+	double *breakeven;       /* one key: n_breakeven values; two keys:
+	                            n_breakeven x 4 (x_from, y_from, x_to, y_to)
+	                            (owned) */
 } whatif_sweep;
 
 /* Sweep scenario s over the axes (1 or 2; keys as scenario_set_number
@@ -160,6 +177,17 @@ whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, s
                                const whatif_settings *set, bool monte_carlo,
                                clv_error *err);
 void whatif_sweep_free(whatif_sweep *w);
+
+/* The sweep of `changed` over the axes as whatif_sweep_run (with Monte
+   Carlo), and at every point its difference from `base` (run once, on
+   the same seed, replications and customers: common random numbers):
+   the expectations' difference (both averaged over the same draws when
+   either must be, expect.h) and the paired Monte Carlo difference with
+   its se and 90% interval (whatif_paired), and the break-even of the
+   total difference. NULL with err set: whatif_sweep_run's errors. */
+whatif_sweep *whatif_sweep_vs(const clv_scenario *base, const clv_scenario *changed,
+                              const whatif_axis *axes, size_t n_axes,
+                              const whatif_settings *set, clv_error *err);
 
 /* ------------------------------------------------------------------ */
 /* tornado                                                            */

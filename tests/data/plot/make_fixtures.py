@@ -250,6 +250,35 @@ def decision_csvs():
            ["switching.Rival.Lost", 0, 3.06]])
 
 
+def sweep_vs_csvs():
+    """A campaign against its base: the gain as the uplift (and its cost)
+    vary, exact and with a Monte Carlo wobble."""
+    us = [0.025 * k for k in range(9)]
+    rows, be = [], []
+    for u in us:
+        for i, name in enumerate(STATES + ["total"]):
+            ex = (-53.35 + 1830.0 * u + 1500.0 * u * u) if name in ("A", "total") else 0.0
+            mc = ex - 0.8 if ex else 0.0
+            se = 0.02 + 1.1 * u * 10 if ex else 0.0
+            rows.append([u, name, ex, mc, se, mc - 1.7 * se, mc + 1.7 * se])
+    write("sweep_diff.csv", ["x", "state", "diff_exact", "diff_mean", "diff_se", "diff_lo90",
+                             "diff_hi90"], rows)
+    write("sweep_breakeven.csv", ["x"], [[0.02871]])
+    rows2, segs = [], []
+    cs = [10.0 * k for k in range(11)]
+    gain = lambda u, c: 385.0 * u / 0.2 - 5.98 * c * (1 - u)  # noqa: E731
+    for u in us:
+        for c in cs:
+            rows2.append([u, c, gain(u, c), gain(u, c) - 1.0, 2.0])
+    for u in us:  # the contour on each line of constant uplift, joined
+        c = 385.0 * u / 0.2 / (5.98 * (1 - u))
+        if c <= 100:
+            segs.append((u, c))
+    write("sweep2_diff.csv", ["x", "y", "diff_exact", "diff_mean", "diff_se"], rows2)
+    write("sweep2_breakeven.csv", ["x_from", "y_from", "x_to", "y_to"],
+          [[a[0], a[1], b[0], b[1]] for a, b in zip(segs, segs[1:])])
+
+
 def main():
     rng = random.Random(42)
     share_csv(rng)
@@ -259,6 +288,7 @@ def main():
     sweep_csvs(rng)
     solve_csvs(rng)
     decision_csvs()
+    sweep_vs_csvs()
 
 
 if __name__ == "__main__":
