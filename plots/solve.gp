@@ -55,7 +55,7 @@ bound(v) = finite(v) ? sprintf('%.4g', v) : (v < 0 ? sprintf('< %.4g', xmin) : s
 
 # --- page: two panels side by side
 W = 1400
-H = 620
+H = 700
 len = strlen(outfile)
 ext = len >= 4 ? outfile[len-3:len] : ''
 if (ext eq '.svg' || ext eq '.SVG') {
@@ -77,7 +77,8 @@ set multiplot layout 1,2 title title font ',14' noenhanced
 set grid
 set xrange [xmin:xmax]
 set xlabel xlabel noenhanced
-set key top left noenhanced box opaque
+set key outside bottom center vertical Left reverse noenhanced
+set bmargin 9
 
 # --- left: the figure solved for, and the worlds' band
 set title 'expected figure and the replications (possible worlds)' font ',11'
@@ -97,7 +98,6 @@ unset arrow 2
 set title 'acceptability: share of replications in which it pays' font ',11'
 set ylabel 'P(figure above the target)' noenhanced
 set yrange [-0.02:1.02]
-set key bottom right
 if (inside(value)) { set arrow 2 from first value, graph 0 to first value, graph 1 nohead lw 2 lc rgb '#d62728' front }
 if (!certain && inside(lo90)) { set arrow 3 from first lo90, graph 0 to first lo90, graph 1 nohead dt 3 lw 1.5 lc rgb '#2ca02c' front }
 if (!certain && inside(hi90)) { set arrow 4 from first hi90, graph 0 to first hi90, graph 1 nohead dt 3 lw 1.5 lc rgb '#2ca02c' front }
