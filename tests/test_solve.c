@@ -108,6 +108,7 @@ static void linear_margin_closed_form(void **state)
 	assert_true(close_rel(v->value, 800.0 * 500.0 / 1067.0, 1e-4)); /* 1067.00 at 500 */
 	assert_false(v->uncertain);
 	assert_true(v->lo90 == v->value && v->hi90 == v->value);
+	assert_true(isnan(v->value_se)); /* an exact expectation */
 	whatif_solve_free(v);
 	scenario_free(s);
 }
@@ -220,6 +221,7 @@ static void campaign_roots_per_replication(void **state)
 	/* an expectation averaged over draws is over these very draws, for
 	   both scenarios alike: the mean of the replications' differences */
 	assert_int_equal(v->method, EXPECT_REPLICATIONS);
+	assert_true(v->value_se > 0.0 && v->value_se < 0.5); /* the root of an average */
 	for (g = 0; g < v->n_curve; g++)
 		assert_true(fabs(v->exact[g] - v->mean[g]) < 1e-9 * (1.0 + fabs(v->mean[g])));
 	whatif_solve_free(v);

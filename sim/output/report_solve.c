@@ -54,6 +54,10 @@ static void text_question(FILE *f, const whatif_solve *v, const clv_scenario *ba
 	fprintf(f, "  (Brent's method on the exact expectation, %d iteration%s, to %.0e relative;\n"
 	        "   %s)\n", v->iterations, v->iterations == 1 ? "" : "s", SOLVE_RTOL,
 	        method_words(v));
+	if (isfinite(v->value_se))
+		fprintf(f, "  The expectation is an average over %llu draws: the solution has a "
+		        "standard error\n  of about %.4g (delta method)\n",
+		        (unsigned long long)v->replications, v->value_se);
 }
 
 /* A root for the text: its value, or "< LO" / "> HI" when outside. */
@@ -150,6 +154,7 @@ static json_t *solve_json(const whatif_solve *v)
 
 	json_object_set_new(o, "key", json_string(v->key));
 	json_object_set_new(o, "value", report_json_number(v->value));
+	json_object_set_new(o, "value_se", report_json_number(v->value_se));
 	json_object_set_new(o, "target", report_json_number(v->target));
 	json_object_set_new(o, "state", json_string(figure_name(v)));
 	json_object_set_new(o, "form", json_string(v->versus ? "difference" : "target"));

@@ -6,7 +6,9 @@
  * JSON layout (the public interface of `solve --format json`):
  *   {"scenario", "file", "base": null | {"scenario", "file"}, "seed",
  *    "replications",
- *    "solve": {"key", "value", "target", "state": STATE | "total",
+ *    "solve": {"key", "value", "value_se": null (an exact expectation) |
+ *              its standard error (an expectation averaged over draws),
+ *              "target", "state": STATE | "total",
  *              "form": "target" | "difference", "rule": null | TEXT,
  *              "method": how the expectation was found (expect.h),
  *              "at_lo": F(LO), "at_hi": F(HI), "lo", "hi", "iterations",

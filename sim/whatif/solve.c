@@ -510,6 +510,44 @@ static clv_status solve_roots(solver *sv, clv_error *err)
 	return CLV_OK;
 }
 
+/* The se of a root found on an average over the draws (solve.h). */
+static clv_status root_se(solver *sv, clv_error *err)
+{
+	whatif_solve *v = sv->v;
+	uint64_t R = sv->reps, r;
+	size_t n = sv->given->n, g;
+	clv_scenario *s = NULL;
+	expect_draws *d = NULL;
+	double *clv = NULL, sum = 0.0, sum2 = 0.0, slope;
+	clv_status rc = CLV_OK;
+
+	v->value_se = NAN;
+	if (v->method != EXPECT_REPLICATIONS || R < 2)
+		return CLV_OK;
+	for (g = 0; g + 2 < v->n_curve && v->x[g + 1] < v->value; g++)
+		;
+	slope = (v->exact[g + 1] - v->exact[g]) / (v->x[g + 1] - v->x[g]);
+	if ((s = edited(sv, v->value, err)) == NULL ||
+	    (d = expect_draws_rebind(sv->tmpl, s, err)) == NULL)
+		rc = err->status;
+	else if ((clv = malloc((size_t)R * (n + 1) * sizeof *clv)) == NULL)
+		rc = whatif_nomem(err);
+	else
+		rc = expect_draws_all(d, sv->threads, clv, err);
+	for (r = 0; rc == CLV_OK && r < R; r++) {
+		double h = clv[r * (n + 1) + sv->si] - sv->base_rep[r] - v->target;
+		sum += h;
+		sum2 += h * h;
+	}
+	if (rc == CLV_OK && slope != 0.0)
+		v->value_se = sqrt(fmax(0.0, sum2 - sum * sum / (double)R) / (double)(R - 1) /
+		                   (double)R) / fabs(slope);
+	free(clv);
+	expect_draws_free(d);
+	scenario_free(s);
+	return rc;
+}
+
 /* Nothing drawn per replication: every world is the expectation's. */
 static void certain_roots(whatif_solve *v)
 {
@@ -637,6 +675,8 @@ whatif_solve *whatif_solve_run(const clv_scenario *base, const clv_scenario *s,
 		rc = curve_tables(v, err);
 	if (rc == CLV_OK)
 		rc = solve_curve(&sv, err);
+	if (rc == CLV_OK)
+		rc = root_se(&sv, err);
 	if (rc == CLV_OK)
 		rc = whatif_check_interrupt(err);
 	if (rc == CLV_OK && v->uncertain)

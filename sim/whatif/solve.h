@@ -14,6 +14,11 @@
  * absolute, for a root at 0). When [LO, HI] does not bracket the target,
  * the error says so with F at both ends.
  *
+ * When the expectation itself is an average over the replications' draws
+ * (expect.h: correlations, or a grid not accurate enough), the root has a
+ * standard error: sd_r(F_r(root) - target) / sqrt(R) / |F'(root)|, F'
+ * from the curve's neighbouring grid values (the delta method).
+ *
  * Under uncertainty (something drawn per replication): replication r is
  * one possible world (engine/expect_draws.h: its draws are the Monte
  * Carlo engine's, on common random numbers; its expected CLV given them
@@ -77,6 +82,10 @@ typedef struct whatif_solve {
 	uint64_t seed, replications;
 	/* the root of the expectation */
 	double value;            /* KEY where F = target */
+	double value_se;         /* its standard error when the expectation is
+	                            an average over draws (delta method: the
+	                            se of the averaged F at the root over
+	                            |F'| there); NaN when it is exact */
 	double f_lo, f_hi;       /* F at LO and HI */
 	int iterations;          /* Brent's */
 	/* under uncertainty */
