@@ -236,6 +236,8 @@ static void two_scenario_closed_form(void **state)
 	se = sqrt((sum2 - sum * sum / R) / (R - 1) / R);
 	assert_int_equal(d->best, 1);
 	assert_true(fabs(d->evpi - 16.0 * cpm) < 5.0 * se);
+	assert_true(fabs(d->evpi_se - se) < 1e-9 * se); /* the regret of choosing [2] */
+	assert_true(fabs(d->p_best_se[0] - sqrt(d->p_best[0] * (1 - d->p_best[0]) / R)) < 1e-15);
 	assert_true(fabs(d->p_best[0] - 0.4) < 5.0 * sqrt(0.24 / R));
 	assert_true(fabs(d->evppi[jm] - d->evpi) < 0.02 * d->evpi);
 	assert_true(d->evppi[ja] < 0.05 * d->evpi);

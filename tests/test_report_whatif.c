@@ -164,7 +164,7 @@ static void assert_compare_doc(const whatif_compare *c)
 	size_t k;
 
 	ASSERT_KEYS(doc, "common_random_numbers", "seed", "replications", "customers", "states",
-	            "scenarios", "p_best", "evpi", "customers_base", "evpi_base", "evppi", "decision");
+	            "scenarios", "p_best", "p_best_se", "evpi", "evpi_se", "customers_base", "evpi_base", "evppi", "decision");
 	assert_non_null(c->decision);
 	assert_int_equal(json_array_size(json_object_get(doc, "p_best")), c->n_arms);
 	for (k = 0; k < c->n_arms; k++)

@@ -20,13 +20,14 @@ static void text_worlds(FILE *f, const whatif_compare *c)
 	        "one draw of the uncertain assumptions each, the same in every scenario; a\n"
 	        "scenario's value in a world is its expected total CLV given the draws, exact)\n",
 	        d->reps);
-	fprintf(f, "%3s  %-40s %14s %9s\n", "#", "scenario", "mean total", "P(best)");
+	fprintf(f, "%3s  %-40s %14s %9s %7s\n", "#", "scenario", "mean total", "P(best)", "se");
 	for (k = 0; k < d->n_arms; k++)
-		fprintf(f, "%3zu  %-40.40s %14.2f %9.3f\n", k + 1, c->arm[k].s->name, d->mean[k],
-		        d->p_best[k]);
-	fprintf(f, "  Best on average: [%zu]. EVPI = %.2f per customer", d->best + 1, d->evpi);
+		fprintf(f, "%3zu  %-40.40s %14.2f %9.3f %7.3f\n", k + 1, c->arm[k].s->name, d->mean[k],
+		        d->p_best[k], d->p_best_se[k]);
+	fprintf(f, "  Best on average: [%zu]. EVPI = %.2f per customer (se %.2f)", d->best + 1,
+	        d->evpi, d->evpi_se);
 	if (c->customers_base > 0)
-		fprintf(f, " (%.2f for %llu customers)", d->evpi * (double)c->customers_base,
+		fprintf(f, ", %.2f for %llu customers", d->evpi * (double)c->customers_base,
 		        (unsigned long long)c->customers_base);
 	fprintf(f, ":\n  what knowing every uncertain assumption exactly, before choosing, would be "
 	        "worth\n");
@@ -115,14 +116,16 @@ void report_decision_json(json_t *doc, const whatif_compare *c)
 	size_t j;
 
 	if (d == NULL) {
-		const char *keys[] = {"p_best", "evpi", "customers_base", "evpi_base", "evppi",
-		                      "decision"};
+		const char *keys[] = {"p_best", "p_best_se", "evpi", "evpi_se", "customers_base",
+		                      "evpi_base", "evppi", "decision"};
 		for (j = 0; j < sizeof keys / sizeof keys[0]; j++)
 			json_object_set_new(doc, keys[j], json_null());
 		return;
 	}
 	json_object_set_new(doc, "p_best", numbers(d->p_best, d->n_arms));
 	json_object_set_new(doc, "evpi", report_json_number(d->evpi));
+	json_object_set_new(doc, "evpi_se", report_json_number(d->evpi_se));
+	json_object_set_new(doc, "p_best_se", numbers(d->p_best_se, d->n_arms));
 	json_object_set_new(doc, "customers_base", c->customers_base ?
 	                    json_integer((json_int_t)c->customers_base) : json_null());
 	json_object_set_new(doc, "evpi_base", c->customers_base ?

@@ -4,7 +4,8 @@
  * "decision" text section after the differences, and the top-level JSON
  * keys of the compare document (report_compare.h calls both):
  *   "p_best": [one share per scenario, in command-line order] | null,
- *   "evpi": per customer | null,
+ *   "p_best_se": [their binomial standard errors] | null,
+ *   "evpi": per customer | null, "evpi_se": its standard error | null,
  *   "customers_base": N | null, "evpi_base": N x evpi | null,
  *   "evppi": {KEY: value | null, ...} | null (every assumption drawn per
  *            replication, by key path),

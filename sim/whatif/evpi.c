@@ -32,6 +32,7 @@ void whatif_decision_clear(whatif_decision *d)
 		return;
 	free(d->mean);
 	free(d->p_best);
+	free(d->p_best_se);
 	whatif_free_strings(d->input, d->n_inputs);
 	free(d->evppi);
 	free(d->basis);
@@ -257,6 +258,23 @@ static void decide(const double *v, size_t reps, size_t K, whatif_decision *d)
 			d->best = k;
 	}
 	d->evpi = sum_max / (double)reps - d->mean[d->best];
+	d->evpi_se = NAN;
+	if (reps >= 2) {
+		double m = 0.0, m2 = 0.0;
+		for (r = 0; r < reps; r++) { /* the regret of choosing best, world by world */
+			const double *row = v + r * K;
+			double g = -INFINITY;
+			for (k = 0; k < K; k++)
+				g = fmax(g, row[k]);
+			g -= row[d->best];
+			m += g;
+			m2 += g * g;
+		}
+		d->evpi_se = sqrt(fmax(0.0, m2 - m * m / (double)reps) / (double)(reps - 1) /
+		                  (double)reps);
+	}
+	for (k = 0; k < K; k++)
+		d->p_best_se[k] = sqrt(d->p_best[k] * (1.0 - d->p_best[k]) / (double)reps);
 }
 
 clv_status whatif_decision_compute(const double *v, size_t reps, size_t n_arms,
@@ -274,11 +292,12 @@ clv_status whatif_decision_compute(const double *v, size_t reps, size_t n_arms,
 	d->reps = reps;
 	d->mean = calloc(n_arms, sizeof *d->mean);
 	d->p_best = calloc(n_arms, sizeof *d->p_best);
+	d->p_best_se = calloc(n_arms, sizeof *d->p_best_se);
 	d->input = calloc(n_inputs + 1, sizeof *d->input);
 	d->evppi = calloc(n_inputs + 1, sizeof *d->evppi);
 	d->basis = calloc(n_inputs + 1, sizeof *d->basis);
 	d->spline = calloc(n_inputs + 1, sizeof *d->spline);
-	if (!d->mean || !d->p_best || !d->input || !d->evppi || !d->basis || !d->spline)
+	if (!d->mean || !d->p_best || !d->p_best_se || !d->input || !d->evppi || !d->basis || !d->spline)
 		return whatif_nomem(err);
 	for (j = 0; j < n_inputs; j++) {
 		if ((d->input[j] = strdup(names[j])) == NULL)

@@ -15,6 +15,8 @@
  *   EVPPI_j   = mean_r max_k g_k(x[r][j]) - max_k mean_r g_k(x[r][j]),
  *               g_k(x) = E[v_k | x_j = x]: what knowing input j alone is
  *               worth.
+ * Standard errors (docs/statistics.md): p_best's binomial
+ * sqrt(p (1 - p) / R); EVPI's sd_r(max_k v[r][k] - v[r][best]) / sqrt(R).
  *
  * EVPPI estimator: the regression method of Strong, Oakley and Brennan
  * (Medical Decision Making 34(3), 2014, 311-326): each scenario's gain
@@ -58,6 +60,10 @@ typedef struct whatif_decision {
 	double *p_best;          /* n_arms (owned) */
 	size_t best;             /* highest mean (the first of equal ones) */
 	double evpi;             /* per customer */
+	double evpi_se;          /* its standard error: sd over the worlds of
+	                            max_k v[r][k] - v[r][best], / sqrt(R) (the
+	                            best scenario taken as known); NaN for R < 2 */
+	double *p_best_se;       /* n_arms: sqrt(p (1 - p) / R) (owned) */
 	size_t n_inputs;
 	char **input;            /* n_inputs key paths (owned) */
 	double *evppi;           /* n_inputs; NaN when not computed (owned) */
