@@ -1,10 +1,11 @@
 /*
  * whatif.h - the what-if planner: compare scenarios on common random
  * numbers, sweep a key over a grid, and rank uncertain assumptions by how
- * much they move CLV (tornado, spider, elasticities). The commands
- * `clvsim compare`, `sweep` and `tornado` (cmd_compare.c, cmd_sweep.c,
- * cmd_tornado.c) are thin layers over these functions, which tests call
- * directly.
+ * much they move CLV (tornado, spider, elasticities); a comparison's
+ * decision (P(best), EVPI, EVPPI: evpi.h) and a sweep against a base. The
+ * commands `clvsim compare`, `sweep` and `tornado` (cmd_compare.c,
+ * cmd_sweep.c, cmd_tornado.c) are thin layers over these functions, which
+ * tests call directly; `clvsim solve` is in solve.h.
  *
  * Every function takes loaded scenarios and never reads a file: each
  * evaluation (an arm of a comparison, a grid point, a tornado or
