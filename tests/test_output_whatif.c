@@ -311,7 +311,8 @@ static void test_compare_tables(void **state)
 	clv_error err = {0};
 
 	assert_int_equal(output_compare(&set, fx.cmp, &err), CLV_OK);
-	assert_listing(dir, "compare.csv compare_diff.csv compare_hist.csv");
+	assert_listing(dir, "compare.csv compare_diff.csv compare_evppi.csv compare_hist.csv "
+	               "compare_p_best.csv compare_replications.csv");
 	assert_compare_table(fx.cmp, dir);
 	assert_compare_hist(fx.cmp, dir);
 	assert_compare_diff(fx.cmp, dir);

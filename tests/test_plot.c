@@ -40,6 +40,9 @@
 static const char *const fixture_files[] = {
 	"share.csv", "clv_hist.csv", "clv.csv", "compare_hist.csv", "compare_diff.csv",
 	"tornado.csv", "spider.csv", "sweep.csv", "sweep2.csv", "fit_holdout.csv", "fit_survival.csv",
+	"solve.csv", "solve_summary.csv",
+	"compare_p_best.csv", "compare_evppi.csv", "sweep_diff.csv", "sweep_breakeven.csv",
+	"sweep2_diff.csv", "sweep2_breakeven.csv",
 };
 #define N_FIXTURES (sizeof fixture_files / sizeof fixture_files[0])
 
@@ -66,6 +69,10 @@ static const figure_case cases[] = {
 	{"sweep_heat.gp", {"datafile", NULL}, {"sweep2.csv", NULL}},
 	{"fit_holdout.gp", {"datafile", NULL}, {"fit_holdout.csv", NULL}},
 	{"fit_survival.gp", {"datafile", NULL}, {"fit_survival.csv", NULL}},
+	{"solve.gp", {"datafile", "summaryfile"}, {"solve.csv", "solve_summary.csv"}},
+	{"compare_decision.gp", {"datafile", "evppifile"}, {"compare_p_best.csv", "compare_evppi.csv"}},
+	{"sweep_diff.gp", {"datafile", "bevenfile"}, {"sweep_diff.csv", "sweep_breakeven.csv"}},
+	{"sweep_diff_heat.gp", {"datafile", "contourfile"}, {"sweep2_diff.csv", "sweep2_breakeven.csv"}},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 

@@ -164,7 +164,15 @@ static void assert_compare_doc(const whatif_compare *c)
 	size_t k;
 
 	ASSERT_KEYS(doc, "common_random_numbers", "seed", "replications", "customers", "states",
-	            "scenarios");
+	            "scenarios", "p_best", "p_best_se", "evpi", "evpi_se", "customers_base", "evpi_base", "evppi", "decision");
+	assert_non_null(c->decision);
+	assert_int_equal(json_array_size(json_object_get(doc, "p_best")), c->n_arms);
+	for (k = 0; k < c->n_arms; k++)
+		assert_json_number(json_array_get(json_object_get(doc, "p_best"), k),
+		                   c->decision->p_best[k]);
+	assert_json_number(json_object_get(doc, "evpi"), c->decision->evpi);
+	assert_true(json_is_null(json_object_get(doc, "customers_base")));
+	assert_int_equal(json_object_size(json_object_get(doc, "evppi")), c->n_inputs);
 	assert_true(json_is_true(json_object_get(doc, "common_random_numbers")));
 	assert_json_int(json_object_get(doc, "seed"), c->seed);
 	assert_json_int(json_object_get(doc, "replications"), c->replications);

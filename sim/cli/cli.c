@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,11 @@ static const struct {
 	{{"holdout", required_argument, NULL, 'H'}, OPT_FIT, "--holdout DATE       fit before DATE, compare the forecast with what came after"},
 	{{"summary", required_argument, NULL, 'Y'}, OPT_FIT, "--summary DIR        per-customer summary customers.csv into DIR"},
 	{{"survival", required_argument, NULL, 'V'}, OPT_FIT, "--survival FILE      fit a cohort's survivors (period,alive) by the sBG model"},
+	{{"find", required_argument, NULL, 'F'}, OPT_FIND, "--find KEY=LO:HI     the key solved for and the interval searched"},
+	{{"target", required_argument, NULL, 'T'}, OPT_FIND, "--target VALUE       the expected CLV (FILE) or difference (BASE CHANGED; default 0) sought"},
+	{{"state", required_argument, NULL, 'x'}, OPT_SOLVE_STATE, "--state NAME         solve for this state's CLV instead of the total"},
+	{{"replications", required_argument, NULL, 'R'}, OPT_REPS, "--replications N     draws of the uncertain assumptions (default: the scenario's)"},
+	{{"customers-base", required_argument, NULL, 'B'}, OPT_BASE_SIZE, "--customers-base N   also give EVPI for a base of N customers"},
 };
 #define N_OPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -113,6 +119,21 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 	case 'H': opt->holdout = arg; return 0;
 	case 'Y': opt->summary = arg; return 0;
 	case 'V': opt->survival = arg; return 0;
+	case 'F': opt->find = arg; return 0;
+	case 'T': {
+		char *end;
+		errno = 0;
+		opt->target = strtod(arg, &end);
+		if (errno != 0 || end == arg || *end != '\0' || !isfinite(opt->target))
+			return usage_error(cmd, "--target needs a finite number, not '%s'", arg);
+		opt->has_target = true;
+		return 0;
+	}
+	case 'B':
+		if (parse_count(arg, 1, UINT64_C(1) << 53, &opt->customers_base) != 0)
+			return usage_error(cmd, "--customers-base needs an integer from 1 to 2^53, not '%s'",
+			                   arg);
+		return 0;
 	case 'v':
 		if (opt->n_vary == 2)
 			return usage_error(cmd, "--vary may be given at most twice");

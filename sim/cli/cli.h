@@ -45,6 +45,10 @@ typedef struct cli_options {
 	const char *holdout;     /* --holdout DATE */
 	const char *summary;     /* --summary DIR */
 	const char *survival;    /* --survival COHORT.csv */
+	const char *find;        /* --find KEY=LO:HI (solve) */
+	double target;           /* --target VALUE (solve) */
+	bool has_target;
+	uint64_t customers_base; /* --customers-base N (compare's EVPI), 0 = none */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -57,7 +61,11 @@ enum {
 	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
 	OPT_MARKDOWN = 1 << 13, /* --format text|markdown instead of text|json */
 	OPT_FIT = 1 << 14,      /* --period, --churn-after, --margin-rate, --holdout, --summary, --survival */
-	OPT_OUT_FILE = 1 << 15  /* --out FILE (a file, not a folder); out_dir holds it */
+	OPT_OUT_FILE = 1 << 15, /* --out FILE (a file, not a folder); out_dir holds it */
+	OPT_FIND = 1 << 16,      /* --find and --target (solve) */
+	OPT_SOLVE_STATE = 1 << 17, /* --state, as solve reads it */
+	OPT_REPS = 1 << 18,      /* --replications alone (no --customers) */
+	OPT_BASE_SIZE = 1 << 19  /* --customers-base (compare) */
 };
 
 typedef struct cli_command {
@@ -101,6 +109,6 @@ int cli_text_print(cli_text *t);
 
 /* The commands (cmd_*.c). */
 extern const cli_command cmd_check, cmd_exact, cmd_run, cmd_compare, cmd_sweep, cmd_tornado,
-	cmd_explain, cmd_fit, cmd_simulate;
+	cmd_explain, cmd_fit, cmd_simulate, cmd_solve;
 
 #endif

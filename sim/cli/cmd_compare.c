@@ -66,6 +66,7 @@ static int run_compare(const cli_options *opt)
 		free_all(s, opt->argc);
 		return cli_fail(&err);
 	}
+	c->customers_base = opt->customers_base;
 	if (out.out_dir != NULL)
 		rc = output_compare(&out, c, &err);
 	if (rc == CLV_OK)
@@ -87,9 +88,15 @@ const cli_command cmd_compare = {
 	"scenario beats the first (share of replications with a higher average total CLV)\n"
 	"and, for a scenario with campaigns or price discounts, its return on spend:\n"
 	"(gain in mean total CLV) / (expected discounted offer spend per customer, exact).\n"
-	"--out DIR writes compare.csv, compare_hist.csv, compare_diff.csv and the figure.\n"
+	"Then the decision: each replication is a possible world (one draw of the uncertain\n"
+	"assumptions, the same in every scenario); P(best) is the share of worlds in which a\n"
+	"scenario has the highest expected total CLV, EVPI what knowing the world before\n"
+	"choosing is worth per customer (--customers-base N: also for N customers), EVPPI\n"
+	"what knowing one assumption is worth (regression estimator; 1000 replications or\n"
+	"more advised). --out DIR writes compare.csv, compare_hist.csv, compare_diff.csv,\n"
+	"compare_replications.csv, compare_p_best.csv, compare_evppi.csv and the figures.\n"
 	"See " CLV_DOCDIR "/whatif.md.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE |
-		OPT_INDEPENDENT,
+		OPT_INDEPENDENT | OPT_BASE_SIZE,
 	2, -1, run_compare,
 };

@@ -1,8 +1,9 @@
 /*
- * cmd_sweep.c - `clvsim sweep FILE --vary KEY=FROM:TO:STEP [--vary ...]`:
+ * cmd_sweep.c - `clvsim sweep [BASE.yaml] FILE --vary KEY=FROM:TO:STEP [--vary ...]`:
  * CLV over a one- or two-dimensional grid of any numeric key, exact and
  * Monte Carlo (one seed for every point: common random numbers across the
- * grid). Method: whatif.h; keys: docs/scenarios.md, "Labels"; the report:
+ * grid); with BASE, each point's difference from it (whatif_sweep_vs).
+ * Method: whatif.h; keys: docs/scenarios.md, "Labels"; the report:
  * output/report_sweep.h; the files in --out DIR: output/output_sweep.h.
  */
 #include <string.h>
@@ -38,7 +39,7 @@ static int run_sweep(const cli_options *opt)
 	whatif_settings set;
 	output_settings out;
 	whatif_sweep *w = NULL;
-	clv_scenario *s = NULL;
+	clv_scenario *s = NULL, *base = NULL;
 	clv_status st = CLV_OK;
 	int rc = 0;
 
@@ -47,11 +48,16 @@ static int run_sweep(const cli_options *opt)
 		return CLV_EXIT_INPUT;
 	set.progress = false;
 	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
-	if (parse_axes(opt, axes, &err) != 0 || (s = scenario_load(opt->argv[0], &err)) == NULL) {
+	if (parse_axes(opt, axes, &err) != 0 ||
+	    (opt->argc == 2 && (base = scenario_load(opt->argv[0], &err)) == NULL) ||
+	    (s = scenario_load(opt->argv[opt->argc - 1], &err)) == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	w = whatif_sweep_run(s, axes, (size_t)opt->n_vary, &set, true, &err);
+	if (base != NULL)
+		w = whatif_sweep_vs(base, s, axes, (size_t)opt->n_vary, &set, &err);
+	else
+		w = whatif_sweep_run(s, axes, (size_t)opt->n_vary, &set, true, &err);
 	if (w == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;
@@ -64,13 +70,14 @@ static int run_sweep(const cli_options *opt)
 cleanup:
 	whatif_sweep_free(w);
 	scenario_free(s);
+	scenario_free(base);
 	whatif_axis_clear(&axes[0]);
 	whatif_axis_clear(&axes[1]);
 	return rc;
 }
 
 const cli_command cmd_sweep = {
-	"sweep", "FILE --vary KEY=FROM:TO:STEP [--vary KEY2=FROM:TO:STEP]",
+	"sweep", "[BASE.yaml] FILE --vary KEY=FROM:TO:STEP [--vary KEY2=FROM:TO:STEP]",
 	"CLV over a grid of one or two numeric keys: exact and Monte Carlo at every point.",
 	"KEY is any assumption label (discount_rate, margin.A, retention.A, switching.A.B,\n"
 	"campaign.cost, ...; " CLV_DOCDIR "/scenarios.md, \"Labels\") or horizon, customers, replications.\n"
@@ -78,7 +85,12 @@ const cli_command cmd_sweep = {
 	"proportionally so the row still sums to 1 (the rule is printed). Grid: FROM <= TO,\n"
 	"STEP > 0, at most 10000 points in all. Every point uses the same seed (common random\n"
 	"numbers across the grid). --out DIR writes sweep.csv (one key) or sweep2.csv and\n"
-	"sweep2_states.csv (two keys) and a line or heat-map figure. See " CLV_DOCDIR "/whatif.md.\n",
+	"sweep2_states.csv (two keys) and a line or heat-map figure.\n"
+	"With BASE.yaml FILE: FILE (the changed scenario) is swept and every point compared\n"
+	"with BASE on common random numbers: the exact and Monte Carlo difference, its SE\n"
+	"and 90% interval, and where the total difference crosses 0 (the break-even; with\n"
+	"two keys its contour, drawn on the heat map of the difference); --out DIR adds\n"
+	"sweep_diff.csv or sweep2_diff.csv and sweep2_breakeven.csv. See " CLV_DOCDIR "/whatif.md.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_VARY,
-	1, 1, run_sweep,
+	1, 2, run_sweep,
 };

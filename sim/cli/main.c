@@ -11,8 +11,8 @@
 #include "clv_docdir.h"
 
 static const cli_command *const commands[] = {
-	&cmd_run, &cmd_exact, &cmd_explain, &cmd_check, &cmd_compare, &cmd_sweep, &cmd_tornado,
-	&cmd_fit, &cmd_simulate,
+	&cmd_run, &cmd_exact, &cmd_explain, &cmd_check, &cmd_compare, &cmd_sweep, &cmd_solve,
+	&cmd_tornado, &cmd_fit, &cmd_simulate,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

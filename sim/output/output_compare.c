@@ -13,6 +13,7 @@
 
 #include "engine/mc.h"
 #include "output/csv.h"
+#include "output/output_decision.h"
 #include "output/report_compare.h"
 #include "scenario/scenario.h"
 
@@ -183,8 +184,11 @@ clv_status output_compare(const output_settings *set, const whatif_compare *c,
 		{"compare.csv", write_table},
 		{"compare_hist.csv", write_hist},
 		{"compare_diff.csv", write_diff},
+		{"compare_replications.csv", output_decision_replications}, /* with a decision: */
+		{"compare_p_best.csv", output_decision_p_best},
+		{"compare_evppi.csv", output_decision_evppi},
 	};
 	const output_figures fig = {c->arm[0].s, NULL, NULL};
 
-	return output_files(set, tables, sizeof tables / sizeof tables[0], c, &fig, err);
+	return output_files(set, tables, c->decision != NULL ? 6 : 3, c, &fig, err);
 }

@@ -1,6 +1,6 @@
 /*
  * output_compare.h - stage output: the files of `clvsim compare` in
- * --out DIR (one atomic group, then the compare figure):
+ * --out DIR (one atomic group, then the figures):
  *
  *   compare.csv       scenario,file,state,exact,mean,se,diff_exact,diff_mean,
  *                     diff_se,diff_lo90,diff_hi90,p_beats_first,offer_spend,
@@ -12,6 +12,10 @@
  *   compare_diff.csv  scenario,state,bin_lo,bin_hi,count,density,cdf
  *                     (scenario - first: the per-replication differences
  *                     of average CLV, every scenario but the first)
+ *
+ * and on common random numbers the decision tables of output_decision.h
+ * (compare_replications.csv, compare_p_best.csv, compare_evppi.csv) and
+ * the figure compare_decision.
  *
  * "scenario" is the scenario's name, or its file when an earlier
  * scenario has the same name.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "output/csv.h"
+#include "output/output_sweep_vs.h"
 #include "output/report_sweep.h"
 
 /* ",mean,se,exact" of state i at point p. */
@@ -71,14 +72,18 @@ clv_status output_sweep(const output_settings *set, const whatif_sweep *w,
 {
 	static const output_table line[] = {
 		{"sweep.csv", write_line},
+		{"sweep_diff.csv", output_sweep_vs_line}, /* against a base: */
+		{"sweep_breakeven.csv", output_sweep_vs_breakeven},
 	};
 	static const output_table grid[] = {
 		{"sweep2.csv", write_grid_total},
 		{"sweep2_states.csv", write_grid_states},
+		{"sweep2_diff.csv", output_sweep_vs_grid}, /* against a base: */
+		{"sweep2_breakeven.csv", output_sweep_vs_breakeven},
 	};
 	const output_figures fig = {s, w->axis[0].key, w->n_axes == 2 ? w->axis[1].key : NULL};
 
 	if (w->n_axes == 1)
-		return output_files(set, line, 1, w, &fig, err);
-	return output_files(set, grid, 2, w, &fig, err);
+		return output_files(set, line, w->versus ? 3 : 1, w, &fig, err);
+	return output_files(set, grid, w->versus ? 4 : 2, w, &fig, err);
 }

@@ -6,6 +6,9 @@
  *             (grouped by state, then "total"; x ascending)
  *   two keys: sweep2.csv         x,y,mean,se,exact       (total CLV)
  *             sweep2_states.csv  x,y,state,mean,se,exact (every state)
+ *
+ * A sweep against a base adds the tables of output_sweep_vs.h (the
+ * tables above then hold the changed scenario's figures).
  */
 #ifndef CLV_OUTPUT_SWEEP_H
 #define CLV_OUTPUT_SWEEP_H

@@ -714,10 +714,17 @@ static const figure figures[] = {
 	{"share_fan.gp", "share_fan", {"datafile", NULL}, {"share.csv", NULL}},
 	{"clv_dist.gp", "clv_dist", {"datafile", "clvfile"}, {"clv_hist.csv", "clv.csv"}},
 	{"compare.gp", "compare", {"datafile", "difffile"}, {"compare_hist.csv", "compare_diff.csv"}},
+	{"compare_decision.gp", "compare_decision", {"datafile", "evppifile"},
+	 {"compare_p_best.csv", "compare_evppi.csv"}},
 	{"tornado.gp", "tornado", {"datafile", NULL}, {"tornado.csv", NULL}},
 	{"spider.gp", "spider", {"datafile", NULL}, {"spider.csv", NULL}},
 	{"sweep_line.gp", "sweep_line", {"datafile", NULL}, {"sweep.csv", NULL}},
 	{"sweep_heat.gp", "sweep_heat", {"datafile", NULL}, {"sweep2.csv", NULL}},
+	{"sweep_diff.gp", "sweep_diff", {"datafile", "bevenfile"},
+	 {"sweep_diff.csv", "sweep_breakeven.csv"}},
+	{"sweep_diff_heat.gp", "sweep_diff_heat", {"datafile", "contourfile"},
+	 {"sweep2_diff.csv", "sweep2_breakeven.csv"}},
+	{"solve.gp", "solve", {"datafile", "summaryfile"}, {"solve.csv", "solve_summary.csv"}},
 };
 #define N_FIGURES (sizeof figures / sizeof figures[0])
 #define MAX_TEXT_VARS 16

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "output/report.h"
+#include "output/report_decision.h"
 
 const char *report_compare_state(const whatif_compare *c, size_t i)
 {
@@ -80,6 +81,7 @@ void report_compare_text(FILE *f, const whatif_compare *c)
 	text_head(f, c);
 	for (k = 1; k < c->n_arms; k++)
 		text_diffs(f, c, k);
+	report_decision_text(f, c);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -142,6 +144,7 @@ json_t *report_compare_json(const whatif_compare *c)
 	for (k = 0; k < c->n_arms; k++)
 		json_array_append_new(arms, arm_json(c, k));
 	json_object_set_new(doc, "scenarios", arms);
+	report_decision_json(doc, c);
 	return doc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "output/report.h"
+#include "output/report_sweep_vs.h"
 
 const char *report_sweep_state(const whatif_sweep *w, size_t i)
 {
@@ -63,6 +64,10 @@ static void text_table(FILE *f, const whatif_sweep *w)
 
 void report_sweep_text(FILE *f, const whatif_sweep *w, const clv_scenario *s)
 {
+	if (w->versus) {
+		report_sweep_vs_text(f, w, s);
+		return;
+	}
 	text_head(f, w, s);
 	text_table(f, w);
 }
@@ -117,6 +122,8 @@ json_t *report_sweep_json(const whatif_sweep *w, const clv_scenario *s)
 	for (k = 0; k < w->n_points; k++)
 		json_array_append_new(points, point_json(w, k));
 	json_object_set_new(doc, "points", points);
+	if (w->versus)
+		report_sweep_vs_json(doc, w);
 	return doc;
 }
 

@@ -9,6 +9,7 @@
  *    "axes": [{"key", "from", "to", "step", "count", "rule": null | TEXT}],
  *    "points": [{"x": [one value per axis], "exact": {STATE..., "total"},
  *                "mc": {"mean": {...}, "se": {...}}}]}
+ * and, for a sweep against a base, the keys of report_sweep_vs.h.
  */
 #ifndef CLV_REPORT_SWEEP_H
 #define CLV_REPORT_SWEEP_H

@@ -86,6 +86,7 @@ static void arm_clear(whatif_arm *a)
 	free(a->se);
 	mc_free(a->mc);
 	free(a->diff);
+	free(a->rep_exact);
 }
 
 void whatif_compare_free(whatif_compare *c)
@@ -97,6 +98,10 @@ void whatif_compare_free(whatif_compare *c)
 	for (k = 0; c->arm != NULL && k < c->n_arms; k++)
 		arm_clear(&c->arm[k]);
 	free(c->arm);
+	whatif_decision_clear(c->decision);
+	free(c->decision);
+	whatif_free_strings(c->input_name, c->n_inputs);
+	free(c->rep_input);
 	free(c);
 }
 
@@ -117,26 +122,36 @@ static clv_status arm_keep(whatif_arm *a, const exact_result *ex, size_t n_first
 	return CLV_OK;
 }
 
+/* The expectation of arm a's scenario (its own draws when averaged;
+   only: average over them even where quadrature is possible). */
+static exact_result *arm_expect(whatif_arm *a, const mc_config *cfg, bool only,
+                                expect_method *method, clv_error *err)
+{
+	expect_options eo; /* an average over draws uses the arm's own */
+	expect_result *x;
+	exact_result *ex = NULL;
+
+	expect_options_defaults(&eo, a->s);
+	eo.seed = cfg->seed;
+	eo.replications = cfg->replications;
+	eo.replications_only = only;
+	x = expect_scenario(a->s, 0, &eo, err);
+	if (x != NULL) {
+		ex = x->mean;
+		*method = x->method;
+		x->mean = NULL;
+		expect_free(x);
+	}
+	return ex;
+}
+
 /* Run one arm: a->s, the copy of s, on both engines; the spend of s. */
 static clv_status arm_run(whatif_arm *a, const clv_scenario *s, const mc_config *cfg,
-                          size_t n_first, clv_error *err)
+                          size_t n_first, expect_method *method, clv_error *err)
 {
-	exact_result *ex = NULL;
+	exact_result *ex = arm_expect(a, cfg, false, method, err);
 	clv_status rc = CLV_OK;
 
-	{
-		expect_options eo; /* an average over draws uses the arm's own */
-		expect_result *x;
-		expect_options_defaults(&eo, a->s);
-		eo.seed = cfg->seed;
-		eo.replications = cfg->replications;
-		x = expect_scenario(a->s, 0, &eo, err);
-		if (x != NULL) {
-			ex = x->mean;
-			x->mean = NULL;
-			expect_free(x);
-		}
-	}
 	if (ex != NULL)
 		a->mc = mc_run(a->s, cfg, err);
 	if (a->mc == NULL) {
@@ -149,6 +164,33 @@ static clv_status arm_run(whatif_arm *a, const clv_scenario *s, const mc_config 
 cleanup:
 	exact_free(ex);
 	return rc;
+}
+
+/* The arms' exact figures on one footing: when one arm's expectation is
+   an average over draws and another's a quadrature, the quadratures are
+   replaced by averages over the same draws (common random numbers), so
+   that an exact difference does not carry the whole error of one
+   average. */
+static clv_status align_exact(whatif_compare *c, const mc_config *cfg,
+                              const expect_method *method, clv_error *err)
+{
+	size_t k;
+	bool averaged = false;
+
+	for (k = 0; k < c->n_arms; k++)
+		averaged = averaged || method[k] == EXPECT_REPLICATIONS;
+	for (k = 0; k < c->n_arms && averaged; k++) {
+		whatif_arm *a = &c->arm[k];
+		expect_method m;
+		exact_result *ex;
+		if (method[k] != EXPECT_QUADRATURE)
+			continue;
+		if ((ex = arm_expect(a, cfg, true, &m, err)) == NULL)
+			return err->status;
+		memcpy(a->exact, ex->clv, (a->s->n + 1) * sizeof *a->exact);
+		exact_free(ex);
+	}
+	return CLV_OK;
 }
 
 /* Differences of arm a against the first arm f, per state of f and total. */
@@ -192,6 +234,7 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
                                    clv_error *err)
 {
 	whatif_compare *c = calloc(1, sizeof *c);
+	expect_method *method = calloc(n_scenarios + 1, sizeof *method);
 	const clv_scenario *first;
 	mc_config cfg;
 	size_t k, R;
@@ -200,9 +243,10 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
 	if (n_scenarios < 2) {
 		diag_set(err, CLV_ERR_USAGE, NULL, "compare needs at least two scenario files");
 		free(c);
+		free(method);
 		return NULL;
 	}
-	if (c == NULL || (c->arm = calloc(n_scenarios, sizeof *c->arm)) == NULL) {
+	if (c == NULL || method == NULL || (c->arm = calloc(n_scenarios, sizeof *c->arm)) == NULL) {
 		whatif_nomem(err);
 		goto fail;
 	}
@@ -220,8 +264,10 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
 	cfg.independent = independent;
 	for (k = 0; k < n_scenarios && rc == CLV_OK; k++) {
 		cfg.scenario_index = k;
-		rc = arm_run(&c->arm[k], scenarios[k], &cfg, c->n, err);
+		rc = arm_run(&c->arm[k], scenarios[k], &cfg, c->n, &method[k], err);
 	}
+	if (rc == CLV_OK)
+		rc = align_exact(c, &cfg, method, err);
 	R = (size_t)c->replications;
 	for (k = 0; k < n_scenarios && rc == CLV_OK; k++)
 		rc = arm_diffs(&c->arm[k], &c->arm[0], R, err);
@@ -229,10 +275,14 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
 		goto fail;
 	for (k = 1; k < n_scenarios; k++)
 		arm_verdict(&c->arm[k], &c->arm[0], R);
+	if (whatif_compare_decide(c, cfg.threads, err) != CLV_OK)
+		goto fail;
 	c->arm[0].p_beats = c->arm[0].ros = c->arm[0].ros_lo90 = c->arm[0].ros_hi90 = NAN;
+	free(method);
 	return c;
 fail:
 	whatif_compare_free(c);
+	free(method);
 	return NULL;
 }
 

@@ -87,11 +87,18 @@ void whatif_sweep_free(whatif_sweep *w)
 	free(w->exact);
 	free(w->mean);
 	free(w->se);
+	free(w->base_name);
+	free(w->base_path);
+	free(w->diff_exact);
+	free(w->diff_mean);
+	free(w->diff_se);
+	free(w->diff_lo90);
+	free(w->diff_hi90);
+	free(w->breakeven);
 	free(w);
 }
 
-/* How a matrix-entry key is applied, for the report; NULL otherwise. */
-static char *rule_text(clv_scenario *s, const char *key)
+char *whatif_rule_text(clv_scenario *s, const char *key)
 {
 	clv_param *p = scenario_param(s, key);
 	size_t i, j;
@@ -125,7 +132,7 @@ static clv_status sweep_probe(whatif_sweep *w, const clv_scenario *given, clv_er
 	w->replications = s->replications;
 	w->customers = s->customers;
 	for (a = 0; a < w->n_axes && rc == CLV_OK; a++) {
-		w->rule[a] = rule_text(s, w->axis[a].key);
+		w->rule[a] = whatif_rule_text(s, w->axis[a].key);
 		rc = scenario_set_number(s, w->axis[a].key, w->axis[a].from, err);
 		if (rc == CLV_OK)
 			rc = scenario_set_number(s, w->axis[a].key,
@@ -157,9 +164,11 @@ static clv_status sweep_tables(whatif_sweep *w, bool monte_carlo, clv_error *err
 	return CLV_OK;
 }
 
-/* Grid point p: copy, set, exact, Monte Carlo. */
+/* Grid point p: copy, set, exact, Monte Carlo (and the difference from
+   the base b, when there is one). */
 static clv_status sweep_point(whatif_sweep *w, const clv_scenario *given, size_t p,
-                              const whatif_settings *set, clv_error *err)
+                              const whatif_settings *set, const whatif_sweep_base *b,
+                              clv_error *err)
 {
 	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_copy(given, err) : NULL;
 	mc_result *r = NULL;
@@ -184,6 +193,8 @@ static clv_status sweep_point(whatif_sweep *w, const clv_scenario *given, size_t
 		else
 			whatif_mc_means(r, w->mean + cell, w->se + cell);
 	}
+	if (rc == CLV_OK && b != NULL)
+		rc = whatif_sweep_base_point(w, b, p, s, r, err);
 	mc_free(r);
 	scenario_free(s);
 	return rc;
@@ -214,11 +225,13 @@ static clv_status sweep_axes(whatif_sweep *w, const whatif_axis *axes, size_t n_
 	return CLV_OK;
 }
 
-whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, size_t n_axes,
-                               const whatif_settings *set, bool monte_carlo,
-                               clv_error *err)
+/* The sweep, against base when it is not NULL. */
+static whatif_sweep *sweep_run(const clv_scenario *base, const clv_scenario *s,
+                               const whatif_axis *axes, size_t n_axes,
+                               const whatif_settings *set, bool monte_carlo, clv_error *err)
 {
 	whatif_sweep *w = calloc(1, sizeof *w);
+	whatif_sweep_base *b = NULL;
 	clv_status rc;
 	size_t p;
 
@@ -237,8 +250,13 @@ whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, s
 		w->replications = set->replications;
 	if (set->customers)
 		w->customers = set->customers;
+	if (rc == CLV_OK && base != NULL && (b = whatif_sweep_base_create(w, base, s, set, err)) == NULL)
+		rc = err->status;
 	for (p = 0; p < w->n_points && rc == CLV_OK; p++)
-		rc = sweep_point(w, s, p, set, err);
+		rc = sweep_point(w, s, p, set, b, err);
+	if (rc == CLV_OK && base != NULL)
+		rc = whatif_sweep_breakeven(w, err);
+	whatif_sweep_base_free(b);
 	if (rc != CLV_OK) {
 		whatif_sweep_free(w);
 		return NULL;
@@ -246,3 +264,16 @@ whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, s
 	return w;
 }
 
+whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, size_t n_axes,
+                               const whatif_settings *set, bool monte_carlo,
+                               clv_error *err)
+{
+	return sweep_run(NULL, s, axes, n_axes, set, monte_carlo, err);
+}
+
+whatif_sweep *whatif_sweep_vs(const clv_scenario *base, const clv_scenario *changed,
+                              const whatif_axis *axes, size_t n_axes,
+                              const whatif_settings *set, clv_error *err)
+{
+	return sweep_run(base, changed, axes, n_axes, set, true, err);
+}

@@ -1,10 +1,11 @@
 /*
  * whatif.h - the what-if planner: compare scenarios on common random
  * numbers, sweep a key over a grid, and rank uncertain assumptions by how
- * much they move CLV (tornado, spider, elasticities). The commands
- * `clvsim compare`, `sweep` and `tornado` (cmd_compare.c, cmd_sweep.c,
- * cmd_tornado.c) are thin layers over these functions, which tests call
- * directly.
+ * much they move CLV (tornado, spider, elasticities); a comparison's
+ * decision (P(best), EVPI, EVPPI: evpi.h) and a sweep against a base. The
+ * commands `clvsim compare`, `sweep` and `tornado` (cmd_compare.c,
+ * cmd_sweep.c, cmd_tornado.c) are thin layers over these functions, which
+ * tests call directly; `clvsim solve` is in solve.h.
  *
  * Every function takes loaded scenarios and never reads a file: each
  * evaluation (an arm of a comparison, a grid point, a tornado or
@@ -25,6 +26,7 @@
 #include "clvsim.h"
 #include "base/diag.h"
 #include "engine/mc.h"
+#include "whatif/evpi.h"
 
 /* A sweep may have at most this many grid points (both axes together). */
 #define WHATIF_MAX_POINTS 10000
@@ -65,6 +67,10 @@ typedef struct whatif_arm {
 	                            (exact; 0 without offers) */
 	double ros, ros_lo90, ros_hi90; /* return on spend: diff total / spend;
 	                            NaN without offers */
+	double *rep_exact;       /* replications x (n_k + 1): the expected CLV
+	                            of each replication given its draws
+	                            (engine/expect_draws.h); NULL when
+	                            independent (owned) */
 } whatif_arm;
 
 typedef struct whatif_compare {
@@ -73,6 +79,14 @@ typedef struct whatif_compare {
 	size_t n;                /* the first scenario's states */
 	uint64_t seed, replications, customers;
 	bool independent;        /* streams offset per scenario (no CRN) */
+	/* the decision (whatif/evpi.h; decision.c), on common random numbers
+	   only (NULL when independent) */
+	whatif_decision *decision; /* owned */
+	size_t n_inputs;         /* assumptions drawn per replication, over
+	                            every scenario (by key path, first seen) */
+	char **input_name;       /* n_inputs (owned) */
+	double *rep_input;       /* replications x n_inputs: their draws (owned) */
+	uint64_t customers_base; /* EVPI also for this many customers; 0 = no */
 } whatif_compare;
 
 /* Run every one of the n_scenarios scenarios (each on a copy) on the
@@ -84,6 +98,14 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
                                    const whatif_settings *set, bool independent,
                                    clv_error *err);
 void whatif_compare_free(whatif_compare *c);
+
+/* The decision of a comparison run on common random numbers (decision.c):
+   each arm's rep_exact (its replications' expected CLV given their
+   draws: the seed and replications of c, plain sampling, as the Monte
+   Carlo runs drew them), the drawn inputs of every arm by key path, and
+   c->decision from the totals (whatif_decision_compute). A no-op when c
+   is independent. Errors: expect_draws', whatif_decision_compute's. */
+clv_status whatif_compare_decide(whatif_compare *c, int threads, clv_error *err);
 
 /* Expected discounted offer spend per customer of s (exact engine): the
    total CLV with every offer's cost and margin_cut set to 0 (on a copy),
@@ -127,6 +149,23 @@ typedef struct whatif_sweep {
 	double *mean, *se;       /* n_points x (n + 1); NULL without Monte Carlo */
 	char *rule[2];           /* how a matrix-entry key is applied, or NULL */
 	uint64_t seed, replications, customers;
+	/* a sweep of CHANGED against BASE (whatif_sweep_vs; sweep_vs.c):
+	   CHANGED minus BASE at every point, states matched by name (NaN
+	   where BASE lacks the state); NULL / false otherwise */
+	bool versus;
+	char *base_name, *base_path; /* owned */
+	double *diff_exact;      /* n_points x (n + 1): expectations' difference,
+	                            both on the same footing (owned) */
+	double *diff_mean, *diff_se, *diff_lo90, *diff_hi90; /* n_points x (n + 1):
+	                            paired Monte Carlo difference (owned) */
+	size_t n_breakeven;      /* break-even of the total: one key, the
+	                            crossings of diff_exact = 0 between grid
+	                            points (linear interpolation); two keys, the
+	                            segments of its zero contour (marching
+	                            squares on the grid) */
+	double *breakeven;       /* one key: n_breakeven values; two keys:
+	                            n_breakeven x 4 (x_from, y_from, x_to, y_to)
+	                            (owned) */
 } whatif_sweep;
 
 /* Sweep scenario s over the axes (1 or 2; keys as scenario_set_number
@@ -139,6 +178,17 @@ whatif_sweep *whatif_sweep_run(const clv_scenario *s, const whatif_axis *axes, s
                                const whatif_settings *set, bool monte_carlo,
                                clv_error *err);
 void whatif_sweep_free(whatif_sweep *w);
+
+/* The sweep of `changed` over the axes as whatif_sweep_run (with Monte
+   Carlo), and at every point its difference from `base` (run once, on
+   the same seed, replications and customers: common random numbers):
+   the expectations' difference (both averaged over the same draws when
+   either must be, expect.h) and the paired Monte Carlo difference with
+   its se and 90% interval (whatif_paired), and the break-even of the
+   total difference. NULL with err set: whatif_sweep_run's errors. */
+whatif_sweep *whatif_sweep_vs(const clv_scenario *base, const clv_scenario *changed,
+                              const whatif_axis *axes, size_t n_axes,
+                              const whatif_settings *set, clv_error *err);
 
 /* ------------------------------------------------------------------ */
 /* tornado                                                            */

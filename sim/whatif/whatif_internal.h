@@ -1,7 +1,7 @@
 /*
  * whatif_internal.h - what the files of the what-if stage share
- * (whatif.c: settings and helpers; compare.c, sweep.c, tornado.c: one
- * what-if each). Not for other stages.
+ * (whatif.c: settings and helpers; compare.c, sweep.c, tornado.c, solve.c, evpi.c:
+ * one what-if each). Not for other stages.
  */
 #ifndef CLV_WHATIF_INTERNAL_H
 #define CLV_WHATIF_INTERNAL_H
@@ -30,5 +30,29 @@ clv_status whatif_means_clv(clv_scenario *s, double *clv, clv_error *err);
 /* Exact CLV of s: n + 1 values into clv and the total into *total, each
    when not NULL. Errors: exact_scenario's. */
 clv_status whatif_exact_clv(clv_scenario *s, double *clv, double *total, clv_error *err);
+
+/* How setting `key` on s applies when it is a matrix entry or a
+   retention (a sentence for the reports, malloc'd); NULL otherwise. */
+char *whatif_rule_text(clv_scenario *s, const char *key);
+
+/* ---- a sweep against a base (sweep_vs.c), called by sweep.c ---- */
+
+typedef struct whatif_sweep_base whatif_sweep_base;
+
+/* base's runs for sweep w of `changed` (w's states, seed, replications
+   and customers known, w's tables allocated): its Monte Carlo run and
+   the expectation options both sides use; NULL with err set. */
+whatif_sweep_base *whatif_sweep_base_create(whatif_sweep *w, const clv_scenario *base,
+                                            const clv_scenario *changed,
+                                            const whatif_settings *set, clv_error *err);
+void whatif_sweep_base_free(whatif_sweep_base *b);
+
+/* Point p's differences: s is changed with the point's keys set, r its
+   Monte Carlo run. */
+clv_status whatif_sweep_base_point(whatif_sweep *w, const whatif_sweep_base *b, size_t p,
+                                   clv_scenario *s, const mc_result *r, clv_error *err);
+
+/* w->breakeven from w->diff_exact (every point done). */
+clv_status whatif_sweep_breakeven(whatif_sweep *w, clv_error *err);
 
 #endif

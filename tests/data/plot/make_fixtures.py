@@ -226,6 +226,64 @@ def sweep_csvs(rng):
     write("sweep2.csv", ["x", "y", "mean", "se", "exact"], rows2)
 
 
+def solve_csvs(rng):
+    """A break-even: the gain of a retention uplift x over the base, each
+    replication a line a_r + b_r x (a possible world)."""
+    reps = [(rng.gauss(-53.0, 12.0), rng.gauss(1800.0, 300.0)) for _ in range(200)]
+    xs = [0.2 * k / 40 for k in range(41)]
+    rows = []
+    for x in xs:
+        v = sorted(a + b * x for a, b in reps)
+        rows.append([x, -53.0 + 1800.0 * x, sum(v) / len(v), quantile(v, 0.05),
+                     quantile(v, 0.95), sum(1 for y in v if y > 0) / len(v)])
+    write("solve.csv", ["x", "exact", "mean", "p05", "p95", "p_pays"], rows)
+    roots = sorted(-a / b for a, b in reps)
+    write("solve_summary.csv", ["key", "target", "value", "lo90", "hi90", "p50", "below",
+                                "above", "replications"],
+          [["campaign.retention_uplift", 0, 53.0 / 1800.0, quantile(roots, 0.05),
+            quantile(roots, 0.95), quantile(roots, 0.5), 0, 0, 200]])
+
+
+def decision_csvs():
+    """A decision between a base and a campaign, over possible worlds."""
+    write("compare_p_best.csv", ["scenario", "mean_total", "p_best", "evpi"],
+          [["Uncertain retention, monthly periods", 393.61, 0.448, 3.06],
+           ["A campaign, 3.5 a month", 397.68, 0.552, 3.06]])
+    write("compare_evppi.csv", ["assumption", "evppi", "evpi"],
+          [["retention.Ours", 2.155, 3.06], ["margin.Ours", 1.36, 3.06],
+           ["switching.Rival.Ours", 0.208, 3.06], ["switching.Rival.Rival", 0.0098, 3.06],
+           ["switching.Rival.Lost", 0, 3.06]])
+
+
+def sweep_vs_csvs():
+    """A campaign against its base: the gain as the uplift (and its cost)
+    vary, exact and with a Monte Carlo wobble."""
+    us = [0.025 * k for k in range(9)]
+    rows, be = [], []
+    for u in us:
+        for i, name in enumerate(STATES + ["total"]):
+            ex = (-53.35 + 1830.0 * u + 1500.0 * u * u) if name in ("A", "total") else 0.0
+            mc = ex - 0.8 if ex else 0.0
+            se = 0.02 + 1.1 * u * 10 if ex else 0.0
+            rows.append([u, name, ex, mc, se, mc - 1.7 * se, mc + 1.7 * se])
+    write("sweep_diff.csv", ["x", "state", "diff_exact", "diff_mean", "diff_se", "diff_lo90",
+                             "diff_hi90"], rows)
+    write("sweep_breakeven.csv", ["x"], [[0.02871]])
+    rows2, segs = [], []
+    cs = [10.0 * k for k in range(11)]
+    gain = lambda u, c: 385.0 * u / 0.2 - 5.98 * c * (1 - u)  # noqa: E731
+    for u in us:
+        for c in cs:
+            rows2.append([u, c, gain(u, c), gain(u, c) - 1.0, 2.0])
+    for u in us:  # the contour on each line of constant uplift, joined
+        c = 385.0 * u / 0.2 / (5.98 * (1 - u))
+        if c <= 100:
+            segs.append((u, c))
+    write("sweep2_diff.csv", ["x", "y", "diff_exact", "diff_mean", "diff_se"], rows2)
+    write("sweep2_breakeven.csv", ["x_from", "y_from", "x_to", "y_to"],
+          [[a[0], a[1], b[0], b[1]] for a, b in zip(segs, segs[1:])])
+
+
 def main():
     rng = random.Random(42)
     share_csv(rng)
@@ -233,6 +291,9 @@ def main():
     compare_csvs()
     tornado_csvs()
     sweep_csvs(rng)
+    solve_csvs(rng)
+    decision_csvs()
+    sweep_vs_csvs()
 
 
 if __name__ == "__main__":

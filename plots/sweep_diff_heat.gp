@@ -1,0 +1,91 @@
+# sweep_diff_heat.gp - a two-key sweep against a base: a heat map of the
+# exact difference in total CLV per customer (changed scenario minus base;
+# red where the change pays, blue where it loses, white at 0), each cell
+# labelled with its value when the grid is small enough to read (at most
+# 150 cells), and the break-even contour (difference 0) drawn over it.
+#
+# Reads sweep2_diff.csv and sweep2_breakeven.csv, written by clvsim
+# `sweep BASE.yaml CHANGED.yaml --vary KEY1=... --vary KEY2=... --out DIR`:
+#   sweep2_diff.csv:       x,y,diff_exact,diff_mean,diff_se
+#   sweep2_breakeven.csv:  x_from,y_from,x_to,y_to  (may have no rows)
+# (x and y form a full, evenly spaced grid).
+#
+# By hand:
+#   gnuplot -e "datafile='out/sweep2_diff.csv'; xlabel='a'; ylabel='b'" plots/sweep_diff_heat.gp
+# Variables (all optional): datafile, contourfile (default:
+# sweep2_breakeven.csv next to datafile), outfile (.png, .svg or .pdf picks
+# the terminal), xlabel and ylabel (the varied keys), scenario (title),
+# currency (colour bar unit), period_unit (unused).
+
+if (!exists("datafile")) datafile = 'sweep2_diff.csv'
+sibling(name) = (at = strstrt(datafile, 'sweep2_diff.csv'), at > 0 ? datafile[1:at-1] . name : name)
+if (!exists("contourfile")) contourfile = sibling('sweep2_breakeven.csv')
+if (!exists("outfile")) outfile = 'sweep_diff_heat.png'
+if (!exists("scenario")) scenario = ''
+if (!exists("period_unit")) period_unit = 'period'
+if (!exists("currency")) currency = ''
+if (!exists("xlabel")) xlabel = ''
+if (xlabel eq '') xlabel = 'first swept value'
+if (!exists("ylabel")) ylabel = ''
+if (ylabel eq '') ylabel = 'second swept value'
+
+set encoding utf8
+set datafile separator comma
+
+stats datafile skip 1 using 3 nooutput
+ncell = STATS_records
+vmax = abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)
+if (ncell < 1) { print "sweep_diff_heat.gp: no data in ".datafile; exit status 1 }
+nseg = 0
+count_seg(x) = (nseg = nseg + 1, 0)
+stats contourfile skip 1 using (count_seg($1)) nooutput
+
+# --- page
+W = 1000
+H = 760
+len = strlen(outfile)
+ext = len >= 4 ? outfile[len-3:len] : ''
+if (ext eq '.svg' || ext eq '.SVG') {
+	set terminal svg size W,H dynamic noenhanced font 'Sans,12' background rgb 'white'
+} else {
+	if (ext eq '.pdf' || ext eq '.PDF') {
+		set terminal pdfcairo size W/96.0,H/96.0 noenhanced font 'Sans,9'
+	} else {
+		set terminal pngcairo size W,H noenhanced font 'Sans,10'
+	}
+}
+set termoption noenhanced
+set output outfile
+
+cur = currency eq '' ? 'money units' : currency
+set title 'Difference from the base in total CLV per customer, and the break-even' . \
+	(scenario eq '' ? '' : "\n" . scenario) noenhanced font ',14'
+set xlabel xlabel noenhanced
+set ylabel ylabel noenhanced
+set cblabel 'changed minus base: expected total CLV per customer (' . cur . ')' noenhanced
+# diverging palette, white at 0 (the colour range is symmetric)
+set palette defined (-1 '#2166ac', -0.5 '#92c5de', 0 '#f7f7f7', 0.5 '#f4a582', 1 '#b2182b')
+if (vmax > 0) { set cbrange [-vmax:vmax] }
+set autoscale xfix
+set autoscale yfix
+set tics out
+set xtics nomirror
+set ytics nomirror
+set key outside bottom center horizontal noenhanced
+set bmargin 6
+labelled = ncell <= 150
+set style textbox opaque noborder
+if (nseg > 0) {
+	plot datafile skip 1 using 1:2:3 with image pixels notitle, \
+	     '' skip 1 using 1:2:(labelled ? sprintf('%.4g', $3) : '') with labels font ',9' \
+		tc rgb '#333333' notitle, \
+	     contourfile skip 1 using 1:2:($3 - $1):($4 - $2) \
+		with vectors nohead lw 3 lc rgb '#000000' title 'break-even (difference 0)'
+} else {
+	set label 1 'no break-even in the grid: the difference keeps one sign' \
+		at graph 0.5, graph -0.16 center noenhanced
+	plot datafile skip 1 using 1:2:3 with image pixels notitle, \
+	     '' skip 1 using 1:2:(labelled ? sprintf('%.4g', $3) : '') with labels font ',9' \
+		tc rgb '#333333' notitle
+}
+unset output
