@@ -9,7 +9,13 @@
  * answer within 5 standard errors), byte-identical output for 1 and 2
  * threads, the seed a seedless run picks, atomic --out tables, refusal of
  * an over-budget run before it starts, SIGINT (exit 130, earlier files
- * intact, no temporary files); every malformed file of tests/data/bad and
+ * intact, no temporary files), also while the tables are written and
+ * while gnuplot draws (gnuplot killed, exit 130 at once); `run --out`
+ * failures reported (a file, a dangling symlink, a read-only folder, a
+ * disk that fills during the tables); a full disk while drawing (exit 1
+ * naming the figure, the earlier group intact, on a small tmpfs when
+ * mounting is allowed); eight concurrent runs into one --out never mixing
+ * their groups; every malformed file of tests/data/bad and
  * every fuzzing finding (tests/data/bad/fuzz_*, tests/fuzz/regressions)
  * refused by `check` with exit 2 (1 if unreadable) and a message, no crash.
  *
@@ -35,7 +41,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1008,6 +1017,319 @@ static void test_run_sigint(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Faults: failing --out, full disks, signals at set moments, writers  */
+/* in parallel.                                                        */
+
+/* A failure of --out: exit 1, one "clvsim: error:" naming `what`, no
+   results on stdout. */
+static void expect_out_failure(const child *c, const char *what)
+{
+	expect_exit(c, CLV_EXIT_RUNTIME);
+	assert_int_equal(c->out_len, 0);
+	assert_int_equal(strncmp(c->err, "clvsim: error: ", 15), 0);
+	if (strstr(c->err, what) == NULL)
+		fail_msg("the message does not name %s: %s", what, c->err);
+}
+
+/* --out onto a regular file, a dangling symlink, a read-only folder and a
+   disk that fills while the tables are written: each an error message. */
+static void test_run_out_failures_reported(void **state)
+{
+	child c = {0};
+	char *file = tmp_path("plain-file"), *link = tmp_path("dangling");
+	char *ro = fresh_dir("read-only"), *tiny = fresh_dir("tiny-disk");
+	bool mounted;
+
+	(void)state;
+	write_file(file, "x\n");
+	unlink(link);
+	assert_int_equal(symlink("/nonexistent-clvsim/out", link), 0);
+	RUN(&c, "run", DATA "small.yaml", "--out", file, "--plot", "none", "--quiet");
+	expect_out_failure(&c, "plain-file");
+	child_free(&c);
+	RUN(&c, "run", DATA "small.yaml", "--out", link, "--plot", "none", "--quiet");
+	expect_out_failure(&c, "dangling");
+	child_free(&c);
+	/* root ignores permission bits: a read-only mount is needed */
+	mounted = geteuid() == 0 && mount("tmpfs", ro, "tmpfs", MS_RDONLY, "size=16k") == 0;
+	if (geteuid() != 0)
+		assert_int_equal(chmod(ro, 0555), 0);
+	if (mounted || geteuid() != 0) {
+		RUN(&c, "run", DATA "small.yaml", "--out", ro, "--plot", "none", "--quiet");
+		expect_out_failure(&c, "read-only/share.csv");
+		child_free(&c);
+	}
+	if (mounted)
+		umount(ro);
+	chmod(ro, 0700);
+	if (mount("tmpfs", tiny, "tmpfs", 0, "size=64k") != 0)
+		return; /* not root: the disk-full case needs a small file system */
+	RUN(&c, "run", DATA "long_table.yaml", "--out", tiny, "--plot", "none", "--quiet");
+	expect_out_failure(&c, "tiny-disk/share.csv");
+	assert_non_null(strstr(c.err, strerror(ENOSPC)));
+	child_free(&c);
+	assert_string_equal(list_dir(tiny), "");
+	umount(tiny);
+}
+
+/* The bytes of dir/name (owned), or fail. */
+static char *read_in(const char *dir, const char *name, size_t *len)
+{
+	char path[512];
+	char *text;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	text = read_file(path, len);
+	if (text == NULL)
+		fail_msg("missing %s", path);
+	return text;
+}
+
+/* Every file of dir, concatenated with its name (owned): a fingerprint. */
+static char *snapshot(const char *dir, size_t *len)
+{
+	char *names = list_dir(dir), *name, *end, *all = NULL;
+	size_t total = 0;
+
+	for (name = names; *name != '\0'; name = end + 1) {
+		size_t n;
+		char *text;
+		end = strchr(name, '\n');
+		*end = '\0';
+		text = read_in(dir, name, &n);
+		all = realloc(all, total + strlen(name) + 1 + n);
+		assert_non_null(all);
+		memcpy(all + total, name, strlen(name) + 1);
+		memcpy(all + total + strlen(name) + 1, text, n);
+		total += strlen(name) + 1 + n;
+		free(text);
+	}
+	free(names);
+	*len = total;
+	return all;
+}
+
+/* Fill the file system of dir but `room` bytes. */
+static void fill_but(const char *dir, long room)
+{
+	char filler[1024];
+	struct statvfs v;
+	int fd;
+
+	assert_int_equal(statvfs(dir, &v), 0);
+	snprintf(filler, sizeof filler, "%.900s/../filler-%d", dir, (int)getpid());
+	fd = open(filler, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(posix_fallocate(fd, 0, (long long)v.f_bavail * (long long)v.f_frsize - room), 0);
+	close(fd);
+}
+
+/* A full disk while drawing: gnuplot cuts the PNG and exits 0; clvsim
+   exits 1 naming the figure and the cause, and the earlier group (tables
+   and figures) is left byte for byte. Needs gnuplot and a tmpfs. */
+static void test_run_full_disk_keeps_group(void **state)
+{
+	child c = {0};
+	char *mnt = fresh_dir("full-disk"), out[512], *before, *after;
+	size_t len_before, len_after;
+
+	(void)state;
+	if (access("/usr/bin/gnuplot", X_OK) != 0 || mount("tmpfs", mnt, "tmpfs", 0, "size=1m") != 0)
+		skip();
+	snprintf(out, sizeof out, "%s/out", mnt);
+	RUN(&c, "run", "scenarios/textbook.yaml", "--out", out, "--quiet", "--replications", "20",
+	    "--customers", "2000");
+	expect_exit(&c, 0);
+	child_free(&c);
+	before = snapshot(out, &len_before);
+	fill_but(out, 40 * 1024); /* the tables fit, the figures do not */
+	RUN(&c, "run", "scenarios/textbook.yaml", "--out", out, "--quiet", "--replications", "20",
+	    "--customers", "2000", "--seed", "7");
+	expect_out_failure(&c, ".png");
+	assert_non_null(strstr(c.err, strerror(ENOSPC)));
+	child_free(&c);
+	after = snapshot(out, &len_after);
+	assert_int_equal(len_after, len_before);
+	assert_memory_equal(after, before, len_before);
+	free(before);
+	free(after);
+	assert_int_equal(umount(mnt), 0);
+}
+
+/* pid of a gnuplot child of parent, or 0. */
+static pid_t gnuplot_child(pid_t parent)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	while (d != NULL && found == 0 && (e = readdir(d)) != NULL) {
+		char path[300], *text, *close_paren;
+		int ppid = 0;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		if ((text = read_file(path, NULL)) == NULL)
+			continue;
+		close_paren = strrchr(text, ')');
+		if (close_paren != NULL && sscanf(close_paren + 2, "%*c %d", &ppid) == 1 &&
+		    ppid == (int)parent && strstr(text, "(gnuplot)") != NULL)
+			found = (pid_t)atoi(e->d_name);
+		free(text);
+	}
+	if (d != NULL)
+		closedir(d);
+	return found;
+}
+
+/* Whether dir holds a temp whose name starts with prefix (".share."). */
+static bool has_temp(const char *dir, const char *prefix)
+{
+	char *names = list_dir(dir);
+	char *hit = strstr(names, prefix);
+	bool found = hit != NULL && (hit == names || hit[-1] == '\n');
+
+	free(names);
+	return found;
+}
+
+/* Start a run of long_table.yaml into dir (its earlier share.csv given);
+   wait for `ready` (polled every 10 ms), send sig, expect exit 130 with
+   the message within `seconds`, and dir as it was. */
+static void signal_run_when(const char *dir, const char *plot, int sig,
+                            bool (*ready)(pid_t pid, const char *dir), double seconds)
+{
+	child c = {0};
+	char earlier[512], *names, *text;
+	double deadline = now_s() + CHILD_DEADLINE_S;
+	pid_t pid;
+
+	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
+	write_file(earlier, "earlier\n");
+	pid = start((const char *const[]){"run", DATA "long_table.yaml", "--out", dir, "--plot", plot,
+	                                  "--quiet", NULL});
+	while (!ready(pid, dir) && now_s() < deadline && catches_sigint(pid) >= 0)
+		sleep_s(0.01);
+	assert_true(catches_sigint(pid) == 1);
+	assert_int_equal(kill(pid, sig), 0);
+	finish_within(pid, &c, seconds);
+	expect_exit(&c, CLV_EXIT_INTERRUPTED);
+	assert_non_null(strstr(c.err, "interrupted: no results written"));
+	assert_int_equal(c.out_len, 0);
+	names = list_dir(dir);
+	assert_string_equal(names, "share.csv\n");
+	text = read_file(earlier, NULL);
+	assert_string_equal(text, "earlier\n");
+	free(names);
+	free(text);
+	child_free(&c);
+}
+
+static bool writing_tables(pid_t pid, const char *dir)
+{
+	(void)pid;
+	return has_temp(dir, ".share.");
+}
+
+static bool drawing(pid_t pid, const char *dir)
+{
+	(void)dir;
+	return gnuplot_child(pid) != 0;
+}
+
+/* SIGTERM while the 15 MB share table is being written: exit 130 with the
+   message, nothing replaced. */
+static void test_signal_during_tables(void **state)
+{
+	(void)state;
+	signal_run_when(fresh_dir("signal-tables"), "none", SIGTERM, writing_tables,
+	                CHILD_DEADLINE_S);
+}
+
+/* SIGINT while gnuplot draws the 300,000-row fan chart (tens of seconds
+   of work): gnuplot is killed, the group's temps removed, exit 130 long
+   before gnuplot could have finished (the deadline is generous for a
+   loaded machine; the stop itself takes milliseconds). */
+static void test_signal_during_plotting(void **state)
+{
+	char *dir = fresh_dir("signal-plot");
+	pid_t gp;
+
+	(void)state;
+	if (access("/usr/bin/gnuplot", X_OK) != 0)
+		skip();
+	signal_run_when(dir, "png", SIGINT, drawing, 5.0);
+	gp = gnuplot_child(getpid());
+	assert_int_equal(gp, 0);
+}
+
+/* Eight runs of different seeds into one --out, five times over: each
+   time the three tables come from one run (the reference run of some
+   seed, alone in its own folder), never a mix. (tests/test_outfile.c
+   proves the lock itself deterministically: this is the end-to-end view.) */
+#define WRITERS 8
+#define ROUNDS 5
+
+static void test_concurrent_writers(void **state)
+{
+	static const char *const files[] = {"share.csv", "clv.csv", "clv_hist.csv"};
+	char *shared = fresh_dir("shared"), ref[WRITERS][256], seed[WRITERS][8];
+	char *want[WRITERS][3];
+	size_t len[WRITERS][3];
+	int k, r, f;
+
+	(void)state;
+	for (k = 0; k < WRITERS; k++) {
+		child c = {0};
+		snprintf(seed[k], sizeof seed[k], "%d", k + 1);
+		snprintf(ref[k], sizeof ref[k], "%s", fresh_dir(seed[k]));
+		RUN(&c, "run", DATA "small.yaml", "--seed", seed[k], "--out", ref[k], "--plot", "none",
+		    "--quiet", "--threads", "1", "--customers", "300", "--replications", "3");
+		expect_exit(&c, 0);
+		child_free(&c);
+		for (f = 0; f < 3; f++)
+			want[k][f] = read_in(ref[k], files[f], &len[k][f]);
+	}
+	for (r = 0; r < ROUNDS; r++) {
+		pid_t pid[WRITERS];
+		int status, from = -1;
+		for (k = 0; k < WRITERS; k++) {
+			char *argv[] = {unconst(binary), unconst("run"), unconst(DATA "small.yaml"),
+			                unconst("--seed"), seed[k], unconst("--out"), shared,
+			                unconst("--plot"), unconst("none"), unconst("--quiet"),
+			                unconst("--threads"), unconst("1"), unconst("--customers"),
+			                unconst("300"), unconst("--replications"), unconst("3"), NULL};
+			posix_spawn_file_actions_t fa;
+			assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+			posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+			assert_int_equal(posix_spawn(&pid[k], binary, &fa, NULL, argv, environ), 0);
+			posix_spawn_file_actions_destroy(&fa);
+		}
+		for (k = 0; k < WRITERS; k++) {
+			assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		}
+		for (f = 0; f < 3; f++) {
+			size_t n;
+			char *got = read_in(shared, files[f], &n);
+			int who = -1;
+			for (k = 0; k < WRITERS && who < 0; k++)
+				if (n == len[k][f] && memcmp(got, want[k][f], n) == 0)
+					who = k;
+			free(got);
+			if (who < 0 || (from >= 0 && who != from))
+				fail_msg("round %d: %s is from seed %d, the tables before it from seed %d",
+				         r, files[f], who + 1, from + 1);
+			from = who;
+		}
+		assert_string_equal(list_dir(shared), "clv.csv\nclv_hist.csv\nshare.csv\n");
+	}
+	for (k = 0; k < WRITERS; k++)
+		for (f = 0; f < 3; f++)
+			free(want[k][f]);
+}
+
+/* ------------------------------------------------------------------ */
 /* Malformed files end to end: exit status and message of `check`.     */
 
 /* `clvsim check path`: refused with the status its kind of error maps to
@@ -1101,6 +1423,11 @@ int main(void)
 		cmocka_unit_test(test_run_bad_leaves_out_dir),
 		cmocka_unit_test(test_run_over_budget),
 		cmocka_unit_test(test_run_sigint),
+		cmocka_unit_test(test_run_out_failures_reported),
+		cmocka_unit_test(test_run_full_disk_keeps_group),
+		cmocka_unit_test(test_signal_during_tables),
+		cmocka_unit_test(test_signal_during_plotting),
+		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_check_bad_corpus),
 		cmocka_unit_test(test_fuzz_regressions),
 	};

@@ -351,12 +351,11 @@ static int write_tables(const output_settings *opt, const whatif_compare *c, clv
 		if (write_diff(diff, c) != 0)
 			diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory writing compare_diff.csv");
 		else
-			outfile_group_commit(g, err);
+			output_commit(opt, g, c->arm[0].s, NULL, NULL, err);
 	}
 	outfile_group_free(g);
 	if (err->status != CLV_OK)
 		return cli_fail(err);
-	output_plots(opt, c->arm[0].s, NULL, NULL);
 	return 0;
 }
 

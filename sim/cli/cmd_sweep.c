@@ -209,12 +209,11 @@ static int write_tables(const output_settings *opt, const whatif_sweep *w, const
 			write_grid(a, w, false);
 			write_grid(b, w, true);
 		}
-		outfile_group_commit(g, err);
+		output_commit(opt, g, s, w->axis[0].key, w->n_axes == 2 ? w->axis[1].key : NULL, err);
 	}
 	outfile_group_free(g);
 	if (err->status != CLV_OK)
 		return cli_fail(err);
-	output_plots(opt, s, w->axis[0].key, w->n_axes == 2 ? w->axis[1].key : NULL);
 	return 0;
 }
 

@@ -304,13 +304,11 @@ static int write_tables(const output_settings *opt, const view *v, const size_t 
 		}
 		if (bars_too && state)
 			write_bars(st, v->t, v->state, v->order);
-		outfile_group_commit(g, err);
+		output_commit(opt, g, v->s, NULL, NULL, err);
 	}
 	outfile_group_free(g);
 	if (err->status != CLV_OK)
 		return cli_fail(err);
-	if (bars_too)
-		output_plots(opt, v->s, NULL, NULL);
 	return 0;
 }
 

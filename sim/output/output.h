@@ -9,6 +9,7 @@
 #include "clvsim.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
+#include "output/outfile.h"
 
 /* Where the files of a command go (from --out and --plot). */
 typedef struct output_settings {
@@ -17,18 +18,32 @@ typedef struct output_settings {
 	                            gnuplot is installed */
 } output_settings;
 
-/* Write the run's tables (and plots, per set->plot) into set->out_dir.
-   CLV_OK, or the failure with err set when the tables could not be
-   written (earlier files stay intact; CLV_ERR_INTERRUPTED after a
-   signal). A plotting failure is only a warning on stderr: the tables
-   are still written and CLV_OK returned. */
+/* Write the run's tables (and figures, per set->plot) into set->out_dir,
+   as one group (output_commit). CLV_OK, or the failure with err set
+   (earlier files stay intact): the tables or a figure could not be
+   written (CLV_ERR_IO naming the file and the cause), another process
+   holds the folder's lock too long, CLV_ERR_INTERRUPTED after a signal.
+   gnuplot missing or failing on its script is only a warning on stderr:
+   the tables are still written and CLV_OK returned. */
 clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
                       const exact_result *ex, clv_error *err);
 
-/* Draw every figure whose tables are in set->out_dir, per set->plot. A
-   failure is a warning on stderr naming what to install or gnuplot's own
-   message, never an error: the tables stay. xlabel/ylabel name swept keys
-   (may be NULL). */
+/* The end of every command's --out: with the tables of g written (not
+   committed), draw the figures of those tables into g (per set->plot;
+   xlabel/ylabel name swept keys, may be NULL), then commit the whole
+   group under the folder's lock, unless a signal came (checked before
+   and after drawing; gnuplot is killed at once). Returns as output_run;
+   on any failure nothing of g is committed (the caller frees g, which
+   removes its temps). */
+clv_status output_commit(const output_settings *set, outfile_group *g, const clv_scenario *s,
+                         const char *xlabel, const char *ylabel, clv_error *err);
+
+/* Draw every figure whose tables are already committed in set->out_dir,
+   per set->plot, and commit them as a group. A failure is a warning on
+   stderr naming what to install or gnuplot's own message, never an
+   error: the tables stay. xlabel/ylabel name swept keys (may be NULL).
+   (Commands use output_commit, which also holds a failure to write a
+   figure an error.) */
 void output_plots(const output_settings *set, const clv_scenario *s, const char *xlabel,
                   const char *ylabel);
 
