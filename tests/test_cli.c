@@ -962,6 +962,22 @@ static void test_run_over_budget(void **state)
 	child_free(&c);
 }
 
+/* A Dirichlet row whose tornado marginal looped for ever in GSL is
+   refused at once, by check and by tornado, with its place. */
+static void test_tornado_dirichlet_refused(void **state)
+{
+	child c = {0};
+	const char *bad = "tests/data/bad/dirichlet_concentration.yaml";
+
+	(void)state;
+	finish_within(start((const char *const[]){"tornado", bad, "--quiet", NULL}), &c,
+	              REFUSAL_DEADLINE_S);
+	expect_refusal(&c);
+	expect_place(c.err, bad, 6);
+	assert_non_null(strstr(c.err, "100000"));
+	child_free(&c);
+}
+
 /* 1 once /proc/PID/status shows SIGINT caught (the run's handler is in),
    -1 when the child has already ended (a zombie, or gone), else 0. */
 static int catches_sigint(pid_t pid)
@@ -1423,6 +1439,7 @@ int main(void)
 		cmocka_unit_test(test_run_bad_leaves_out_dir),
 		cmocka_unit_test(test_run_over_budget),
 		cmocka_unit_test(test_run_sigint),
+		cmocka_unit_test(test_tornado_dirichlet_refused),
 		cmocka_unit_test(test_run_out_failures_reported),
 		cmocka_unit_test(test_run_full_disk_keeps_group),
 		cmocka_unit_test(test_signal_during_tables),

@@ -1,6 +1,7 @@
 /*
  * scenario_internal.h - what the files of the scenario module share
- * (scenario.c reads and builds, scenario_validate.c checks): tolerances,
+ * (scenario.c reads and builds, scenario_validate.c and
+ * scenario_limits.c check): tolerances,
  * limits and two helpers. Not for other modules.
  */
 #ifndef CLV_SCENARIO_INTERNAL_H
@@ -21,6 +22,11 @@
 /* True for quantities whose lower bound is excluded (spend_growth,
    purchases_per_period). */
 bool scenario_lo_open(const clv_param *p);
+
+/* The rules of scenario_limits.c (the engines' limits: Dirichlet
+   concentration...), after the rules of scenario_validate.c. CLV_OK or
+   the first broken rule with its place. */
+clv_status scenario_check_limits(const clv_scenario *s, clv_error *err);
 
 /* CLV_OK when every offer has the same `periods`, else an error at the
    first that differs. */

@@ -499,6 +499,8 @@ clv_status scenario_validate(const clv_scenario *s, clv_error *err)
 		rc = diag_set_file(err, CLV_ERR_INPUT, s->path, "seed is over the limit of %lld",
 		                   (long long)INT64_MAX);
 	if (rc == CLV_OK)
+		rc = scenario_check_limits(s, err);
+	if (rc == CLV_OK)
 		rc = check_segments(s, err);
 	return rc;
 }
