@@ -1345,6 +1345,77 @@ static void test_concurrent_writers(void **state)
 			free(want[k][f]);
 }
 
+/* Numeric edges (tests/data/edges): what `check` accepts, `exact`, `run`,
+   `tornado` and `compare` accept too; and what they refuse (the bad
+   corpus), `check` refuses first, with the same message and place. */
+static void expect_all_accept(const char *path)
+{
+	const char *const cmds[][5] = {
+		{"check", path, NULL}, {"exact", path, NULL}, {"run", path, "--quiet", NULL},
+		{"tornado", path, "--quiet", NULL}, {"compare", path, path, "--quiet", NULL},
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+		child c = {0};
+		run_args(&c, cmds[k]);
+		if (c.code != 0)
+			fail_msg("`clvsim %s %s` exits %d: %s", cmds[k][0], path, c.code, c.err);
+		child_free(&c);
+	}
+}
+
+static void expect_all_refuse_as_check(const char *path)
+{
+	child check = {0};
+	const char *const cmds[][4] = {
+		{"exact", path, NULL}, {"run", path, "--quiet", NULL}, {"tornado", path, "--quiet", NULL},
+	};
+	size_t k;
+
+	RUN(&check, "check", path);
+	assert_true(check.code != 0);
+	for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+		child c = {0};
+		run_args(&c, cmds[k]);
+		if (c.code != check.code || strcmp(c.err, check.err) != 0)
+			fail_msg("`clvsim %s %s`: exit %d, %s\n(check: exit %d, %s)", cmds[k][0], path,
+			         c.code, c.err, check.code, check.err);
+		child_free(&c);
+	}
+	child_free(&check);
+}
+
+static void test_commands_agree_with_check(void **state)
+{
+	static const char *const refused[] = {
+		"infinite_rate_tiny", "infinite_rate_low", "infinite_growth_close",
+		"infinite_rate_drawn_low", "infinite_annual_month", "correlation_contradiction",
+		"correlation_per_customer", "correlation_poisson", "dirichlet_concentration",
+	};
+	struct dirent **names;
+	char path[512];
+	int i, seen = 0, n = scandir("tests/data/edges", &names, NULL, alphasort);
+	size_t k;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		if (strstr(names[i]->d_name, ".yaml") != NULL) {
+			snprintf(path, sizeof path, "tests/data/edges/%s", names[i]->d_name);
+			expect_all_accept(path);
+			seen++;
+		}
+		free(names[i]);
+	}
+	if (n > 0)
+		free(names);
+	assert_true(seen >= 15);
+	for (k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+		snprintf(path, sizeof path, "tests/data/bad/%s.yaml", refused[k]);
+		expect_all_refuse_as_check(path);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Malformed files end to end: exit status and message of `check`.     */
 
@@ -1445,6 +1516,7 @@ int main(void)
 		cmocka_unit_test(test_signal_during_tables),
 		cmocka_unit_test(test_signal_during_plotting),
 		cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_commands_agree_with_check),
 		cmocka_unit_test(test_check_bad_corpus),
 		cmocka_unit_test(test_fuzz_regressions),
 	};

@@ -850,6 +850,72 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Elasticity steps stay inside the valid region. An infinite horizon at
+   r = 0.05 with growth 0.0497: 1% less is below the growth, so the
+   discount rate's difference is one-sided up, against the closed form
+   C(r) = m / (1 - p (1 + g) / (1 + r)); the longest horizon cannot grow
+   by one period, so the horizon's is one-sided down, m q^T / C(T) / (1/T)
+   with q = p / (1 + r) (0 here: q^100000 underflows). */
+static void test_tornado_steps_stay_valid(void **state)
+{
+	static const char infinite[] =
+		"states: [Active, Lost]\ninitial: [1, 0]\n"
+		"switching: {Active: [0.8, 0.2], Lost: [0, 1]}\n"
+		"retention: {Active: {dist: uniform, min: 0.7, max: 0.9}}\n"
+		"horizon: infinite\ndiscount_rate: 0.05\nspend_growth: 0.0497\n"
+		"margin: {Active: 100, Lost: 0}\n";
+	static const char longest[] =
+		"states: [Active, Lost]\ninitial: [1, 0]\n"
+		"switching: {Active: [0.8, 0.2], Lost: [0, 1]}\n"
+		"retention: {Active: {dist: uniform, min: 0.7, max: 0.9}}\n"
+		"horizon: 100000\ndiscount_rate: 0.1\nmargin: {Active: 100, Lost: 0}\n";
+	whatif_settings set = small_settings(0, 0);
+	clv_error err = {0};
+	whatif_tornado *t;
+	const whatif_elasticity *e;
+	double c0 = 100.0 / (1.0 - 0.8 * 1.0497 / 1.05), c1 = 100.0 / (1.0 - 0.8 * 1.0497 / 1.0505);
+
+	(void)state;
+	t = whatif_tornado_run(write_file(0, "steps_infinite.yaml", infinite), &set, &err);
+	if (t == NULL)
+		fail_msg("%s", err.msg);
+	e = elasticity_named(t, "discount_rate");
+	assert_null(e->skipped);
+	assert_true(fabs(e->e[2] - (c1 - c0) / c0 / 0.01) < 1e-6 * fabs((c1 - c0) / c0 / 0.01));
+	whatif_tornado_free(t);
+	t = whatif_tornado_run(write_file(1, "steps_longest.yaml", longest), &set, &err);
+	if (t == NULL)
+		fail_msg("%s", err.msg);
+	e = elasticity_named(t, "horizon");
+	assert_null(e->skipped);
+	assert_true(fabs(e->e[2]) < 1e-12);
+	e = elasticity_named(t, "discount_rate"); /* both steps valid: central, finite */
+	assert_true(isfinite(e->e[2]) && e->e[2] < 0.0);
+	whatif_tornado_free(t);
+}
+
+/* A sweep point whose infinite horizon the walk cannot reach is refused
+   with the numbers, not simulated short. */
+static void test_sweep_refuses_unreachable_horizon(void **state)
+{
+	static const char text[] =
+		"states: [Active, Lost]\ninitial: [1, 0]\n"
+		"switching: {Active: [0.8, 0.2], Lost: [0.1, 0.9]}\n"
+		"horizon: infinite\ndiscount_rate: 0.05\nmargin: {Active: 100, Lost: 0}\n";
+	whatif_settings set = small_settings(200, 2);
+	whatif_axis ax;
+	clv_error err = {0};
+
+	(void)state;
+	assert_int_equal(whatif_axis_parse("discount_rate=0.00001:0.00001:1", &ax, &err), CLV_OK);
+	assert_null(whatif_sweep_run(write_file(0, "unreachable.yaml", text), &ax, 1, &set, true,
+	                             &err));
+	assert_int_equal(err.status, CLV_ERR_LIMIT);
+	if (strstr(err.msg, "needs 2.3e+06 periods") == NULL)
+		fail_msg("unexpected message: %s", err.msg);
+	whatif_axis_clear(&ax);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -873,6 +939,8 @@ int main(void)
 		cmocka_unit_test(test_tornado_elasticities),
 		cmocka_unit_test(test_tornado_per_customer),
 		cmocka_unit_test(test_tornado_library),
+		cmocka_unit_test(test_tornado_steps_stay_valid),
+		cmocka_unit_test(test_sweep_refuses_unreachable_horizon),
 	};
 
 	gsl_set_error_handler_off();

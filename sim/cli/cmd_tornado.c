@@ -116,7 +116,8 @@ static void text_elasticities(FILE *f, const view *v)
 	size_t k;
 
 	fprintf(f, "\nElasticities (exact engine): %% change in CLV per 1%% change in the input, "
-	        "by central differences of +-1%% (horizon: +-1 period)\n");
+	        "by central differences of +-1%% (horizon: +-1 period; one-sided where a step "
+	        "would leave the valid region)\n");
 	fprintf(f, "%-28s %12s %12s", "input", "value", "total");
 	if (v->state < t->n)
 		fprintf(f, " %12.12s", t->states[v->state]);

@@ -220,6 +220,23 @@ static clv_status column_keys(population *pop, const clv_scenario *s, clv_error 
 	return bad ? diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory") : CLV_OK;
 }
 
+/* The periods an infinite horizon is walked, from *p = what the mean
+   model needs: twice that, and at least what the lowest rate and highest
+   growth that can be drawn need (scenario_walk_periods), so no draw is
+   cut short; refused (never truncated) beyond CLV_MAX_HORIZON, e.g. after
+   a sweep set a rate the loader never saw. */
+static clv_status infinite_walk(const clv_scenario *s, long *p, clv_error *err)
+{
+	double worst = scenario_walk_periods(s);
+
+	if (scenario_check_reach(s, err) != CLV_OK)
+		return err->status;
+	*p = *p * 2 < CLV_MAX_HORIZON ? *p * 2 : CLV_MAX_HORIZON;
+	if (worst > (double)*p)
+		*p = (long)worst;
+	return CLV_OK;
+}
+
 static clv_status population_init(population *pop, clv_scenario *s, uint64_t customers,
                                    clv_error *err)
 {
@@ -243,11 +260,10 @@ static clv_status population_init(population *pop, clv_scenario *s, uint64_t cus
 	if (rc == CLV_OK)
 		rc = column_keys(pop, s, err);
 	split_customers(pop, s, customers);
-	/* Infinite horizons: walk twice as far as the mean discount needs. */
 	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
 		long p = chain_periods(pop->seg[k].mean_model);
 		if (s->infinite)
-			p = p * 2 < CLV_MAX_HORIZON ? p * 2 : CLV_MAX_HORIZON;
+			rc = infinite_walk(pop->seg[k].s, &p, err);
 		if (p > pop->periods)
 			pop->periods = p;
 	}

@@ -28,6 +28,11 @@ bool scenario_lo_open(const clv_param *p);
    the first broken rule with its place. */
 clv_status scenario_check_limits(const clv_scenario *s, clv_error *err);
 
+/* The lowest discount rate per period and the highest spend growth s can
+   draw (their values when fixed; the 1e-9 and 1 - 1e-9 quantiles when
+   uncertain). */
+void scenario_rate_extremes(const clv_scenario *s, double *r_lo, double *g_hi);
+
 /* CLV_OK when every offer has the same `periods`, else an error at the
    first that differs. */
 clv_status scenario_offers_share_periods(const clv_scenario *s, clv_error *err);
