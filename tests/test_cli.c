@@ -933,6 +933,13 @@ static void test_run_over_budget(void **state)
 	assert_non_null(strstr(c.err, "2048"));      /* the budget */
 	assert_non_null(strstr(c.err, "1000000"));   /* the replications */
 	child_free(&c);
+	/* check applies the budgets run applies, at the file's sizes */
+	RUN(&c, "check", DATA "huge.yaml", DATA "segments_budget.yaml", DATA "small.yaml");
+	expect_exit(&c, CLV_EXIT_INPUT);
+	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
+	assert_non_null(strstr(c.err, DATA "huge.yaml: this run would need"));
+	assert_non_null(strstr(c.err, DATA "segments_budget.yaml: this run would simulate"));
+	child_free(&c);
 
 	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",
 	                                          "1000000000", "--replications", "10000",

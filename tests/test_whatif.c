@@ -916,6 +916,67 @@ static void test_sweep_refuses_unreachable_horizon(void **state)
 	whatif_axis_clear(&ax);
 }
 
+/* 64 states x horizon 100000 x 2 replications: each arm keeps about 500
+   MB (share percentiles, histograms) and fits alone; six of them together
+   do not, and the comparison is refused before its first run, naming the
+   arm that would not fit (the third). */
+static void test_compare_budget_whole_command(void **state)
+{
+	whatif_settings set = small_settings(64, 2);
+	char text[256 * 1024];
+	size_t len = 0;
+	const char *path, *paths[6];
+	clv_error err = {0};
+	int i, j, k;
+
+	(void)state;
+	len += (size_t)snprintf(text + len, sizeof text - len, "states: [");
+	for (i = 0; i < 64; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%sS%d", i ? ", " : "", i);
+	len += (size_t)snprintf(text + len, sizeof text - len, "]\ninitial: [1");
+	for (i = 1; i < 64; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, ", 0");
+	len += (size_t)snprintf(text + len, sizeof text - len, "]\nswitching:\n");
+	for (i = 0; i < 64; i++) {
+		len += (size_t)snprintf(text + len, sizeof text - len, "  S%d: [", i);
+		for (j = 0; j < 64; j++)
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s%.17g", j ? ", " : "",
+			                        i == j ? 0.9 : 0.1 / 63);
+		len += (size_t)snprintf(text + len, sizeof text - len, "]\n");
+	}
+	snprintf(text + len, sizeof text - len, "horizon: 100000\ndiscount_rate: 0.01\nmargin: 100\n");
+	path = write_file(0, "states64.yaml", text);
+	for (k = 0; k < 6; k++)
+		paths[k] = path;
+	assert_null(whatif_compare_run(paths, 6, &set, false, &err));
+	if (err.status != CLV_ERR_LIMIT)
+		fail_msg("%s", err.msg);
+	if (strstr(err.msg, "scenario ") == NULL || strstr(err.msg, "states64.yaml): this run would "
+	                                                    "need") == NULL)
+		fail_msg("unexpected message: %s", err.msg);
+	assert_null(strstr(err.msg, "scenario 1 ")); /* one alone fits */
+}
+
+/* Every point's budget before the first runs: the second point of
+   customers = 1e5, 5.001e8 with 10000 replications is over the step
+   limit, and is named before the first (3e9 steps, about a minute) is
+   computed. */
+static void test_sweep_budget_every_point_first(void **state)
+{
+	whatif_settings set = small_settings(0, 10000);
+	whatif_axis ax;
+	clv_error err = {0};
+
+	(void)state;
+	assert_int_equal(whatif_axis_parse("customers=1e5:1e9:5e8", &ax, &err), CLV_OK);
+	assert_null(whatif_sweep_run(lib(0, "textbook.yaml"), &ax, 1, &set, true, &err));
+	assert_int_equal(err.status, CLV_ERR_LIMIT);
+	if (strstr(err.msg, "sweep point 2 of 2 (customers = 5.001e+08): this run would simulate") ==
+	    NULL)
+		fail_msg("unexpected message: %s", err.msg);
+	whatif_axis_clear(&ax);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -941,6 +1002,8 @@ int main(void)
 		cmocka_unit_test(test_tornado_library),
 		cmocka_unit_test(test_tornado_steps_stay_valid),
 		cmocka_unit_test(test_sweep_refuses_unreachable_horizon),
+		cmocka_unit_test(test_compare_budget_whole_command),
+		cmocka_unit_test(test_sweep_budget_every_point_first),
 	};
 
 	gsl_set_error_handler_off();

@@ -33,8 +33,9 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m);
    these are the figures at their means (the block says so). */
 json_t *report_json_exact(const clv_scenario *s, const exact_result *r, bool at_means);
 
-/* Serialise doc (stolen) and write it to stdout with a final newline.
-   CLV_ERR_NOMEM or CLV_ERR_IO (stdout failed) with err set. */
+/* Serialise doc (stolen) and write it to stdout with a final newline,
+   streamed (no copy of the whole text in memory). CLV_ERR_IO with err set
+   when stdout (or the serialiser) failed. */
 clv_status report_json_print(json_t *doc, clv_error *err);
 
 /* The text heading: scenario, file, states, horizon, discount rate with

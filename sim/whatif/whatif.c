@@ -50,6 +50,7 @@
 #include "engine/exact.h"
 #include "engine/model.h"
 #include "scenario/scenario.h"
+#include "whatif/whatif_budget.h"
 
 #define NOT_FOUND ((size_t)-1)
 #define ROW_TOLERANCE 1e-9
@@ -504,6 +505,7 @@ whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
 {
 	whatif_compare *c = calloc(1, sizeof *c);
 	const clv_scenario *first;
+	double *held = NULL;
 	mc_config cfg;
 	size_t k, R;
 	clv_status rc = CLV_OK;
@@ -529,10 +531,16 @@ whatif_compare *whatif_compare_run(const char *const *paths, size_t n_paths,
 	c->replications = cfg.replications;
 	c->customers = cfg.customers;
 	cfg.independent = independent;
+	if ((held = calloc(n_paths, sizeof *held)) == NULL)
+		rc = nomem(err);
+	if (rc == CLV_OK) /* every arm's budget, with the results before it, up front */
+		rc = whatif_compare_budget(c, paths, &cfg, held, err);
 	for (k = 0; k < n_paths && rc == CLV_OK; k++) {
 		cfg.scenario_index = k;
+		cfg.held_bytes = held[k];
 		rc = arm_run(&c->arm[k], paths[k], &cfg, c->n, err);
 	}
+	free(held);
 	R = (size_t)c->replications;
 	for (k = 0; k < n_paths && rc == CLV_OK; k++)
 		rc = arm_diffs(&c->arm[k], &c->arm[0], R, err);
@@ -767,6 +775,8 @@ whatif_sweep *whatif_sweep_run(const char *path, const whatif_axis *axes, size_t
 		w->replications = set->replications;
 	if (set->customers)
 		w->customers = set->customers;
+	if (rc == CLV_OK && monte_carlo) /* every point's budget before the first runs */
+		rc = whatif_sweep_budget(w, path, set, err);
 	for (p = 0; p < w->n_points && rc == CLV_OK; p++)
 		rc = sweep_point(w, path, p, set, err);
 	if (rc != CLV_OK) {
