@@ -382,6 +382,53 @@ static void test_help_and_version(void **state)
 	child_free(&c);
 }
 
+/* Exit status of `binary args...` with stdout on /dev/full (a full
+   disk); stderr into err_file. */
+static int exit_into_full(const char *const *args)
+{
+	char *argv[8];
+	posix_spawn_file_actions_t fa;
+	int i, status = 0;
+	pid_t pid;
+
+	argv[0] = unconst(binary);
+	for (i = 0; args[i] != NULL && i < 6; i++)
+		argv[i + 1] = unconst(args[i]);
+	argv[i + 1] = NULL;
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/full", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* Help, version and results written into a full disk: exit 1 and one
+   message, never 0. */
+static void test_stdout_full(void **state)
+{
+	static const char *const cases[][4] = {
+		{"--help", NULL}, {"--version", NULL}, {"run", "--help", NULL},
+		{"check", DATA "small.yaml", NULL}, {"exact", DATA "small.yaml", NULL},
+	};
+	size_t k;
+
+	(void)state;
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		char *err, *first;
+		assert_int_equal(exit_into_full(cases[k]), CLV_EXIT_RUNTIME);
+		err = read_file(err_file, NULL);
+		first = strstr(err, "clvsim: error: cannot write to standard output");
+		assert_non_null(first);
+		assert_null(strstr(first + 1, "clvsim: error:")); /* said once */
+		free(err);
+	}
+}
+
 /* Each command listed by `clvsim --help` ("  NAME  summary" lines after
    "Commands:") answers `clvsim NAME --help` with its own usage line. */
 static void test_command_help(void **state)
@@ -1499,6 +1546,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_stdout_full),
 		cmocka_unit_test(test_command_help),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_no_arguments),

@@ -579,6 +579,30 @@ static void test_base_depth(void **state)
 	expect_error(path, CLV_ERR_LIMIT, "base: more than 32 base files in a chain");
 }
 
+/* `base:` naming a file that is not a scenario (a password file, say):
+   refused as such, quoting at most 40 characters of it. */
+static void test_base_not_a_scenario(void **state)
+{
+	static const char secret[] = "alice:$y$j9T$SECRETSECRETSECRETSECRETSECRETSECRETSECRET:19000:"
+	                             "0:99999:7:::\nbob:*:19000:0:99999:7:::\n";
+	char foreign[128], path[128], text[256];
+	clv_error err = {0};
+
+	(void)state;
+	snprintf(foreign, sizeof foreign, "%s/shadow", tmpdir);
+	write_file(foreign, secret);
+	snprintf(path, sizeof path, "%s/uses_shadow.yaml", tmpdir);
+	snprintf(text, sizeof text, "base: %s\nstates: [A]\n", foreign);
+	write_file(path, text);
+	assert_null(scenario_load(path, &err));
+	assert_int_equal(err.status, CLV_ERR_INPUT);
+	if (strstr(err.msg, "this file is not a scenario") == NULL || strstr(err.msg, "/shadow:1:1") == NULL)
+		fail_msg("unexpected message: %s", err.msg);
+	assert_null(strstr(err.msg, "SECRETSECRETSECRETSECRETSECRET")); /* cut at 40 */
+	assert_non_null(strstr(err.msg, "alice:$y$j9T$SECRET"));
+	assert_null(strstr(err.msg, "bob"));
+}
+
 static void test_size_limits_by_text(void **state)
 {
 	const char *head = "states: [A]\ninitial: [1]\nswitching: [[1]]\ndiscount_rate: 0.1\n"
@@ -822,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_bad_corpus),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_base_depth),
+		cmocka_unit_test(test_base_not_a_scenario),
 		cmocka_unit_test(test_size_limits_by_text),
 		cmocka_unit_test(test_params_order),
 		cmocka_unit_test(test_set_number),

@@ -58,9 +58,7 @@ static int run_check(const cli_options *opt)
 		if (rc > worst)
 			worst = rc;
 	}
-	if (fflush(stdout) != 0)
-		return CLV_EXIT_RUNTIME;
-	return worst;
+	return worst; /* main() fails a stdout that cannot be written */
 }
 
 const cli_command cmd_check = {
