@@ -7,6 +7,8 @@
 #   make asan       build-asan/clvsim and every suite under Address+UB sanitizers
 #   make bench      the inner-loop benchmark (bench/README.md)
 #   make fuzz       a short libFuzzer run of the scenario loader (needs clang)
+#   make soak       concurrent writers and the largest accepted runs under
+#                   /usr/bin/time -v (minutes; tests/soak/soak.sh)
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Flags are layered: FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(CFLAGS).
@@ -40,7 +42,7 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
 TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
 
-.PHONY: all deps run test test-suites check debug asan bench fuzz install clean
+.PHONY: all deps run test test-suites check debug asan bench fuzz soak install clean
 
 all: $(BIN)
 
@@ -88,6 +90,11 @@ bench: $(BIN) $(BUILD)/libclvsim.a
 
 fuzz:
 	$(MAKE) -C tests/fuzz run
+
+# Minutes, not seconds: not part of `make test` (docs/robustness.md, "Soak").
+soak: $(BIN)
+	@sh .ci/deps.sh time
+	sh tests/soak/soak.sh $(BIN)
 
 install: clvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/clvsim/plots \
