@@ -444,7 +444,7 @@ static void test_run_out_failures_reported(void **state)
 {
 	child c = {0};
 	char *file = tmp_path("plain-file"), *link = tmp_path("dangling");
-	char *ro = fresh_dir("read-only"), *tiny = fresh_dir("tiny-disk");
+	char *ro = fresh_dir("read-only"), *tiny = fresh_dir("tiny-disk"), *names;
 	bool mounted;
 
 	(void)state;
@@ -475,7 +475,9 @@ static void test_run_out_failures_reported(void **state)
 	expect_out_failure(&c, "tiny-disk/share.csv");
 	assert_non_null(strstr(c.err, strerror(ENOSPC)));
 	child_free(&c);
-	assert_string_equal(list_dir(tiny), "");
+	names = list_dir(tiny);
+	assert_string_equal(names, "");
+	free(names);
 	umount(tiny);
 }
 
@@ -681,7 +683,7 @@ static void test_concurrent_writers(void **state)
 {
 	static const char *const files[] = {"share.csv", "clv.csv", "clv_hist.csv"};
 	char *shared = fresh_dir("shared"), ref[WRITERS][256], seed[WRITERS][8];
-	char *want[WRITERS][3];
+	char *want[WRITERS][3], *names;
 	size_t len[WRITERS][3];
 	int k, r, f;
 
@@ -729,7 +731,9 @@ static void test_concurrent_writers(void **state)
 				         r, files[f], who + 1, from + 1);
 			from = who;
 		}
-		assert_string_equal(list_dir(shared), "clv.csv\nclv_hist.csv\nshare.csv\n");
+		names = list_dir(shared);
+		assert_string_equal(names, "clv.csv\nclv_hist.csv\nshare.csv\n");
+		free(names);
 	}
 	for (k = 0; k < WRITERS; k++)
 		for (f = 0; f < 3; f++)
