@@ -646,7 +646,7 @@ static bool drawing(pid_t pid, const char *dir)
 	return gnuplot_child(pid) != 0;
 }
 
-/* SIGTERM while the 15 MB share table is being written: exit 130 with the
+/* SIGTERM while the 37 MB share table is being written: exit 130 with the
    message, nothing replaced. */
 static void test_signal_during_tables(void **state)
 {
@@ -655,7 +655,7 @@ static void test_signal_during_tables(void **state)
 	                CHILD_DEADLINE_S);
 }
 
-/* SIGINT while gnuplot draws the 300,000-row fan chart (tens of seconds
+/* SIGINT while gnuplot draws the 600,000-row fan chart (tens of seconds
    of work): gnuplot is killed, the group's temps removed, exit 130 long
    before gnuplot could have finished (the deadline is generous for a
    loaded machine; the stop itself takes milliseconds). */
