@@ -311,7 +311,12 @@ static int suite_setup(void **state)
 
 static int suite_teardown(void **state)
 {
+	static const char *const mounts[] = {"full-disk", "tiny-disk", "read-only"};
+	size_t k;
+
 	(void)state;
+	for (k = 0; k < sizeof mounts / sizeof mounts[0]; k++) /* a failed test's tmpfs */
+		umount2(tmp_path(mounts[k]), MNT_DETACH);
 	rm_tree(tmp_dir);
 	return 0;
 }

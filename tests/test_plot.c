@@ -157,8 +157,12 @@ static void remove_tree(const char *dir)
 
 static int teardown_dir(void **state)
 {
-	/* a failed test may have left these changed */
+	char tiny[PATH_MAX];
+
+	/* a failed test may have left these changed, or a tmpfs mounted */
 	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	path_in(tiny, sizeof tiny, *state, "tiny");
+	umount2(tiny, MNT_DETACH);
 	if (chdir(top_dir) != 0)
 		return -1;
 	remove_tree(*state);
