@@ -8,6 +8,8 @@
 #   make asan       build-asan/clvsim and every suite under Address+UB sanitizers
 #   make bench      the inner-loop benchmark (bench/README.md)
 #   make fuzz       a short libFuzzer run of the scenario loader (needs clang)
+#   make soak       concurrent writers and the largest accepted runs under
+#                   /usr/bin/time -v (minutes; tests/soak/soak.sh)
 #   make install PREFIX=/usr/local DESTDIR=   (docs into DOCDIR = PREFIX/share/doc/clvsim)
 #
 # Flags are layered: FINAL_CFLAGS = $(STD) $(WARN) $(OPT) $(DEBUG) $(CFLAGS).
@@ -47,7 +49,7 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # C++ oracles linked into some suites (e.g. the PCG reference for test_rng).
 TEST_CXX_OBJ = $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/*_ref.cpp))
 
-.PHONY: all deps run test test-suites check golden debug asan bench fuzz install clean FORCE
+.PHONY: all deps run test test-suites check golden debug asan bench fuzz soak install clean FORCE
 
 all: $(BIN)
 
@@ -109,6 +111,11 @@ bench: $(BIN) $(BUILD)/libclvsim.a
 
 fuzz:
 	$(MAKE) -C tests/fuzz run
+
+# Minutes, not seconds: not part of `make test` (docs/robustness.md, "Soak").
+soak: $(BIN)
+	@sh .ci/deps.sh time
+	sh tests/soak/soak.sh $(BIN)
 
 install: clvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/clvsim/plots \

@@ -59,6 +59,10 @@
 /* A run whose customers * replications * purchase steps exceed this is refused
    before it starts (about an hour of CPU at 1e9 steps per second). */
 #define CLV_MAX_TOTAL_STEPS 4.0e12
+/* An infinite horizon is walked until the discount factors fall below
+   this; a scenario whose walk (at the lowest rate and highest growth it
+   can draw) would need more than CLV_MAX_HORIZON periods is refused. */
+#define CLV_INFINITE_CUTOFF 1e-10
 /* Memory budget for one run's tables (bytes); refused up front beyond it. */
 #define CLV_MEMORY_BUDGET (2048.0 * 1024 * 1024)
 

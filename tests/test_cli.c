@@ -9,7 +9,8 @@
  * answer within 5 standard errors), byte-identical output for 1 and 2
  * threads, the seed a seedless run picks, atomic --out tables, refusal of
  * an over-budget run before it starts, SIGINT (exit 130, earlier files
- * intact, no temporary files); every malformed file of tests/data/bad and
+ * intact, no temporary files); `check` applying the budgets of `run`;
+ * every malformed file of tests/data/bad and
  * every fuzzing finding (tests/data/bad/fuzz_*, tests/fuzz/regressions)
  * refused by `check` with exit 2 (1 if unreadable) and a message, no crash.
  *
@@ -759,6 +760,13 @@ static void test_run_over_budget(void **state)
 	assert_non_null(strstr(c.err, "MiB"));
 	assert_non_null(strstr(c.err, "2048"));      /* the budget */
 	assert_non_null(strstr(c.err, "1000000"));   /* the replications */
+	child_free(&c);
+	/* check applies the budgets run applies, at the file's sizes */
+	RUN(&c, "check", DATA "huge.yaml", DATA "segments_budget.yaml", DATA "small.yaml");
+	expect_exit(&c, CLV_EXIT_INPUT);
+	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
+	assert_non_null(strstr(c.err, DATA "huge.yaml: this run would need"));
+	assert_non_null(strstr(c.err, DATA "segments_budget.yaml: this run would simulate"));
 	child_free(&c);
 
 	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",

@@ -5,6 +5,7 @@
  * Dirichlet means, and one rejected case per validation rule.
  */
 #include <math.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -467,6 +468,28 @@ static void skewed_beta_quantiles(void **state)
 	}
 }
 
+/* Shapes beyond the validated range (a Dirichlet marginal such as
+   beta(1e10, 1e10 + 1) before its row was bounded) sent GSL's beta
+   inverse into an endless loop: the quantile must end, finite, inside
+   [0, 1]. An alarm turns a hang into a failure. */
+static void huge_beta_shapes_end(void **state)
+{
+	const double shapes[][2] = {{1e10, 1e10 + 1}, {1e6, 1e6 + 1}, {2e5, 3e5}, {1e-300, 2}};
+	size_t i;
+	int k;
+
+	(void)state;
+	alarm(20);
+	for (i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		clv_param p = mk(DIST_BETA, shapes[i][0], shapes[i][1], 0, 0, 1);
+		for (k = 1; k < 10; k++) {
+			double x = dist_quantile(&p, k / 10.0);
+			assert_true(isfinite(x) && x >= 0.0 && x <= 1.0);
+		}
+	}
+	alarm(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +506,7 @@ int main(void)
 		cmocka_unit_test(validate_accepts),
 		cmocka_unit_test(names_and_fixed),
 		cmocka_unit_test(skewed_beta_quantiles),
+		cmocka_unit_test(huge_beta_shapes_end),
 	};
 
 	gsl_set_error_handler_off();

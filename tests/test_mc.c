@@ -1,7 +1,9 @@
 /*
  * test_mc.c - the Monte Carlo engine against the exact engine (5 standard
- * errors, fixed seeds), the closed form of heterogeneous retention, and
- * byte-identical results for 1 and 2 threads.
+ * errors, fixed seeds), the closed form of heterogeneous retention,
+ * byte-identical results for 1 and 2 threads, and the memory budget: a
+ * run's peak (measured in a forked child, VmHWM) within its plan, the
+ * task slots of many customers counted and the wave shrunk to fit.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <gsl/gsl_errno.h>
@@ -33,6 +37,7 @@ static mc_result *run(clv_scenario *s, int threads, uint64_t reps, uint64_t cust
 	mc_config cfg;
 
 	th_mc_config(&cfg, s, reps, customers, threads);
+	cfg.keep_rep_share = true; /* the tests read the per-replication shares */
 	return th_mc_run(s, &cfg);
 }
 
@@ -85,6 +90,7 @@ static void textbook_agrees_with_exact(void **state)
 
 	th_mc_config(&cfg, s, 40, 5000, 2);
 	cfg.seed = 7;
+	cfg.keep_rep_share = true; /* assert_agrees reads the per-replication shares */
 	r = th_mc_run(s, &cfg);
 
 	assert_non_null(ex);
@@ -334,9 +340,148 @@ static void percentiles_are_atoms(void **state)
 	scenario_free(s);
 }
 
+/* A chain of n states, each kept with 0.9, the rest spread evenly;
+   horizon T, R replications of C customers (text owned by the caller). */
+static char *many_states(int n, long T, long R, long C)
+{
+	size_t cap = 256 * 1024, len = 0; /* 64 rows of 64 entries of <= 25 bytes */
+	char *t = malloc(cap);
+	int i, j;
+
+	assert_non_null(t);
+	len += (size_t)snprintf(t + len, cap - len, "states: [");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(t + len, cap - len, "%sS%d", i ? ", " : "", i);
+	len += (size_t)snprintf(t + len, cap - len, "]\ninitial: {S0: 1");
+	for (i = 1; i < n; i++)
+		len += (size_t)snprintf(t + len, cap - len, ", S%d: 0", i);
+	len += (size_t)snprintf(t + len, cap - len, "}\nswitching:\n");
+	for (i = 0; i < n; i++) {
+		len += (size_t)snprintf(t + len, cap - len, "  S%d: [", i);
+		for (j = 0; j < n; j++)
+			len += (size_t)snprintf(t + len, cap - len, "%s%.17g", j ? ", " : "",
+			                        i == j ? 0.9 : 0.1 / (n - 1));
+		len += (size_t)snprintf(t + len, cap - len, "]\n");
+	}
+	snprintf(t + len, cap - len, "horizon: %ld\ndiscount_rate: 0.01\nmargin: 100\n"
+	         "customers: %ld\nreplications: %ld\n", T, C, R);
+	return t;
+}
+
+/* "VmRSS" or "VmHWM" of this process, in bytes. */
+static double vm_bytes(const char *key)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	double kb = -1.0;
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			kb = strtod(line + strlen(key) + 1, NULL);
+	if (f != NULL)
+		fclose(f);
+	return kb * 1024.0;
+}
+
+/* The child of peak_within_plan: 0 when the run's growth in resident
+   memory is within its plan and at least its share table (so the
+   measurement sees the run). */
+static int measure_peak(void)
+{
+	char *text = many_states(64, 500, 300, 64);
+	clv_error err = {0};
+	clv_scenario *s = scenario_load_buffer("states64.yaml", text, strlen(text), &err);
+	mc_config cfg;
+	mc_budget plan;
+	mc_result *r;
+	double rss0, grew, table = 300.0 * 501.0 * 64.0 * 8.0;
+
+	free(text);
+	if (s == NULL)
+		return 10;
+	mc_config_defaults(&cfg, s);
+	cfg.threads = 2;
+	if (mc_estimate(s, &cfg, &plan, &err) != CLV_OK)
+		return 11;
+	rss0 = vm_bytes("VmRSS:");
+	r = mc_run(s, &cfg, &err);
+	grew = vm_bytes("VmHWM:") - rss0;
+	printf("  peak growth %.1f MiB, plan %.1f MiB (share table %.1f MiB)\n", grew / 1048576.0,
+	       (plan.total_bytes - MC_BASE_BYTES) / 1048576.0, table / 1048576.0);
+	fflush(stdout);
+	if (r == NULL)
+		return 12;
+	mc_free(r);
+	scenario_free(s);
+	if (grew > plan.total_bytes - MC_BASE_BYTES)
+		return 2;
+	return grew > 0.9 * table ? 0 : 3;
+}
+
+/* A run's real peak (64 states x 501 periods x 300 replications: a 73
+   MiB share table, per-thread counts, a wave of tables) stays within
+   what its plan counts. */
+static void peak_within_plan(void **state)
+{
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	fflush(stdout);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(measure_peak());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* 1e8 customers a replication are 48829 task slots of 2 (n + 1) sums:
+   the plan counts them, so a wave of 256 replications (2.3 GB of slots,
+   over the budget) shrinks to what fits; and the plan of a long share
+   table counts its per-period percentiles and exact shares. */
+static void plan_counts_what_grows(void **state)
+{
+	clv_scenario *s = load_text("states: [A, B]\ninitial: [0.5, 0.5]\n"
+	                            "switching: {A: [0.9, 0.1], B: [0.2, 0.8]}\n"
+	                            "horizon: 10\ndiscount_rate: 0.09\nmargin: 100\n");
+	char *text = many_states(64, 100000, 2, 64);
+	clv_error err = {0};
+	clv_scenario *big;
+	mc_config cfg;
+	mc_budget plan;
+
+	(void)state;
+	mc_config_defaults(&cfg, s);
+	cfg.threads = 2;
+	cfg.customers = 100000000;
+	cfg.replications = 256;
+	assert_int_equal(mc_estimate(s, &cfg, &plan, &err), CLV_OK);
+	assert_true(plan.wave_cap < 256);
+	assert_true(plan.run_bytes > (double)plan.wave_cap * 48829.0 * 6.0 * 16.0);
+	assert_true(plan.total_bytes <= CLV_MEMORY_BUDGET);
+	assert_int_equal(mc_budget_check(&plan, NULL, &err), CLV_OK);
+	big = load_text(text);
+	mc_config_defaults(&cfg, big);
+	cfg.threads = 1;
+	assert_int_equal(mc_estimate(big, &cfg, &plan, &err), CLV_OK);
+	assert_true(plan.kept_bytes >= 8.0 * 100001.0 * 64.0 * 8.0);
+	cfg.report_cell_bytes = 320.0; /* a JSON document of the share table on top */
+	assert_int_equal(mc_estimate(big, &cfg, &plan, &err), CLV_OK);
+	assert_int_equal(mc_budget_check(&plan, "x.yaml", &err), CLV_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "x.yaml: this run would need"));
+	free(text);
+	scenario_free(big);
+	scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* first: it forks, and libgomp's thread pool does not survive a
+		   fork (no parallel region may have run in the parent yet) */
+		cmocka_unit_test(peak_within_plan),
 		cmocka_unit_test(textbook_agrees_with_exact),
 		cmocka_unit_test(random_matrices_agree),
 		cmocka_unit_test(heterogeneous_retention_closed_form),
@@ -344,6 +489,7 @@ int main(void)
 		cmocka_unit_test(thread_count_invariance),
 		cmocka_unit_test(precision_stops),
 		cmocka_unit_test(percentiles_are_atoms),
+		cmocka_unit_test(plan_counts_what_grows),
 	};
 
 	gsl_set_error_handler_off();

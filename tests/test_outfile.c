@@ -6,6 +6,12 @@
  * Disk full is made two ways: the stream's descriptor is pointed at
  * /dev/full (always), and a 64 KiB tmpfs (only when mounting is allowed,
  * i.e. as root with CAP_SYS_ADMIN; skipped otherwise).
+ *
+ * Members written by another program (outfile_group_add_external, as
+ * gnuplot writes figures), finishing a group before its commit, and the
+ * folder lock (dirlock.h): a second process's commit waits while the
+ * lock is held (a forked child, its files absent until the parent
+ * releases), and no lock file stays behind.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,8 +27,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "output/dirlock.h"
 #include "output/outfile.h"
 #include "test_helpers.h"
 
@@ -413,6 +422,143 @@ static void group_free_aborts(void **state)
 	assert_int_equal(count_entries(dir, &hidden), 0);
 }
 
+/* A member another program writes by its temp path, beside a table
+   finished early so that program can read it; dropping one removes it. */
+static void group_external_members(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	outfile_group *g = outfile_group_create(dir, &err);
+	const char *fig, *gone;
+	FILE *t, *f;
+	char buf[16] = {0};
+	int hidden;
+
+	assert_non_null(g);
+	t = outfile_group_add(g, "t.csv", &err);
+	assert_non_null(t);
+	fputs("table\n", t);
+	assert_int_equal(outfile_group_finish(g, &err), CLV_OK);
+	f = fopen(outfile_group_temp(g, "t.csv"), "r"); /* whole before the commit */
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof buf - 1, f), 6);
+	fclose(f);
+	assert_string_equal(buf, "table\n");
+	assert_null(outfile_group_temp(g, "fig.png"));
+	fig = outfile_group_add_external(g, "fig.png", &err);
+	gone = outfile_group_add_external(g, "gone.png", &err);
+	assert_non_null(fig);
+	assert_non_null(gone);
+	assert_string_equal(outfile_group_temp(g, "fig.png"), fig);
+	f = fopen(fig, "w");
+	assert_non_null(f);
+	fputs("figure\n", f);
+	assert_int_equal(fclose(f), 0);
+	outfile_group_drop(g, "gone.png");
+	assert_null(outfile_group_temp(g, "gone.png"));
+	assert_int_equal(count_entries(dir, &hidden), 2);
+	assert_int_equal(outfile_group_commit(g, &err), CLV_OK);
+	outfile_group_free(g);
+	assert_content(dir, "t.csv", "table\n");
+	assert_content(dir, "fig.png", "figure\n");
+	assert_int_equal(count_entries(dir, &hidden), 2);
+	assert_int_equal(hidden, 0); /* no temp, no lock file */
+}
+
+static void nap_s(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* The child of group_commit_waits_for_lock: write a.csv and b.csv of a
+   group into dir, say so (a byte on ready), and once told (a byte on go)
+   commit them. Its exit status: 0 when committed. */
+static void commit_when_told(const char *dir, int ready, int go)
+{
+	clv_error e = {0};
+	outfile_group *g = outfile_group_create(dir, &e);
+	FILE *a = g ? outfile_group_add(g, "a.csv", &e) : NULL;
+	FILE *b = a ? outfile_group_add(g, "b.csv", &e) : NULL;
+	char byte;
+
+	if (b == NULL || write(ready, "!", 1) != 1 || read(go, &byte, 1) != 1)
+		_exit(3);
+	fputs("child A\n", a);
+	fputs("child B\n", b);
+	if (outfile_group_commit(g, &e) != CLV_OK) {
+		fprintf(stderr, "child: %s\n", e.msg);
+		_exit(4);
+	}
+	_exit(0);
+}
+
+/* While this process holds the folder's lock, another process's group
+   commit waits: its files appear only after the release. (The child is
+   forked before the lock is taken: a forked copy of the lock's
+   descriptor would hold the lock too.) */
+static void group_commit_waits_for_lock(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	int status = 0, hidden, go[2], ready[2];
+	dirlock *lock;
+	char byte;
+	pid_t pid;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		commit_when_told(dir, ready[1], go[0]);
+	assert_int_equal(read(ready[0], &byte, 1), 1);
+	lock = dirlock_take(dir, &err);
+	assert_non_null(lock);
+	assert_int_equal(write(go[1], "!", 1), 1);
+	nap_s(0.5);
+	/* the child's temps and our lock file, but no a.csv or b.csv yet */
+	assert_int_equal(count_entries(dir, &hidden), 3);
+	assert_int_equal(hidden, 3);
+	dirlock_release(lock);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_content(dir, "a.csv", "child A\n");
+	assert_content(dir, "b.csv", "child B\n");
+	assert_int_equal(count_entries(dir, &hidden), 2);
+	assert_int_equal(hidden, 0);
+}
+
+/* The lock file goes with the lock; the lock can be taken again. */
+static void lock_leaves_no_file(void **state)
+{
+	const char *dir = *state;
+	clv_error err = {0};
+	dirlock *a = dirlock_take(dir, &err), *b;
+	int hidden;
+
+	assert_non_null(a);
+	assert_int_equal(count_entries(dir, &hidden), 1);
+	assert_int_equal(hidden, 1);
+	dirlock_release(a);
+	assert_int_equal(count_entries(dir, &hidden), 0);
+	b = dirlock_take(dir, &err);
+	assert_non_null(b);
+	dirlock_release(b);
+	dirlock_release(NULL);
+	assert_int_equal(count_entries(dir, &hidden), 0);
+	assert_null(dirlock_take("/nonexistent-clvsim-dir", &err));
+	assert_int_equal(err.status, CLV_ERR_IO);
+	assert_non_null(strstr(err.msg, "/nonexistent-clvsim-dir/" DIRLOCK_NAME));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, make_tmpdir, drop_tmpdir)
 
 int main(void)
@@ -435,6 +581,9 @@ int main(void)
 		T(group_commits_all),
 		T(group_failure_keeps_earlier_set),
 		T(group_free_aborts),
+		T(group_external_members),
+		T(group_commit_waits_for_lock),
+		T(lock_leaves_no_file),
 	};
 
 	umask(022);

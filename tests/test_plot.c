@@ -5,6 +5,12 @@
  * starting with '<' or '|') are drawn literally and run nothing; the
  * quoting round-trips exact bytes; without gnuplot, or with a failing
  * script, plot_figure fails with a useful message and leaves no file.
+ * Figures drawn into a group from its uncommitted tables (plot_group),
+ * a script failure there only a warning; a full disk (a small tmpfs,
+ * when mounting is allowed) makes the figure an error naming the file
+ * and ENOSPC, with the earlier figure kept; an interrupt while gnuplot
+ * runs kills it at once (CLV_ERR_INTERRUPTED, in a forked child, since
+ * the flag cannot be cleared).
  *
  * Runs from the repo top (the Makefile does). Tests that need gnuplot
  * are skipped only when no gnuplot is on PATH.
@@ -16,13 +22,21 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "base/interrupt.h"
 #include "output/csv.h"
 #include "output/plot.h"
 #include "test_helpers.h"
@@ -125,8 +139,12 @@ static int setup_dir(void **state)
 
 static int teardown_dir(void **state)
 {
-	/* a failed test may have left these changed */
+	char tiny[PATH_MAX];
+
+	/* a failed test may have left these changed, or a tmpfs mounted */
 	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	th_path(tiny, sizeof tiny, *state, "tiny");
+	umount2(tiny, MNT_DETACH);
 	if (chdir(top_dir) != 0)
 		return -1;
 	th_tmpdir_remove(*state);
@@ -561,6 +579,166 @@ static void plot_all_draws_what_exists(void **state)
 	assert_int_equal(file_size(dir, "compare.png"), -1);
 }
 
+/* ------------------------------------------------------------------ */
+/* Groups, full disks, interrupts.                                      */
+
+/* A group holding share.csv (the fixture, not yet committed) gets the
+   fan chart as a member; with no scripts, only a warning and the table. */
+static void plot_group_draws_from_temps(void **state)
+{
+	const char *dir = *state;
+	char sub[PATH_MAX], from[PATH_MAX], empty[PATH_MAX], *text;
+	plot_var v[] = {{"scenario", "textbook", PLOT_TEXT}};
+	clv_error err = {0}, warn = {0};
+	outfile_group *g;
+	size_t n = 0, len;
+	FILE *f;
+	int hidden;
+
+	need_gnuplot();
+	th_path(sub, sizeof sub, dir, "out");
+	assert_int_equal(mkdir(sub, 0777), 0);
+	th_path(from, sizeof from, FIXTURES, "share.csv");
+	f = fopen(from, "rb");
+	assert_non_null(f);
+	text = malloc(1 << 16);
+	len = fread(text, 1, 1 << 16, f);
+	fclose(f);
+	g = outfile_group_create(sub, &err);
+	assert_non_null(g);
+	assert_int_equal(fwrite(text, 1, len, outfile_group_add(g, "share.csv", &err)), len);
+	assert_int_equal(outfile_group_finish(g, &err), CLV_OK);
+	assert_status(plot_group(g, PLOT_PNG, v, 1, &n, &warn, &err), CLV_OK, &err);
+	assert_int_equal(n, 1);
+	assert_int_equal(warn.status, CLV_OK);
+	assert_non_null(outfile_group_temp(g, "share_fan.png"));
+	assert_int_equal(outfile_group_commit(g, &err), CLV_OK);
+	outfile_group_free(g);
+	assert_png(sub, "share_fan.png");
+	/* no scripts: a warning, the member dropped, the table kept */
+	th_path(empty, sizeof empty, dir, "noscripts");
+	assert_int_equal(mkdir(empty, 0777), 0);
+	setenv("CLVSIM_PLOTS_DIR", empty, 1);
+	g = outfile_group_create(sub, &err);
+	assert_int_equal(fwrite(text, 1, len, outfile_group_add(g, "share.csv", &err)), len);
+	assert_int_equal(outfile_group_finish(g, &err), CLV_OK);
+	assert_int_equal(plot_group(g, PLOT_PNG, v, 1, &n, &warn, &err), CLV_OK);
+	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	assert_int_equal(warn.status, CLV_ERR_IO);
+	assert_non_null(strstr(warn.msg, "share_fan.gp"));
+	assert_null(outfile_group_temp(g, "share_fan.png"));
+	outfile_group_free(g);
+	free(text);
+	rmdir(empty);
+	assert_int_equal(extra_entries(sub, &hidden), 1); /* share_fan.png (and share.csv) */
+	assert_int_equal(hidden, 0);
+}
+
+/* Fill the file system of dir but `room` bytes (a filler file). */
+static void fill_but(const char *dir, long room)
+{
+	char filler[PATH_MAX];
+	struct statvfs v;
+	long long size;
+	int fd;
+
+	assert_int_equal(statvfs(dir, &v), 0);
+	size = (long long)v.f_bavail * (long long)v.f_frsize - room;
+	th_path(filler, sizeof filler, dir, "filler");
+	fd = open(filler, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(posix_fallocate(fd, 0, size), 0);
+	close(fd);
+}
+
+/* gnuplot writes a cut PNG on a full disk and exits 0: refused, an error
+   naming the file and ENOSPC, the earlier figure intact. */
+static void full_disk_figure_is_an_error(void **state)
+{
+	const char *dir = *state;
+	char tiny[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+	clv_error err = {0};
+	int hidden;
+
+	need_gnuplot();
+	th_path(tiny, sizeof tiny, dir, "tiny");
+	assert_int_equal(mkdir(tiny, 0777), 0);
+	if (mount("tmpfs", tiny, "tmpfs", 0, "size=256k") != 0)
+		skip(); /* not root or no CAP_SYS_ADMIN */
+	th_path(from, sizeof from, FIXTURES, "share.csv");
+	th_path(to, sizeof to, tiny, "share.csv");
+	copy_file(from, to);
+	th_path(to, sizeof to, tiny, "share_fan.png");
+	copy_file(from, to); /* the earlier "figure" */
+	fill_but(tiny, 24 * 1024); /* room for the data copy, not for the PNG */
+	assert_int_equal(draw_case(&cases[0], tiny, "share_fan.png", "x", &err), CLV_ERR_IO);
+	if (strstr(err.msg, strerror(ENOSPC)) == NULL || strstr(err.msg, "share_fan.png") == NULL)
+		fail_msg("unexpected message: %s", err.msg);
+	assert_int_equal(file_size(tiny, "share_fan.png"), file_size(FIXTURES, "share.csv"));
+	assert_int_equal(extra_entries(tiny, &hidden), 2); /* the earlier figure and the filler */
+	assert_int_equal(hidden, 0);
+	assert_int_equal(umount(tiny), 0);
+}
+
+static void raise_flag(int sig)
+{
+	(void)sig;
+	interrupt_raise();
+}
+
+/* The child of interrupt_kills_gnuplot: draw a script that pauses 30 s,
+   with the flag raised 0.2 s in; exit 0 when the draw was interrupted,
+   left no file and no child process. */
+static void draw_interrupted(const char *dir)
+{
+	char plots[PATH_MAX], path[PATH_MAX];
+	struct itimerval t = {{0, 0}, {0, 200000}};
+	plot_var v = {"scenario", "x", PLOT_TEXT};
+	clv_error err = {0};
+	int hidden, status;
+	FILE *f;
+
+	th_path(plots, sizeof plots, dir, "plots");
+	th_path(path, sizeof path, plots, "slow.gp");
+	if (mkdir(plots, 0777) != 0 || (f = fopen(path, "w")) == NULL)
+		_exit(10);
+	fputs("set terminal pngcairo\nset output outfile\npause 30\nplot x\n", f);
+	fclose(f);
+	setenv("CLVSIM_PLOTS_DIR", plots, 1);
+	signal(SIGALRM, raise_flag);
+	setitimer(ITIMER_REAL, &t, NULL);
+	if (plot_figure("slow.gp", dir, &v, 1, "slow.png", &err) != CLV_ERR_INTERRUPTED)
+		_exit(11);
+	if (strstr(err.msg, "interrupted") == NULL)
+		_exit(12);
+	if (waitpid(-1, &status, WNOHANG) != -1 || errno != ECHILD) /* gnuplot reaped */
+		_exit(13);
+	unlink(path);
+	rmdir(plots);
+	_exit(extra_entries(dir, &hidden) == 0 && hidden == 0 ? 0 : 14);
+}
+
+static void interrupt_kills_gnuplot(void **state)
+{
+	int status = 0, k;
+	pid_t pid, got = 0;
+
+	need_gnuplot();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		draw_interrupted(*state);
+	for (k = 0; k < 2000 && (got = waitpid(pid, &status, WNOHANG)) == 0; k++)
+		usleep(10000); /* 20 s at most (the script pauses 30 s) */
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("the interrupted draw did not end");
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +753,9 @@ int main(void)
 		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(bad_input_refused, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(plot_all_draws_what_exists, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(plot_group_draws_from_temps, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(full_disk_figure_is_an_error, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(interrupt_kills_gnuplot, setup_dir, teardown_dir),
 	};
 
 	if (realpath("plots", plots_dir) == NULL || getcwd(top_dir, sizeof top_dir) == NULL) {

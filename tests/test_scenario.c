@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <gsl/gsl_errno.h>
 
 #include "base/dist.h"
 #include "engine/exact.h"
@@ -219,7 +220,7 @@ static void test_distributions(void **state)
 	assert_true(s->acquisition.a == 100 && s->acquisition.b == 150 && s->acquisition.c == 300);
 	assert_int_equal(s->n_correlations, 2);
 	assert_string_equal(s->correlations[0].a, "switching.A.A");
-	assert_string_equal(s->correlations[0].b, "margin.A");
+	assert_string_equal(s->correlations[0].b, "margin.C");
 	assert_near(s->correlations[0].rho, 0.5, 0.0);
 	assert_near(s->correlations[1].rho, -0.3, 0.0);
 	assert_int_equal(s->correlations[1].pos.line, 21);
@@ -457,7 +458,7 @@ static void test_edit_rules(void **state)
 	assert_near(b->p[1].a, dist_quantile(&d, 0.5), EPS);
 	assert_near(b->p[0].a, (1.0 - b->p[1].a) / 2.0, EPS);
 	assert_near(b->p[0].a + b->p[1].a + b->p[2].a, 1.0, EPS);
-	scenario_drop_correlations(s, "margin.A");
+	scenario_drop_correlations(s, "margin.C");
 	assert_int_equal(s->n_correlations, 1);
 	assert_string_equal(s->correlations[0].a, "discount_rate");
 	scenario_free(s);
@@ -806,6 +807,30 @@ static void test_base_depth(void **state)
 	expect_error(path, CLV_ERR_LIMIT, "base: more than 32 base files in a chain");
 }
 
+/* `base:` naming a file that is not a scenario (a password file, say):
+   refused as such, quoting at most 40 characters of it. */
+static void test_base_not_a_scenario(void **state)
+{
+	static const char secret[] = "alice:$y$j9T$SECRETSECRETSECRETSECRETSECRETSECRETSECRET:19000:"
+	                             "0:99999:7:::\nbob:*:19000:0:99999:7:::\n";
+	char foreign[128], path[128], text[256];
+	clv_error err = {0};
+
+	(void)state;
+	snprintf(foreign, sizeof foreign, "%s/shadow", tmpdir);
+	write_file(foreign, secret);
+	snprintf(path, sizeof path, "%s/uses_shadow.yaml", tmpdir);
+	snprintf(text, sizeof text, "base: %s\nstates: [A]\n", foreign);
+	write_file(path, text);
+	assert_null(scenario_load(path, &err));
+	assert_int_equal(err.status, CLV_ERR_INPUT);
+	if (strstr(err.msg, "this file is not a scenario") == NULL || strstr(err.msg, "/shadow:1:1") == NULL)
+		fail_msg("unexpected message: %s", err.msg);
+	assert_null(strstr(err.msg, "SECRETSECRETSECRETSECRETSECRET")); /* cut at 40 */
+	assert_non_null(strstr(err.msg, "alice:$y$j9T$SECRET"));
+	assert_null(strstr(err.msg, "bob"));
+}
+
 static void test_size_limits_by_text(void **state)
 {
 	const char *head = "states: [A]\ninitial: [1]\nswitching: [[1]]\ndiscount_rate: 0.1\n"
@@ -1049,6 +1074,7 @@ int main(void)
 		cmocka_unit_test(test_bad_corpus),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_base_depth),
+		cmocka_unit_test(test_base_not_a_scenario),
 		cmocka_unit_test(test_size_limits_by_text),
 		cmocka_unit_test(test_params_order),
 		cmocka_unit_test(test_set_number),
@@ -1062,5 +1088,6 @@ int main(void)
 		cmocka_unit_test(test_yamlnode_refusals),
 	};
 
+	gsl_set_error_handler_off(); /* as main() does: GSL failures are statuses */
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

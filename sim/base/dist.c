@@ -52,6 +52,7 @@
 #define POISSON_MAX_MEAN 1.0e9   /* keeps counts within unsigned int */
 #define INTEGRATION_LIMIT 256
 #define INTEGRATION_EPSREL 1e-10
+#define BISECT_STEPS 200         /* halvings of a quantile's bracket */
 
 const char *dist_kind_name(clv_dist_kind kind)
 {
@@ -76,9 +77,8 @@ int dist_is_per_replication(const clv_param *p)
 }
 
 
-/* Beta shapes accepted (dist_validate). */
-#define BETA_SHAPE_MIN 1e-3
-#define BETA_SHAPE_MAX 1e5
+#define BETA_SHAPE_MIN DIST_BETA_SHAPE_MIN
+#define BETA_SHAPE_MAX DIST_BETA_SHAPE_MAX
 /* ---- support and the beta-PERT shape ---------------------------------- */
 
 /* The kind's own support [*smin, *smax] (before truncation). */
@@ -198,10 +198,21 @@ static double raw_Q(const clv_param *p, double x)
 	}
 }
 
+/* Shapes GSL's beta inverse is known to finish on: beyond about 2e5 it
+   can loop for ever (gsl_cdf_beta_Pinv(0.1, 1e6, 1e6 + 1) never
+   returns), so outside the range the quantile bisects instead. */
+static bool beta_inverse_safe(double a, double b)
+{
+	return a >= BETA_SHAPE_MIN && a <= BETA_SHAPE_MAX && b >= BETA_SHAPE_MIN &&
+	       b <= BETA_SHAPE_MAX;
+}
+
 static double raw_Pinv(const clv_param *p, double P)
 {
 	double al, be;
 
+	if (p->kind == DIST_BETA && !beta_inverse_safe(p->a, p->b))
+		return NAN; /* bisection (cut_quantile) */
 	switch (p->kind) {
 	case DIST_UNIFORM:    return gsl_cdf_flat_Pinv(P, p->a, p->b);
 	case DIST_TRIANGULAR: return tri_Pinv(p, P);
@@ -220,6 +231,8 @@ static double raw_Qinv(const clv_param *p, double Q)
 {
 	double al, be;
 
+	if (p->kind == DIST_BETA && !beta_inverse_safe(p->a, p->b))
+		return NAN;
 	switch (p->kind) {
 	case DIST_UNIFORM:    return gsl_cdf_flat_Qinv(Q, p->a, p->b);
 	case DIST_TRIANGULAR: return tri_Qinv(p, Q);
@@ -297,8 +310,12 @@ static double cut_mass(const cut *t)
 
 /* GSL's inverse CDFs can fail to converge in the tails of skewed
    distributions (gsl_cdf_beta_Pinv returns NaN for beta(1000, 50) at about
-   0.6% of u): then bisect the CDF for P(x) = target inside [lo, hi],
-   widening an infinite end until it brackets the target. */
+   0.6% of u) and are not used where they may not end (beta shapes beyond
+   BETA_SHAPE_MAX): then bisect the CDF for P(x) = target inside [lo, hi],
+   widening an infinite end until it brackets the target. Bounded work:
+   at most about 500 widening steps and BISECT_STEPS halvings, each one
+   CDF evaluation (GSL's CDFs cap their own series and fractions); a CDF
+   that returns NaN ends the bisection. */
 static double bisect_quantile(const cut *t, double target)
 {
 	double a = t->lo, b = t->hi, step = 1.0;
@@ -316,9 +333,12 @@ static double bisect_quantile(const cut *t, double target)
 		if (cdf_P(t->p, b) < target)
 			b = HUGE_VAL;
 	}
-	for (k = 0; k < 200 && isfinite(a) && isfinite(b) && b - a > 1e-15 * (fabs(a) + fabs(b)); k++) {
-		double mid = 0.5 * (a + b);
-		if (cdf_P(t->p, mid) < target)
+	for (k = 0; k < BISECT_STEPS && isfinite(a) && isfinite(b) &&
+	            b - a > 1e-15 * (fabs(a) + fabs(b)); k++) {
+		double mid = 0.5 * (a + b), F = cdf_P(t->p, mid);
+		if (isnan(F))
+			break;
+		if (F < target)
 			a = mid;
 		else
 			b = mid;

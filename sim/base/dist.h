@@ -22,8 +22,15 @@
 #include "clvsim.h"
 #include "base/diag.h"
 
+/* Beta shapes accepted (dist_validate; a Dirichlet row's marginals too:
+   scenario validation bounds its alphas so). Beyond them GSL's beta
+   inverse is slow, meaningless or never ends. */
+#define DIST_BETA_SHAPE_MIN 1e-3
+#define DIST_BETA_SHAPE_MAX 1e5
+
 /* The u-quantile (0 < u < 1) of p, truncated to [p->lo, p->hi].
-   DIST_FIXED returns p->a whatever u. */
+   DIST_FIXED returns p->a whatever u. Bounded work for any parameters
+   (a capped bisection where GSL's inverse could fail or not end). */
 double dist_quantile(const clv_param *p, double u);
 
 /* One draw of p from g (GSL samplers; truncated to [lo, hi]). */

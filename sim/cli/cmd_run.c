@@ -49,6 +49,8 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 	if (rc != 0)
 		return rc;
 	mc_config_from(cfg, s, &set); /* seed: --seed, else the file's, else 42 */
+	if (opt->format == FORMAT_JSON) /* the document's share table, in the memory budget */
+		cfg->report_cell_bytes = REPORT_JSON_CELL_BYTES;
 	/* a progress bar only where it helps: a terminal, and a run of more
 	   than about a second (2e8 purchase steps) */
 	cfg->progress = set.progress &&

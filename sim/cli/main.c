@@ -2,6 +2,7 @@
  * main.c - entry point: global set-up (GSL error handler off, before any
  * parallel region), then dispatch to a command (cmd_*.c).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,17 @@ static void print_usage(FILE *f)
 	           "Exit: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.\n");
 }
 
+/* rc, or 1 when what went to stdout could not all be written (help or
+   version into a full disk or a closed pipe must not exit 0). */
+static int flushed(int rc)
+{
+	if ((fflush(stdout) == 0 && !ferror(stdout)) || rc != 0) /* a failure said why */
+		return rc;
+	fprintf(stderr, "clvsim: error: cannot write to standard output: %s\n",
+	        errno != 0 ? strerror(errno) : "write error");
+	return CLV_EXIT_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -42,11 +54,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		print_usage(stdout);
-		return 0;
+		return flushed(0);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("clvsim %s\n", CLVSIM_VERSION);
-		return 0;
+		return flushed(0);
 	}
 	for (i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(argv[1], commands[i]->name) == 0) {
@@ -54,8 +66,8 @@ int main(int argc, char **argv)
 			bool done;
 			int rc = cli_parse(commands[i], argc - 1, argv + 1, &opt, &done);
 			if (rc != 0 || done)
-				return rc;
-			return commands[i]->run(&opt);
+				return flushed(rc);
+			return flushed(commands[i]->run(&opt));
 		}
 	}
 	fprintf(stderr, "clvsim: unknown command '%s'\n", argv[1]);

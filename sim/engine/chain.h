@@ -19,7 +19,7 @@
 /* For an infinite horizon the walk stops at the first period whose
    discount factors are below this (truncation bias below 1e-10 of CLV
    times 1 / (1 - discount factor)). */
-#define CHAIN_INFINITE_CUTOFF 1e-10
+#define CHAIN_INFINITE_CUTOFF CLV_INFINITE_CUTOFF
 
 typedef struct chain_table {
 	size_t n;

@@ -37,6 +37,7 @@
 #include "engine/chain.h"
 #include "base/dist.h"
 #include "base/interrupt.h"
+#include "engine/mc_population.h"
 #include "engine/model.h"
 #include "engine/outer.h"
 #include "base/rng.h"
@@ -69,114 +70,6 @@ void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *se
 	cfg->sampling = set->sampling;
 	cfg->precision = set->precision;
 	cfg->precision_relative = set->precision_relative;
-}
-
-/* ---- population -------------------------------------------------- */
-
-typedef struct segment {
-	clv_scenario *s;
-	uint64_t first, count;   /* customers [first, first + count) */
-	model_values *means;
-	const outer_part *outer; /* its design columns and identities */
-	bool hetero;             /* has per-customer assumptions */
-	clv_model *mean_model;   /* the model at the means (table shapes) */
-} segment;
-
-typedef struct population {
-	segment *seg;
-	size_t n_seg;
-	outer_design outer;      /* the outer design's columns */
-	size_t n_cols;           /* design width (outer.n_cols) */
-	size_t n;                /* states */
-	long periods;            /* simulated periods */
-} population;
-
-static void population_free(population *pop)
-{
-	size_t k;
-
-	if (pop->seg == NULL)
-		return;
-	for (k = 0; k < pop->n_seg; k++) {
-		model_values_free(pop->seg[k].means);
-		model_free(pop->seg[k].mean_model);
-	}
-	free(pop->seg);
-	outer_design_clear(&pop->outer);
-	pop->seg = NULL;
-}
-
-static clv_status segment_init(segment *sg, clv_scenario *s, clv_error *err)
-{
-	size_t k;
-
-	sg->s = s;
-	sg->means = model_values_at_means(s, err);
-	if (sg->means == NULL)
-		return err->status;
-	for (k = 0; k < sg->means->n_params; k++) {
-		const clv_param *p = sg->means->params[k];
-		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
-			sg->hetero = true;
-	}
-	sg->mean_model = model_create(s->n);
-	if (sg->mean_model == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	return model_build(s, sg->means, sg->mean_model, err);
-}
-
-/* Customers per segment by largest remainder of customers * weight. */
-static void split_customers(population *pop, const clv_scenario *s, uint64_t customers)
-{
-	uint64_t given = 0, first = 0;
-	size_t k;
-
-	for (k = 0; k < pop->n_seg; k++) {
-		double w = s->n_segments ? s->segment_weight[k] : 1.0;
-		pop->seg[k].count = (uint64_t)floor(w * (double)customers);
-		given += pop->seg[k].count;
-	}
-	for (k = 0; given < customers; k = (k + 1) % pop->n_seg, given++)
-		pop->seg[k].count++;
-	for (k = 0; k < pop->n_seg; k++) {
-		pop->seg[k].first = first;
-		first += pop->seg[k].count;
-	}
-}
-
-static clv_status population_init(population *pop, clv_scenario *s, uint64_t customers,
-                                   clv_error *err)
-{
-	size_t k;
-	clv_status rc = CLV_OK;
-
-	memset(pop, 0, sizeof *pop);
-	pop->n = s->n;
-	pop->n_seg = s->n_segments ? s->n_segments : 1;
-	pop->seg = calloc(pop->n_seg, sizeof *pop->seg);
-	if (pop->seg == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++)
-		rc = segment_init(&pop->seg[k], s->n_segments ? s->segments[k] : s, err);
-	if (rc == CLV_OK) {
-		const model_values *means[CLV_MAX_SEGMENTS];
-		for (k = 0; k < pop->n_seg; k++)
-			means[k] = pop->seg[k].means;
-		rc = outer_design_init(&pop->outer, s, means, err);
-	}
-	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++)
-		pop->seg[k].outer = &pop->outer.part[k];
-	pop->n_cols = pop->outer.n_cols;
-	split_customers(pop, s, customers);
-	/* Infinite horizons: walk twice as far as the mean discount needs. */
-	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
-		long p = chain_periods(pop->seg[k].mean_model);
-		if (s->infinite)
-			p = p * 2 < CLV_MAX_HORIZON ? p * 2 : CLV_MAX_HORIZON;
-		if (p > pop->periods)
-			pop->periods = p;
-	}
-	return rc;
 }
 
 /* ---- per-replication models --------------------------------------- */
@@ -382,34 +275,6 @@ typedef struct run_state {
 	uint64_t reps_done;
 } run_state;
 
-static clv_status check_budget(const run_state *st, clv_error *err)
-{
-	double n = (double)st->pop.n, rows = (double)st->pop.periods + 1;
-	double reps = (double)st->cfg->replications *
-	              (st->cfg->precision > 0 ? (double)st->cfg->max_batches : 1.0);
-	double bytes = reps * (rows * n * sizeof(double) + (n + 1 + st->pop.n_cols) * sizeof(double)) +
-	               (double)st->threads * (rows * n * 8.0 + (n + 1) * sizeof(stats_hist));
-	double steps = 0.0;
-	size_t k;
-
-	for (k = 0; k < st->pop.n_seg; k++) /* every segment with its own F, every batch */
-		steps += reps * (double)st->pop.seg[k].count * rows *
-		         fmax(1.0, st->pop.seg[k].mean_model->purchases);
-
-	if (bytes > CLV_MEMORY_BUDGET)
-		return diag_set(err, CLV_ERR_LIMIT, NULL,
-		                "this run would need about %.0f MiB for its tables (%.0f replications x "
-		                "%.0f periods x %.0f states), over the budget of %.0f MiB; use fewer "
-		                "replications, periods or --precision batches",
-		                bytes / 1048576.0, reps, rows, n, CLV_MEMORY_BUDGET / 1048576.0);
-	if (steps > CLV_MAX_TOTAL_STEPS)
-		return diag_set(err, CLV_ERR_LIMIT, NULL,
-		                "this run would simulate about %.3g purchase steps (replications x "
-		                "customers x periods x purchases), over the limit of %.3g",
-		                steps, CLV_MAX_TOTAL_STEPS);
-	return CLV_OK;
-}
-
 static mc_result *result_create(size_t n, long periods)
 {
 	mc_result *r = calloc(1, sizeof *r);
@@ -542,6 +407,45 @@ static size_t tasks_per_rep(const run_state *st)
 	for (k = 0; k < st->pop.n_seg; k++)
 		t += (size_t)((st->pop.seg[k].count + MC_BLOCK - 1) / MC_BLOCK);
 	return t;
+}
+
+/* Share rows a run reports (0..that): the walk, or --periods rows of an
+   infinite horizon. */
+static long report_periods(const run_state *st, const clv_scenario *s)
+{
+	long p = st->pop.periods;
+
+	return s->infinite && st->cfg->share_periods < p ? st->cfg->share_periods : p;
+}
+
+/* The run's shape for its budget (mc_budget.h). */
+static void shape_of(const run_state *st, const clv_scenario *s, mc_shape *sh)
+{
+	const mc_config *cfg = st->cfg;
+	double rows = (double)st->pop.periods + 1.0;
+	size_t k;
+
+	memset(sh, 0, sizeof *sh);
+	sh->n = st->pop.n;
+	sh->periods = st->pop.periods;
+	sh->report_periods = report_periods(st, s);
+	sh->n_seg = st->pop.n_seg;
+	sh->n_cols = st->pop.n_cols;
+	sh->reps_batch = cfg->replications;
+	sh->reps = cfg->replications * (cfg->precision > 0 ? cfg->max_batches : 1);
+	sh->tasks_per_rep = tasks_per_rep(st);
+	sh->threads = st->threads;
+	sh->keep_rep_share = cfg->keep_rep_share;
+	sh->held_bytes = cfg->held_bytes;
+	sh->report_cell_bytes = cfg->report_cell_bytes;
+	for (k = 0; k < st->pop.n_seg; k++) { /* every segment with its own F, every batch */
+		const segment *sg = &st->pop.seg[k];
+		sh->n_hetero += sg->hetero;
+		if (sg->means->n_params > sh->n_params)
+			sh->n_params = sg->means->n_params;
+		sh->steps += (double)sh->reps * (double)sg->count * rows *
+		             fmax(1.0, sg->mean_model->purchases);
+	}
 }
 
 /* Reduce a wave's task slots (in task order) and counts into the tables. */
@@ -833,34 +737,58 @@ static clv_status run_batches(run_state *st, clv_error *err)
 	return rc;
 }
 
+/* threads of cfg: its own, or OpenMP's default. */
+static int threads_of(const mc_config *cfg)
+{
+#ifdef _OPENMP
+	return cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+#else
+	(void)cfg;
+	return 1;
+#endif
+}
+
+clv_status mc_estimate(clv_scenario *s, const mc_config *cfg, mc_budget *out, clv_error *err)
+{
+	run_state st;
+	mc_shape sh;
+	clv_status rc;
+
+	memset(&st, 0, sizeof st);
+	st.cfg = cfg;
+	st.threads = threads_of(cfg);
+	rc = mc_population_init(&st.pop, s, cfg->customers, err);
+	if (rc == CLV_OK) {
+		shape_of(&st, s, &sh);
+		mc_budget_plan(&sh, out);
+	}
+	mc_population_free(&st.pop);
+	return rc;
+}
+
 mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 {
 	run_state st;
 	clv_status rc;
 	size_t n = s->n, i;
-	double per_wave;
+	mc_shape sh;
+	mc_budget plan;
 
 	memset(&st, 0, sizeof st);
 	st.cfg = cfg;
 	st.seed = cfg->independent ? cfg->seed ^ (0xa0761d6478bd642fULL * (cfg->scenario_index + 1))
 	                           : cfg->seed;
-#ifdef _OPENMP
-	st.threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
-#else
-	st.threads = 1;
-#endif
-	rc = population_init(&st.pop, s, cfg->customers, err);
-	if (rc == CLV_OK)
-		rc = check_budget(&st, err);
+	st.threads = threads_of(cfg);
+	rc = mc_population_init(&st.pop, s, cfg->customers, err);
+	if (rc == CLV_OK) {
+		shape_of(&st, s, &sh);
+		mc_budget_plan(&sh, &plan); /* every allocation below is counted there */
+		rc = mc_budget_check(&plan, NULL, err);
+	}
 	if (rc != CLV_OK)
 		goto cleanup;
-	/* per replication in a wave: every thread's counts, and the tables */
-	per_wave = (double)(st.pop.periods + 1) * (double)n * 8.0 * st.threads +
-	           (double)st.pop.n_seg * chain_table_bytes(n, st.pop.periods);
-	st.wave_cap = (size_t)fmax(1.0, fmin(256.0, (CLV_MEMORY_BUDGET / 8.0) / per_wave));
-	if (st.wave_cap > cfg->replications)
-		st.wave_cap = (size_t)cfg->replications;
-	st.res = result_create(n, s->infinite ? (cfg->share_periods < st.pop.periods ? cfg->share_periods : st.pop.periods) : st.pop.periods);
+	st.wave_cap = plan.wave_cap;
+	st.res = result_create(n, report_periods(&st, s));
 	st.workers = calloc((size_t)st.threads, sizeof *st.workers);
 	st.grand_sum = calloc(2 * (n + 1), sizeof *st.grand_sum);
 	st.seg_sum = calloc(2 * st.pop.n_seg * (n + 1), sizeof *st.seg_sum);
@@ -878,6 +806,10 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	rc = run_batches(&st, err);
 	if (rc == CLV_OK) {
 		summarise(&st, st.reps_done);
+		if (!cfg->keep_rep_share) { /* summarised: the result does not keep it */
+			free(st.res->rep_share);
+			st.res->rep_share = NULL;
+		}
 		st.res->customers = cfg->customers;
 		st.res->seed = cfg->seed;
 		st.res->threads = st.threads;
@@ -896,7 +828,7 @@ cleanup:
 	free(st.workers);
 	free(st.grand_sum);
 	free(st.seg_sum);
-	population_free(&st.pop);
+	mc_population_free(&st.pop);
 	if (rc != CLV_OK) {
 		mc_free(st.res);
 		return NULL;

@@ -9,7 +9,9 @@
  * byte, whatever the number of threads. Memory does not grow with the
  * customer count: customers are summarised on the fly (moments and
  * fixed-size histograms); per-replication tables grow with replications x
- * periods x states and are checked against CLV_MEMORY_BUDGET up front.
+ * periods x states, task slots with customers x replications per wave:
+ * every such allocation is counted against CLV_MEMORY_BUDGET up front
+ * (mc_budget.h), and a wave is only as large as the budget allows.
  */
 #ifndef CLV_MC_H
 #define CLV_MC_H
@@ -18,6 +20,7 @@
 
 #include "clvsim.h"
 #include "base/diag.h"
+#include "engine/mc_budget.h"
 #include "engine/sample.h"
 #include "base/stats.h"
 
@@ -38,6 +41,14 @@ typedef struct mc_config {
 	bool independent;        /* streams offset by scenario_index (no CRN) */
 	uint64_t scenario_index; /* see independent */
 	long share_periods;      /* rows reported for an infinite horizon */
+	bool keep_rep_share;     /* keep mc_result.rep_share after the run (it
+	                            is freed once summarised otherwise) */
+	double held_bytes;       /* bytes the command holds besides this run
+	                            (earlier results of a comparison), counted
+	                            in its memory budget */
+	double report_cell_bytes; /* bytes the caller's report will hold per
+	                            share cell (period x state), e.g. a JSON
+	                            document; counted too */
 } mc_config;
 
 /* Where the uncertainty of a Monte Carlo mean comes from, and so how its
@@ -66,7 +77,8 @@ typedef struct mc_result {
 	long periods;            /* share rows 0..periods */
 	uint64_t replications, customers, seed;
 	int threads;
-	double *rep_share;       /* replications x (periods + 1) x n (owned) */
+	double *rep_share;       /* replications x (periods + 1) x n (owned);
+	                            NULL unless cfg->keep_rep_share */
 	double *rep_clv;         /* replications x (n + 1): average CLV per state
 	                            and total, per replication (owned) */
 	stats_summary *clv;      /* n + 1: across all customers (owned); .se is
@@ -115,9 +127,16 @@ typedef struct mc_settings {
    overrides. */
 void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *set);
 
+/* The plan of running s under cfg (steps, bytes, wave size; mc_budget.h),
+   without running it: what mc_run checks before it starts. CLV_OK, or the
+   errors of building the population at the means (CLV_ERR_INPUT,
+   CLV_ERR_LIMIT for an unreachable infinite horizon, CLV_ERR_NOMEM). */
+clv_status mc_estimate(clv_scenario *s, const mc_config *cfg, mc_budget *out, clv_error *err);
+
 /* Run s. Returns NULL with err set: CLV_ERR_LIMIT (over the memory or step
-   budget, with the numbers), CLV_ERR_INPUT (a drawn model is impossible),
-   CLV_ERR_NOMEM, CLV_ERR_INTERRUPTED (SIGINT/SIGTERM seen). */
+   budget, with the numbers; an infinite horizon the walk cannot reach),
+   CLV_ERR_INPUT (a drawn model is impossible), CLV_ERR_NOMEM,
+   CLV_ERR_INTERRUPTED (SIGINT/SIGTERM seen). */
 mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err);
 void mc_free(mc_result *r);
 

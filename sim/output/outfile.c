@@ -19,6 +19,8 @@
  */
 #include "output/outfile.h"
 
+#include "output/dirlock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,10 +35,11 @@
 #endif
 
 struct outfile {
-	FILE *f;
+	FILE *f;      /* NULL once closed, or for a file another program writes */
 	char *final_path;
 	char *temp_path;
 	bool on_disk; /* the temp exists (not yet renamed or unlinked) */
+	bool done;    /* phase 1 passed: complete, durable and closed */
 };
 
 /* ------------------------------------------------------------------ */
@@ -159,6 +162,13 @@ const char *outfile_final_path(const outfile *o)
 	return o->final_path;
 }
 
+void outfile_close_stream(outfile *o)
+{
+	if (o->f != NULL)
+		fclose(o->f); /* nothing written: nothing to lose */
+	o->f = NULL;
+}
+
 /* errno of the write that failed earlier: flush again (see top). */
 static int write_errno(FILE *f)
 {
@@ -197,11 +207,28 @@ static void drop_temp(outfile *o)
 	o->on_disk = false;
 }
 
+/* fsync a temp written by another program (o->f closed). 0 or an errno. */
+static int sync_path(const outfile *o)
+{
+	int fd = open(o->temp_path, O_RDONLY | O_CLOEXEC), e = 0;
+
+	if (fd < 0)
+		return errno;
+	if (fsync(fd) != 0)
+		e = errno;
+	close(fd);
+	return e;
+}
+
 /* Phase 1 of a commit: the temp is complete and durable, or dropped. */
 static clv_status finish(outfile *o, clv_error *err)
 {
-	int e = close_stream(o);
+	int e;
 
+	if (o->done)
+		return CLV_OK;
+	e = o->f != NULL ? close_stream(o) : sync_path(o);
+	o->done = e == 0;
 	if (e == 0)
 		return CLV_OK;
 	drop_temp(o);
@@ -327,6 +354,11 @@ outfile_group *outfile_group_create(const char *dir, clv_error *err)
 	return g;
 }
 
+const char *outfile_group_dir(const outfile_group *g)
+{
+	return g->dir;
+}
+
 static void abort_members(outfile_group *g)
 {
 	size_t i;
@@ -346,28 +378,84 @@ void outfile_group_free(outfile_group *g)
 	free(g);
 }
 
-FILE *outfile_group_add(outfile_group *g, const char *name, clv_error *err)
+/* Room for one more member. */
+static clv_status grow(outfile_group *g, clv_error *err)
+{
+	size_t cap;
+	outfile **m;
+
+	if (g->n < g->cap)
+		return CLV_OK;
+	cap = g->cap ? 2 * g->cap : 8;
+	m = realloc(g->member, cap * sizeof *m);
+	if (m == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	g->member = m;
+	g->cap = cap;
+	return CLV_OK;
+}
+
+static outfile *add(outfile_group *g, const char *name, clv_error *err)
 {
 	outfile *o;
 
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 8;
-		outfile **m = realloc(g->member, cap * sizeof *m);
-		if (m == NULL) {
-			diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-			return NULL;
-		}
-		g->member = m;
-		g->cap = cap;
-	}
-	o = outfile_open(g->dir, name, err);
-	if (o == NULL)
+	if (grow(g, err) != CLV_OK)
 		return NULL;
-	g->member[g->n++] = o;
-	return o->f;
+	o = outfile_open(g->dir, name, err);
+	if (o != NULL)
+		g->member[g->n++] = o;
+	return o;
 }
 
-clv_status outfile_group_commit(outfile_group *g, clv_error *err)
+FILE *outfile_group_add(outfile_group *g, const char *name, clv_error *err)
+{
+	outfile *o = add(g, name, err);
+
+	return o != NULL ? o->f : NULL;
+}
+
+const char *outfile_group_add_external(outfile_group *g, const char *name, clv_error *err)
+{
+	outfile *o = add(g, name, err);
+
+	if (o == NULL)
+		return NULL;
+	outfile_close_stream(o); /* the temp stays on disk */
+	return o->temp_path;
+}
+
+/* Index of the member called name (by its final path's last part), or n. */
+static size_t member_index(const outfile_group *g, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		const char *slash = strrchr(g->member[i]->final_path, '/');
+		if (strcmp(slash != NULL ? slash + 1 : g->member[i]->final_path, name) == 0)
+			return i;
+	}
+	return g->n;
+}
+
+const char *outfile_group_temp(const outfile_group *g, const char *name)
+{
+	size_t i = member_index(g, name);
+
+	return i < g->n ? g->member[i]->temp_path : NULL;
+}
+
+void outfile_group_drop(outfile_group *g, const char *name)
+{
+	size_t i = member_index(g, name);
+
+	if (i == g->n)
+		return;
+	outfile_abort(g->member[i]);
+	memmove(g->member + i, g->member + i + 1, (g->n - i - 1) * sizeof *g->member);
+	g->n--;
+}
+
+clv_status outfile_group_finish(outfile_group *g, clv_error *err)
 {
 	clv_status rc = CLV_OK;
 	size_t i;
@@ -375,13 +463,24 @@ clv_status outfile_group_commit(outfile_group *g, clv_error *err)
 	for (i = 0; i < g->n && rc == CLV_OK; i++)
 		rc = finish(g->member[i], err);
 	if (rc != CLV_OK)
-		goto cleanup;
-	for (i = 0; i < g->n; i++) {
+		abort_members(g);
+	return rc;
+}
+
+clv_status outfile_group_commit(outfile_group *g, clv_error *err)
+{
+	clv_status rc = outfile_group_finish(g, err);
+	dirlock *lock = NULL;
+	size_t i;
+
+	if (rc == CLV_OK && g->n > 0 && (lock = dirlock_take(g->dir, err)) == NULL)
+		rc = err->status;
+	for (i = 0; i < g->n && lock != NULL; i++) {
 		clv_status one = install(g->member[i], err);
 		if (rc == CLV_OK)
 			rc = one;
 	}
-cleanup:
+	dirlock_release(lock);
 	abort_members(g);
 	return rc;
 }

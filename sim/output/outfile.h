@@ -41,6 +41,11 @@ const char *outfile_temp_path(const outfile *o);
 /* The final path dir/name (owned by o). */
 const char *outfile_final_path(const outfile *o);
 
+/* Close o's stream before anything is written to it, for a file another
+   program writes by name (outfile_temp_path; e.g. gnuplot's `set
+   output`). outfile_commit then fsyncs the temp by its path. */
+void outfile_close_stream(outfile *o);
+
 /* Flush, check for write errors, fsync, close and rename the temp over
    dir/name. Frees o in every case. On failure (disk full, I/O error,
    directory gone...) the temp is removed, an earlier dir/name is left
@@ -56,15 +61,20 @@ void outfile_abort(outfile *o);
    a parent exists and is not a directory, or cannot be created. */
 clv_status outfile_make_dir(const char *dir, clv_error *err);
 
-/* A group: all output files of one run, committed together, so that a
-   failure half-way (disk full on the third file) leaves the earlier set
-   of files whole. Commit runs in two phases: flush, fsync and close
-   every member (any failure: every temp removed, no file replaced), then
-   rename each member over its final name. */
+/* A group: all output files of one run (tables and figures), committed
+   together, so that a failure half-way (disk full on the third file)
+   leaves the earlier set of files whole. Commit runs in two phases:
+   flush, fsync and close every member (any failure: every temp removed,
+   no file replaced), then, holding the folder's lock (dirlock.h, so two
+   processes never interleave their renames), rename each member over its
+   final name. */
 typedef struct outfile_group outfile_group;
 
 /* An empty group writing into dir (copied). NULL with CLV_ERR_NOMEM. */
 outfile_group *outfile_group_create(const char *dir, clv_error *err);
+
+/* The folder the group writes into (owned by g; "." for the current one). */
+const char *outfile_group_dir(const outfile_group *g);
 
 /* Aborts every member not yet committed, then frees. NULL is a no-op. */
 void outfile_group_free(outfile_group *g);
@@ -73,9 +83,30 @@ void outfile_group_free(outfile_group *g);
    NULL with err set as for outfile_open. */
 FILE *outfile_group_add(outfile_group *g, const char *name, clv_error *err);
 
+/* Add dir/name as a member written by another program (gnuplot): its
+   temp is created empty and closed; returns its path (owned by the
+   group), or NULL with err set as for outfile_open. Phase 1 fsyncs it by
+   path. */
+const char *outfile_group_add_external(outfile_group *g, const char *name, clv_error *err);
+
+/* The temp path of the member called name (its final file name), or NULL
+   when there is none. */
+const char *outfile_group_temp(const outfile_group *g, const char *name);
+
+/* Abort the member called name (its temp removed); no-op when absent. */
+void outfile_group_drop(outfile_group *g, const char *name);
+
+/* Phase 1 now, for every member not yet through it: flushed, fsynced and
+   closed, so another program can read the temps (gnuplot drawing the
+   tables). Later members are added as usual; commit finishes them. On
+   failure every member is aborted (the group is empty) and CLV_ERR_IO
+   names the first failing path. */
+clv_status outfile_group_finish(outfile_group *g, clv_error *err);
+
 /* Commit every member (two phases, above). After it, the group is empty
    whatever the outcome; free it with outfile_group_free. CLV_ERR_IO with
-   the first failing path. */
+   the first failing path; the lock's errors (dirlock_take: another
+   process holding it too long, CLV_ERR_INTERRUPTED). */
 clv_status outfile_group_commit(outfile_group *g, clv_error *err);
 
 #endif

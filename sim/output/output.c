@@ -66,7 +66,7 @@ static clv_status write_share(FILE *f, const void *data, clv_error *err)
 	long t;
 
 	fputs("period,state,mean,p05,p25,p50,p75,p95,exact,steady\n", f);
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n && !interrupt_requested(); i++) /* long tables: stop at once */
 		for (t = 0; t <= r->periods; t++) {
 			size_t c = (size_t)t * s->n + i;
 			const double v[] = {r->share_mean[c], r->share_p05[c], r->share_p25[c],
@@ -140,32 +140,61 @@ static clv_status write_hist(FILE *f, const void *data, clv_error *err)
 	return CLV_OK;
 }
 
-void output_plots(const output_settings *opt, const clv_scenario *s, const char *xlabel,
-                  const char *ylabel)
+/* The text variables of every figure. */
+static void figure_vars(plot_var *vars, const clv_scenario *s, const char *xlabel,
+                        const char *ylabel)
 {
-	plot_format fmt = plot_default_format();
-	clv_error err = {0};
-	size_t drawn = 0;
-	plot_var vars[] = {
-		{"scenario", s->name, PLOT_TEXT},
-		{"period_unit", report_period_unit(s), PLOT_TEXT},
-		{"currency", s->currency ? s->currency : "", PLOT_TEXT},
-		{"xlabel", xlabel ? xlabel : "", PLOT_TEXT},
-		{"ylabel", ylabel ? ylabel : "", PLOT_TEXT},
-	};
+	vars[0] = (plot_var){"scenario", s->name, PLOT_TEXT};
+	vars[1] = (plot_var){"period_unit", report_period_unit(s), PLOT_TEXT};
+	vars[2] = (plot_var){"currency", s->currency ? s->currency : "", PLOT_TEXT};
+	vars[3] = (plot_var){"xlabel", xlabel ? xlabel : "", PLOT_TEXT};
+	vars[4] = (plot_var){"ylabel", ylabel ? ylabel : "", PLOT_TEXT};
+}
+#define N_FIGURE_VARS 5
 
-	if (opt->plot != NULL && plot_parse_format(opt->plot, &fmt, &err) != CLV_OK) {
+/* The format of --plot; false (after a warning) when no figure is to be
+   drawn. */
+static bool figure_format(const output_settings *opt, plot_format *fmt)
+{
+	clv_error err = {0};
+
+	*fmt = plot_default_format();
+	if (opt->plot != NULL && plot_parse_format(opt->plot, fmt, &err) != CLV_OK) {
 		diag_warn("%s; no figures drawn", err.msg);
-		return;
+		return false;
 	}
-	if (fmt == PLOT_NONE) {
-		if (opt->plot == NULL)
-			diag_warn("gnuplot not found: tables written, no figures (install gnuplot-nox: "
-			         "apt-get install gnuplot-nox)");
-		return;
+	if (*fmt == PLOT_NONE && opt->plot == NULL)
+		diag_warn("gnuplot not found: tables written, no figures (install gnuplot-nox: "
+		          "apt-get install gnuplot-nox)");
+	return *fmt != PLOT_NONE;
+}
+
+static clv_status interrupted(clv_error *err)
+{
+	return diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
+}
+
+clv_status output_commit(const output_settings *opt, outfile_group *g,
+                         const output_figures *fig, clv_error *err)
+{
+	plot_var vars[N_FIGURE_VARS];
+	clv_error warn = {0};
+	plot_format fmt;
+	clv_status rc = interrupt_requested() ? interrupted(err) : CLV_OK;
+
+	if (rc == CLV_OK)
+		rc = outfile_group_finish(g, err); /* the tables whole, for gnuplot to read */
+	if (rc == CLV_OK && fig != NULL && figure_format(opt, &fmt)) {
+		figure_vars(vars, fig->s, fig->xlabel, fig->ylabel);
+		rc = plot_group(g, fmt, vars, N_FIGURE_VARS, NULL, &warn, err);
 	}
-	if (plot_all(opt->out_dir, fmt, vars, sizeof vars / sizeof vars[0], &drawn, &err) != CLV_OK)
-		diag_warn("%s (the CSV tables were written; the simulation succeeded)", err.msg);
+	if (rc == CLV_OK && interrupt_requested())
+		rc = interrupted(err);
+	if (rc == CLV_OK)
+		rc = outfile_group_commit(g, err);
+	if (rc == CLV_OK && warn.status != CLV_OK)
+		diag_warn("%s (the CSV tables were written; the simulation succeeded)", warn.msg);
+	return rc;
 }
 
 /* Open every table as a member of g, in order; the first failure. */
@@ -189,7 +218,7 @@ static clv_status write_all(const output_table *tables, size_t n, FILE **f, cons
 	for (k = 0; k < n && rc == CLV_OK; k++)
 		rc = tables[k].write(f[k], data, err);
 	if (rc == CLV_OK && interrupt_requested())
-		rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
+		rc = interrupted(err);
 	return rc;
 }
 
@@ -209,12 +238,10 @@ clv_status output_files(const output_settings *set, const output_table *tables, 
 		rc = add_all(g, tables, n, f, err);
 	if (rc == CLV_OK)
 		rc = write_all(tables, n, f, data, err);
-	if (rc == CLV_OK)
-		rc = outfile_group_commit(g, err);
+	if (rc == CLV_OK) /* the figures join the group: all or nothing, under the lock */
+		rc = output_commit(set, g, fig, err);
 	outfile_group_free(g);
 	free(f);
-	if (rc == CLV_OK && fig != NULL)
-		output_plots(set, fig->s, fig->xlabel, fig->ylabel);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "base/diag.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
+#include "output/outfile.h"
 
 /* Where the files of a command go (from --out and --plot). */
 typedef struct output_settings {
@@ -54,20 +55,24 @@ typedef struct output_figures {
 clv_status output_files(const output_settings *set, const output_table *tables, size_t n,
                         const void *data, const output_figures *fig, clv_error *err);
 
-/* Write the run's tables (and plots, per set->plot) into set->out_dir.
-   CLV_OK, or the failure with err set when the tables could not be
-   written (earlier files stay intact; CLV_ERR_INTERRUPTED after a
-   signal). A plotting failure is only a warning on stderr: the tables
-   are still written and CLV_OK returned. */
+/* Write the run's tables and figures (per set->plot) into set->out_dir
+   through output_files. CLV_OK, or the failure with err set (earlier files
+   stay intact): a table or a figure could not be written (CLV_ERR_IO
+   naming the file and the cause), another process holds the folder's lock
+   too long, CLV_ERR_INTERRUPTED after a signal. gnuplot missing or failing
+   on its script is only a warning on stderr. */
 clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
                       const exact_result *ex, clv_error *err);
 
-/* Draw every figure whose tables are in set->out_dir, per set->plot. A
-   failure is a warning on stderr naming what to install or gnuplot's own
-   message, never an error: the tables stay. xlabel/ylabel name swept keys
-   (may be NULL). */
-void output_plots(const output_settings *set, const clv_scenario *s, const char *xlabel,
-                  const char *ylabel);
+/* The end of output_files (and of fit's own group): with the tables of g
+   written (not committed), draw the figures of those tables into g (per
+   set->plot; fig NULL: none), then commit the whole group under the
+   folder's lock, unless a signal came (checked before and after drawing;
+   gnuplot is killed at once). Returns as output_run; on any failure
+   nothing of g is committed (the caller frees g, which removes its
+   temps). */
+clv_status output_commit(const output_settings *set, outfile_group *g,
+                         const output_figures *fig, clv_error *err);
 
 /* Coarse histogram for clv_hist.csv and compare_hist.csv: `bins` equal bins between the
    0.5th and 99.5th percentiles of h (values beyond go to the end bins);

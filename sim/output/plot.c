@@ -11,12 +11,14 @@
  *   3. write a preamble: each variable as `name = '...'`, each label
  *      column as `array lbl_<column>[n] = ['...', ...]`, outfile = the
  *      temp output's path; then the script text;
- *   4. posix_spawnp("gnuplot", {"gnuplot", "-d", "/dev/stdin"}) with the
- *      preamble and script on a pipe as stdin (-d: no ~/.gnuplot; a file
- *      rather than interactive stdin, so the first error stops it),
- *      stdout to /dev/null, stderr to an anonymous temp file;
- *   5. exit status 0 and a non-empty output: commit (rename); otherwise
- *      abort, with gnuplot's stderr in the message.
+ *   4. run gnuplot on the preamble and script (gnuplot_run.h: no shell,
+ *      killed at once on SIGINT/SIGTERM);
+ *   5. exit status 0 and a whole figure (figure_check.h): keep it (commit
+ *      it, or leave it in the caller's group); otherwise abort, with
+ *      gnuplot's stderr or what is missing in the message. A figure cut
+ *      short, or a gnuplot failure on a full disk, is a write failure
+ *      (fatal: the command fails); any other gnuplot failure is not (the
+ *      command warns and keeps its tables).
  *
  * Quoting invariant (why user text cannot run anything): a value is
  * emitted as single-quoted gnuplot strings joined by '.', where each
@@ -34,28 +36,23 @@
 #include "output/plot.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/interrupt.h"
 #include "output/csv.h"
+#include "output/figure_check.h"
+#include "output/gnuplot_run.h"
 #include "output/outfile.h"
 
-extern char **environ;
-
-#define INSTALL_HINT "install gnuplot-nox: apt-get install gnuplot-nox"
 #define MAX_DATA 4          /* data files per figure */
-#define STDERR_SHOWN 600    /* bytes of gnuplot's stderr in a message */
+#define POLL_ROWS 4096      /* rows copied between looks at the interrupt flag */
 
 /* ------------------------------------------------------------------ */
 /* Formats.                                                             */
@@ -377,6 +374,7 @@ static clv_status copy_csv(const char *path, FILE *out, labels *l, clv_error *er
 	copier c = {NULL, out, NULL, 0, l};
 	FILE *in = fopen(path, "r");
 	bool got = true;
+	size_t rows;
 
 	if (in == NULL)
 		return diag_set_file(err, CLV_ERR_IO, path, "cannot open: %s", strerror(errno));
@@ -388,10 +386,12 @@ static clv_status copy_csv(const char *path, FILE *out, labels *l, clv_error *er
 	rc = csv_reader_next(c.in, &got, err);
 	if (rc == CLV_OK && got)
 		rc = copy_header(&c, err);
-	while (rc == CLV_OK && got) {
+	for (rows = 1; rc == CLV_OK && got; rows++) {
 		rc = csv_reader_next(c.in, &got, err);
 		if (rc == CLV_OK && got)
 			rc = copy_row(&c, err);
+		if (rc == CLV_OK && rows % POLL_ROWS == 0 && interrupt_requested())
+			rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 	}
 cleanup:
 	free(c.kind);
@@ -415,10 +415,20 @@ static char *in_dir(const char *dir, const char *name)
 	return p;
 }
 
-/* The copy of data file `value` as a temp in dir (aborted by the caller). */
-static outfile *make_copy(const char *dir, const char *value, labels *l, clv_error *err)
+/* Where data file `value` is read from: the temp of the member of src
+   called value (a table not yet committed), else dir/value (malloc'd). */
+static char *data_path(const char *dir, const outfile_group *src, const char *value)
 {
-	char *path = in_dir(dir, value);
+	const char *temp = src != NULL ? outfile_group_temp(src, value) : NULL;
+
+	return temp != NULL ? strdup(temp) : in_dir(dir, value);
+}
+
+/* The copy of data file `value` as a temp in dir (aborted by the caller). */
+static outfile *make_copy(const char *dir, const outfile_group *src, const char *value,
+                          labels *l, clv_error *err)
+{
+	char *path = data_path(dir, src, value);
 	const char *base = strrchr(value, '/');
 	outfile *copy = NULL;
 
@@ -442,144 +452,19 @@ static outfile *make_copy(const char *dir, const char *value, labels *l, clv_err
 }
 
 /* ------------------------------------------------------------------ */
-/* Running gnuplot.                                                     */
-
-/* Write all of buf to fd; SIGPIPE is blocked by the caller. 0 or errno. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t k = write(fd, buf, len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return errno;
-		buf += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
-/* Feed text to fd without dying of SIGPIPE if gnuplot quit early. */
-static int feed(int fd, const char *text, size_t len)
-{
-	sigset_t pipe_set, old, pending;
-	bool was_pending;
-	int e;
-
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE);
-	e = write_all(fd, text, len);
-	if (e == EPIPE && !was_pending) {
-		struct timespec zero = {0, 0};
-		sigtimedwait(&pipe_set, NULL, &zero); /* consume ours */
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return e;
-}
-
-/* gnuplot's stderr (the first STDERR_SHOWN bytes, trimmed) into buf. */
-static void read_stderr(FILE *errf, char *buf, size_t size)
-{
-	size_t n;
-
-	rewind(errf);
-	n = fread(buf, 1, size - 1, errf);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-}
-
-static clv_status spawn_gnuplot(int in_fd, int err_fd, pid_t *pid, clv_error *err)
-{
-	static char arg0[] = "gnuplot", arg1[] = "-d", arg2[] = "/dev/stdin";
-	char *const argv[] = {arg0, arg1, arg2, NULL};
-	posix_spawn_file_actions_t fa;
-	int e;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	e = posix_spawnp(pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (e == ENOENT)
-		return diag_set(err, CLV_ERR_IO, NULL, "no figures: gnuplot not found on PATH; "
-		                INSTALL_HINT);
-	if (e != 0)
-		return diag_set(err, CLV_ERR_IO, NULL, "cannot run gnuplot: %s", strerror(e));
-	return CLV_OK;
-}
-
-/* Wait for pid; CLV_OK when it exited with status 0. */
-static clv_status reap(pid_t pid, FILE *errf, const char *what, clv_error *err)
-{
-	char text[STDERR_SHOWN + 1];
-	int status = 0;
-
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return diag_set(err, CLV_ERR_IO, NULL, "waiting for gnuplot: %s", strerror(errno));
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return CLV_OK;
-	read_stderr(errf, text, sizeof text);
-	if (WIFSIGNALED(status))
-		return diag_set(err, CLV_ERR_IO, NULL, "gnuplot was killed by signal %d drawing %s%s%s",
-		                WTERMSIG(status), what, text[0] ? ": " : "", text);
-	return diag_set(err, CLV_ERR_IO, NULL, "gnuplot failed drawing %s: %s", what,
-	                text[0] ? text : "(no message)");
-}
-
-/* Run gnuplot with text on its stdin. what names the figure. */
-static clv_status run_gnuplot(const char *text, size_t len, const char *what, clv_error *err)
-{
-	clv_status rc = CLV_OK;
-	FILE *errf = tmpfile();
-	int fds[2] = {-1, -1};
-	pid_t pid = 0;
-
-	if (errf == NULL || pipe(fds) != 0) {
-		rc = diag_set(err, CLV_ERR_IO, NULL, "cannot run gnuplot: %s", strerror(errno));
-		goto cleanup;
-	}
-	/* only the dup2'd copies (0 and 2) reach gnuplot */
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	fcntl(fileno(errf), F_SETFD, FD_CLOEXEC);
-	rc = spawn_gnuplot(fds[0], fileno(errf), &pid, err);
-	close(fds[0]);
-	fds[0] = -1;
-	if (rc != CLV_OK)
-		goto cleanup;
-	feed(fds[1], text, len); /* a write error shows as gnuplot's failure */
-	close(fds[1]);
-	fds[1] = -1;
-	rc = reap(pid, errf, what, err);
-cleanup:
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	if (errf != NULL)
-		fclose(errf);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
 /* One figure.                                                          */
 
 typedef struct figure_run {
+	const outfile_group *src; /* tables read from its temps (or NULL) */
 	outfile *copy[MAX_DATA];
 	size_t n_copies;
-	outfile *out;
+	const char *out_path;     /* where gnuplot writes (a temp) */
 	labels labels;
 	char *script;
 	size_t script_len;
 	char *text; /* preamble + script */
 	size_t text_len;
+	bool fatal; /* a write failed (not gnuplot or its script): an error */
 } figure_run;
 
 static clv_status check_vars(const plot_var *vars, size_t n_vars, clv_error *err)
@@ -605,7 +490,7 @@ static clv_status make_copies(figure_run *r, const char *dir, const plot_var *va
 	for (i = 0; i < n_vars; i++) {
 		if (vars[i].kind != PLOT_DATA)
 			continue;
-		r->copy[r->n_copies] = make_copy(dir, vars[i].value, &r->labels, err);
+		r->copy[r->n_copies] = make_copy(dir, r->src, vars[i].value, &r->labels, err);
 		if (r->copy[r->n_copies] == NULL)
 			return err->status;
 		r->n_copies++;
@@ -633,7 +518,7 @@ static clv_status build_text(figure_run *r, const plot_var *vars, size_t n_vars,
 	}
 	labels_preamble(t, &r->labels);
 	fputs("outfile = ", t);
-	gp_path(t, outfile_temp_path(r->out));
+	gp_path(t, r->out_path);
 	fputs("\n# ---- script ----\n", t);
 	fwrite(r->script, 1, r->script_len, t);
 	fputs("\n", t);
@@ -642,63 +527,96 @@ static clv_status build_text(figure_run *r, const plot_var *vars, size_t n_vars,
 	return CLV_OK;
 }
 
-/* The output exists and is not empty. */
-static clv_status check_output(const figure_run *r, const char *what, clv_error *err)
+/* The script's text, found and read. */
+static clv_status load_script(figure_run *r, const char *script_name, clv_error *err)
 {
-	struct stat st;
+	char *path = plot_find_script(script_name, err);
 
-	if (stat(outfile_temp_path(r->out), &st) != 0 || st.st_size == 0)
-		return diag_set(err, CLV_ERR_IO, NULL, "gnuplot wrote nothing for %s", what);
-	return CLV_OK;
+	if (path == NULL)
+		return err->status;
+	r->script = read_text(path, &r->script_len, err);
+	free(path);
+	return r->script != NULL ? CLV_OK : err->status;
+}
+
+/* After gnuplot (status rc): a figure not whole is a failure to write it,
+   named with its cause (a full disk, else the cut); a gnuplot failure on
+   a full disk is one too. Either is fatal; other gnuplot failures are
+   not (a script error, no gnuplot: the caller warns). */
+static clv_status judge(figure_run *r, clv_status rc, const char *dir, const char *out_name,
+                        clv_error *err)
+{
+	clv_error why = {0};
+	bool full;
+	char *final;
+
+	if (rc == CLV_OK && figure_check(r->out_path, out_name, &why) == CLV_OK)
+		return CLV_OK;
+	full = figure_disk_full(dir);
+	if (rc == CLV_ERR_INTERRUPTED || (rc != CLV_OK && !full))
+		return rc;
+	if (rc != CLV_OK) {
+		why = *err; /* gnuplot's own message */
+		diag_clear(err);
+	}
+	r->fatal = true;
+	final = in_dir(dir, out_name);
+	rc = diag_set_file(err, CLV_ERR_IO, final ? final : out_name, "cannot write the figure: "
+	                   "%s (%s)", full ? strerror(ENOSPC) : "gnuplot's output was cut short",
+	                   why.msg);
+	free(final);
+	return rc;
+}
+
+/* Draw script_name with vars into r->out_path (a temp in dir). */
+static clv_status draw_into(figure_run *r, const char *script_name, const char *dir,
+                            const plot_var *vars, size_t n_vars, const char *out_name,
+                            clv_error *err)
+{
+	clv_status rc = check_vars(vars, n_vars, err);
+
+	if (rc == CLV_OK)
+		rc = load_script(r, script_name, err);
+	if (rc == CLV_OK) {
+		rc = make_copies(r, dir, vars, n_vars, err);
+		r->fatal = rc == CLV_ERR_IO || rc == CLV_ERR_NOMEM; /* a table could not be copied */
+	}
+	if (rc == CLV_OK)
+		rc = build_text(r, vars, n_vars, err);
+	if (rc == CLV_OK)
+		rc = judge(r, gnuplot_run(r->text, r->text_len, out_name, err), dir, out_name, err);
+	return rc;
+}
+
+static void figure_run_clear(figure_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_copies; i++)
+		outfile_abort(r->copy[i]);
+	labels_free(&r->labels);
+	free(r->script);
+	free(r->text);
+	memset(r, 0, sizeof *r);
 }
 
 clv_status plot_figure(const char *script_name, const char *dir, const plot_var *vars,
                        size_t n_vars, const char *out_name, clv_error *err)
 {
-	clv_status rc = CLV_OK;
+	clv_status rc;
 	figure_run r;
-	char *script_path = NULL;
-	size_t i;
+	outfile *out = outfile_open(dir, out_name, err);
 
 	memset(&r, 0, sizeof r);
-	rc = check_vars(vars, n_vars, err);
-	if (rc != CLV_OK)
-		goto cleanup;
-	script_path = plot_find_script(script_name, err);
-	if (script_path == NULL) {
-		rc = err->status;
-		goto cleanup;
-	}
-	r.script = read_text(script_path, &r.script_len, err);
-	if (r.script == NULL) {
-		rc = err->status;
-		goto cleanup;
-	}
-	rc = make_copies(&r, dir, vars, n_vars, err);
-	if (rc != CLV_OK)
-		goto cleanup;
-	r.out = outfile_open(dir, out_name, err);
-	if (r.out == NULL) {
-		rc = err->status;
-		goto cleanup;
-	}
-	rc = build_text(&r, vars, n_vars, err);
+	if (out == NULL)
+		return err->status;
+	outfile_close_stream(out); /* gnuplot writes it by name */
+	r.out_path = outfile_temp_path(out);
+	rc = draw_into(&r, script_name, dir, vars, n_vars, out_name, err);
+	figure_run_clear(&r);
 	if (rc == CLV_OK)
-		rc = run_gnuplot(r.text, r.text_len, out_name, err);
-	if (rc == CLV_OK)
-		rc = check_output(&r, out_name, err);
-	if (rc == CLV_OK) {
-		rc = outfile_commit(r.out, err);
-		r.out = NULL; /* freed by the commit, whatever its outcome */
-	}
-cleanup:
-	outfile_abort(r.out);
-	for (i = 0; i < r.n_copies; i++)
-		outfile_abort(r.copy[i]);
-	labels_free(&r.labels);
-	free(r.script);
-	free(r.text);
-	free(script_path);
+		return outfile_commit(out, err);
+	outfile_abort(out);
 	return rc;
 }
 
@@ -729,27 +647,36 @@ static const figure figures[] = {
 #define N_FIGURES (sizeof figures / sizeof figures[0])
 #define MAX_TEXT_VARS 16
 
-/* All data files of fig are in dir. */
-static bool have_data(const figure *fig, const char *dir)
+/* All data files of fig are members of src (src NULL: files in dir). */
+static bool have_data(const figure *fig, const char *dir, const outfile_group *src)
 {
 	size_t k;
 	bool ok = true;
 
 	for (k = 0; k < 2 && ok && fig->file[k] != NULL; k++) {
-		char *path = in_dir(dir, fig->file[k]);
-		ok = path != NULL && access(path, R_OK) == 0;
+		char *path = src == NULL ? in_dir(dir, fig->file[k]) : NULL;
+		ok = src != NULL ? outfile_group_temp(src, fig->file[k]) != NULL
+		                 : path != NULL && access(path, R_OK) == 0;
 		free(path);
 	}
 	return ok;
 }
 
-static clv_status draw(const figure *fig, const char *dir, const char *ext,
-                       const plot_var *text_vars, size_t n_text, clv_error *err)
+/* Draw fig as the member <stem>.<ext> of g, its tables read from src (or
+   dir). A failure drops the member; *fatal tells whether it was a write
+   failure (see judge). */
+static clv_status draw_member(const figure *fig, outfile_group *g, const char *dir,
+                              const outfile_group *src, const char *ext,
+                              const plot_var *text_vars, size_t n_text, bool *fatal,
+                              clv_error *err)
 {
 	plot_var vars[MAX_TEXT_VARS + 2];
 	char name[64];
 	size_t n = 0, k;
+	figure_run r;
+	clv_status rc;
 
+	*fatal = false;
 	if (n_text > MAX_TEXT_VARS)
 		return diag_set(err, CLV_ERR_USAGE, NULL, "at most %d plot variables", MAX_TEXT_VARS);
 	for (k = 0; k < 2 && fig->file[k] != NULL; k++)
@@ -757,25 +684,77 @@ static clv_status draw(const figure *fig, const char *dir, const char *ext,
 	for (k = 0; k < n_text; k++)
 		vars[n++] = text_vars[k];
 	snprintf(name, sizeof name, "%s.%s", fig->stem, ext);
-	return plot_figure(fig->script, dir, vars, n, name, err);
+	memset(&r, 0, sizeof r);
+	r.src = src;
+	r.out_path = outfile_group_add_external(g, name, err);
+	if (r.out_path == NULL) {
+		*fatal = true;
+		return err->status;
+	}
+	rc = draw_into(&r, fig->script, dir, vars, n, name, err);
+	*fatal = r.fatal || rc == CLV_ERR_INTERRUPTED;
+	figure_run_clear(&r);
+	if (rc != CLV_OK)
+		outfile_group_drop(g, name);
+	return rc;
+}
+
+/* Every figure whose tables are there, into g. The first failure that is
+   not fatal goes into warn and the loop goes on; a fatal one ends it. */
+static clv_status draw_all(outfile_group *g, const char *dir, const outfile_group *src,
+                           plot_format fmt, const plot_var *text_vars, size_t n_text,
+                           size_t *n_drawn, clv_error *warn, clv_error *err)
+{
+	size_t i;
+
+	*n_drawn = 0;
+	for (i = 0; i < N_FIGURES && fmt != PLOT_NONE; i++) {
+		clv_error one = {0};
+		bool fatal = false;
+		if (!have_data(&figures[i], dir, src))
+			continue;
+		if (draw_member(&figures[i], g, dir, src, plot_format_ext(fmt), text_vars, n_text,
+		                &fatal, &one) == CLV_OK)
+			(*n_drawn)++;
+		else if (fatal)
+			return diag_set(err, one.status, NULL, "%s", one.msg);
+		else
+			diag_set(warn, one.status, NULL, "%s", one.msg);
+	}
+	return CLV_OK;
+}
+
+clv_status plot_group(outfile_group *g, plot_format fmt, const plot_var *text_vars,
+                      size_t n_text_vars, size_t *n_drawn, clv_error *warn, clv_error *err)
+{
+	size_t drawn = 0;
+	clv_status rc = draw_all(g, outfile_group_dir(g), g, fmt, text_vars, n_text_vars, &drawn,
+	                         warn, err);
+
+	if (n_drawn != NULL)
+		*n_drawn = rc == CLV_OK ? drawn : 0;
+	return rc;
 }
 
 clv_status plot_all(const char *dir, plot_format fmt, const plot_var *text_vars,
                     size_t n_text_vars, size_t *n_drawn, clv_error *err)
 {
-	clv_status rc = CLV_OK;
-	size_t i, drawn = 0;
+	clv_error warn = {0};
+	outfile_group *g = outfile_group_create(dir, err);
+	size_t drawn = 0;
+	clv_status rc;
 
-	for (i = 0; i < N_FIGURES && fmt != PLOT_NONE; i++) {
-		clv_error one = {0};
-		if (!have_data(&figures[i], dir))
-			continue;
-		if (draw(&figures[i], dir, plot_format_ext(fmt), text_vars, n_text_vars, &one) == CLV_OK)
-			drawn++;
-		else if (rc == CLV_OK)
-			rc = diag_set(err, one.status, NULL, "%s", one.msg);
-	}
 	if (n_drawn != NULL)
+		*n_drawn = 0;
+	if (g == NULL)
+		return err->status;
+	rc = draw_all(g, dir, NULL, fmt, text_vars, n_text_vars, &drawn, &warn, err);
+	if (rc == CLV_OK)
+		rc = outfile_group_commit(g, err);
+	outfile_group_free(g);
+	if (rc == CLV_OK && n_drawn != NULL)
 		*n_drawn = drawn;
+	if (rc == CLV_OK && warn.status != CLV_OK)
+		rc = diag_set(err, warn.status, NULL, "%s", warn.msg);
 	return rc;
 }

@@ -15,8 +15,13 @@
  * assumption, level) hold codes 1..n, the names go into string arrays
  * lbl_<column> (docs/plots.md, "Labels").
  *
- * A failure here (no gnuplot, a script error) is CLV_ERR_IO, which the
- * command reports as a warning: the tables are already written.
+ * gnuplot ignores write errors (on a full disk it writes a PNG cut
+ * mid-IDAT and exits 0), so a figure is kept only when it is whole
+ * (figure_check.h). Two kinds of failure: gnuplot missing or a script
+ * error (CLV_ERR_IO, which the command reports as a warning: the tables
+ * are still written), and a failure to write a figure or the data copies
+ * (disk full, output cut short: an error, exit 1, nothing committed).
+ * SIGINT/SIGTERM kill gnuplot at once (gnuplot_run.h).
  */
 #ifndef CLV_PLOT_H
 #define CLV_PLOT_H
@@ -25,6 +30,7 @@
 
 #include "clvsim.h"
 #include "base/diag.h"
+#include "output/outfile.h"
 
 typedef enum { PLOT_NONE, PLOT_PNG, PLOT_SVG, PLOT_PDF } plot_format;
 
@@ -59,22 +65,38 @@ char *plot_find_script(const char *script_name, clv_error *err);
 
 /* Draw one figure: run gnuplot on script_name with vars, writing
    dir/out_name (its extension picks the terminal) through a temp file
-   renamed on success. PLOT_DATA values are read as RFC 4180 CSV and
-   handed over as a gnuplot-safe copy (a temp file in dir, removed after).
-   On failure nothing is left in dir and an earlier dir/out_name is kept;
-   CLV_ERR_IO with "gnuplot not found ... install gnuplot-nox" or with
-   gnuplot's own error text; CLV_ERR_INPUT for a malformed CSV;
-   CLV_ERR_USAGE for a bad variable name; CLV_ERR_NOMEM. */
+   renamed when the figure is whole (figure_check.h). PLOT_DATA values
+   are read as RFC 4180 CSV and handed over as a gnuplot-safe copy (a temp
+   file in dir, removed after). On failure nothing is left in dir and an
+   earlier dir/out_name is kept; CLV_ERR_IO with "gnuplot not found ...
+   install gnuplot-nox", with gnuplot's own error text, or "cannot write
+   the figure: CAUSE (...)" naming dir/out_name; CLV_ERR_INPUT for a
+   malformed CSV; CLV_ERR_USAGE for a bad variable name; CLV_ERR_NOMEM;
+   CLV_ERR_INTERRUPTED (gnuplot killed). */
 clv_status plot_figure(const char *script_name, const char *dir, const plot_var *vars,
                        size_t n_vars, const char *out_name, clv_error *err);
 
-/* Draw every figure whose CSV files are all in dir (table in plot.c and
-   docs/plots.md: share_fan, clv_dist, compare, tornado, spider,
-   sweep_line, sweep_heat) as <figure>.<ext of fmt>, passing text_vars
-   (scenario, period_unit, currency, xlabel, ylabel...) to each. Goes on
-   after a failure; returns the first one (err holds its message).
-   n_drawn (may be NULL) gets the number of figures written. PLOT_NONE:
-   nothing, CLV_OK. */
+/* Draw every figure whose CSV tables are members of g (not yet
+   committed: read from their temps, after outfile_group_finish), as new
+   members <figure>.<ext of fmt> of g (table in plot.c and docs/plots.md:
+   share_fan, clv_dist, compare, tornado, spider, sweep_line,
+   sweep_heat), passing text_vars (scenario, period_unit, currency,
+   xlabel, ylabel...) to each. A figure that gnuplot cannot draw (not
+   installed, a script error) is left out of g, the loop goes on, and the
+   first such failure is put in *warn (for the caller to print). A figure
+   that cannot be written whole is an error: CLV_ERR_IO naming its path
+   and the cause (e.g. "No space left on device"), as is
+   CLV_ERR_INTERRUPTED; then the caller discards g. n_drawn (may be NULL)
+   gets the number of figures added. PLOT_NONE: nothing, CLV_OK. */
+clv_status plot_group(outfile_group *g, plot_format fmt, const plot_var *text_vars,
+                      size_t n_text_vars, size_t *n_drawn, clv_error *warn, clv_error *err);
+
+/* Draw every figure whose CSV files are all in dir (as plot_group, from
+   tables already committed there) and commit the figures as one group.
+   Returns the first failure (err holds its message): a fatal one (see
+   plot_group) leaves every earlier figure untouched; otherwise the
+   figures that could be drawn are committed. n_drawn (may be NULL) gets
+   the number of figures written. PLOT_NONE: nothing, CLV_OK. */
 clv_status plot_all(const char *dir, plot_format fmt, const plot_var *text_vars,
                     size_t n_text_vars, size_t *n_drawn, clv_error *err);
 

@@ -6,7 +6,9 @@
  */
 #include "output/report.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,17 +120,15 @@ json_t *report_json_at_means(const clv_scenario *s, const exact_result *r)
 
 clv_status report_json_print(json_t *doc, clv_error *err)
 {
-	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	clv_status rc;
+	/* streamed: the document is not copied into one string first (the
+	   share table of a long run holds millions of numbers) */
+	int bad = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0;
 
 	json_decref(doc);
-	if (text == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory writing JSON");
-	rc = textout_write(text, strlen(text), err);
-	if (rc == CLV_OK)
-		rc = textout_write("\n", 1, err);
-	free(text);
-	return rc;
+	if (bad || ferror(stdout))
+		return diag_set(err, CLV_ERR_IO, NULL, "cannot write to standard output: %s",
+		                strerror(errno));
+	return textout_write("\n", 1, err);
 }
 
 clv_status report_text_print(void (*write)(FILE *f, const void *data), const void *data,

@@ -41,8 +41,9 @@ json_t *report_json_exact(const clv_scenario *s, const expect_result *x);
    mean (share, clv, steady_state, and a note saying so). */
 json_t *report_json_at_means(const clv_scenario *s, const exact_result *r);
 
-/* Serialise doc (stolen) and write it to stdout with a final newline.
-   CLV_ERR_NOMEM or CLV_ERR_IO (stdout failed) with err set. */
+/* Serialise doc (stolen) and write it to stdout with a final newline,
+   streamed (no copy of the whole text in memory). CLV_ERR_IO with err set
+   when stdout (or the serialiser) failed. */
 clv_status report_json_print(json_t *doc, clv_error *err);
 
 /* Build a text report in memory with write(f, data), then write it to

@@ -71,6 +71,19 @@ clv_param *scenario_param(clv_scenario *s, const char *label);
 clv_status scenario_set_number(clv_scenario *s, const char *key, double value,
                                clv_error *err);
 
+/* Periods the Monte Carlo walk needs: the horizon, or for an infinite
+   one the periods until the discount factor falls below
+   CLV_INFINITE_CUTOFF at the lowest rate and highest growth s can draw
+   (HUGE_VAL when they never fall). Segments not included. */
+double scenario_walk_periods(const clv_scenario *s);
+
+/* CLV_OK unless s has an infinite horizon that the walk cannot reach
+   within CLV_MAX_HORIZON periods (scenario_walk_periods): then
+   CLV_ERR_LIMIT at the discount rate, with the numbers and the lowest
+   rate that would do. Part of scenario_validate; the engines call it
+   again after edits (sweeps). */
+clv_status scenario_check_reach(const clv_scenario *s, clv_error *err);
+
 /* The scenarios the engines evaluate ("leaves"): the segments when there
    are segments, else s itself. scenario_leaf(s, k) for k below
    scenario_n_leaves(s); borrowed from s. */

@@ -7,6 +7,8 @@
  *   keys.c        the merged tree key by key into the clv_scenario
  *   keys_offers.c campaign, price_discount and correlations
  *   validate.c    the rules between keys (scenario_validate)
+ *   scenario_limits.c  the limits the engines need (reach, correlations,
+ *                 Dirichlet concentration), part of validation
  *   segments.c    each segment: the tree overlaid with its keys, built again
  *
  * and after a load: params.c lists and finds assumptions, edit.c edits a
@@ -195,6 +197,16 @@ const char **params_labels_alloc(clv_scenario *s, size_t *n);
 /* True for quantities whose lower bound is excluded (spend_growth,
    purchases_per_period). */
 bool validate_lo_open(const clv_param *p);
+
+/* The rules of scenario_limits.c (the engines' limits: Dirichlet
+   concentration...), after the rules of scenario_validate.c. CLV_OK or
+   the first broken rule with its place. */
+clv_status scenario_check_limits(const clv_scenario *s, clv_error *err);
+
+/* The lowest discount rate per period and the highest spend growth s can
+   draw (their values when fixed; the 1e-9 and 1 - 1e-9 quantiles when
+   uncertain). */
+void scenario_rate_extremes(const clv_scenario *s, double *r_lo, double *g_hi);
 
 /* CLV_OK when every offer has the same `periods`, else an error at the
    first that differs. */

@@ -197,36 +197,15 @@ static clv_status check_chain(const clv_scenario *s, clv_error *err)
 	return rc;
 }
 
-/* The range p can take: its value, or its 1e-9 and 1 - 1e-9 quantiles when
-   uncertain (the support, for all practical draws; model_build rejects a
-   draw beyond it). */
-static void param_range(const clv_param *p, double *lo, double *hi)
-{
-	if (p->kind == DIST_FIXED) {
-		*lo = *hi = p->a;
-		return;
-	}
-	*lo = dist_quantile(p, 1e-9);
-	*hi = dist_quantile(p, 1.0 - 1e-9);
-}
-
-/* A discount rate as written, per period. */
-static double per_period(const clv_scenario *s, double d)
-{
-	return s->discount_annual ? pow(1.0 + d, 1.0 / s->periods_per_year) - 1.0 : d;
-}
-
 /* Growth against discounting over every value both can be drawn at (the
    lowest rate against the highest growth): an infinite horizon needs
    r > g; a finite one a discounted growth factor (1 + g)^T / (1 + r)^T of
    at most e^GROWTH_LOG_LIMIT. */
 static clv_status check_growth(const clv_scenario *s, clv_error *err)
 {
-	double d_lo, d_hi, g_lo, g_hi, r, exponent;
+	double g_hi, r, exponent;
 
-	param_range(&s->discount, &d_lo, &d_hi);
-	param_range(&s->spend_growth, &g_lo, &g_hi);
-	r = per_period(s, d_lo);
+	scenario_rate_extremes(s, &r, &g_hi);
 	exponent = (double)s->horizon * (log1p(g_hi) - log1p(r));
 	if (s->infinite && !(r > g_hi))
 		return diag_set(err, CLV_ERR_INPUT, &s->discount.pos, "an infinite horizon needs a "
@@ -499,6 +478,8 @@ clv_status scenario_validate(const clv_scenario *s, clv_error *err)
 	if (rc == CLV_OK && s->seed > INT64_MAX)
 		rc = diag_set_file(err, CLV_ERR_INPUT, s->path, "seed is over the limit of %lld",
 		                   (long long)INT64_MAX);
+	if (rc == CLV_OK)
+		rc = scenario_check_limits(s, err);
 	if (rc == CLV_OK)
 		rc = check_segments(s, err);
 	return rc;

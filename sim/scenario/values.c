@@ -223,7 +223,24 @@ clv_status value_check_range(const loader *ld, const yamlnode *node, const char 
 /* ------------------------------------------------------------------ */
 /* Keys.                                                               */
 
-/* Every key of map must be in `known`; `where` names the map ("" = top). */
+/* No top-level key that file `file` gave (a base: file, after merging)
+   is a scenario key, nor close to one: the file is not a scenario (e.g.
+   `base: /etc/shadow`), and little of it may be quoted. */
+static bool foreign_file(const yamlnode *map, int file, const char *const *known,
+                         size_t n_known)
+{
+	size_t i;
+
+	for (i = 0; i < map->n; i++)
+		if (map->key[i]->file == file &&
+		    (value_index_of(map->key[i]->text, known, n_known) != NOT_FOUND ||
+		     diag_did_you_mean(map->key[i]->text, known, n_known) != NULL))
+			return false;
+	return true;
+}
+
+/* Every key of map must be in `known`; `where` names the map ("" = top).
+   Keys are quoted to 40 characters at most. */
 clv_status value_check_keys(const loader *ld, const yamlnode *map,
                             const char *const *known, size_t n_known, const char *where)
 {
@@ -234,8 +251,12 @@ clv_status value_check_keys(const loader *ld, const yamlnode *map,
 		const char *key = map->key[i]->text;
 		if (value_index_of(key, known, n_known) != NOT_FOUND)
 			continue;
-		return value_error(ld, map->key[i], CLV_ERR_INPUT, "unknown key \"%s\"%s%s%s", key,
-		                   where[0] ? " in " : "", where,
+		if (where[0] == '\0' && foreign_file(map, map->key[i]->file, known, n_known))
+			return value_error(ld, map->key[i], CLV_ERR_INPUT, "unknown key \"%.40s%s\": this "
+			                   "file is not a scenario (none of its keys is a scenario key)", key,
+			                   strlen(key) > 40 ? "..." : "");
+		return value_error(ld, map->key[i], CLV_ERR_INPUT, "unknown key \"%.40s%s\"%s%s%s", key,
+		                   strlen(key) > 40 ? "..." : "", where[0] ? " in " : "", where,
 		                   value_hint_or_list(key, known, n_known, tip, sizeof tip));
 	}
 	return CLV_OK;

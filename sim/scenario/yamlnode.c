@@ -294,10 +294,44 @@ static clv_pos pos_of_offset(const char *file_name, const char *text, size_t len
 	return pos;
 }
 
+/* Byte offset of character `index` (libyaml counts characters). */
+static size_t byte_of_char(const char *text, size_t len, size_t index)
+{
+	size_t i, chars = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80 && chars++ == index)
+			return i;
+	return len;
+}
+
+/* YAML allows a plain (implicit) key of at most 1024 characters; libyaml
+   then fails with a misleading "could not find expected ':'" or "did not
+   find expected ',' or '}'" at the ':' after it. The characters of the
+   key that ends at character `index` (a ':'), or 0 when there is none
+   that long; *from gets the byte where the key starts. */
+static size_t long_key_chars(const char *text, size_t len, size_t index, size_t *from)
+{
+	size_t at = byte_of_char(text, len, index), start = at, chars = 0, i;
+
+	if (at >= len || text[at] != ':')
+		return 0;
+	while (start > 0 && strchr("\n{[,", text[start - 1]) == NULL)
+		start--;
+	while (start < at && (text[start] == ' ' || text[start] == '\t'))
+		start++;
+	for (i = start; i < at; i++)
+		chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+	*from = start;
+	return chars > YAMLNODE_MAX_KEY_CHARS ? chars : 0;
+}
+
 static clv_status parser_error(builder *b, const yaml_parser_t *p, const char *text, size_t len)
 {
 	clv_pos pos = {b->file_name, (int)p->problem_mark.line + 1, (int)p->problem_mark.column + 1};
 	const char *problem = p->problem ? p->problem : "unknown problem";
+	size_t from = 0, key = p->error == YAML_SCANNER_ERROR || p->error == YAML_PARSER_ERROR
+	                               ? long_key_chars(text, len, p->problem_mark.index, &from) : 0;
 
 	if (p->error == YAML_MEMORY_ERROR)
 		return diag_set(b->err, CLV_ERR_NOMEM, NULL, "out of memory parsing %s", b->file_name);
@@ -306,6 +340,12 @@ static clv_status parser_error(builder *b, const yaml_parser_t *p, const char *t
 		return diag_set(b->err, CLV_ERR_INPUT, &pos,
 		                "not a valid UTF-8 text file: %s (byte 0x%02x at offset %zu)",
 		                problem, (unsigned)p->problem_value & 0xFFu, p->problem_offset);
+	}
+	if (key > 0) {
+		pos = pos_of_offset(b->file_name, text, len, from);
+		return diag_set(b->err, CLV_ERR_INPUT, &pos, "a key of %zu characters: YAML allows at "
+		                "most %d in a plain key (a state name used as a map key must be "
+		                "shorter)", key, YAMLNODE_MAX_KEY_CHARS);
 	}
 	if (p->context != NULL)
 		return diag_set(b->err, CLV_ERR_INPUT, &pos,

@@ -24,6 +24,9 @@
 #define YAMLNODE_MAX_DEPTH 64
 /* More nodes than this in one file is refused (CLV_ERR_LIMIT). */
 #define YAMLNODE_MAX_NODES 1000000
+/* The longest plain (implicit) map key YAML allows, in characters; a
+   longer one is refused with its length (libyaml's own message misleads). */
+#define YAMLNODE_MAX_KEY_CHARS 1024
 
 typedef enum yamlnode_kind { YAMLNODE_SCALAR = 0, YAMLNODE_SEQ, YAMLNODE_MAP } yamlnode_kind;
 
@@ -46,7 +49,8 @@ struct yamlnode {
    root, or NULL when the text holds no document at all (empty, or only
    comments). Errors (CLV_ERR_INPUT unless said): YAML syntax, invalid
    UTF-8 or control characters, anchors/aliases, tags, complex or duplicate
-   keys, NUL in a scalar, depth over the limit, a second document;
+   keys, NUL in a scalar, depth over the limit, a second document, a plain
+   key longer than YAMLNODE_MAX_KEY_CHARS;
    CLV_ERR_LIMIT for more than YAMLNODE_MAX_NODES nodes; CLV_ERR_NOMEM. */
 clv_status yamlnode_parse(const char *text, size_t len, const char *file_name, int file,
                           yamlnode **out, clv_error *err);

@@ -27,6 +27,7 @@
 #include "engine/exact.h"
 #include "engine/expect.h"
 #include "scenario/scenario.h"
+#include "whatif/whatif_budget.h"
 #include "whatif/whatif_internal.h"
 
 #define NOT_FOUND ((size_t)-1)
@@ -236,6 +237,7 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
 	whatif_compare *c = calloc(1, sizeof *c);
 	expect_method *method = calloc(n_scenarios + 1, sizeof *method);
 	const clv_scenario *first;
+	double *held = NULL;
 	mc_config cfg;
 	size_t k, R;
 	clv_status rc = CLV_OK;
@@ -262,10 +264,16 @@ whatif_compare *whatif_compare_run(const clv_scenario *const *scenarios, size_t 
 	c->replications = cfg.replications;
 	c->customers = cfg.customers;
 	cfg.independent = independent;
+	if ((held = calloc(n_scenarios, sizeof *held)) == NULL)
+		rc = whatif_nomem(err);
+	if (rc == CLV_OK) /* every arm's budget, with the results before it, up front */
+		rc = whatif_compare_budget(c, &cfg, held, err);
 	for (k = 0; k < n_scenarios && rc == CLV_OK; k++) {
 		cfg.scenario_index = k;
+		cfg.held_bytes = held[k];
 		rc = arm_run(&c->arm[k], scenarios[k], &cfg, c->n, &method[k], err);
 	}
+	free(held);
 	if (rc == CLV_OK)
 		rc = align_exact(c, &cfg, method, err);
 	R = (size_t)c->replications;

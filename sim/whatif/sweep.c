@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "scenario/scenario.h"
+#include "whatif/whatif_budget.h"
 #include "whatif/whatif_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -250,6 +251,8 @@ static whatif_sweep *sweep_run(const clv_scenario *base, const clv_scenario *s,
 		w->replications = set->replications;
 	if (set->customers)
 		w->customers = set->customers;
+	if (rc == CLV_OK && monte_carlo) /* every point's budget before the first runs */
+		rc = whatif_sweep_budget(w, s, set, err);
 	if (rc == CLV_OK && base != NULL && (b = whatif_sweep_base_create(w, base, s, set, err)) == NULL)
 		rc = err->status;
 	for (p = 0; p < w->n_points && rc == CLV_OK; p++)

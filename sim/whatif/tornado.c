@@ -176,8 +176,13 @@ static clv_status evaluate(const tornado_ctx *ctx, const char *label, double u, 
 
 	if (s == NULL)
 		return err->status;
-	for (k = 0; k < scenario_n_leaves(s) && rc == CLV_OK && label != NULL; k++)
+	for (k = 0; k < scenario_n_leaves(s) && rc == CLV_OK && label != NULL; k++) {
 		rc = scenario_pin_input(scenario_leaf(s, k), label, u, err);
+		/* a pinned input has no rank left to correlate */
+		scenario_drop_correlations(scenario_leaf(s, k), label);
+	}
+	if (label != NULL)
+		scenario_drop_correlations(s, label);
 	if (rc == CLV_OK) /* the expectation over every other assumption */
 		rc = whatif_exact_clv(s, clv, NULL, err);
 	scenario_free(s);
@@ -268,10 +273,27 @@ static clv_status el_eval(const clv_scenario *given, el_kind kind, size_t i, int
 		rc = scenario_set_number(s, "horizon", (double)(s->horizon + dir), err);
 	for (k = 0; k < scenario_n_leaves(s) && kind != EL_HORIZON && rc == CLV_OK; k++)
 		rc = scale_leaf(scenario_leaf(s, k), kind, i, 1.0 + dir * WHATIF_ELASTICITY_STEP, err);
+	for (k = 0; k <= s->n_segments && rc == CLV_OK; k++) /* the exact engine needs none */
+		scenario_drop_correlations(k < s->n_segments ? s->segments[k] : s, NULL);
+	if (rc == CLV_OK)
+		rc = scenario_validate(s, err); /* a step must stay inside the valid region */
 	if (rc == CLV_OK)
 		rc = whatif_means_clv(s, clv, err);
 	scenario_free(s);
 	return rc;
+}
+
+/* One side of a central difference: *ok false when the step leaves the
+   valid region (why gets the reason); other failures are returned. */
+static clv_status el_side(const clv_scenario *given, el_kind kind, size_t i, int dir,
+                          double *clv, bool *ok, clv_error *why, clv_error *err)
+{
+	clv_status rc = el_eval(given, kind, i, dir, clv, why);
+
+	*ok = rc == CLV_OK;
+	if (rc == CLV_ERR_INPUT || rc == CLV_ERR_LIMIT || rc == CLV_ERR_USAGE)
+		return CLV_OK;
+	return rc == CLV_OK ? CLV_OK : diag_set(err, rc, NULL, "%s", why->msg);
 }
 
 /* Why input `kind` has no elasticity in s (NULL: it has one); *base gets
@@ -313,6 +335,8 @@ static clv_status el_fill(whatif_elasticity *e, const clv_scenario *given, clv_s
 	double *up = malloc((s->n + 1) * sizeof *up), *down = malloc((s->n + 1) * sizeof *down);
 	double base, rel;
 	const char *why = el_check(s, kind, i, &base, err);
+	clv_error why_up = {0}, why_down = {0};
+	bool up_ok = false, down_ok = false;
 	clv_status rc = CLV_OK;
 	size_t k;
 
@@ -328,11 +352,19 @@ static clv_status el_fill(whatif_elasticity *e, const clv_scenario *given, clv_s
 		goto cleanup;
 	}
 	rel = kind == EL_HORIZON ? 2.0 / base : 2.0 * WHATIF_ELASTICITY_STEP;
-	rc = el_eval(given, kind, i, 1, up, err);
+	rc = el_side(given, kind, i, 1, up, &up_ok, &why_up, err);
 	if (rc == CLV_OK)
-		rc = el_eval(given, kind, i, -1, down, err);
-	for (k = 0; k <= s->n && rc == CLV_OK; k++)
-		e->e[k] = base_clv[k] != 0.0 ? (up[k] - down[k]) / base_clv[k] / rel : (double)NAN;
+		rc = el_side(given, kind, i, -1, down, &down_ok, &why_down, err);
+	if (rc == CLV_OK && !up_ok && !down_ok) {
+		e->skipped = diag_strdupf("a step either way leaves the valid region: %s", why_up.msg);
+		goto cleanup;
+	}
+	for (k = 0; k <= s->n && rc == CLV_OK; k++) { /* central, or one-sided inside the region */
+		double hi = up_ok ? up[k] : base_clv[k], lo = down_ok ? down[k] : base_clv[k];
+		e->e[k] = base_clv[k] != 0.0 ? (hi - lo) / base_clv[k] /
+		                                   (up_ok && down_ok ? rel : rel / 2.0)
+		                             : (double)NAN;
+	}
 cleanup:
 	free(up);
 	free(down);

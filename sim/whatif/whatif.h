@@ -234,7 +234,12 @@ typedef struct whatif_tornado {
    Carlo with common random numbers (per-replication assumptions fixed at
    their means, per-customer ones left to vary between customers).
    Elasticities: central differences of +-1% around the means (horizon:
-   +-1 period) on the exact engine. NULL with err set on failure. */
+   +-1 period) at the means; each stepped scenario is validated,
+   and a step that leaves the valid region (an infinite horizon's rate at
+   or below the growth, a horizon over the limit...) is not taken: the
+   difference is one-sided from the means, or, when both steps would
+   leave it, the elasticity is skipped with the reason. NULL with err set
+   on failure. */
 whatif_tornado *whatif_tornado_run(const clv_scenario *s, const whatif_settings *set,
                                    clv_error *err);
 void whatif_tornado_free(whatif_tornado *t);

@@ -1,0 +1,833 @@
+/*
+ * test_faults.c - faults the first hardening missed (issue: a full disk,
+ * signals while plotting, hangs, silent truncation, concurrent writers),
+ * end to end: the built binary run as a child process, as test_cli.c
+ * does (same method and helpers).
+ *
+ * What is checked: help, version and results written into /dev/full
+ * (exit 1, one message); `run --out` failures reported (a file, a
+ * dangling symlink, a read-only folder, a disk that fills during the
+ * tables); a full disk while drawing (exit 1 naming the figure and
+ * ENOSPC, the earlier tables and figures byte for byte; a 1 MiB tmpfs,
+ * skipped where mounting is not allowed); SIGTERM while the tables are
+ * written and SIGINT while gnuplot draws (exit 130 with the message,
+ * gnuplot gone, the folder as it was); eight concurrent runs into one
+ * folder, five times, never mixing their groups; a Dirichlet row that
+ * hung `tornado` refused at once; numeric edges (tests/data/edges) that
+ * every command accepts, and refusals that every command makes as
+ * `check` does, with the same place.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clvsim.h"
+
+extern char **environ;
+
+/* A child still running after this many seconds has hung: killed, failed. */
+#define CHILD_DEADLINE_S 60.0
+
+#define DATA "tests/data/cli/"
+
+/* The suite's temporary folder (mkdtemp), the files that catch a child's
+   stdout and stderr, and the binary under test. */
+static char tmp_dir[64], out_file[128], err_file[128];
+static const char *binary;
+
+typedef struct child {
+	int code;       /* exit status, or 128 + signal number when killed */
+	bool signaled;  /* ended by a signal (a crash, or our deadline kill) */
+	char *out;      /* stdout, NUL-terminated (owned) */
+	char *err;      /* stderr, NUL-terminated (owned) */
+	size_t out_len, err_len;
+} child;
+
+/* ------------------------------------------------------------------ */
+/* Helpers: files and folders.                                         */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = 2 * cap + 4096 + 1;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* tmp_dir/name, in one of 8 rotating buffers (a test uses at most 3). */
+static char *tmp_path(const char *name)
+{
+	static char path[8][256];
+	static int next;
+	char *p = path[next++ % 8];
+
+	snprintf(p, sizeof path[0], "%s/%s", tmp_dir, name);
+	return p;
+}
+
+/* Remove path: a file, or a folder and what it holds (no symlinks are
+   followed: lstat). */
+static void rm_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	char sub[512];
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	d = opendir(path);
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+			rm_tree(sub);
+		}
+	if (d != NULL)
+		closedir(d);
+	rmdir(path);
+}
+
+/* A fresh, empty folder tmp_dir/name; returns its path. */
+static char *fresh_dir(const char *name)
+{
+	char *p = tmp_path(name);
+
+	rm_tree(p);
+	assert_int_equal(mkdir(p, 0700), 0);
+	return p;
+}
+
+/* The names in folder `dir`, sorted, joined by '\n' (owned). */
+static char *list_dir(const char *dir)
+{
+	struct dirent **names;
+	int i, n = scandir(dir, &names, NULL, alphasort);
+	size_t len = 1;
+	char *all;
+
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]->d_name) + 1;
+	all = calloc(1, len);
+	assert_non_null(all);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0) {
+			strcat(all, names[i]->d_name);
+			strcat(all, "\n");
+		}
+		free(names[i]);
+	}
+	free(names);
+	return all;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers: children.                                                  */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* posix_spawn takes char *const argv[]; it does not write the strings. */
+static char *unconst(const char *s)
+{
+	union {
+		const char *c;
+		char *m;
+	} u;
+
+	u.c = s;
+	return u.m;
+}
+
+/* Start `binary args...` with stdout/stderr into tmp files; returns pid. */
+static pid_t start(const char *const *args)
+{
+	char *argv[32];
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int i;
+
+	argv[0] = unconst(binary);
+	for (i = 0; args[i] != NULL; i++) {
+		assert_true(i + 2 < 32);
+		argv[i + 1] = unconst(args[i]);
+	}
+	argv[i + 1] = NULL;
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+/* Wait for pid (killing it after `seconds`) and collect its output. */
+static void finish_within(pid_t pid, child *c, double seconds)
+{
+	double deadline = now_s() + seconds;
+	int status = 0;
+	pid_t got;
+
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_s() < deadline)
+		sleep_s(0.01);
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fprintf(stderr, "child still running: killed after %.0f s\n", seconds);
+	}
+	c->signaled = WIFSIGNALED(status);
+	c->code = c->signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	c->out = read_file(out_file, &c->out_len);
+	c->err = read_file(err_file, &c->err_len);
+	assert_non_null(c->out);
+	assert_non_null(c->err);
+	if (c->signaled || got == 0)
+		fprintf(stderr, "child ended by signal %d; stderr:\n%s\n", c->code - 128, c->err);
+}
+
+static void finish(pid_t pid, child *c)
+{
+	finish_within(pid, c, CHILD_DEADLINE_S);
+}
+
+/* Run `binary args... NULL` to the end. */
+static void run_args(child *c, const char *const *args)
+{
+	finish(start(args), c);
+}
+
+#define RUN(c, ...) run_args((c), (const char *const[]){__VA_ARGS__, NULL})
+
+static void child_free(child *c)
+{
+	free(c->out);
+	free(c->err);
+	c->out = c->err = NULL;
+}
+
+/* Exit status `code`, not a crash; on mismatch show stderr. */
+static void expect_exit(const child *c, int code)
+{
+	if (c->code != code)
+		fprintf(stderr, "expected exit %d, got %d; stderr:\n%s\n", code, c->code, c->err);
+	assert_false(c->signaled);
+	assert_int_equal(c->code, code);
+}
+
+/* A usage or input failure: exit 2, a message on stderr, nothing on stdout. */
+static void expect_refusal(const child *c)
+{
+	expect_exit(c, CLV_EXIT_INPUT);
+	assert_true(c->err_len > 0);
+	assert_int_equal(c->out_len, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up.                                                             */
+
+static int suite_setup(void **state)
+{
+	const char *env = getenv("CLVSIM");
+
+	(void)state;
+	binary = env != NULL && env[0] != '\0' ? env : "./clvsim";
+	/* `make test BIN=/abs/path` passes CLVSIM=.//abs/path: same file. */
+	if (access(binary, X_OK) != 0 && strncmp(binary, ".//", 3) == 0)
+		binary += 2;
+	if (access(binary, X_OK) != 0) {
+		fprintf(stderr, "test_cli: no executable %s (set CLVSIM)\n", binary);
+		return -1;
+	}
+	/* The gnuplot scripts, wherever the binary was built. */
+	setenv("CLVSIM_PLOTS_DIR", "plots", 0);
+	snprintf(tmp_dir, sizeof tmp_dir, "/tmp/clvsim-test-faults-XXXXXX");
+	if (mkdtemp(tmp_dir) == NULL)
+		return -1;
+	snprintf(out_file, sizeof out_file, "%s/.stdout", tmp_dir);
+	snprintf(err_file, sizeof err_file, "%s/.stderr", tmp_dir);
+	return 0;
+}
+
+static int suite_teardown(void **state)
+{
+	static const char *const mounts[] = {"full-disk", "tiny-disk", "read-only"};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof mounts / sizeof mounts[0]; k++) /* a failed test's tmpfs */
+		umount2(tmp_path(mounts[k]), MNT_DETACH);
+	rm_tree(tmp_dir);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Standard output on a full disk.                                     */
+
+/* Exit status of `binary args...` with stdout on /dev/full (a full
+   disk); stderr into err_file. */
+static int exit_into_full(const char *const *args)
+{
+	char *argv[8];
+	posix_spawn_file_actions_t fa;
+	int i, status = 0;
+	pid_t pid;
+
+	argv[0] = unconst(binary);
+	for (i = 0; args[i] != NULL && i < 6; i++)
+		argv[i + 1] = unconst(args[i]);
+	argv[i + 1] = NULL;
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/full", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* Help, version and results written into a full disk: exit 1 and one
+   message, never 0. */
+static void test_stdout_full(void **state)
+{
+	static const char *const cases[][4] = {
+		{"--help", NULL}, {"--version", NULL}, {"run", "--help", NULL},
+		{"check", DATA "small.yaml", NULL}, {"exact", DATA "small.yaml", NULL},
+	};
+	size_t k;
+
+	(void)state;
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		char *err, *first;
+		assert_int_equal(exit_into_full(cases[k]), CLV_EXIT_RUNTIME);
+		err = read_file(err_file, NULL);
+		first = strstr(err, "clvsim: error: cannot write to standard output");
+		assert_non_null(first);
+		assert_null(strstr(first + 1, "clvsim: error:")); /* said once */
+		free(err);
+	}
+}
+
+/* "FILE:LINE:COLUMN:" on stderr, LINE as given, COLUMN a positive number. */
+static void expect_place(const char *err, const char *file, int line)
+{
+	char head[256];
+	const char *p;
+	int col = 0, used = 0;
+
+	snprintf(head, sizeof head, "%s:%d:", file, line);
+	p = strstr(err, head);
+	if (p == NULL)
+		fprintf(stderr, "no '%s' in:\n%s\n", head, err);
+	assert_non_null(p);
+	assert_int_equal(sscanf(p + strlen(head), "%d:%n", &col, &used), 1);
+	assert_true(col >= 1);
+	assert_true(used > 0);
+}
+
+#define REFUSAL_DEADLINE_S 10.0
+
+/* A Dirichlet row whose tornado marginal looped for ever in GSL is
+   refused at once, by check and by tornado, with its place. */
+static void test_tornado_dirichlet_refused(void **state)
+{
+	child c = {0};
+	const char *bad = "tests/data/bad/dirichlet_concentration.yaml";
+
+	(void)state;
+	finish_within(start((const char *const[]){"tornado", bad, "--quiet", NULL}), &c,
+	              REFUSAL_DEADLINE_S);
+	expect_refusal(&c);
+	expect_place(c.err, bad, 6);
+	assert_non_null(strstr(c.err, "100000"));
+	child_free(&c);
+}
+
+/* 1 once /proc/PID/status shows SIGINT caught (the run's handler is in),
+   -1 when the child has already ended (a zombie, or gone), else 0. */
+static int catches_sigint(pid_t pid)
+{
+	char path[64], *text, *p;
+	unsigned long long mask = 0;
+	bool ended;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	text = read_file(path, NULL);
+	if (text == NULL)
+		return -1;
+	ended = strstr(text, "State:\tZ") != NULL;
+	p = strstr(text, "SigCgt:");
+	if (p != NULL)
+		mask = strtoull(p + 7, NULL, 16);
+	free(text);
+	if (ended)
+		return -1;
+	return (int)((mask >> (SIGINT - 1)) & 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Faults: failing --out, full disks, signals at set moments, writers  */
+/* in parallel.                                                        */
+
+/* A failure of --out: exit 1, one "clvsim: error:" naming `what`, no
+   results on stdout. */
+static void expect_out_failure(const child *c, const char *what)
+{
+	expect_exit(c, CLV_EXIT_RUNTIME);
+	assert_int_equal(c->out_len, 0);
+	assert_int_equal(strncmp(c->err, "clvsim: error: ", 15), 0);
+	if (strstr(c->err, what) == NULL)
+		fail_msg("the message does not name %s: %s", what, c->err);
+}
+
+/* --out onto a regular file, a dangling symlink, a read-only folder and a
+   disk that fills while the tables are written: each an error message. */
+static void test_run_out_failures_reported(void **state)
+{
+	child c = {0};
+	char *file = tmp_path("plain-file"), *link = tmp_path("dangling");
+	char *ro = fresh_dir("read-only"), *tiny = fresh_dir("tiny-disk"), *names;
+	bool mounted;
+
+	(void)state;
+	write_file(file, "x\n");
+	unlink(link);
+	assert_int_equal(symlink("/nonexistent-clvsim/out", link), 0);
+	RUN(&c, "run", DATA "small.yaml", "--out", file, "--plot", "none", "--quiet");
+	expect_out_failure(&c, "plain-file");
+	child_free(&c);
+	RUN(&c, "run", DATA "small.yaml", "--out", link, "--plot", "none", "--quiet");
+	expect_out_failure(&c, "dangling");
+	child_free(&c);
+	/* root ignores permission bits: a read-only mount is needed */
+	mounted = geteuid() == 0 && mount("tmpfs", ro, "tmpfs", MS_RDONLY, "size=16k") == 0;
+	if (geteuid() != 0)
+		assert_int_equal(chmod(ro, 0555), 0);
+	if (mounted || geteuid() != 0) {
+		RUN(&c, "run", DATA "small.yaml", "--out", ro, "--plot", "none", "--quiet");
+		expect_out_failure(&c, "read-only/share.csv");
+		child_free(&c);
+	}
+	if (mounted)
+		umount(ro);
+	chmod(ro, 0700);
+	if (mount("tmpfs", tiny, "tmpfs", 0, "size=64k") != 0)
+		return; /* not root: the disk-full case needs a small file system */
+	RUN(&c, "run", DATA "long_table.yaml", "--out", tiny, "--plot", "none", "--quiet");
+	expect_out_failure(&c, "tiny-disk/share.csv");
+	assert_non_null(strstr(c.err, strerror(ENOSPC)));
+	child_free(&c);
+	names = list_dir(tiny);
+	assert_string_equal(names, "");
+	free(names);
+	umount(tiny);
+}
+
+/* The bytes of dir/name (owned), or fail. */
+static char *read_in(const char *dir, const char *name, size_t *len)
+{
+	char path[512];
+	char *text;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	text = read_file(path, len);
+	if (text == NULL)
+		fail_msg("missing %s", path);
+	return text;
+}
+
+/* Every file of dir, concatenated with its name (owned): a fingerprint. */
+static char *snapshot(const char *dir, size_t *len)
+{
+	char *names = list_dir(dir), *name, *end, *all = NULL;
+	size_t total = 0;
+
+	for (name = names; *name != '\0'; name = end + 1) {
+		size_t n;
+		char *text;
+		end = strchr(name, '\n');
+		*end = '\0';
+		text = read_in(dir, name, &n);
+		all = realloc(all, total + strlen(name) + 1 + n);
+		assert_non_null(all);
+		memcpy(all + total, name, strlen(name) + 1);
+		memcpy(all + total + strlen(name) + 1, text, n);
+		total += strlen(name) + 1 + n;
+		free(text);
+	}
+	free(names);
+	*len = total;
+	return all;
+}
+
+/* Fill the file system of dir but `room` bytes. */
+static void fill_but(const char *dir, long room)
+{
+	char filler[1024];
+	struct statvfs v;
+	int fd;
+
+	assert_int_equal(statvfs(dir, &v), 0);
+	snprintf(filler, sizeof filler, "%.900s/../filler-%d", dir, (int)getpid());
+	fd = open(filler, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(posix_fallocate(fd, 0, (long long)v.f_bavail * (long long)v.f_frsize - room), 0);
+	close(fd);
+}
+
+/* A full disk while drawing: gnuplot cuts the PNG and exits 0; clvsim
+   exits 1 naming the figure and the cause, and the earlier group (tables
+   and figures) is left byte for byte. Needs gnuplot and a tmpfs. */
+static void test_run_full_disk_keeps_group(void **state)
+{
+	child c = {0};
+	char *mnt = fresh_dir("full-disk"), out[512], *before, *after;
+	size_t len_before, len_after;
+
+	(void)state;
+	if (access("/usr/bin/gnuplot", X_OK) != 0 || mount("tmpfs", mnt, "tmpfs", 0, "size=1m") != 0)
+		skip();
+	snprintf(out, sizeof out, "%s/out", mnt);
+	RUN(&c, "run", "scenarios/textbook.yaml", "--out", out, "--quiet", "--replications", "20",
+	    "--customers", "2000");
+	expect_exit(&c, 0);
+	child_free(&c);
+	before = snapshot(out, &len_before);
+	fill_but(out, 40 * 1024); /* the tables fit, the figures do not */
+	RUN(&c, "run", "scenarios/textbook.yaml", "--out", out, "--quiet", "--replications", "20",
+	    "--customers", "2000", "--seed", "7");
+	expect_out_failure(&c, ".png");
+	assert_non_null(strstr(c.err, strerror(ENOSPC)));
+	child_free(&c);
+	after = snapshot(out, &len_after);
+	assert_int_equal(len_after, len_before);
+	assert_memory_equal(after, before, len_before);
+	free(before);
+	free(after);
+	assert_int_equal(umount(mnt), 0);
+}
+
+/* pid of a gnuplot child of parent, or 0. */
+static pid_t gnuplot_child(pid_t parent)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	while (d != NULL && found == 0 && (e = readdir(d)) != NULL) {
+		char path[300], *text, *close_paren;
+		int ppid = 0;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		if ((text = read_file(path, NULL)) == NULL)
+			continue;
+		close_paren = strrchr(text, ')');
+		if (close_paren != NULL && sscanf(close_paren + 2, "%*c %d", &ppid) == 1 &&
+		    ppid == (int)parent && strstr(text, "(gnuplot)") != NULL)
+			found = (pid_t)atoi(e->d_name);
+		free(text);
+	}
+	if (d != NULL)
+		closedir(d);
+	return found;
+}
+
+/* Whether dir holds a temp whose name starts with prefix (".share."). */
+static bool has_temp(const char *dir, const char *prefix)
+{
+	char *names = list_dir(dir);
+	char *hit = strstr(names, prefix);
+	bool found = hit != NULL && (hit == names || hit[-1] == '\n');
+
+	free(names);
+	return found;
+}
+
+/* Start a run of long_table.yaml into dir (its earlier share.csv given);
+   wait for `ready` (polled every 10 ms), send sig, expect exit 130 with
+   the message within `seconds`, and dir as it was. */
+static void signal_run_when(const char *dir, const char *plot, int sig,
+                            bool (*ready)(pid_t pid, const char *dir), double seconds)
+{
+	child c = {0};
+	char earlier[512], *names, *text;
+	double deadline = now_s() + CHILD_DEADLINE_S;
+	pid_t pid;
+
+	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
+	write_file(earlier, "earlier\n");
+	pid = start((const char *const[]){"run", DATA "long_table.yaml", "--out", dir, "--plot", plot,
+	                                  "--quiet", NULL});
+	while (!ready(pid, dir) && now_s() < deadline && catches_sigint(pid) >= 0)
+		sleep_s(0.01);
+	assert_true(catches_sigint(pid) == 1);
+	assert_int_equal(kill(pid, sig), 0);
+	finish_within(pid, &c, seconds);
+	expect_exit(&c, CLV_EXIT_INTERRUPTED);
+	assert_non_null(strstr(c.err, "interrupted: no results written"));
+	assert_int_equal(c.out_len, 0);
+	names = list_dir(dir);
+	assert_string_equal(names, "share.csv\n");
+	text = read_file(earlier, NULL);
+	assert_string_equal(text, "earlier\n");
+	free(names);
+	free(text);
+	child_free(&c);
+}
+
+static bool writing_tables(pid_t pid, const char *dir)
+{
+	(void)pid;
+	return has_temp(dir, ".share.");
+}
+
+static bool drawing(pid_t pid, const char *dir)
+{
+	(void)dir;
+	return gnuplot_child(pid) != 0;
+}
+
+/* SIGTERM while the 37 MB share table is being written: exit 130 with the
+   message, nothing replaced. */
+static void test_signal_during_tables(void **state)
+{
+	(void)state;
+	signal_run_when(fresh_dir("signal-tables"), "none", SIGTERM, writing_tables,
+	                CHILD_DEADLINE_S);
+}
+
+/* SIGINT while gnuplot draws the 600,000-row fan chart (tens of seconds
+   of work): gnuplot is killed, the group's temps removed, exit 130 long
+   before gnuplot could have finished (the deadline is generous for a
+   loaded machine; the stop itself takes milliseconds). */
+static void test_signal_during_plotting(void **state)
+{
+	char *dir = fresh_dir("signal-plot");
+	pid_t gp;
+
+	(void)state;
+	if (access("/usr/bin/gnuplot", X_OK) != 0)
+		skip();
+	signal_run_when(dir, "png", SIGINT, drawing, 5.0);
+	gp = gnuplot_child(getpid());
+	assert_int_equal(gp, 0);
+}
+
+/* Eight runs of different seeds into one --out, five times over: each
+   time the three tables come from one run (the reference run of some
+   seed, alone in its own folder), never a mix. (tests/test_outfile.c
+   proves the lock itself deterministically: this is the end-to-end view.) */
+#define WRITERS 8
+#define ROUNDS 5
+
+static void test_concurrent_writers(void **state)
+{
+	static const char *const files[] = {"share.csv", "clv.csv", "clv_hist.csv"};
+	char *shared = fresh_dir("shared"), ref[WRITERS][256], seed[WRITERS][8];
+	char *want[WRITERS][3], *names;
+	size_t len[WRITERS][3];
+	int k, r, f;
+
+	(void)state;
+	for (k = 0; k < WRITERS; k++) {
+		child c = {0};
+		snprintf(seed[k], sizeof seed[k], "%d", k + 1);
+		snprintf(ref[k], sizeof ref[k], "%s", fresh_dir(seed[k]));
+		RUN(&c, "run", DATA "small.yaml", "--seed", seed[k], "--out", ref[k], "--plot", "none",
+		    "--quiet", "--threads", "1", "--customers", "300", "--replications", "3");
+		expect_exit(&c, 0);
+		child_free(&c);
+		for (f = 0; f < 3; f++)
+			want[k][f] = read_in(ref[k], files[f], &len[k][f]);
+	}
+	for (r = 0; r < ROUNDS; r++) {
+		pid_t pid[WRITERS];
+		int status, from = -1;
+		for (k = 0; k < WRITERS; k++) {
+			char *argv[] = {unconst(binary), unconst("run"), unconst(DATA "small.yaml"),
+			                unconst("--seed"), seed[k], unconst("--out"), shared,
+			                unconst("--plot"), unconst("none"), unconst("--quiet"),
+			                unconst("--threads"), unconst("1"), unconst("--customers"),
+			                unconst("300"), unconst("--replications"), unconst("3"), NULL};
+			posix_spawn_file_actions_t fa;
+			assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+			posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+			assert_int_equal(posix_spawn(&pid[k], binary, &fa, NULL, argv, environ), 0);
+			posix_spawn_file_actions_destroy(&fa);
+		}
+		for (k = 0; k < WRITERS; k++) {
+			assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		}
+		for (f = 0; f < 3; f++) {
+			size_t n;
+			char *got = read_in(shared, files[f], &n);
+			int who = -1;
+			for (k = 0; k < WRITERS && who < 0; k++)
+				if (n == len[k][f] && memcmp(got, want[k][f], n) == 0)
+					who = k;
+			free(got);
+			if (who < 0 || (from >= 0 && who != from))
+				fail_msg("round %d: %s is from seed %d, the tables before it from seed %d",
+				         r, files[f], who + 1, from + 1);
+			from = who;
+		}
+		names = list_dir(shared);
+		assert_string_equal(names, "clv.csv\nclv_hist.csv\nshare.csv\n");
+		free(names);
+	}
+	for (k = 0; k < WRITERS; k++)
+		for (f = 0; f < 3; f++)
+			free(want[k][f]);
+}
+
+/* Numeric edges (tests/data/edges): what `check` accepts, `exact`, `run`,
+   `tornado` and `compare` accept too; and what they refuse (the bad
+   corpus), `check` refuses first, with the same message and place. */
+static void expect_all_accept(const char *path)
+{
+	const char *const cmds[][5] = {
+		{"check", path, NULL}, {"exact", path, NULL}, {"run", path, "--quiet", NULL},
+		{"tornado", path, "--quiet", NULL}, {"compare", path, path, "--quiet", NULL},
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+		child c = {0};
+		run_args(&c, cmds[k]);
+		if (c.code != 0)
+			fail_msg("`clvsim %s %s` exits %d: %s", cmds[k][0], path, c.code, c.err);
+		child_free(&c);
+	}
+}
+
+static void expect_all_refuse_as_check(const char *path)
+{
+	child check = {0};
+	const char *const cmds[][4] = {
+		{"exact", path, NULL}, {"run", path, "--quiet", NULL}, {"tornado", path, "--quiet", NULL},
+	};
+	size_t k;
+
+	RUN(&check, "check", path);
+	assert_true(check.code != 0);
+	for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+		child c = {0};
+		run_args(&c, cmds[k]);
+		if (c.code != check.code || strcmp(c.err, check.err) != 0)
+			fail_msg("`clvsim %s %s`: exit %d, %s\n(check: exit %d, %s)", cmds[k][0], path,
+			         c.code, c.err, check.code, check.err);
+		child_free(&c);
+	}
+	child_free(&check);
+}
+
+static void test_commands_agree_with_check(void **state)
+{
+	static const char *const refused[] = {
+		"infinite_rate_tiny", "infinite_rate_low", "infinite_growth_close",
+		"infinite_rate_drawn_low", "infinite_annual_month", "correlation_contradiction",
+		"correlation_per_customer", "correlation_poisson", "dirichlet_concentration",
+	};
+	struct dirent **names;
+	char path[512];
+	int i, seen = 0, n = scandir("tests/data/edges", &names, NULL, alphasort);
+	size_t k;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		if (strstr(names[i]->d_name, ".yaml") != NULL) {
+			snprintf(path, sizeof path, "tests/data/edges/%s", names[i]->d_name);
+			expect_all_accept(path);
+			seen++;
+		}
+		free(names[i]);
+	}
+	if (n > 0)
+		free(names);
+	assert_true(seen >= 15);
+	for (k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+		snprintf(path, sizeof path, "tests/data/bad/%s.yaml", refused[k]);
+		expect_all_refuse_as_check(path);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stdout_full),
+		cmocka_unit_test(test_tornado_dirichlet_refused),
+		cmocka_unit_test(test_run_out_failures_reported),
+		cmocka_unit_test(test_run_full_disk_keeps_group),
+		cmocka_unit_test(test_signal_during_tables),
+		cmocka_unit_test(test_signal_during_plotting),
+		cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_commands_agree_with_check),
+	};
+
+	return cmocka_run_group_tests(tests, suite_setup, suite_teardown);
+}
