@@ -38,6 +38,7 @@ typedef struct cli_options {
 	const char *vary[2];     /* --vary KEY=FROM:TO:STEP (sweep) */
 	int n_vary;
 	bool independent;        /* --independent (compare without common random numbers) */
+	bool by_start;           /* --by-start (run: Monte Carlo per starting state) */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -48,7 +49,8 @@ enum {
 	OPT_THREADS = 1 << 4, OPT_QUIET = 1 << 5, OPT_SAMPLING = 1 << 6,
 	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
 	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
-	OPT_MARKDOWN = 1 << 13 /* --format text|markdown instead of text|json */
+	OPT_MARKDOWN = 1 << 13, /* --format text|markdown instead of text|json */
+	OPT_BY_START = 1 << 14
 };
 
 typedef struct cli_command {

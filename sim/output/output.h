@@ -13,6 +13,7 @@
 
 #include "clvsim.h"
 #include "base/diag.h"
+#include "engine/breakdown.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
 
@@ -54,13 +55,15 @@ typedef struct output_figures {
 clv_status output_files(const output_settings *set, const output_table *tables, size_t n,
                         const void *data, const output_figures *fig, clv_error *err);
 
-/* Write the run's tables (and plots, per set->plot) into set->out_dir.
-   CLV_OK, or the failure with err set when the tables could not be
-   written (earlier files stay intact; CLV_ERR_INTERRUPTED after a
-   signal). A plotting failure is only a warning on stderr: the tables
-   are still written and CLV_OK returned. */
+/* Write the run's tables (and plots, per set->plot) into set->out_dir:
+   share.csv, clv.csv, clv_hist.csv, replications.csv, and segments.csv
+   (b's tiers) and customers.csv (ex's customer base) where they apply; b
+   may be NULL (no segments.csv). CLV_OK, or the failure with err set when
+   the tables could not be written (earlier files stay intact;
+   CLV_ERR_INTERRUPTED after a signal). A plotting failure is only a
+   warning on stderr: the tables are still written and CLV_OK returned. */
 clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
-                      const exact_result *ex, clv_error *err);
+                      const exact_result *ex, const breakdown *b, clv_error *err);
 
 /* Draw every figure whose tables are in set->out_dir, per set->plot. A
    failure is a warning on stderr naming what to install or gnuplot's own

@@ -14,6 +14,9 @@
 #include "engine/expect.h"
 #include "engine/mc.h"
 
+/* A mean without percentiles (the offer spend) as {"mean", "se", "sd"}. */
+json_t *report_json_spend(const stats_summary *sm);
+
 /* A summary as {"mean", "se", "sd", "p05", "p25", "p50", "p75", "p95"}. */
 json_t *report_json_summary(const stats_summary *sm);
 
