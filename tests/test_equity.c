@@ -490,6 +490,8 @@ static void customer_base_rules(void **state)
 	        "cannot differ between segments");
 	refused("correlations: [[customer_base.acquired_per_period, margin.Us, 0.5]]\n",
 	        "bad.yaml:15:", "customer_base.acquired_per_period");
+	/* the whole base's name in segments.csv */
+	refused("segments: {all: {weight: 1}}\n", "bad.yaml:15:12:", "\"all\" is reserved");
 }
 
 /* "offer_spend" is a name the reports use beside the states. */

@@ -28,6 +28,8 @@ static void header(FILE *f, const output_run_data *d, bool spend, bool equity)
 		csv_sep(f);
 		csv_field(f, d->r->input_name[i]);
 	}
+	if (equity)
+		fputs(",customer_base.acquired_per_period", f);
 	for (i = 0; i <= s->n; i++) {
 		snprintf(name, sizeof name, "clv.%s", i < s->n ? s->states[i] : "total");
 		csv_sep(f);
@@ -41,7 +43,7 @@ static void header(FILE *f, const output_run_data *d, bool spend, bool equity)
 		csv_field(f, name);
 	}
 	if (equity)
-		fputs(",acquired,equity", f);
+		fputs(",equity", f);
 	csv_end(f);
 }
 
@@ -58,14 +60,14 @@ clv_status output_write_replications(FILE *f, const void *data, clv_error *err)
 	for (k = 0; k < r->replications; k++) {
 		fprintf(f, "%llu", (unsigned long long)(k + 1));
 		csv_numbers(f, r->rep_input + (size_t)k * r->n_inputs, r->n_inputs);
+		if (equity)
+			csv_numbers(f, d->b->acquired + k, 1);
 		csv_numbers(f, r->rep_clv + (size_t)k * (n + 1), n + 1);
 		if (spend)
 			csv_numbers(f, r->rep_offer_spend + k, 1);
 		csv_numbers(f, r->rep_share + (size_t)k * cells + last, n);
-		if (equity) {
-			csv_numbers(f, d->b->acquired + k, 1);
+		if (equity)
 			csv_numbers(f, d->b->equity + k, 1);
-		}
 		csv_end(f);
 	}
 	return CLV_OK;

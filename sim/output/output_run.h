@@ -4,10 +4,12 @@
  * (output.c):
  *
  *   replications.csv  replication,<every assumption drawn per replication,
- *                     by its key path>,clv.<state>...,clv.total,
- *                     [offer_spend,]share_end.<state>...,[acquired,equity]
+ *                     by its key path>,[customer_base.acquired_per_period,]
+ *                     clv.<state>...,clv.total,[offer_spend,]
+ *                     share_end.<state>...,[equity]
  *                     one row per replication (1..R): the iteration table
- *                     (output_replications.c)
+ *                     (output_replications.c); the bracketed columns with
+ *                     offers and with a customer base
  *   segments.csv      segment,state,mean,se,sd,p05,p25,p50,p75,p95,exact,
  *                     p_negative,share_of_value: each tier (and "all", the
  *                     whole base) across its customers (output_segments.c)
