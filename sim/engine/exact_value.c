@@ -34,18 +34,28 @@ static double net_margin(const exact_phase *ph, size_t j)
 	return ph->margin[j] - (ph->forgone ? ph->forgone[j] : 0.0);
 }
 
-/* c = the money of one period of phase ph from each state: margin part
-   times grow, cost part times disc. */
-static void period_column(const exact_phase *ph, size_t n, double grow, double disc, double *c)
+/* wr = W R' of phase ph: the margin of one period from each state
+   (before growth and discounting). */
+static void margin_column(const exact_phase *ph, size_t n, double *wr)
 {
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		double wr = 0.0;
+		wr[i] = 0.0;
 		for (j = 0; j < n; j++)
-			wr += ph->W[i * n + j] * net_margin(ph, j);
-		c[i] = grow * wr - disc * (ph->cost[i] + (ph->spend ? ph->spend[i] : 0.0));
+			wr[i] += ph->W[i * n + j] * net_margin(ph, j);
 	}
+}
+
+/* c = the money of one period of phase ph from each state (wr its margin
+   column): margin part times grow, cost part times disc. */
+static void period_column(const exact_phase *ph, const double *wr, size_t n, double grow,
+                          double disc, double *c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = grow * wr[i] - disc * (ph->cost[i] + (ph->spend ? ph->spend[i] : 0.0));
 }
 
 /* V = c + E V (in place; scratch tmp of n). */
@@ -95,17 +105,20 @@ clv_status exact_value(const clv_model *m, const exact_phase *base, const exact_
 	size_t n = m->n;
 	long t, first = m->infinite ? exact_tail_start(m) : m->horizon + 1;
 	double *V = calloc(n, sizeof *V), *c = malloc(n * sizeof *c), *tmp = malloc(n * sizeof *tmp);
+	double *wr = malloc(2 * n * sizeof *wr); /* W R' of the base phase, then the offers' */
 	clv_status rc = CLV_OK;
 
-	if (V == NULL || c == NULL || tmp == NULL) {
+	if (V == NULL || c == NULL || tmp == NULL || wr == NULL) {
 		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory in the exact engine");
 		goto cleanup;
 	}
+	margin_column(base, n, wr);
+	margin_column(offer, n, wr + n);
 	if (m->infinite)
 		rc = tail_column(m, exact_phase_tail(m, base, offer), first, V, tmp, err);
 	for (t = first - 1; t >= 0 && rc == CLV_OK; t--) {
 		const exact_phase *ph = exact_phase_at(m, base, offer, t);
-		period_column(ph, n, exact_grow(m, t), exact_disc(m, t), c);
+		period_column(ph, wr + (ph == offer ? n : 0), n, exact_grow(m, t), exact_disc(m, t), c);
 		step_back(ph, n, c, V, tmp);
 	}
 	if (rc == CLV_OK)
@@ -114,5 +127,6 @@ cleanup:
 	free(V);
 	free(c);
 	free(tmp);
+	free(wr);
 	return rc;
 }
