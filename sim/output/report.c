@@ -239,11 +239,11 @@ void report_text_exact(FILE *f, const clv_scenario *s, const expect_result *x,
 	fputc('\n', f);
 	for (i = 0; i <= s->n; i++) {
 		if (i == s->n && scenario_has_offers(s)) { /* on its own line, in no state's CLV */
-			fprintf(f, "%-20s %16s %16s %16.2f", "offer spend", "", "", -r->offer_spend);
+			fprintf(f, "%-20s %16s %16s %16.2f", "offer spend", "", "", report_deduction(r->offer_spend));
 			if (se)
 				fprintf(f, " %10.2f", x->offer_spend_se);
 			if (at_means)
-				fprintf(f, " %16.2f", -at_means->offer_spend);
+				fprintf(f, " %16.2f", report_deduction(at_means->offer_spend));
 			fputc('\n', f);
 		}
 		if (i < s->n)

@@ -199,8 +199,8 @@ static void text_equity(FILE *f, const clv_scenario *s, const expect_result *x,
 	for (i = 0; i < s->n; i++)
 		fprintf(f, "%-20.20s %18.2f\n", s->states[i], eq[i]);
 	if (eq[s->n + 1] != 0.0 || scenario_has_offers(s))
-		fprintf(f, "%-20s %18.2f\n", "offer spend", -eq[s->n + 1]);
-	fprintf(f, "%-20s %18.2f\n", "acquisition", -eq[s->n + 2]);
+		fprintf(f, "%-20s %18.2f\n", "offer spend", report_deduction(eq[s->n + 1]));
+	fprintf(f, "%-20s %18.2f\n", "acquisition", report_deduction(eq[s->n + 2]));
 	fprintf(f, "%-20s %18.2f", "total", eq[s->n]);
 	if (mc)
 		fprintf(f, " %18.2f %12.2f %18.2f %18.2f", b->equity_mc.mean, b->equity_mc.se,

@@ -70,8 +70,8 @@ static void text_diffs(FILE *f, const whatif_compare *c, size_t k)
 		const char *name = report_compare_state(c, i);
 		if (i == c->n && report_compare_has_offers(c)) /* a deduction, as in run */
 			fprintf(f, "  %-*.*s %12.2f %12.2f %10.2f   [%.2f, %.2f]\n", w, w, "offer spend",
-			        -a->spend_diff.exact, -a->spend_diff.mean, a->spend_diff.se,
-			        -a->spend_diff.hi90, -a->spend_diff.lo90);
+			        report_deduction(a->spend_diff.exact), report_deduction(a->spend_diff.mean), a->spend_diff.se,
+			        report_deduction(a->spend_diff.hi90), report_deduction(a->spend_diff.lo90));
 		if (isnan(d->exact)) {
 			fprintf(f, "  %-*.*s %12s\n", w, w, name, "(no such state)");
 			continue;

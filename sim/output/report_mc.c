@@ -188,8 +188,8 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	for (i = 0; i < s->n; i++)
 		text_clv_row(f, s->states[i], ex->clv[i], &r->clv[i], &r->clv_avg[i]);
 	if (scenario_has_offers(s)) /* a deduction on its own line */
-		fprintf(f, "%-14.14s %11.2f %11.2f %8.2f %10.2f\n", "offer spend", -ex->offer_spend,
-		        -r->offer_spend.mean, r->offer_spend.se, r->offer_spend.sd);
+		fprintf(f, "%-14.14s %11.2f %11.2f %8.2f %10.2f\n", "offer spend", report_deduction(ex->offer_spend),
+		        report_deduction(r->offer_spend.mean), r->offer_spend.se, r->offer_spend.sd);
 	text_clv_row(f, "total", ex->clv[s->n], &r->clv[s->n], &r->clv_avg[s->n]);
 	report_base_text_spend_note(f, s);
 	report_text_method(f, x);

@@ -114,7 +114,7 @@ static void exact_rows(FILE *f, const clv_scenario *s, const expect_result *x,
 	fputc('\n', f);
 	for (i = 0; i <= s->n; i++) {
 		if (i == s->n && x->mean->offer_spend != 0.0)
-			fprintf(f, "%-20s %16s %16s %16.2f\n", "offer spend", "", "", -x->mean->offer_spend);
+			fprintf(f, "%-20s %16s %16s %16.2f\n", "offer spend", "", "", report_deduction(x->mean->offer_spend));
 		if (i < s->n)
 			fprintf(f, "%-20.20s %16.2f %16.2f %16.2f", s->states[i], x->mean->margin[i],
 			        x->mean->cost[i], x->mean->clv[i]);
@@ -145,8 +145,8 @@ static void mc_rows(FILE *f, const clv_scenario *s, const expect_result *x, cons
 	for (i = 0; i < s->n; i++)
 		mc_row(f, s->states[i], x->mean->clv[i], &sg->clv[i], sg->p_negative[i]);
 	if (x->mean->offer_spend != 0.0 || sg->offer_spend.mean != 0.0)
-		fprintf(f, "%-14s %11.2f %11.2f %8.2f %10.2f\n", "offer spend", -x->mean->offer_spend,
-		        -sg->offer_spend.mean, sg->offer_spend.se, sg->offer_spend.sd);
+		fprintf(f, "%-14s %11.2f %11.2f %8.2f %10.2f\n", "offer spend", report_deduction(x->mean->offer_spend),
+		        report_deduction(sg->offer_spend.mean), sg->offer_spend.se, sg->offer_spend.sd);
 	mc_row(f, "total", x->mean->clv[s->n], &sg->clv[s->n], sg->p_negative[s->n]);
 	fprintf(f, "se: %s\n", sg->se_method == MC_SE_REPLICATIONS
 	        ? "from the spread of the tier's replication means (it draws per replication)"
