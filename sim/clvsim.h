@@ -148,6 +148,24 @@ typedef struct clv_correlation {
 	clv_pos pos;
 } clv_correlation;
 
+/* The customer base (scenario key customer_base, docs/scenarios.md): the
+   customers today and those acquired later, whose value is the equity. */
+typedef struct clv_base {
+	bool given;              /* customer_base was written */
+	double customers;        /* N: customers at period 0 */
+	clv_param acquired;      /* M: customers acquired at the start of each
+	                            period t >= 1; fixed or a distribution
+	                            drawn per replication (label
+	                            "customer_base.acquired_per_period"); never
+	                            one of scenario_params (it moves no CLV) */
+	double *acquired_list;   /* M_1..M_L when given as a list per period,
+	                            else NULL (owned) */
+	size_t n_acquired_list;  /* L */
+	double *acquired_initial; /* n: where new customers start; NULL =
+	                            `initial` (owned) */
+	clv_pos pos;             /* where customer_base was written */
+} clv_base;
+
 typedef struct clv_scenario clv_scenario;
 
 struct clv_scenario {
@@ -187,6 +205,8 @@ struct clv_scenario {
 	clv_correlation *correlations; /* rank correlations (owned) */
 	size_t n_correlations;
 
+	clv_base base;           /* customer_base (base.given false: none) */
+
 	clv_scenario **segments; /* customer tiers; each a full scenario (owned) */
 	double *segment_weight;  /* sums to 1 (owned) */
 	char **segment_name;     /* (owned) */
@@ -213,7 +233,12 @@ typedef struct clv_model {
 	double *margin;     /* n, per purchase, after margin cuts (owned) */
 	double *margin_offer; /* n, margin while offers run (owned) */
 	double *cost;       /* n, per period, includes referral as -value (owned) */
-	double *cost_offer; /* n, per period while offers run (owned) */
+	double *cost_offer; /* n, per period while offers run: the state's own
+	                       cost to serve, the offers' cost excluded (owned) */
+	double *offer_cost; /* n, per period while offers run: what the offers
+	                       (campaign, price_discount `cost`) charge for a
+	                       customer whose period starts in each state; kept
+	                       apart from the states' CLV as offer spend (owned) */
 	double discount;    /* per period rate r */
 	double purchases;   /* F (the mean when poisson) */
 	bool poisson;       /* F ~ Poisson(purchases) per customer-period */
@@ -221,6 +246,15 @@ typedef struct clv_model {
 	double acquisition;
 	long horizon;
 	bool infinite;
+	/* the customer base (clv_base), for the equity: */
+	bool has_base;
+	double base_customers;   /* N */
+	double acquired;         /* M at its mean (1 when given as a list: the
+	                            list itself is the inflow) */
+	const double *acquired_list; /* M_1..M_L or NULL (borrowed from the
+	                            scenario, which outlives its models) */
+	size_t n_acquired_list;
+	double *acquired_initial; /* n: where new customers start (owned) */
 } clv_model;
 
 #endif /* CLVSIM_H */

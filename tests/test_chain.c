@@ -239,26 +239,34 @@ static void cycle_clv_known_exactly(void **state)
 	model_free(m);
 }
 
-/* The offer phase: A -> B -> C while offers run (2 periods, their own
-   margins), then identity; customers stay in C with C's base margin. */
+/* The offer phase: A -> B -> C while offers run (2 periods: a price
+   discount cutting A's margin by 40 and B's by 50, and an offer costing 5
+   a period wherever the customer is), then identity; customers stay in C.
+   The states earn their full margins; the cuts and the cost are the
+   customers' offer spend, and the total is the states less the spend. */
 static void offer_phase_then_base(void **state)
 {
-	static const double margin[3] = {1, 2, 4}, offer_margin[3] = {100, 200, 400};
+	static const double margin[3] = {100, 200, 400}, offer_margin[3] = {60, 150, 400};
 	const uint64_t customers = 500;
 	clv_model *m = plain_model(3, 4, 0.1);
 	chain_table *tb;
 	chain_acc *a;
-	double c_base;
+	stats_ksum spend[2] = {{0, 0}, {0, 0}};
+	uint64_t below[5] = {0};
+	double c_state, spent = 45.0 + 55.0 / 1.1;
 	long t;
 
 	(void)state;
 	set_margin(m, margin);
 	memcpy(m->margin_offer, offer_margin, sizeof offer_margin);
+	m->offer_cost[0] = m->offer_cost[1] = m->offer_cost[2] = 5.0;
 	memset(m->P_offer, 0, 9 * sizeof *m->P_offer);
 	m->P_offer[0 * 3 + 1] = m->P_offer[1 * 3 + 2] = m->P_offer[2 * 3 + 2] = 1.0;
 	m->offer_periods = 2;
 	tb = table_of(m);
 	a = acc_create(tb, false);
+	a->spend = spend;
+	a->below = below;
 	chain_run_block(tb, 5, 0, 0, customers, a);
 	assert_int_equal(count_at(tb, a, 0, 0), customers);
 	assert_int_equal(count_at(tb, a, 1, 1), customers);
@@ -266,8 +274,14 @@ static void offer_phase_then_base(void **state)
 		assert_int_equal(count_at(tb, a, t, 2), customers);
 	assert_close(mean_clv(a, 0, customers), 100.0, 1e-12);
 	assert_close(mean_clv(a, 1, customers), 200.0 / 1.1, 1e-12);
-	c_base = 4.0 * (pow(1.1, -2.0) + pow(1.1, -3.0) + pow(1.1, -4.0));
-	assert_close(mean_clv(a, 2, customers), c_base, 1e-12);
+	c_state = 400.0 * (pow(1.1, -2.0) + pow(1.1, -3.0) + pow(1.1, -4.0));
+	assert_close(mean_clv(a, 2, customers), c_state, 1e-12);
+	assert_close(stats_ksum_value(&spend[0]) / (double)customers, spent, 1e-12);
+	assert_close(stats_ksum_value(&spend[1]) / (double)customers, spent * spent, 1e-9);
+	assert_close(mean_clv(a, 3, customers), 100.0 + 200.0 / 1.1 + c_state - spent, 1e-12);
+	/* every customer earns in every state and in total: nothing below 0 */
+	assert_true(below[0] == 0 && below[1] == 0 && below[2] == 0 && below[3] == 0);
+	assert_int_equal(below[4], customers);
 	acc_free(a, 3);
 	chain_table_free(tb);
 	model_free(m);

@@ -601,10 +601,11 @@ static void test_run_out_dir(void **state)
 	expect_exit(&c, 0);
 	assert_true(c.out_len > 0);
 	names = list_dir(dir);
-	assert_string_equal(names, "clv.csv\nclv_hist.csv\nshare.csv\n"); /* no temp files */
+	assert_string_equal(names, "clv.csv\nclv_hist.csv\nreplications.csv\nshare.csv\n"); /* no temp files */
 	expect_csv(dir, "share.csv");
 	expect_csv(dir, "clv.csv");
 	expect_csv(dir, "clv_hist.csv");
+	expect_csv(dir, "replications.csv");
 	free(names);
 	child_free(&c);
 }
@@ -628,14 +629,14 @@ static void test_run_out_dir_plots(void **state)
 		*end = '\0';
 		assert_true(name[0] != '.');
 		if (strcmp(name, "share.csv") == 0 || strcmp(name, "clv.csv") == 0 ||
-		    strcmp(name, "clv_hist.csv") == 0)
+		    strcmp(name, "clv_hist.csv") == 0 || strcmp(name, "replications.csv") == 0)
 			csv++;
 		else if (end - name > 4 && strcmp(end - 4, ".png") == 0)
 			png++;
 		else
 			fail_msg("unexpected file in --out DIR: %s", name);
 	}
-	assert_int_equal(csv, 3);
+	assert_int_equal(csv, 4);
 	assert_true(png > 0 || strstr(c.err, "warning") != NULL);
 	free(names);
 	child_free(&c);

@@ -204,12 +204,16 @@ static void infinite_tail(void **state)
 	RUN(&b, "explain", DATA "infinite.yaml", "--periods", "30");
 	expect_ok(&a);
 	expect_ok(&b);
-	/* periods 0..2 are offer periods: summed term by term before the tail */
-	expect_has(&a, "  2*   0.4940  500.00  25.00   1.1881   197.5002     715.6424\n"
-	               "  >=3                                  1633.0455    2348.6879\n");
-	expect_has(&b, "  >=30                                   148.3346    2348.6879\n");
-	expect_has(&a, "    CLV_A = 2348.69\n");
-	expect_has(&b, "    CLV_A = 2348.69\n");
+	/* periods 0..2 are offer periods: summed term by term before the tail;
+	   the campaign's cost is the offer spend, on its own line */
+	expect_has(&a, "  2*   0.4940  500.00   1.1881   207.8950     753.3078\n"
+	               "  >=3                           1633.0455    2386.3533\n");
+	expect_has(&b, "  >=30                            148.3346    2386.3533\n");
+	expect_has(&a, "    CLV_A = 2386.35\n");
+	expect_has(&b, "    CLV_A = 2386.35\n");
+	/* 25 a year while in A: 0.6 x 25 + 0.535 x 25 / 1.09 + 0.494 x 25 / 1.09^2 */
+	expect_has(&a, "    offer spend = 37.67\n");
+	expect_has(&a, " - 37.67 (offer spend) = ");
 	assert_true(fabs(lesson_total(a.out) - exact_total(DATA "infinite.yaml")) < 0.005);
 	assert_true(fabs(lesson_total(b.out) - lesson_total(a.out)) < 1e-9);
 	child_free(&a);

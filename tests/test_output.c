@@ -39,7 +39,7 @@ static clv_status write_run(const char *dir, const clv_scenario *s, const mc_res
 {
 	output_settings set = {dir, "none"};
 
-	return output_run(&set, s, r, ex, err);
+	return output_run(&set, s, r, ex, NULL, err);
 }
 
 /* Raise the interrupt flag the writer checks, as a signal would (it is
@@ -267,8 +267,25 @@ static void tables_of_a_run(void **state)
 	(void)state;
 	assert_int_equal(write_run(dir, x.s, x.r, x.ex, &err), CLV_OK);
 	names = th_list_dir(dir);
-	assert_string_equal(names, "clv.csv\nclv_hist.csv\nshare.csv\n"); /* no temporaries */
+	/* no temporaries */
+	assert_string_equal(names, "clv.csv\nclv_hist.csv\nreplications.csv\nshare.csv\n");
 	free(names);
+
+	/* replications.csv: the iteration table, one row per replication, its
+	   outputs those of the run's per-replication tables (nothing is drawn
+	   per replication in the textbook example: no input columns) */
+	t = read_table(dir, "replications.csv");
+	expect_header(&t, "replication,clv.A,clv.B,clv.C,clv.total,share_end.A,share_end.B,"
+	                  "share_end.C");
+	assert_int_equal(t.rows, 1 + x.r->replications);
+	for (row = 1; row < t.rows; row++) {
+		assert_int_equal((size_t)cell_number(&t, row, 0), row);
+		for (i = 0; i <= 3; i++)
+			assert_10g(cell_number(&t, row, 1 + i), x.r->rep_clv[(row - 1) * 4 + i]);
+		for (i = 0; i < 3; i++)
+			assert_10g(cell_number(&t, row, 5 + i), x.r->rep_share_end[(row - 1) * 3 + i]);
+	}
+	table_free(&t);
 
 	/* share.csv: one row per state and period, state-major */
 	t = read_table(dir, "share.csv");

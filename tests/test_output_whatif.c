@@ -214,10 +214,20 @@ static void assert_compare_table(const whatif_compare *c, const char *dir)
 	t = table_read(path);
 	assert_header(t, "scenario,file,state,exact,mean,se,diff_exact,diff_mean,diff_se,diff_lo90,"
 	                 "diff_hi90,p_beats_first,offer_spend,return_on_spend,ros_lo90,ros_hi90");
-	assert_int_equal(t->n_rows, 1 + c->n_arms * (c->n + 1));
+	assert_int_equal(t->n_rows, 1 + c->n_arms * (c->n + 1 + report_compare_has_offers(c)));
 	for (k = 0; k < c->n_arms; k++)
 		for (i = 0; i <= c->n; i++, row++) {
 			const whatif_arm *a = &c->arm[k];
+			if (i == c->n && report_compare_has_offers(c)) {
+				/* the offer spend's row before the total, beside the states */
+				const double w[] = {a->spend_exact, a->spend_mean, a->spend_se,
+				                    a->spend_diff.exact, a->spend_diff.mean};
+				size_t col;
+				assert_string_equal(cell(t, row, 2), "offer_spend");
+				for (col = 0; col < sizeof w / sizeof w[0]; col++)
+					assert_cell_number(cell(t, row, 3 + col), w[col]);
+				row++;
+			}
 			size_t j = i == c->n ? a->s->n : scenario_state_index(a->s, c->arm[0].s->states[i]);
 			bool has = j != (size_t)-1;
 			const double v[] = {has ? a->exact[j] : (double)NAN, has ? a->mean[j] : (double)NAN,

@@ -217,7 +217,7 @@ static void json_exact_block_is_the_engine(void **state)
 	size_t t, i;
 
 	(void)state;
-	expect_keys(ex, "method,method_note,share,clv,steady_state");
+	expect_keys(ex, "method,method_note,share,clv,offer_spend,steady_state,value_by_state");
 	assert_string_equal(json_string_value(json_object_get(ex, "method")), "certain");
 	share = json_object_get(ex, "share");
 	expect_keys(share, "A,B,C");
@@ -233,10 +233,14 @@ static void json_exact_block_is_the_engine(void **state)
 	assert_true(fabs(num(ex, "clv.A") - 689.38) < 0.005); /* docs/theory.md section 4 */
 	expect_keys(json_object_get(ex, "steady_state"), "A,B,C");
 	assert_true(num(ex, "steady_state.B") == f.ex->steady[1]);
+	/* no offers: nothing spent; the value by starting state, the engine's */
+	assert_true(num(ex, "offer_spend") == 0.0);
+	expect_keys(json_object_get(ex, "value_by_state"), "A,B,C");
+	assert_true(num(ex, "value_by_state.C") == f.ex->value[2]);
 	json_decref(ex);
 	/* at the means of uncertain assumptions the block says so first */
 	ex = json_exact(&f, true);
-	expect_keys(ex, "note,share,clv,steady_state");
+	expect_keys(ex, "note,share,clv,offer_spend,steady_state,value_by_state");
 	json_decref(ex);
 	fixture_free(&f);
 }
@@ -268,8 +272,14 @@ static void json_mc_block(void **state)
 	th_mc_config(&cfg, f.s, 20, 2000, 1);
 	r = th_mc_run(f.s, &cfg);
 	mc = report_json_mc(f.s, r, "mc", 0, false);
-	expect_keys(mc, "replications,customers,seed,threads,sampling,share,clv,clv_avg,se_method,"
-	                "se_df,total_ci95_half_width");
+	expect_keys(mc, "replications,customers,seed,threads,sampling,share,clv,clv_avg,offer_spend,"
+	                "p_share_falls,p_share_falls_se,se_method,se_df,total_ci95_half_width");
+	expect_keys(json_object_get(json_object_get(mc, "clv"), "A"),
+	            "mean,se,sd,p05,p25,p50,p75,p95,p_negative,p_negative_se");
+	/* nobody loses money; A's share falls from 0.6 to 0.4075 in every replication */
+	assert_true(num(mc, "clv.total.p_negative") == 0.0);
+	assert_true(num(mc, "p_share_falls.A") == 1.0 && num(mc, "p_share_falls_se.A") == 0.0);
+	assert_true(num(mc, "p_share_falls.B") == 0.0);
 	assert_true(num(mc, "replications") == 20 && num(mc, "customers") == 2000);
 	assert_true(num(mc, "seed") == 42 && num(mc, "threads") == 1);
 	assert_string_equal(json_string_value(json_object_get(mc, "sampling")), "mc");
@@ -451,7 +461,13 @@ static void text_mc_tables(void **state)
 	assert_int_equal(lines_starting(got, "total              1379.56 "), 1);
 	snprintf(want, sizeof want, "\nMean total CLV: %.2f +- %.2f (95%% interval of the mean, "
 	                            "Student t, %.0f df)\n", r->clv[3].mean, r->half_width, r->se_df);
-	assert_string_equal(got + strlen(got) - strlen(want), want);
+	assert_non_null(strstr(got, want));
+	/* the events, below the CLV table */
+	assert_non_null(strstr(strstr(got, want), "\nP(a customer's CLV < 0), se in brackets: A "
+	                                          "0.0000 (0.0000), B 0.0000 (0.0000)"));
+	assert_non_null(strstr(got, "\nP(share at year 2 below the share at 0), of 20 replications: "
+	                            "A 1.0000 (0.0000),"));
+	assert_non_null(strstr(got, " B 0.0000 (0.0000), C 0.0000 (0.0000)\n")); /* wrapped */
 	free(got);
 	mc_free(r);
 	fixture_free(&f);

@@ -126,7 +126,8 @@ static void assert_compare_arm(const json_t *o, const whatif_compare *c, size_t 
 	assert_json_string(json_object_get(o, "scenario"), a->s->name);
 	assert_json_string(json_object_get(o, "file"), a->s->path);
 	assert_json_by_name(json_object_get(o, "exact"), a->s->states, a->s->n, a->exact);
-	ASSERT_KEYS(json_object_get(o, "mc"), "mean", "se");
+	ASSERT_KEYS(json_object_get(o, "mc"), "mean", "se", "offer_spend", "offer_spend_se");
+	assert_json_number(json_object_get(json_object_get(o, "mc"), "offer_spend"), a->spend_mean);
 	assert_json_by_name(json_object_get(json_object_get(o, "mc"), "mean"), a->s->states, a->s->n,
 	                    a->mean);
 	assert_json_by_name(json_object_get(json_object_get(o, "mc"), "se"), a->s->states, a->s->n,
@@ -136,9 +137,13 @@ static void assert_compare_arm(const json_t *o, const whatif_compare *c, size_t 
 	if (k == 0)
 		assert_true(json_is_null(vs));
 	else {
-		assert_int_equal(json_object_size(vs), c->n + 1);
+		const json_t *d = json_object_get(vs, "offer_spend"); /* beside the states */
+		ASSERT_KEYS(d, "exact", "mean", "se", "lo90", "hi90");
+		assert_json_number(json_object_get(d, "exact"), a->spend_diff.exact);
+		assert_json_number(json_object_get(d, "mean"), a->spend_diff.mean);
+		assert_int_equal(json_object_size(vs), c->n + 2);
 		for (i = 0; i <= c->n; i++) {
-			const json_t *d = json_object_get(vs, report_compare_state(c, i));
+			d = json_object_get(vs, report_compare_state(c, i));
 			ASSERT_KEYS(d, "exact", "mean", "se", "lo90", "hi90");
 			assert_json_number(json_object_get(d, "exact"), a->diff[i].exact);
 			assert_json_number(json_object_get(d, "mean"), a->diff[i].mean);

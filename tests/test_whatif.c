@@ -414,14 +414,21 @@ static void test_price_discount_scales_margin(void **state)
 	book = lib(0, "textbook.yaml");
 	c = compare2(book, cut, &set, false);
 	textbook_by_hand(P_BOOK, 0.09, 2, hand);
-	assert_true(fabs(c->arm[1].exact[1] - 0.9 * hand[1]) < 1e-6);
+	/* B's CLV stays at full price: what the discount gives up is offer spend */
+	assert_true(fabs(c->arm[1].exact[1] - hand[1]) < 1e-6);
 	assert_true(fabs(c->arm[1].diff[0].exact) < 1e-9);
+	assert_true(fabs(c->arm[1].diff[1].exact) < 1e-9);
 	assert_true(fabs(c->arm[1].diff[2].exact) < 1e-9);
 	assert_true(fabs(c->arm[1].spend - 0.1 * hand[1]) < 1e-6);
+	assert_true(fabs(c->arm[1].spend_exact - 0.1 * hand[1]) < 1e-6);
+	assert_true(fabs(c->arm[1].spend_diff.exact - 0.1 * hand[1]) < 1e-6);
 	/* the discount only gives margin away: return on spend is -1 */
 	assert_true(fabs(c->arm[1].diff[3].exact / c->arm[1].spend + 1.0) < 1e-9);
-	/* with CRN the same customers buy the same things: the MC drop is exact */
-	assert_true(fabs(c->arm[1].diff[1].mean + 0.1 * c->arm[0].mean[1]) < 1e-6);
+	/* with CRN the same customers buy the same things: the MC spend is the
+	   cut of B's margin exactly, B's own CLV unchanged */
+	assert_true(fabs(c->arm[1].spend_diff.mean - 0.1 * c->arm[0].mean[1]) < 1e-6);
+	assert_true(fabs(c->arm[1].diff[1].mean) < 1e-6);
+	assert_true(fabs(c->arm[1].diff[3].mean + 0.1 * c->arm[0].mean[1]) < 1e-6);
 	assert_diff_agrees(&c->arm[1].diff[3]);
 	whatif_compare_free(c);
 }

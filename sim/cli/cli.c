@@ -44,6 +44,7 @@ static const struct {
 	{{"state", required_argument, NULL, 'x'}, OPT_SOLVE_STATE, "--state NAME         solve for this state's CLV instead of the total"},
 	{{"replications", required_argument, NULL, 'R'}, OPT_REPS, "--replications N     draws of the uncertain assumptions (default: the scenario's)"},
 	{{"customers-base", required_argument, NULL, 'B'}, OPT_BASE_SIZE, "--customers-base N   also give EVPI for a base of N customers"},
+	{{"by-start", no_argument, NULL, 'b'}, OPT_BY_START, "--by-start           also simulate a customer's value from each starting state"},
 };
 #define N_OPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -134,6 +135,7 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 			return usage_error(cmd, "--customers-base needs an integer from 1 to 2^53, not '%s'",
 			                   arg);
 		return 0;
+	case 'b': opt->by_start = true; return 0;
 	case 'v':
 		if (opt->n_vary == 2)
 			return usage_error(cmd, "--vary may be given at most twice");

@@ -49,6 +49,7 @@ typedef struct cli_options {
 	double target;           /* --target VALUE (solve) */
 	bool has_target;
 	uint64_t customers_base; /* --customers-base N (compare's EVPI), 0 = none */
+	bool by_start;           /* --by-start (run: Monte Carlo per starting state) */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -65,7 +66,8 @@ enum {
 	OPT_FIND = 1 << 16,      /* --find and --target (solve) */
 	OPT_SOLVE_STATE = 1 << 17, /* --state, as solve reads it */
 	OPT_REPS = 1 << 18,      /* --replications alone (no --customers) */
-	OPT_BASE_SIZE = 1 << 19  /* --customers-base (compare) */
+	OPT_BASE_SIZE = 1 << 19, /* --customers-base (compare) */
+	OPT_BY_START = 1 << 20
 };
 
 typedef struct cli_command {

@@ -7,10 +7,13 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "engine/breakdown.h"
 #include "engine/exact.h"
 #include "engine/expect.h"
 #include "engine/model.h"
 #include "output/report.h"
+#include "output/report_base.h"
+#include "output/report_segments.h"
 #include "output/report_structure.h"
 #include "scenario/scenario.h"
 
@@ -21,6 +24,7 @@ static int run_exact(const cli_options *opt)
 	clv_model *m = NULL;
 	expect_result *x = NULL;
 	exact_result *at_means = NULL;
+	breakdown *b = NULL;
 	int rc = 0;
 
 	if (s == NULL)
@@ -28,14 +32,15 @@ static int run_exact(const cli_options *opt)
 	m = model_at_means(s, &err);
 	if (m != NULL)
 		x = expect_with_means(s, opt->periods, NULL, &at_means, &err);
-	if (x == NULL) {
+	if (x == NULL || (b = breakdown_create(&err)) == NULL ||
+	    breakdown_segments(b, s, opt->periods, NULL, &err) != CLV_OK) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
 	if (opt->format == FORMAT_JSON) {
-		json_t *doc = report_json_head(s, m);
-		json_t *ex = report_json_exact(s, x);
+		json_t *doc = report_json_head(s, m), *ex = report_json_exact(s, x);
 		json_object_set_new(ex, "chain", report_json_chain(s));
+		report_segments_json_exact(ex, s, x, b);
 		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
@@ -49,6 +54,8 @@ static int run_exact(const cli_options *opt)
 		}
 		report_text_head(f, s, m);
 		report_text_exact(f, s, x, at_means);
+		report_segments_text(f, s, x, NULL, b);
+		report_base_text(f, s, x, at_means, b);
 		if (report_text_chain(f, s, &err) != CLV_OK) {
 			fclose(f);
 			free(t.buf);
@@ -58,6 +65,7 @@ static int run_exact(const cli_options *opt)
 		rc = cli_text_print(&t);
 	}
 cleanup:
+	breakdown_free(b);
 	expect_free(x);
 	exact_free(at_means);
 	model_free(m);

@@ -11,6 +11,7 @@
 #include "base/interrupt.h"
 #include "cli/cli.h"
 #include "clv_docdir.h"
+#include "engine/breakdown.h"
 #include "engine/exact.h"
 #include "engine/expect.h"
 #include "engine/mc.h"
@@ -18,7 +19,9 @@
 #include "output/output.h"
 #include "output/report.h"
 #include "output/report_structure.h"
+#include "output/report_base.h"
 #include "output/report_mc.h"
+#include "output/report_segments.h"
 #include "scenario/scenario.h"
 
 static const char default_scenario[] =
@@ -61,21 +64,23 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 
 static int print_results(const cli_options *opt, clv_scenario *s, const clv_model *m,
                          const mc_result *r, const expect_result *x, const exact_result *at_means,
-                         const mc_config *cfg)
+                         const breakdown *b, const mc_config *cfg)
 {
 	clv_error err = {0};
 	cli_text t;
 	FILE *f;
 
 	if (opt->format == FORMAT_JSON) {
-		json_t *doc = report_json_head(s, m);
-		json_t *ex = report_json_exact(s, x);
+		json_t *doc = report_json_head(s, m), *ex = report_json_exact(s, x), *mc;
 		json_object_set_new(ex, "chain", report_json_chain(s));
+		report_segments_json_exact(ex, s, x, b);
 		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
-		json_object_set_new(doc, "mc", report_json_mc(s, r, cfg->sampling == SAMPLE_LHS ? "lhs" : "mc",
-		                                             cfg->precision, cfg->precision_relative));
+		mc = report_json_mc(s, r, cfg->sampling == SAMPLE_LHS ? "lhs" : "mc", cfg->precision,
+		                    cfg->precision_relative);
+		report_base_json_mc(mc, s, b);
+		json_object_set_new(doc, "mc", mc);
 		return cli_exit(report_json_print(doc, &err), &err);
 	}
 	f = cli_text_open(&t);
@@ -83,6 +88,8 @@ static int print_results(const cli_options *opt, clv_scenario *s, const clv_mode
 		return CLV_EXIT_RUNTIME;
 	report_text_head(f, s, m);
 	report_text_mc(f, s, r, x, at_means);
+	report_segments_text(f, s, x, r, b);
+	report_base_text(f, s, x, at_means, b);
 	if (cfg->precision > 0)
 		fprintf(f, "Precision target %s%s: %s after %llu replications.\n", opt->precision,
 		        cfg->precision_relative ? " of the mean" : "",
@@ -102,6 +109,7 @@ static int run_run(const cli_options *opt)
 	expect_result *x = NULL;
 	exact_result *at_means = NULL;
 	mc_result *r = NULL;
+	breakdown *b = NULL;
 	mc_config cfg;
 	output_settings out;
 	expect_options eo;
@@ -118,20 +126,23 @@ static int run_run(const cli_options *opt)
 	eo.replications = cfg.replications;
 	if (m != NULL)
 		x = expect_with_means(s, cfg.share_periods, &eo, &at_means, &err);
-	if (x != NULL) {
+	if (x != NULL && (b = breakdown_create(&err)) != NULL &&
+	    breakdown_segments(b, s, cfg.share_periods, &eo, &err) == CLV_OK) {
 		interrupt_install();
 		r = mc_run(s, &cfg, &err);
 	}
-	if (r == NULL) {
+	if (r == NULL || breakdown_equity(b, s, r, cfg.share_periods, &err) != CLV_OK ||
+	    (opt->by_start && breakdown_by_start(b, s, &cfg, &err) != CLV_OK)) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	if (out.out_dir != NULL && output_run(&out, s, r, x->mean, &err) != CLV_OK) {
+	if (out.out_dir != NULL && output_run(&out, s, r, x->mean, b, &err) != CLV_OK) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	rc = print_results(opt, s, m, r, x, at_means, &cfg);
+	rc = print_results(opt, s, m, r, x, at_means, b, &cfg);
 cleanup:
+	breakdown_free(b);
 	mc_free(r);
 	expect_free(x);
 	exact_free(at_means);
@@ -145,8 +156,11 @@ const cli_command cmd_run = {
 	"Monte Carlo forecast: share of wallet over time and the distribution of CLV, with the exact expectation beside it.",
 	"Without FILE, runs the built-in default scenario: the textbook example of\n"
 	"" CLV_DOCDIR "/theory.md, section 4.\n"
-	"Same scenario and seed give the same numbers, byte for byte, whatever --threads.\n",
+	"Same scenario and seed give the same numbers, byte for byte, whatever --threads.\n"
+	"Reported too: each customer tier on its own, the value by starting state (exact;\n"
+	"Monte Carlo with --by-start), P(CLV < 0), P(a share falls), and with customer_base\n"
+	"the equity of the whole base. --out DIR adds replications.csv, the iteration table.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SAMPLING |
-		OPT_PRECISION | OPT_PERIODS | OPT_SIZE,
+		OPT_PRECISION | OPT_PERIODS | OPT_SIZE | OPT_BY_START,
 	0, 1, run_run,
 };

@@ -67,7 +67,14 @@ static int run_tornado(const cli_options *opt)
 	set.progress = false;
 	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	v.t = whatif_tornado_run(s, &set, &err);
-	rc = v.t == NULL ? cli_fail(&err) : cli_exit(report(opt, &out, &v, &err), &err);
+	if (v.t != NULL && v.t->n_inputs == 0) /* nothing to rank: say what to do */
+		diag_set(&err, CLV_ERR_INPUT, NULL,
+		         "tornado: %s has no uncertain assumption to rank; give assumptions a "
+		         "distribution (e.g. margin: {dist: normal, mean: 500, sd: 50}; see "
+		         CLV_DOCDIR "/scenarios.md), or vary one key over a grid with "
+		         "`clvsim sweep %s --vary KEY=FROM:TO:STEP`", opt->argv[0], opt->argv[0]);
+	rc = v.t == NULL || v.t->n_inputs == 0 ? cli_fail(&err)
+	                                       : cli_exit(report(opt, &out, &v, &err), &err);
 	report_tornado_view_clear(&v);
 	whatif_tornado_free(v.t);
 	scenario_free(s);
@@ -83,7 +90,9 @@ const cli_command cmd_tornado = {
 	"swing, sorted widest first; the spider gives CLV at the 10th, 20th, ..., 90th\n"
 	"percentiles. Elasticities (% change in CLV per 1% change) of\n"
 	"retention, discount rate, margin and horizon come from the exact engine by central\n"
-	"differences of +-1% (horizon: +-1 period). --state NAME adds that state's ranking.\n"
+	"differences of +-1% (horizon: +-1 period). --state NAME adds that state's ranking\n"
+	"(needed where the total is a whole market's category value, which cannot move).\n"
+	"A scenario with nothing uncertain is refused (exit 2): use sweep instead.\n"
 	"--out DIR writes tornado.csv, spider.csv, elasticity.csv (and tornado_state.csv)\n"
 	"and the figures. See " CLV_DOCDIR "/whatif.md.\n",
 	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_STATE,

@@ -5,7 +5,10 @@
  * period t counts the state at its start (share of wallet), charges that
  * state's cost_per_period discounted by (1 + r)^-t, then makes F purchases
  * (or a Poisson(F) number): each earns the current state's margin times
- * (1 + g)^t / (1 + r)^t and moves one step of the chain. A customer who
+ * (1 + g)^t / (1 + r)^t and moves one step of the chain. While offers
+ * run, what they cost (their cost per period, the margin a discount gives
+ * up per purchase, the state's margin staying at full price) goes to the
+ * customer's offer spend, apart from its CLV per state. A customer who
  * lands, after the offer periods, in an absorbing state with no margin and
  * no cost stops being simulated: its remaining periods are counted in
  * bulk through `dead_from` (prefix sums at the end of the block).
@@ -65,6 +68,8 @@ void chain_table_free(chain_table *tb)
 	free(tb->grow_disc);
 	free(tb->disc);
 	free(tb->first);
+	free(tb->spend);
+	free(tb->forgone);
 	free(tb->poisson_thr);
 	free(tb->dead);
 	free(tb);
@@ -86,7 +91,7 @@ static size_t poisson_table_len(const clv_model *m)
 double chain_table_bytes(size_t n, long periods)
 {
 	return ((double)periods + 1.0) * (2.0 + (double)n) * sizeof(double) +
-	       (2.0 * (double)n * (double)n + 6.0 * (double)n) * sizeof(double);
+	       (2.0 * (double)n * (double)n + 8.0 * (double)n) * sizeof(double);
 }
 
 chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err)
@@ -111,10 +116,12 @@ chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err
 	tb->grow_disc = calloc((size_t)periods + 1, sizeof *tb->grow_disc);
 	tb->disc = calloc((size_t)periods + 1, sizeof *tb->disc);
 	tb->first = calloc(((size_t)periods + 1) * n, sizeof *tb->first);
+	tb->spend = calloc(n, sizeof *tb->spend);
+	tb->forgone = calloc(n, sizeof *tb->forgone);
 	tb->poisson_thr = calloc(tb->poisson_len, sizeof *tb->poisson_thr);
 	tb->dead = calloc(n, sizeof *tb->dead);
-	if (!tb->init_thr || !tb->grow_disc || !tb->disc || !tb->first || !tb->poisson_thr ||
-	    !tb->dead)
+	if (!tb->init_thr || !tb->grow_disc || !tb->disc || !tb->first || !tb->spend ||
+	    !tb->forgone || !tb->poisson_thr || !tb->dead)
 		goto nomem;
 	chain_table_fill(tb, m);
 	return tb;
@@ -164,9 +171,16 @@ void chain_table_fill(chain_table *tb, const clv_model *m)
 		tb->dead[i] = m->P[i * n + i] == 1.0 && m->margin[i] == 0.0 && m->cost[i] == 0.0;
 	}
 	memcpy(tb->margin[0], m->margin, n * sizeof *m->margin);
-	memcpy(tb->margin[1], m->margin_offer, n * sizeof *m->margin);
+	memcpy(tb->margin[1], m->margin, n * sizeof *m->margin); /* full price: the cut is spend */
 	memcpy(tb->cost[0], m->cost, n * sizeof *m->cost);
 	memcpy(tb->cost[1], m->cost_offer, n * sizeof *m->cost);
+	memcpy(tb->spend, m->offer_cost, n * sizeof *m->offer_cost);
+	tb->has_spend = tb->has_forgone = false;
+	for (i = 0; i < n; i++) {
+		tb->forgone[i] = m->margin[i] - m->margin_offer[i];
+		tb->has_spend = tb->has_spend || m->offer_cost[i] != 0.0;
+		tb->has_forgone = tb->has_forgone || tb->forgone[i] != 0.0;
+	}
 	for (t = 0; t <= tb->periods; t++) {
 		const int ph = t < tb->offer_periods;
 		tb->disc[t] = exp(-(double)t * log1p(m->discount));
@@ -222,11 +236,12 @@ void chain_acc_flush(const chain_table *tb, chain_acc *acc)
 		acc->dead_from[(size_t)(tb->periods + 1) * n + i] = 0;
 }
 
-/* Add the finished customer's CLV to the accumulators. */
-static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv)
+/* Add the finished customer's CLV (and offer spend) to the accumulators. */
+static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv,
+                                   double spend)
 {
 	size_t n = tb->n, i;
-	double total = -tb->acquisition;
+	double total = -tb->acquisition - spend;
 
 	for (i = 0; i < n; i++) {
 		double v = clv[i];
@@ -235,19 +250,31 @@ static inline void record_customer(const chain_table *tb, chain_acc *acc, const 
 		stats_ksum_add(&acc->sumsq[i], v * v);
 		if (acc->hist)
 			stats_hist_add(acc->hist[i], v);
+		if (acc->below)
+			acc->below[i] += v < 0.0;
 	}
 	stats_ksum_add(&acc->sum[n], total);
 	stats_ksum_add(&acc->sumsq[n], total * total);
 	if (acc->hist)
 		stats_hist_add(acc->hist[n], total);
+	if (acc->below) {
+		acc->below[n] += total < 0.0;
+		acc->below[n + 1] += total > 0.0;
+	}
+	if (acc->spend) {
+		stats_ksum_add(&acc->spend[0], spend);
+		stats_ksum_add(&acc->spend[1], spend * spend);
+	}
 }
 
-/* One customer in flight: its stream, state, period and CLV so far. */
+/* One customer in flight: its stream, state, period, CLV and offer spend
+   so far. */
 typedef struct lane {
 	rng_pcg32 r;
 	size_t x;
 	long t;
 	bool live;
+	double spend;
 	double clv[CLV_MAX_STATES];
 } lane;
 
@@ -259,6 +286,7 @@ static inline void lane_begin(const chain_table *tb, lane *ln)
 	ln->x = pick(tb->init_thr, tb->n - 1, rng_next(&ln->r));
 	ln->t = 0;
 	ln->live = true;
+	ln->spend = 0.0;
 	for (i = 0; i < tb->n; i++)
 		ln->clv[i] = 0.0;
 }
@@ -279,16 +307,23 @@ static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 	const uint64_t *const thr = tb->thr[ph];
 	const double *const margin = tb->margin[ph];
 	const double g = tb->grow_disc[t];
+	const bool fg = ph && tb->has_forgone; /* a price discount runs */
 	uint32_t k;
 	size_t x = ln->x;
 
 	acc->count[(size_t)t * n + x]++;
+	if (ph && tb->has_spend)
+		ln->spend += tb->spend[x] * tb->disc[t];
 	if (!tb->poisson) {
 		/* F >= 1: the first purchase with the period's cost, then the rest */
 		ln->clv[x] += tb->first[(size_t)t * n + x];
+		if (fg)
+			ln->spend += tb->forgone[x] * g;
 		x = pick(thr + x * n1, n1, rng_next(&ln->r));
 		for (k = 1; k < tb->purchases; k++) {
 			ln->clv[x] += margin[x] * g;
+			if (fg)
+				ln->spend += tb->forgone[x] * g;
 			x = pick(thr + x * n1, n1, rng_next(&ln->r));
 		}
 	} else {
@@ -296,6 +331,8 @@ static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 		ln->clv[x] -= tb->cost[ph][x] * tb->disc[t];
 		for (k = 0; k < purchases; k++) {
 			ln->clv[x] += margin[x] * g;
+			if (fg)
+				ln->spend += tb->forgone[x] * g;
 			x = pick(thr + x * n1, n1, rng_next(&ln->r));
 		}
 	}
@@ -316,7 +353,7 @@ void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
 	lane_begin(tb, &ln);
 	while (!lane_period(tb, &ln, acc))
 		;
-	record_customer(tb, acc, ln.clv);
+	record_customer(tb, acc, ln.clv, ln.spend);
 	*r = ln.r;
 }
 
@@ -346,7 +383,7 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 			lane *ln = &lanes[l];
 			if (!ln->live || !lane_period(tb, ln, acc))
 				continue;
-			record_customer(tb, acc, ln->clv);
+			record_customer(tb, acc, ln->clv, ln->spend);
 			if (next < end)
 				lane_start(tb, ln, seed, rep, next++);
 			else {

@@ -6,6 +6,9 @@
  * A chain_table is a clv_model prepared for the loop: integer thresholds
  * per row instead of probabilities, discount factors per period, the
  * Poisson purchase-count table, absorbing states with nothing to earn.
+ * A customer's CLV per state is its margin minus its own cost to serve
+ * there; what the offers cost is its offer spend, and its total is the
+ * states' sum minus offer spend minus acquisition.
  */
 #ifndef CLV_CHAIN_H
 #define CLV_CHAIN_H
@@ -34,6 +37,12 @@ typedef struct chain_table {
 	double *first;       /* (periods + 1) x n: what the first purchase of
 	                        period t in state x adds, its cost included:
 	                        margin (1+g)^t/(1+r)^t - cost (1+r)^-t (fixed F) */
+	double *spend;       /* n: the offers' cost per period while they run
+	                        (model offer_cost), booked as offer spend */
+	double *forgone;     /* n: margin a price discount gives up per
+	                        purchase while it runs, booked as offer spend
+	                        (margin[1] is the full margin) */
+	bool has_spend, has_forgone; /* some entry of spend, forgone is not 0 */
 	uint32_t purchases;  /* fixed F when !poisson */
 	bool poisson;
 	uint64_t *poisson_thr; /* poisson_len cumulative thresholds of Poisson(F) */
@@ -51,6 +60,12 @@ typedef struct chain_acc {
 	stats_ksum *sum;     /* n + 1: sum of customer CLV per state, total */
 	stats_ksum *sumsq;   /* n + 1: sum of squares */
 	stats_hist **hist;   /* n + 1 histograms (thread's own), or NULL */
+	stats_ksum *spend;   /* 2: sum of the customers' offer spend and of its
+	                        squares, or NULL (not kept) */
+	uint64_t *below;     /* n + 2: customers whose CLV in state i (i = n:
+	                        the total) is < 0, then [n + 1] those whose
+	                        total is > 0 (earns back its acquisition and
+	                        offer spend), or NULL (not kept) */
 } chain_acc;
 
 /* Bytes of a table for n states walking periods 0..periods. */

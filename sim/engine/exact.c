@@ -9,11 +9,19 @@
  * x_t = u_t W with W = sum_k P(N > k) P^k. Then
  *
  *   CLV_i = sum_t [ (1+g)^t / (1+r)^t  x_t[i] R_i  -  u_t[i] C_i / (1+r)^t ]
- *   total = sum_i CLV_i - acquisition
+ *   offer spend = sum_{t < K} [ u_t . O / (1+r)^t
+ *                               + (1+g)^t / (1+r)^t  x_t . (R - R') ]
+ *   total = sum_i CLV_i - offer spend - acquisition
  *
- * (R margin per purchase, C cost per period, g spend growth, r discount
- * rate). For F = 1 this is docs/theory.md section 3: S_t = S_0 P^t. Offers use
- * their own (E, W, R, C) for periods t < offer_periods.
+ * (R margin per purchase at full price, C a state's own cost to serve per
+ * period, O what the offers cost per period for a customer starting the
+ * period in each state, R' the margin after a price discount's cut, g
+ * spend growth, r discount rate, K the offer periods). For F = 1 this is
+ * docs/theory.md section 3: S_t = S_0 P^t. Offers use their own matrices
+ * (E, W) for periods t < K; what they cost, their cost and the margin a
+ * discount gives up, is the offer spend, kept apart from the states' CLV.
+ * The value by starting state (exact_value.c) and the customer base
+ * (equity.c) are computed from the same phases.
  *
  * Infinite horizon: after the last offer period K the tail is a geometric
  * matrix series, summed in closed form:
@@ -30,6 +38,7 @@
  * overflow; at long horizons they fall smoothly to 0.
  */
 #include "engine/exact.h"
+#include "engine/exact_internal.h"
 
 #include <assert.h>
 #include <limits.h>
@@ -56,31 +65,40 @@ void exact_free(exact_result *r)
 	free(r->margin);
 	free(r->cost);
 	free(r->steady);
+	free(r->value);
+	free(r->equity);
+	free(r->cohort);
+	free(r->customers);
 	free(r);
 }
 
-static exact_result *result_create(size_t n, long periods)
+exact_result *exact_result_create(size_t n, long periods)
 {
 	exact_result *r = calloc(1, sizeof *r);
+	size_t cells = (size_t)(periods + 1) * n;
 
 	if (r == NULL)
 		return NULL;
 	r->n = n;
 	r->periods = periods;
-	r->share = calloc((size_t)(periods + 1) * n, sizeof *r->share);
+	r->share = calloc(cells, sizeof *r->share);
 	r->clv = calloc(n + 1, sizeof *r->clv);
 	r->margin = calloc(n, sizeof *r->margin);
 	r->cost = calloc(n, sizeof *r->cost);
 	r->steady = calloc(n, sizeof *r->steady);
-	if (!r->share || !r->clv || !r->margin || !r->cost || !r->steady) {
+	r->value = calloc(n, sizeof *r->value);
+	r->equity = calloc(EXACT_EQUITY_LEN(n), sizeof *r->equity);
+	r->cohort = calloc(EXACT_EQUITY_LEN(n), sizeof *r->cohort);
+	r->customers = calloc(cells, sizeof *r->customers);
+	if (!r->share || !r->clv || !r->margin || !r->cost || !r->steady || !r->value ||
+	    !r->equity || !r->cohort || !r->customers) {
 		exact_free(r);
 		return NULL;
 	}
 	return r;
 }
 
-/* out = u A for a row vector u (n) and matrix A (n * n). */
-static void row_times(const double *u, const double *A, size_t n, double *out)
+void exact_row_times(const double *u, const double *A, size_t n, double *out)
 {
 	size_t i, j;
 
@@ -151,23 +169,52 @@ clv_status exact_period_matrices(const double *P, size_t n, double F, int poisso
 	return CLV_OK;
 }
 
-/* One phase of the model: the matrices and money of periods in it. */
-typedef struct phase {
-	double *E, *W;
-	const double *P, *margin, *cost;
-} phase;
+typedef exact_phase phase;
+
+long exact_tail_start(const clv_model *m)
+{
+	return m->offer_periods == LONG_MAX ? 0 : m->offer_periods;
+}
+
+const exact_phase *exact_phase_at(const clv_model *m, const exact_phase *base,
+                                  const exact_phase *offer, long t)
+{
+	return t < m->offer_periods ? offer : base;
+}
+
+const exact_phase *exact_phase_tail(const clv_model *m, const exact_phase *base,
+                                    const exact_phase *offer)
+{
+	return m->offer_periods == LONG_MAX ? offer : base;
+}
+
+double exact_disc(const clv_model *m, long t)
+{
+	return exp(-(double)t * log1p(m->discount));
+}
+
+double exact_grow(const clv_model *m, long t)
+{
+	return exp((double)t * (log1p(m->growth) - log1p(m->discount)));
+}
 
 static clv_status phase_init(phase *ph, const clv_model *m, int offer, clv_error *err)
 {
 	size_t n = m->n;
 
+	size_t i;
+
 	ph->P = offer ? m->P_offer : m->P;
-	ph->margin = offer ? m->margin_offer : m->margin;
+	ph->margin = m->margin; /* a state's margin at full price, offers or not */
 	ph->cost = offer ? m->cost_offer : m->cost;
+	ph->spend = offer ? m->offer_cost : NULL;
 	ph->E = malloc(n * n * sizeof *ph->E);
 	ph->W = malloc(n * n * sizeof *ph->W);
-	if (ph->E == NULL || ph->W == NULL)
+	ph->forgone = offer ? calloc(n, sizeof *ph->forgone) : NULL;
+	if (ph->E == NULL || ph->W == NULL || (offer && ph->forgone == NULL))
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory in the exact engine");
+	for (i = 0; offer && i < n; i++)
+		ph->forgone[i] = m->margin[i] - m->margin_offer[i];
 	return exact_period_matrices(ph->P, n, m->purchases, m->poisson, ph->E, ph->W, err);
 }
 
@@ -175,11 +222,13 @@ static void phase_free(phase *ph)
 {
 	free(ph->E);
 	free(ph->W);
+	free(ph->forgone);
 }
 
 /* Accumulators of the sums over periods. */
 typedef struct sums {
 	stats_ksum *margin, *cost; /* n each */
+	stats_ksum spend;          /* the offers' cost and forgone margin */
 } sums;
 
 /* Add period t's contribution, starting from distribution u. */
@@ -187,19 +236,20 @@ static void add_period(const clv_model *m, const phase *ph, long t, const double
                        double *x, sums *acc)
 {
 	size_t i, n = m->n;
-	double disc = exp(-(double)t * log1p(m->discount));
-	double grow = exp((double)t * (log1p(m->growth) - log1p(m->discount)));
+	double disc = exact_disc(m, t), grow = exact_grow(m, t);
 
-	row_times(u, ph->W, n, x);
+	exact_row_times(u, ph->W, n, x);
 	for (i = 0; i < n; i++) {
 		stats_ksum_add(&acc->margin[i], grow * x[i] * ph->margin[i]);
 		stats_ksum_add(&acc->cost[i], disc * u[i] * ph->cost[i]);
+		if (ph->spend != NULL)
+			stats_ksum_add(&acc->spend, disc * u[i] * ph->spend[i] +
+			                            grow * x[i] * ph->forgone[i]);
 	}
 }
 
-/* Solve y = u (I - a E)^-1 for the row vector y. */
-static clv_status geometric_row(const double *u, const double *E, double a, size_t n,
-                                double *y, clv_error *err)
+clv_status exact_geometric(const double *u, const double *E, double a, size_t n, bool column,
+                           double *y, clv_error *err)
 {
 	gsl_matrix *A = gsl_matrix_alloc(n, n);
 	gsl_permutation *perm = gsl_permutation_alloc(n);
@@ -213,10 +263,10 @@ static clv_status geometric_row(const double *u, const double *E, double a, size
 		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory in the exact engine");
 		goto cleanup;
 	}
-	/* (I - aE)^T y^T = u^T */
+	/* row: (I - aE)^T y^T = u^T; column: (I - aE) y = u */
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
-			gsl_matrix_set(A, j, i, (i == j) - a * E[i * n + j]);
+			gsl_matrix_set(A, column ? i : j, column ? j : i, (i == j) - a * E[i * n + j]);
 	if (gsl_linalg_LU_decomp(A, perm, &sign) != 0 ||
 	    gsl_linalg_LU_solve(A, perm, &b.vector, &x.vector) != 0)
 		rc = diag_set(err, CLV_ERR_NUMERIC, NULL,
@@ -234,8 +284,7 @@ static clv_status add_tail(const clv_model *m, const phase *ph, long K, const do
 	size_t i, n = m->n;
 	double a_cost = 1.0 / (1.0 + m->discount);
 	double a_margin = (1.0 + m->growth) / (1.0 + m->discount);
-	double disc = exp(-(double)K * log1p(m->discount));
-	double grow = exp((double)K * (log1p(m->growth) - log1p(m->discount)));
+	double disc = exact_disc(m, K), grow = exact_grow(m, K);
 	double *y = malloc(n * sizeof *y), *x = malloc(n * sizeof *x);
 	clv_status rc = CLV_OK;
 
@@ -250,15 +299,21 @@ static clv_status add_tail(const clv_model *m, const phase *ph, long K, const do
 		              m->discount, m->growth);
 		goto cleanup;
 	}
-	rc = geometric_row(u, ph->E, a_margin, n, y, err);
+	rc = exact_geometric(u, ph->E, a_margin, n, false, y, err);
 	if (rc != CLV_OK)
 		goto cleanup;
-	row_times(y, ph->W, n, x);
-	for (i = 0; i < n; i++)
+	exact_row_times(y, ph->W, n, x);
+	for (i = 0; i < n; i++) {
 		stats_ksum_add(&acc->margin[i], grow * x[i] * ph->margin[i]);
-	rc = geometric_row(u, ph->E, a_cost, n, y, err);
-	for (i = 0; i < n && rc == CLV_OK; i++)
+		if (ph->spend != NULL)
+			stats_ksum_add(&acc->spend, grow * x[i] * ph->forgone[i]);
+	}
+	rc = exact_geometric(u, ph->E, a_cost, n, false, y, err);
+	for (i = 0; i < n && rc == CLV_OK; i++) {
 		stats_ksum_add(&acc->cost[i], disc * y[i] * ph->cost[i]);
+		if (ph->spend != NULL)
+			stats_ksum_add(&acc->spend, disc * y[i] * ph->spend[i]);
+	}
 cleanup:
 	free(y);
 	free(x);
@@ -305,26 +360,21 @@ static clv_status steady_state(const double *P, const double *u0, size_t n, doub
 		if (change < 1e-14)
 			break;
 	}
-	row_times(u0, Q, n, steady);
+	exact_row_times(u0, Q, n, steady);
 	free(Q);
 	free(Q2);
 	return CLV_OK;
 }
 
-static long offer_end(const clv_model *m)
-{
-	return m->offer_periods;
-}
-
 exact_result *exact_run(const clv_model *m, long share_periods, clv_error *err)
 {
 	size_t n = m->n, i;
-	long T = m->infinite ? share_periods : m->horizon, K = offer_end(m), t;
-	long last = m->infinite ? (K == LONG_MAX ? 0 : K) : T + 1; /* periods summed one by one */
-	exact_result *r = result_create(n, T);
+	long T = m->infinite ? share_periods : m->horizon, K = m->offer_periods, t;
+	long last = m->infinite ? exact_tail_start(m) : T + 1; /* periods summed one by one */
+	exact_result *r = exact_result_create(n, T);
 	phase base = {0}, offer = {0};
 	stats_ksum *ks = calloc(2 * n, sizeof *ks);
-	sums acc = {ks, ks + n};
+	sums acc = {ks, ks + n, {0.0, 0.0}};
 	double *u = malloc(n * sizeof *u), *x = malloc(n * sizeof *x), *next = malloc(n * sizeof *next);
 	clv_status rc = CLV_OK;
 
@@ -352,7 +402,7 @@ exact_result *exact_run(const clv_model *m, long share_periods, clv_error *err)
 #endif
 		if (t < last)
 			add_period(m, ph, t, u, x, &acc);
-		row_times(u, ph->E, n, next);
+		exact_row_times(u, ph->E, n, next);
 		memcpy(u, next, n * sizeof *u);
 	}
 	if (m->infinite) {
@@ -360,14 +410,15 @@ exact_result *exact_run(const clv_model *m, long share_periods, clv_error *err)
 		long k0 = last;
 		memcpy(u, m->initial, n * sizeof *u);
 		for (t = 0; t < k0; t++) {
-			row_times(u, (t < K ? &offer : &base)->E, n, next);
+			exact_row_times(u, (t < K ? &offer : &base)->E, n, next);
 			memcpy(u, next, n * sizeof *u);
 		}
 		rc = add_tail(m, K == LONG_MAX ? &offer : &base, k0, u, &acc, err);
 		if (rc != CLV_OK)
 			goto cleanup;
 	}
-	r->clv[n] = -m->acquisition;
+	r->offer_spend = stats_ksum_value(&acc.spend);
+	r->clv[n] = -m->acquisition - r->offer_spend;
 	for (i = 0; i < n; i++) {
 		r->margin[i] = stats_ksum_value(&acc.margin[i]);
 		r->cost[i] = stats_ksum_value(&acc.cost[i]);
@@ -375,6 +426,10 @@ exact_result *exact_run(const clv_model *m, long share_periods, clv_error *err)
 		r->clv[n] += r->clv[i];
 	}
 	rc = steady_state(K == LONG_MAX ? m->P_offer : m->P, m->initial, n, r->steady, err);
+	if (rc == CLV_OK)
+		rc = exact_value(m, &base, &offer, r, err);
+	if (rc == CLV_OK)
+		rc = exact_equity(m, &base, &offer, r, err);
 cleanup:
 	phase_free(&base);
 	phase_free(&offer);
@@ -389,8 +444,7 @@ cleanup:
 	return r;
 }
 
-/* Add w times b into a (same shape). */
-static void add_weighted(exact_result *a, const exact_result *b, double w)
+void exact_result_add(exact_result *a, const exact_result *b, double w)
 {
 	size_t n = a->n, i;
 
@@ -403,6 +457,16 @@ static void add_weighted(exact_result *a, const exact_result *b, double w)
 	}
 	for (i = 0; i <= n; i++)
 		a->clv[i] += w * b->clv[i];
+	for (i = 0; i < n; i++)
+		a->value[i] += w * b->value[i];
+	for (i = 0; i < EXACT_EQUITY_LEN(n); i++) {
+		a->equity[i] += w * b->equity[i];
+		a->cohort[i] += w * b->cohort[i];
+	}
+	for (i = 0; i < (size_t)(a->periods + 1) * n; i++)
+		a->customers[i] += w * b->customers[i];
+	a->offer_spend += w * b->offer_spend;
+	a->has_base = a->has_base || b->has_base;
 }
 
 static exact_result *exact_one(clv_scenario *s, long share_periods, clv_error *err)
@@ -421,7 +485,7 @@ exact_result *exact_scenario(clv_scenario *s, long share_periods, clv_error *err
 
 	if (s->n_segments == 0)
 		return exact_one(s, share_periods, err);
-	mix = result_create(s->n, s->infinite ? share_periods : s->horizon);
+	mix = exact_result_create(s->n, s->infinite ? share_periods : s->horizon);
 	if (mix == NULL) {
 		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory in the exact engine");
 		return NULL;
@@ -436,7 +500,7 @@ exact_result *exact_scenario(clv_scenario *s, long share_periods, clv_error *err
 			exact_free(mix);
 			return NULL;
 		}
-		add_weighted(mix, part, s->segment_weight[k]);
+		exact_result_add(mix, part, s->segment_weight[k]);
 		exact_free(part);
 	}
 	return mix;

@@ -9,17 +9,51 @@
 #include "clvsim.h"
 #include "base/diag.h"
 
+/* Entries of exact_result.equity and .cohort: n states, then the total,
+   the offer spend and the acquisition spend. */
+#define EXACT_EQUITY_LEN(n) ((n) + 3)
+
 typedef struct exact_result {
 	size_t n;
 	long periods;     /* share rows are periods 0..periods */
 	double *share;    /* (periods + 1) * n: distribution of the state at
 	                     the start of each period (owned) */
-	double *clv;      /* n + 1: expected CLV per state, then total (owned) */
+	double *clv;      /* n + 1: expected CLV per state (its margin minus its
+	                     own cost to serve), then the total = sum of the
+	                     states - offer_spend - acquisition (owned) */
 	double *margin;   /* n: expected discounted margin per state (owned) */
 	double *cost;     /* n: expected discounted cost per state (owned) */
 	double *steady;   /* n: long-run distribution reached from `initial`
 	                     under the long-run matrix (owned) */
+	double offer_spend; /* expected discounted cost of the offers
+	                     (campaign, price_discount `cost`) per customer:
+	                     on its own line, in no state's CLV */
+	double *value;    /* n: value by starting state: the expected CLV before
+	                     acquisition (states minus offer spend) of a
+	                     customer whose state at period 0 is i, so that
+	                     sum_i initial_i value_i - acquisition = clv[n] (owned) */
+	bool has_base;    /* the model has a customer base: the three below */
+	double *equity;   /* EXACT_EQUITY_LEN(n): value of the whole base (the
+	                     N customers of period 0, who paid their
+	                     acquisition already, and every cohort acquired
+	                     later, who pay it), discounted to period 0: per
+	                     state, total, offer spend, acquisition (owned) */
+	double *cohort;   /* EXACT_EQUITY_LEN(n): the acquired cohorts' part of
+	                     the equity for one customer acquired per period
+	                     (for a list per period, the list's own cohorts),
+	                     so the equity at another M is equity + (M - mean
+	                     of M) x cohort[.] (owned) */
+	double *customers; /* (periods + 1) * n: expected number of customers
+	                     in each state at the start of each period (owned) */
 } exact_result;
+
+/* A zeroed result of n states and share rows 0..periods, every array
+   allocated (exact_free it); NULL when out of memory. */
+exact_result *exact_result_create(size_t n, long periods);
+
+/* a += w * b, field by field (same shape): populations mix by weight, since
+   every figure is linear in the population. */
+void exact_result_add(exact_result *a, const exact_result *b, double w);
 
 /* Run the exact engine on m. share_periods: rows of the share table for
    an infinite horizon (ignored for a finite one, which has T + 1 rows).

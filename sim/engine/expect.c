@@ -104,48 +104,25 @@ struct expect_plan {
 
 exact_result *expect_result_zero(size_t n, long periods)
 {
-	exact_result *r = calloc(1, sizeof *r);
-
-	if (r == NULL)
-		return NULL;
-	r->n = n;
-	r->periods = periods;
-	r->share = calloc((size_t)(periods + 1) * n, sizeof *r->share);
-	r->clv = calloc(n + 1, sizeof *r->clv);
-	r->margin = calloc(n, sizeof *r->margin);
-	r->cost = calloc(n, sizeof *r->cost);
-	r->steady = calloc(n, sizeof *r->steady);
-	if (!r->share || !r->clv || !r->margin || !r->cost || !r->steady) {
-		exact_free(r);
-		return NULL;
-	}
-	return r;
+	return exact_result_create(n, periods);
 }
 
 void expect_mix_add(exact_result *mix, const exact_result *part, double w)
 {
-	size_t n = mix->n, i;
-
-	for (i = 0; i < (size_t)(mix->periods + 1) * n; i++)
-		mix->share[i] += w * part->share[i];
-	for (i = 0; i < n; i++) {
-		mix->margin[i] += w * part->margin[i];
-		mix->cost[i] += w * part->cost[i];
-		mix->steady[i] += w * part->steady[i];
-	}
-	for (i = 0; i <= n; i++)
-		mix->clv[i] += w * part->clv[i];
+	exact_result_add(mix, part, w);
 }
 
-/* Largest difference of a and b: money relative to the largest money
-   figure of either, shares and steady state absolutely. */
+/* Largest difference of a and b: money (CLV, margin, cost, value by
+   starting state, offer spend) relative to the largest money figure of
+   either, shares and steady state absolutely. */
 static double result_diff(const exact_result *a, const exact_result *b)
 {
 	size_t n = a->n, i;
 	double scale = fmax(fabs(a->clv[n]), fabs(b->clv[n])), d = 0.0;
 
 	for (i = 0; i < n; i++)
-		scale = fmax(scale, fmax(fmax(fabs(a->clv[i]), fabs(b->clv[i])),
+		scale = fmax(scale, fmax(fmax(fmax(fabs(a->clv[i]), fabs(b->clv[i])),
+		                              fmax(fabs(a->value[i]), fabs(b->value[i]))),
 		                         fmax(fmax(fabs(a->margin[i]), fabs(b->margin[i])),
 		                              fmax(fabs(a->cost[i]), fabs(b->cost[i])))));
 	if (!(scale > 0.0))
@@ -156,7 +133,9 @@ static double result_diff(const exact_result *a, const exact_result *b)
 		d = fmax(d, fabs(a->margin[i] - b->margin[i]) / scale);
 		d = fmax(d, fabs(a->cost[i] - b->cost[i]) / scale);
 		d = fmax(d, fabs(a->steady[i] - b->steady[i]));
+		d = fmax(d, fabs(a->value[i] - b->value[i]) / scale);
 	}
+	d = fmax(d, fabs(a->offer_spend - b->offer_spend) / scale);
 	for (i = 0; i < (size_t)(a->periods + 1) * n; i++)
 		d = fmax(d, fabs(a->share[i] - b->share[i]));
 	return isnan(d) ? HUGE_VAL : d;

@@ -115,6 +115,9 @@ typedef struct expect_result {
 	double *clv_se;          /* n + 1: standard error of mean->clv; zeros
 	                            unless EXPECT_REPLICATIONS (owned) */
 	double *share_se;        /* (periods + 1) * n: same for mean->share (owned) */
+	double *value_se;        /* n: same for mean->value (owned) */
+	double offer_spend_se;   /* same for mean->offer_spend */
+	double equity_se;        /* same for mean->equity[n], the total equity */
 	expect_method method;
 	uint64_t replications;   /* draws averaged (EXPECT_REPLICATIONS), else 0 */
 	size_t dims;             /* dimensions integrated by quadrature (a

@@ -89,6 +89,7 @@ void expect_free(expect_result *r)
 	exact_free(r->mean);
 	free(r->clv_se);
 	free(r->share_se);
+	free(r->value_se);
 	free(r);
 }
 
@@ -101,7 +102,8 @@ static expect_result *expect_create(size_t n, long periods)
 	r->mean = expect_result_zero(n, periods);
 	r->clv_se = calloc(n + 1, sizeof *r->clv_se);
 	r->share_se = calloc((size_t)(periods + 1) * n, sizeof *r->share_se);
-	if (!r->mean || !r->clv_se || !r->share_se) {
+	r->value_se = calloc(n + 1, sizeof *r->value_se);
+	if (!r->mean || !r->clv_se || !r->share_se || !r->value_se) {
 		expect_free(r);
 		return NULL;
 	}
@@ -117,6 +119,8 @@ struct expect_acc {
 	exact_result *mean;   /* running means of every field */
 	double *clv_m2;       /* n + 1: sums of squared deviations */
 	double *share_m2;     /* (periods + 1) * n */
+	double *value_m2;     /* n + 2: value by starting state, offer spend,
+	                         total equity */
 };
 
 void expect_acc_free(expect_acc *a)
@@ -126,6 +130,7 @@ void expect_acc_free(expect_acc *a)
 	exact_free(a->mean);
 	free(a->clv_m2);
 	free(a->share_m2);
+	free(a->value_m2);
 	free(a);
 }
 
@@ -139,8 +144,9 @@ expect_acc *expect_acc_create(size_t n, long periods, clv_error *err)
 		a->mean = expect_result_zero(n, periods);
 		a->clv_m2 = calloc(n + 1, sizeof *a->clv_m2);
 		a->share_m2 = calloc((size_t)(periods + 1) * n, sizeof *a->share_m2);
+		a->value_m2 = calloc(n + 2, sizeof *a->value_m2);
 	}
-	if (a == NULL || !a->mean || !a->clv_m2 || !a->share_m2) {
+	if (a == NULL || !a->mean || !a->clv_m2 || !a->share_m2 || !a->value_m2) {
 		expect_acc_free(a);
 		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory averaging the expectation");
 		return NULL;
@@ -176,6 +182,14 @@ clv_status expect_acc_add(expect_acc *a, const exact_result *r, clv_error *err)
 	welford(a->mean->margin, NULL, r->margin, n, k);
 	welford(a->mean->cost, NULL, r->cost, n, k);
 	welford(a->mean->steady, NULL, r->steady, n, k);
+	welford(a->mean->value, a->value_m2, r->value, n, k);
+	welford(&a->mean->offer_spend, a->value_m2 + n, &r->offer_spend, 1, k);
+	welford(a->mean->equity, NULL, r->equity, n, k);
+	welford(a->mean->equity + n, a->value_m2 + n + 1, r->equity + n, 1, k);
+	welford(a->mean->equity + n + 1, NULL, r->equity + n + 1, 2, k);
+	welford(a->mean->cohort, NULL, r->cohort, EXACT_EQUITY_LEN(n), k);
+	welford(a->mean->customers, NULL, r->customers, (size_t)(a->periods + 1) * n, k);
+	a->mean->has_base = a->mean->has_base || r->has_base;
 	return CLV_OK;
 }
 
@@ -204,6 +218,9 @@ expect_result *expect_acc_result(const expect_acc *a, clv_error *err)
 	expect_mix_add(r->mean, a->mean, 1.0);
 	se_of(r->clv_se, a->clv_m2, n + 1, a->count);
 	se_of(r->share_se, a->share_m2, cells, a->count);
+	se_of(r->value_se, a->value_m2, n, a->count);
+	se_of(&r->offer_spend_se, a->value_m2 + n, 1, a->count);
+	se_of(&r->equity_se, a->value_m2 + n + 1, 1, a->count);
 	r->method = EXPECT_REPLICATIONS;
 	r->replications = a->count;
 	return r;
@@ -383,6 +400,9 @@ static clv_status average_draws(outer *ot, const clv_scenario *s, long share_per
 		memcpy(out->clv_se, avg->clv_se, (ot->n + 1) * sizeof *out->clv_se);
 		memcpy(out->share_se, avg->share_se,
 		       (size_t)(ot->periods + 1) * ot->n * sizeof *out->share_se);
+		memcpy(out->value_se, avg->value_se, ot->n * sizeof *out->value_se);
+		out->offer_spend_se = avg->offer_spend_se;
+		out->equity_se = avg->equity_se;
 		out->method = EXPECT_REPLICATIONS;
 		out->replications = ot->reps;
 		for (k = 0; k < ot->n_pop; k++)
@@ -414,7 +434,8 @@ static expect_result *certain(clv_scenario *s, long share_periods, clv_error *er
 	}
 	r->clv_se = calloc(n + 1, sizeof *r->clv_se);
 	r->share_se = calloc((size_t)(r->mean->periods + 1) * n, sizeof *r->share_se);
-	if (r->clv_se == NULL || r->share_se == NULL) {
+	r->value_se = calloc(n + 1, sizeof *r->value_se);
+	if (r->clv_se == NULL || r->share_se == NULL || r->value_se == NULL) {
 		expect_free(r);
 		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 		return NULL;

@@ -11,7 +11,11 @@
  *                run by an OpenMP dynamic loop; each task's floating sums
  *                land in its own slot, reduced afterwards in task order;
  *                integer counts and histograms are per thread (integer
- *                sums do not depend on order).
+ *                sums do not depend on order); the sums of each
+ *                (replication, segment) go to mc_figures.c, which makes the
+ *                segments' figures, the offer spend and the event
+ *                probabilities, and every standard error of the run;
+ *                histograms are kept per segment when their size allows.
  *
  * Outer draws: column j of replication r is u[r][j] from sample_design;
  * an uncertain replication-level assumption takes dist_quantile(p, u), a
@@ -38,6 +42,7 @@
 #include "base/dist.h"
 #include "base/interrupt.h"
 #include "engine/mc_population.h"
+#include "engine/mc_figures.h"
 #include "engine/model.h"
 #include "engine/outer.h"
 #include "base/rng.h"
@@ -134,7 +139,8 @@ typedef struct hetero_scratch {
 typedef struct worker {
 	uint64_t *count;         /* wave_reps x (periods + 1) x n */
 	uint32_t *dead_from;     /* (periods + 2) x n */
-	stats_hist **hist;       /* n + 1 */
+	stats_hist **hist;       /* n_hist: n + 1, or n + 1 per segment */
+	size_t n_hist;
 	hetero_scratch *het;     /* one per segment */
 	gsl_rng *g;
 	int failed;              /* allocation failed */
@@ -147,7 +153,7 @@ static void worker_free(worker *w, const population *pop)
 	free(w->count);
 	free(w->dead_from);
 	if (w->hist)
-		for (i = 0; i <= pop->n; i++)
+		for (i = 0; i < w->n_hist; i++)
 			stats_hist_free(w->hist[i]);
 	free(w->hist);
 	if (w->het)
@@ -162,20 +168,21 @@ static void worker_free(worker *w, const population *pop)
 	memset(w, 0, sizeof *w);
 }
 
-static int worker_init(worker *w, const population *pop, size_t wave_reps)
+static int worker_init(worker *w, const population *pop, size_t wave_reps, bool seg_hists)
 {
 	size_t i, n = pop->n, rows = (size_t)pop->periods + 2;
 	clv_error err = {0};
 
 	memset(w, 0, sizeof *w);
+	w->n_hist = (seg_hists ? pop->n_seg : 1) * (n + 1);
 	w->count = calloc(wave_reps * (rows - 1) * n, sizeof *w->count);
 	w->dead_from = calloc(rows * n, sizeof *w->dead_from);
-	w->hist = calloc(n + 1, sizeof *w->hist);
+	w->hist = calloc(w->n_hist, sizeof *w->hist);
 	w->het = calloc(pop->n_seg, sizeof *w->het);
 	w->g = gsl_rng_alloc(rng_gsl_pcg32);
 	if (!w->count || !w->dead_from || !w->hist || !w->het || !w->g)
 		return -1;
-	for (i = 0; i <= n; i++)
+	for (i = 0; i < w->n_hist; i++)
 		if ((w->hist[i] = stats_hist_create()) == NULL)
 			return -1;
 	for (i = 0; i < pop->n_seg; i++) {
@@ -199,6 +206,8 @@ typedef struct task {
 	size_t seg;
 	uint64_t first, count;   /* customers */
 	stats_ksum *sum, *sumsq; /* n + 1 each: this task's slot */
+	stats_ksum *spend;       /* 2: offer spend, sum and sum of squares */
+	uint64_t *below;         /* n + 2: chain_acc.below */
 } task;
 
 /* Customers with their own assumptions: each draws them from its own
@@ -235,29 +244,36 @@ static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scra
 }
 
 static void run_task(const population *pop, rep_model *const *wave, worker *w, uint64_t seed,
-                     const task *tk)
+                     task *tk)
 {
 	const segment *sg = &pop->seg[tk->seg];
 	const rep_model *rm = &wave[tk->wave_slot][tk->seg];
 	size_t n = pop->n;
 	/* sums on this thread's stack, copied to the task's slot at the end:
 	   neighbouring slots share cache lines with other threads' tasks */
-	stats_ksum sum[CLV_MAX_STATES + 1], sumsq[CLV_MAX_STATES + 1];
+	stats_ksum sum[CLV_MAX_STATES + 1], sumsq[CLV_MAX_STATES + 1], spend[2];
+	uint64_t below[CLV_MAX_STATES + 2];
 	chain_acc acc;
 
 	memset(sum, 0, sizeof sum);
 	memset(sumsq, 0, sizeof sumsq);
+	memset(spend, 0, sizeof spend);
+	memset(below, 0, sizeof below);
 	acc.count = w->count + tk->wave_slot * (size_t)(pop->periods + 1) * n;
 	acc.dead_from = w->dead_from;
 	acc.sum = sum;
 	acc.sumsq = sumsq;
-	acc.hist = w->hist;
+	acc.hist = w->hist + (w->n_hist > n + 1 ? tk->seg * (n + 1) : 0);
+	acc.spend = spend;
+	acc.below = below;
 	if (sg->hetero)
 		run_hetero_block(sg, rm, &w->het[tk->seg], w->g, seed, tk, &acc);
 	else
 		chain_run_block(rm->table, seed, tk->rep, tk->first, tk->count, &acc);
 	memcpy(tk->sum, sum, (n + 1) * sizeof *sum);
 	memcpy(tk->sumsq, sumsq, (n + 1) * sizeof *sumsq);
+	memcpy(tk->spend, spend, sizeof spend);
+	memcpy(tk->below, below, (n + 2) * sizeof *below);
 }
 
 /* ---- the run --------------------------------------------------------- */
@@ -270,7 +286,8 @@ typedef struct run_state {
 	size_t wave_cap;         /* replications per wave */
 	worker *workers;
 	stats_ksum *grand_sum, *grand_sumsq; /* n + 1: over all customers */
-	stats_ksum *seg_sum, *seg_sumsq;     /* n_seg x (n + 1): per segment */
+	mc_figs figs;            /* per (replication, segment): mc_figures.h */
+	bool seg_hists;          /* histograms per segment (else one set) */
 	mc_result *res;
 	uint64_t reps_done;
 } run_state;
@@ -313,8 +330,10 @@ void mc_free(mc_result *r)
 	if (r == NULL)
 		return;
 	free(r->rep_share);
+	free(r->rep_share_end);
 	free(r->rep_clv);
 	free(r->rep_input);
+	mc_figs_free_result(r);
 	if (r->input_name)
 		for (i = 0; i < r->n_inputs; i++)
 			free(r->input_name[i]);
@@ -349,6 +368,22 @@ static void progress(const run_state *st, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
+/* r->rep_share_end from the last reported row of r->rep_share (the
+   share table itself may be freed after the run). */
+static clv_status keep_share_end(mc_result *r, clv_error *err)
+{
+	size_t cells = (size_t)(r->periods + 1) * r->n, last = (size_t)r->periods * r->n;
+	uint64_t k;
+
+	r->rep_share_end = malloc((size_t)r->replications * r->n * sizeof *r->rep_share_end + 1);
+	if (r->rep_share_end == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	for (k = 0; k < r->replications; k++)
+		memcpy(r->rep_share_end + (size_t)k * r->n, r->rep_share + (size_t)k * cells + last,
+		       r->n * sizeof *r->rep_share_end);
+	return CLV_OK;
+}
+
 /* Grow the per-replication tables to hold `reps` replications. */
 static clv_status grow_tables(run_state *st, uint64_t reps, clv_error *err)
 {
@@ -371,12 +406,12 @@ static clv_status grow_tables(run_state *st, uint64_t reps, clv_error *err)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
 		                (unsigned long long)reps);
 	r->rep_input = in;
-	return CLV_OK;
+	return mc_figs_grow(&st->figs, reps, err);
 }
 
 /* Build the tasks of replications [r0, r0 + k). */
 static size_t make_tasks(const run_state *st, uint64_t r0, size_t k, task *tasks,
-                         stats_ksum *slots)
+                         stats_ksum *slots, uint64_t *counts)
 {
 	size_t n = st->pop.n, nt = 0, w, sgi;
 
@@ -391,9 +426,12 @@ static size_t make_tasks(const run_state *st, uint64_t r0, size_t k, task *tasks
 				tk->seg = sgi;
 				tk->first = c;
 				tk->count = sg->first + sg->count - c < MC_BLOCK ? sg->first + sg->count - c : MC_BLOCK;
-				tk->sum = slots + nt * 2 * (n + 1);
+				tk->sum = slots + nt * (2 * (n + 1) + 2);
 				tk->sumsq = tk->sum + n + 1;
-				memset(tk->sum, 0, 2 * (n + 1) * sizeof *tk->sum);
+				tk->spend = tk->sumsq + n + 1;
+				tk->below = counts + nt * (n + 2);
+				memset(tk->sum, 0, (2 * (n + 1) + 2) * sizeof *tk->sum);
+				memset(tk->below, 0, (n + 2) * sizeof *tk->below);
 				nt++;
 			}
 		}
@@ -462,13 +500,12 @@ static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks,
 		for (j = 0; j < nt; j++) {
 			if (tasks[j].wave_slot != w)
 				continue;
+			mc_figs_add(&st->figs, r0 + w, tasks[j].seg, tasks[j].sum, tasks[j].sumsq,
+			            tasks[j].spend, tasks[j].below);
 			for (i = 0; i <= n; i++) {
-				size_t at = tasks[j].seg * (n + 1) + i;
 				stats_ksum_merge(&rep_sum[i], &tasks[j].sum[i]);
 				stats_ksum_merge(&st->grand_sum[i], &tasks[j].sum[i]);
 				stats_ksum_merge(&st->grand_sumsq[i], &tasks[j].sumsq[i]);
-				stats_ksum_merge(&st->seg_sum[at], &tasks[j].sum[i]);
-				stats_ksum_merge(&st->seg_sumsq[at], &tasks[j].sumsq[i]);
 			}
 		}
 		for (i = 0; i <= n; i++)
@@ -491,12 +528,13 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 	size_t n_seg = st->pop.n_seg, tpr = tasks_per_rep(st), n = st->pop.n;
 	rep_model **wave = calloc(st->wave_cap, sizeof *wave);
 	task *tasks = calloc(st->wave_cap * tpr, sizeof *tasks);
-	stats_ksum *slots = calloc(st->wave_cap * tpr * 2 * (n + 1), sizeof *slots);
+	stats_ksum *slots = calloc(st->wave_cap * tpr * (2 * (n + 1) + 2), sizeof *slots);
+	uint64_t *counts = calloc(st->wave_cap * tpr * (n + 2), sizeof *counts);
 	clv_status rc = CLV_OK;
 	uint64_t w0;
 	size_t i, k;
 
-	if (!wave || !tasks || !slots) {
+	if (!wave || !tasks || !slots || !counts) {
 		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 		goto cleanup;
 	}
@@ -520,7 +558,7 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 			}
 		if (rc != CLV_OK)
 			break;
-		nt = make_tasks(st, w0, wk, tasks, slots);
+		nt = make_tasks(st, w0, wk, tasks, slots, counts);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(st->threads)
 		for (t = 0; t < (long)nt; t++) {
 			int me = 0;
@@ -550,6 +588,7 @@ cleanup:
 	free(wave);
 	free(tasks);
 	free(slots);
+	free(counts);
 	return rc;
 }
 
@@ -575,71 +614,35 @@ static mc_se_method se_method(const run_state *st)
 	return st->pop.n_seg > 1 ? MC_SE_STRATA : MC_SE_CUSTOMERS;
 }
 
-/* Sample variance from a compensated sum and sum of squares of n values. */
-static double ksum_variance(const stats_ksum *sum, const stats_ksum *sumsq, double n)
+/* The run's design for the figures' standard errors (count and per_rep:
+   n_seg entries each, filled here). */
+static void figs_design(const run_state *st, uint64_t reps, mc_figs_design *d, uint64_t *count,
+                        bool *per_rep)
 {
-	double mean = stats_ksum_value(sum) / n;
-	double v = (stats_ksum_value(sumsq) - n * mean * mean) / (n - 1.0);
-
-	return n > 1.0 && v > 0.0 ? v : (n > 1.0 ? 0.0 : (double)NAN);
-}
-
-/* se of the mean of the replication means of column i, R - 1 df. */
-static double se_replications(const run_state *st, uint64_t reps, size_t i, double *df)
-{
-	size_t n = st->pop.n;
-	double mean = 0.0, ss = 0.0;
-	uint64_t r;
-
-	*df = (double)reps - 1.0;
-	if (reps < 2)
-		return NAN;
-	for (r = 0; r < reps; r++)
-		mean += st->res->rep_clv[r * (n + 1) + i];
-	mean /= (double)reps;
-	for (r = 0; r < reps; r++) {
-		double d = st->res->rep_clv[r * (n + 1) + i] - mean;
-		ss += d * d;
-	}
-	return sqrt(ss / (double)(reps - 1) / (double)reps);
-}
-
-/* se of a stratified mean: tiers of fixed shares w_k = count_k / C, each
-   with N_k = count_k x R independent customers; Welch-Satterthwaite df. */
-static double se_strata(const run_state *st, uint64_t reps, size_t i, double *df)
-{
-	size_t n = st->pop.n, k;
-	double var = 0.0, denom = 0.0, C = (double)st->cfg->customers;
+	size_t k;
 
 	for (k = 0; k < st->pop.n_seg; k++) {
-		const segment *sg = &st->pop.seg[k];
-		double Nk = (double)sg->count * (double)reps, w = (double)sg->count / C, a;
-		if (sg->count == 0)
-			continue;
-		a = w * w * ksum_variance(&st->seg_sum[k * (n + 1) + i], &st->seg_sumsq[k * (n + 1) + i],
-		                          Nk) / Nk;
-		var += a;
-		denom += Nk > 1.0 ? a * a / (Nk - 1.0) : 0.0;
+		count[k] = st->pop.seg[k].count;
+		per_rep[k] = st->pop.seg[k].outer->n_cols > 0;
 	}
-	*df = denom > 0.0 ? var * var / denom : (double)reps * C - 1.0;
-	return sqrt(var);
+	memset(d, 0, sizeof *d);
+	d->reps = reps;
+	d->customers = st->cfg->customers;
+	d->count = count;
+	d->per_replication = per_rep;
+	d->method = se_method(st);
 }
 
 /* se of the mean CLV of column i (state, or n = total) after reps
    replications, by the run's method; *df its degrees of freedom. */
 static double mean_se(const run_state *st, uint64_t reps, size_t i, double *df)
 {
-	double N = (double)reps * (double)st->cfg->customers;
+	uint64_t count[CLV_MAX_SEGMENTS];
+	bool per_rep[CLV_MAX_SEGMENTS];
+	mc_figs_design d;
 
-	switch (se_method(st)) {
-	case MC_SE_REPLICATIONS:
-		return se_replications(st, reps, i, df);
-	case MC_SE_STRATA:
-		return se_strata(st, reps, i, df);
-	default:
-		*df = N - 1.0;
-		return sqrt(ksum_variance(&st->grand_sum[i], &st->grand_sumsq[i], N) / N);
-	}
+	figs_design(st, reps, &d, count, per_rep);
+	return mc_figs_se(&st->figs, &d, i, df);
 }
 
 /* The 95% CI half-width of the mean total CLV so far (Student t). */
@@ -679,9 +682,9 @@ static void summarise(run_state *st, uint64_t reps)
 	int th;
 
 	res->replications = reps;
-	for (th = 0; th < st->threads; th++)
-		for (i = 0; i <= n; i++)
-			stats_hist_merge(res->hist[i], st->workers[th].hist[i]);
+	for (th = 0; th < st->threads; th++) /* every segment's histograms into the mixture's */
+		for (i = 0; i < st->workers[th].n_hist; i++)
+			stats_hist_merge(res->hist[i % (n + 1)], st->workers[th].hist[i]);
 	res->se_method = se_method(st);
 	for (i = 0; i <= n; i++) {
 		stats_summary_from_hist(&res->clv[i], total_customers, stats_ksum_value(&st->grand_sum[i]),
@@ -708,6 +711,50 @@ static void summarise(run_state *st, uint64_t reps)
 		res->share_p95[j] = sm.p95;
 	}
 	free(v);
+}
+
+/* Each segment's histograms merged over the threads (NULL when the run
+   keeps one set): n_seg x (n + 1), freed by hists_free. */
+static stats_hist **segment_hists(const run_state *st)
+{
+	size_t i, H = st->pop.n_seg * (st->pop.n + 1);
+	stats_hist **h;
+	int th;
+
+	if (!st->seg_hists || (h = calloc(H, sizeof *h)) == NULL)
+		return NULL;
+	for (i = 0; i < H; i++) {
+		if ((h[i] = stats_hist_create()) == NULL) {
+			while (i-- > 0)
+				stats_hist_free(h[i]);
+			free(h);
+			return NULL;
+		}
+		for (th = 0; th < st->threads; th++)
+			stats_hist_merge(h[i], st->workers[th].hist[i]);
+	}
+	return h;
+}
+
+/* Segments, offer spend and event probabilities (mc_figures.h). */
+static clv_status summarise_figures(run_state *st, const clv_scenario *s, uint64_t reps,
+                                    clv_error *err)
+{
+	uint64_t count[CLV_MAX_SEGMENTS];
+	bool per_rep[CLV_MAX_SEGMENTS];
+	stats_hist **h = segment_hists(st);
+	size_t k, H = st->pop.n_seg * (st->pop.n + 1);
+	mc_figs_design d;
+	clv_status rc;
+
+	figs_design(st, reps, &d, count, per_rep);
+	d.n_segments = s->n_segments;
+	d.seg_hist = h;
+	rc = mc_figs_summarise(&st->figs, &d, st->res, err);
+	for (k = 0; h != NULL && k < H; k++)
+		stats_hist_free(h[k]);
+	free(h);
+	return rc;
 }
 
 static clv_status run_batches(run_state *st, clv_error *err)
@@ -785,27 +832,36 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		mc_budget_plan(&sh, &plan); /* every allocation below is counted there */
 		rc = mc_budget_check(&plan, NULL, err);
 	}
+	/* a histogram set per segment when their nominal size allows */
+	st.seg_hists = st.pop.n_seg > 1 &&
+	               (double)st.threads * (double)st.pop.n_seg * (double)(n + 1) *
+	                       sizeof(stats_hist) <= CLV_MEMORY_BUDGET / 4.0;
+	if (rc == CLV_OK)
+		rc = mc_figs_init(&st.figs, n, st.pop.n_seg, err);
 	if (rc != CLV_OK)
 		goto cleanup;
 	st.wave_cap = plan.wave_cap;
 	st.res = result_create(n, report_periods(&st, s));
 	st.workers = calloc((size_t)st.threads, sizeof *st.workers);
 	st.grand_sum = calloc(2 * (n + 1), sizeof *st.grand_sum);
-	st.seg_sum = calloc(2 * st.pop.n_seg * (n + 1), sizeof *st.seg_sum);
-	if (st.res == NULL || st.workers == NULL || st.grand_sum == NULL || st.seg_sum == NULL) {
+	if (st.res == NULL || st.workers == NULL || st.grand_sum == NULL) {
 		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 		goto cleanup;
 	}
 	st.grand_sumsq = st.grand_sum + n + 1;
-	st.seg_sumsq = st.seg_sum + st.pop.n_seg * (n + 1);
 	for (i = 0; i < (size_t)st.threads; i++)
-		if (worker_init(&st.workers[i], &st.pop, st.wave_cap) != 0) {
+		if (worker_init(&st.workers[i], &st.pop, st.wave_cap, st.seg_hists) != 0) {
 			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
 			goto cleanup;
 		}
 	rc = run_batches(&st, err);
+	if (rc == CLV_OK)
+		rc = summarise_figures(&st, s, st.reps_done, err);
 	if (rc == CLV_OK) {
 		summarise(&st, st.reps_done);
+		rc = keep_share_end(st.res, err);
+	}
+	if (rc == CLV_OK) {
 		if (!cfg->keep_rep_share) { /* summarised: the result does not keep it */
 			free(st.res->rep_share);
 			st.res->rep_share = NULL;
@@ -827,7 +883,7 @@ cleanup:
 			worker_free(&st.workers[i], &st.pop);
 	free(st.workers);
 	free(st.grand_sum);
-	free(st.seg_sum);
+	mc_figs_clear(&st.figs);
 	mc_population_free(&st.pop);
 	if (rc != CLV_OK) {
 		mc_free(st.res);

@@ -72,6 +72,22 @@ const char *mc_se_method_name(mc_se_method m);
    degrees of freedom (normal beyond 1e7; NaN for df < 1). */
 double mc_t_quantile(double level, double df);
 
+/* The figures of one customer tier (segment) of a run. Its se is honest
+   for the tier alone: by replications (R - 1 df) when the tier draws an
+   assumption per replication, else over its independent customers. */
+typedef struct mc_segment {
+	uint64_t customers;      /* simulated per replication */
+	mc_se_method se_method;  /* MC_SE_REPLICATIONS or MC_SE_CUSTOMERS */
+	double se_df;
+	stats_summary *clv;      /* n + 1: across the tier's customers (owned);
+	                            percentiles NaN when the run could not keep
+	                            a histogram per tier (memory) */
+	stats_summary offer_spend; /* mean, se, sd (no percentiles) */
+	double *p_negative;      /* n + 1: P(CLV < 0) per state, total (owned) */
+	double *p_negative_se;   /* n + 1 (owned) */
+	double p_exceeds_acquisition, p_exceeds_acquisition_se;
+} mc_segment;
+
 typedef struct mc_result {
 	size_t n;                /* states */
 	long periods;            /* share rows 0..periods */
@@ -79,6 +95,8 @@ typedef struct mc_result {
 	int threads;
 	double *rep_share;       /* replications x (periods + 1) x n (owned);
 	                            NULL unless cfg->keep_rep_share */
+	double *rep_share_end;   /* replications x n: each replication's shares
+	                            at the last reported period (owned) */
 	double *rep_clv;         /* replications x (n + 1): average CLV per state
 	                            and total, per replication (owned) */
 	stats_summary *clv;      /* n + 1: across all customers (owned); .se is
@@ -98,6 +116,20 @@ typedef struct mc_result {
 	                            in front in a segment (owned) */
 	double *rep_input;       /* replications x n_inputs: the drawn values
 	                            (owned) */
+	/* beside the CLV tables (engine/mc_figures.c): */
+	stats_summary offer_spend; /* the offers' cost per customer, on its own
+	                            line (in no state's CLV): mean, se by
+	                            se_method, sd; percentiles NaN */
+	double *rep_offer_spend; /* replications: its average (owned) */
+	double *p_negative;      /* n + 1: fraction of customers whose CLV in
+	                            state i (n: total) is below 0 (owned) */
+	double *p_negative_se;   /* n + 1: its se, by se_method (owned) */
+	double p_exceeds_acquisition; /* fraction whose total is above 0: the
+	                            states' CLV less offer spend exceeds the
+	                            acquisition cost */
+	double p_exceeds_acquisition_se;
+	size_t n_segments;       /* customer tiers of the scenario (0: none) */
+	mc_segment *segment;     /* n_segments, in scenario order (owned) */
 	bool precision_reached;
 	uint64_t steps;          /* nominal purchase steps: replications x
 	                            customers x periods x purchases (customers

@@ -36,8 +36,10 @@ clv_model *model_create(size_t n)
 	m->margin_offer = calloc(n, sizeof *m->margin_offer);
 	m->cost = calloc(n, sizeof *m->cost);
 	m->cost_offer = calloc(n, sizeof *m->cost_offer);
+	m->offer_cost = calloc(n, sizeof *m->offer_cost);
+	m->acquired_initial = calloc(n, sizeof *m->acquired_initial);
 	if (!m->P || !m->P_offer || !m->initial || !m->margin || !m->margin_offer ||
-	    !m->cost || !m->cost_offer) {
+	    !m->cost || !m->cost_offer || !m->offer_cost || !m->acquired_initial) {
 		model_free(m);
 		return NULL;
 	}
@@ -55,6 +57,8 @@ void model_free(clv_model *m)
 	free(m->margin_offer);
 	free(m->cost);
 	free(m->cost_offer);
+	free(m->offer_cost);
+	free(m->acquired_initial);
 	free(m);
 }
 
@@ -70,6 +74,7 @@ void model_copy(clv_model *dst, const clv_model *src)
 	memcpy(dst->margin_offer, src->margin_offer, n * sizeof *dst->margin);
 	memcpy(dst->cost, src->cost, n * sizeof *dst->cost);
 	memcpy(dst->cost_offer, src->cost_offer, n * sizeof *dst->cost);
+	memcpy(dst->offer_cost, src->offer_cost, n * sizeof *dst->cost);
 	dst->offer_periods = src->offer_periods;
 	dst->discount = src->discount;
 	dst->purchases = src->purchases;
@@ -78,6 +83,12 @@ void model_copy(clv_model *dst, const clv_model *src)
 	dst->acquisition = src->acquisition;
 	dst->horizon = src->horizon;
 	dst->infinite = src->infinite;
+	dst->has_base = src->has_base;
+	dst->base_customers = src->base_customers;
+	dst->acquired = src->acquired;
+	dst->acquired_list = src->acquired_list;
+	dst->n_acquired_list = src->n_acquired_list;
+	memcpy(dst->acquired_initial, src->acquired_initial, n * sizeof *dst->acquired_initial);
 }
 
 /* ---- values of the assumptions ---------------------------------- */
@@ -221,6 +232,21 @@ static void build_time(const clv_scenario *s, const model_values *v, clv_model *
 	memcpy(m->initial, s->initial, s->n * sizeof *m->initial);
 }
 
+/* The customer base: counts and the new customers' start (at M's mean:
+   the equity is linear in M, which is drawn apart from the model). */
+static void build_base(const clv_scenario *s, clv_model *m)
+{
+	const clv_base *b = &s->base;
+
+	m->has_base = b->given;
+	m->base_customers = b->given ? b->customers : 0.0;
+	m->acquired_list = b->given ? b->acquired_list : NULL;
+	m->n_acquired_list = b->given ? b->n_acquired_list : 0;
+	m->acquired = !b->given ? 0.0 : b->acquired_list ? 1.0 : dist_mean(&b->acquired);
+	memcpy(m->acquired_initial, b->acquired_initial ? b->acquired_initial : s->initial,
+	       s->n * sizeof *m->acquired_initial);
+}
+
 /* Apply one offer to the second phase. */
 static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
                               const model_values *v, clv_model *m, clv_error *err)
@@ -234,7 +260,7 @@ static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
 	m->margin_offer[b] *= 1.0 - cut;
 	for (r = 0; r < n; r++)
 		if (o->target_all || r == b)
-			m->cost_offer[r] += cost;
+			m->offer_cost[r] += cost;
 	if (up != 0.0 && rowmath_pin(row, n, b, fmin(1.0, row[b] + up)) != 0)
 		return diag_set(err, CLV_ERR_INPUT, &o->retention_uplift.pos,
 		                "%s: retention uplift leaves nothing to rescale", o->label);
@@ -260,6 +286,7 @@ static clv_status build_offers(const clv_scenario *s, const model_values *v, clv
 	memcpy(m->P_offer, m->P, n * n * sizeof *m->P);
 	memcpy(m->margin_offer, m->margin, n * sizeof *m->margin);
 	memcpy(m->cost_offer, m->cost, n * sizeof *m->cost);
+	memset(m->offer_cost, 0, n * sizeof *m->offer_cost);
 	m->offer_periods = 0;
 	for (k = 0; k < s->n_offers && rc == CLV_OK; k++) {
 		rc = apply_offer(s, &s->offers[k], v, m, err);
@@ -309,6 +336,7 @@ clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *
 		return rc;
 	build_money(s, v, m);
 	build_time(s, v, m);
+	build_base(s, m);
 	rc = check_drawn_growth(s, m, err);
 	if (rc == CLV_OK)
 		rc = build_offers(s, v, m, err);

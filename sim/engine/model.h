@@ -12,10 +12,12 @@
  *  3. discount: an annual rate d becomes (1 + d)^(1/k) - 1 per period, k =
  *     periods per year;
  *  4. referral_value enters as a negative cost per period;
- *  5. offers build the second phase (P_offer, margin_offer, cost_offer):
- *     retention_uplift and win_from move probability towards the brand by
- *     the retention rule, margin_cut scales the brand's margin, cost is
- *     added per period for targeted customers.
+ *  5. offers build the second phase (P_offer, margin_offer, cost_offer,
+ *     offer_cost): retention_uplift and win_from move probability towards
+ *     the brand by the retention rule, margin_cut scales the brand's
+ *     margin, and the offers' cost per targeted customer and period goes
+ *     into offer_cost (never into a state's own cost: it is reported as
+ *     offer spend, beside the states' CLV).
  */
 #ifndef CLV_MODEL_H
 #define CLV_MODEL_H

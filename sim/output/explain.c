@@ -48,9 +48,11 @@ static const double *lesson_W(const lesson *l, long t)
 	return t < l->K ? l->W_off : l->W;
 }
 
+/* A state's margin: at full price, offers or not (what a price discount
+   gives up is offer spend). */
 static const double *lesson_margin(const lesson *l, long t)
 {
-	return t < l->K ? l->m->margin_offer : l->m->margin;
+	return l->m->margin;
 }
 
 static const double *lesson_cost(const lesson *l, long t)
@@ -196,41 +198,65 @@ static bool any_nonzero(const double *v, size_t n)
 	return false;
 }
 
+/* A price discount's cut of the margin of state i, per purchase. */
+static double cut_of(const lesson *l, size_t i)
+{
+	return l->m->margin[i] - l->m->margin_offer[i];
+}
+
+static bool has_cut(const lesson *l)
+{
+	size_t i;
+
+	for (i = 0; l->K > 0 && i < l->n; i++)
+		if (cut_of(l, i) != 0.0)
+			return true;
+	return false;
+}
+
+/* The offers cost something (their cost or a discount's cut): offer spend. */
+static bool has_spend(const lesson *l)
+{
+	return l->K > 0 && (any_nonzero(l->m->offer_cost, l->n) || has_cut(l));
+}
+
 static void money_table(lesson *l)
 {
 	const clv_model *m = l->m;
-	bool offers = l->K > 0, costs = any_nonzero(m->cost, l->n) ||
-	              (offers && any_nonzero(m->cost_offer, l->n));
+	bool cut = has_cut(l), costs = any_nonzero(m->cost, l->n);
+	bool spend = l->K > 0 && any_nonzero(m->offer_cost, l->n);
 	explain_table t;
-	size_t i;
+	char row[512];
+	size_t i, len;
 
-	explain_table_init(&t, 1 + (costs ? 2 : 1) * (offers ? 2 : 1));
-	if (offers && costs)
-		explain_table_rowf(&t, "state\tmargin R\tcost C\tR with offers\tC with offers");
-	else if (offers)
-		explain_table_rowf(&t, "state\tmargin R per purchase\tR while offers run");
-	else if (costs)
-		explain_table_rowf(&t, "state\tmargin R per purchase\tcost C per %s", l->unit);
-	else
-		explain_table_rowf(&t, "state\tmargin R per purchase");
+	explain_table_init(&t, 2 + cut + costs + spend);
+	snprintf(row, sizeof row, "state\tmargin R per purchase%s%s%s",
+	         cut ? "\tdiscount R - R' per purchase" : "", costs ? "\tcost C per " : "",
+	         costs ? l->unit : "");
+	if (spend)
+		snprintf(row + strlen(row), sizeof row - strlen(row), "\toffer cost O per %s", l->unit);
+	explain_table_rowf(&t, "%s", row);
 	for (i = 0; i < l->n; i++) {
-		if (offers && costs)
-			explain_table_rowf(&t, "%s\t%.2f\t%.2f\t%.2f\t%.2f", explain_state(l, i),
-			                   m->margin[i], m->cost[i], m->margin_offer[i], m->cost_offer[i]);
-		else if (offers)
-			explain_table_rowf(&t, "%s\t%.2f\t%.2f", explain_state(l, i), m->margin[i],
-			                   m->margin_offer[i]);
-		else if (costs)
-			explain_table_rowf(&t, "%s\t%.2f\t%.2f", explain_state(l, i), m->margin[i],
-			                   m->cost[i]);
-		else
-			explain_table_rowf(&t, "%s\t%.2f", explain_state(l, i), m->margin[i]);
+		len = (size_t)snprintf(row, sizeof row, "%s\t%.2f", explain_state(l, i), m->margin[i]);
+		if (cut)
+			len += (size_t)snprintf(row + len, sizeof row - len, "\t%.2f", cut_of(l, i));
+		if (costs)
+			len += (size_t)snprintf(row + len, sizeof row - len, "\t%.2f", m->cost[i]);
+		if (spend)
+			snprintf(row + len, sizeof row - len, "\t%.2f", m->offer_cost[i]);
+		explain_table_rowf(&t, "%s", row);
 	}
 	explain_table_print(l->d, &t);
 	if (costs)
 		explain_para(l->d, "Costs are per customer and %s, charged in the state of the %s's "
 		             "first purchase; a referral value counts as a negative cost.", l->unit,
 		             l->unit);
+	if (spend || cut)
+		explain_para(l->d, "What the offers cost while they run (%s) is the offer spend: it is "
+		             "kept on its own line, in no state's CLV, whose margin is the full price.",
+		             spend && cut ? "their cost O, charged like a cost, and the margin the "
+		             "discount gives up" : spend ? "their cost O, charged like a cost" :
+		             "the margin the discount gives up");
 }
 
 static void offers_para(lesson *l)
@@ -492,7 +518,7 @@ static double term(const lesson *l, long t, size_t i)
 
 static bool has_costs(const lesson *l)
 {
-	return any_nonzero(l->m->cost, l->n) || (l->K > 0 && any_nonzero(l->m->cost_offer, l->n));
+	return any_nonzero(l->m->cost, l->n);
 }
 
 static void term_header(const lesson *l, explain_table *t, size_t i)
@@ -575,8 +601,7 @@ static void state_terms(lesson *l, size_t i)
 	double running = 0.0, middle = 0.0;
 	long p;
 
-	if (l->m->margin[i] == 0.0 && l->m->margin_offer[i] == 0.0 && l->m->cost[i] == 0.0 &&
-	    l->m->cost_offer[i] == 0.0) {
+	if (l->m->margin[i] == 0.0 && l->m->margin_offer[i] == 0.0 && l->m->cost[i] == 0.0) {
 		explain_para(l->d, "No margin and no cost in state %s: every term is 0.",
 		             explain_state(l, i));
 		explain_line(l->d, "CLV_%s = 0.00", explain_state(l, i));
@@ -634,8 +659,9 @@ static void terms_para(lesson *l)
 		             "term is the margin earned minus the cost, discounted. The CLV of state i "
 		             "is the sum of its terms.", u, u, x, u);
 	if (l->K > 0)
-		explain_para(l->d, "In the %ss marked * the offers run: their margins and costs are "
-		             "the offer's.", u);
+		explain_para(l->d, "In the %ss marked * the offers run: their switching matrix "
+		             "applies%s.", u, has_spend(l) ? " (what they cost is the offer spend, "
+		             "below)" : "");
 	if (l->m->infinite)
 		explain_para(l->d, "The horizon is infinite: the terms of the %ss t >= %ld add up, "
 		             "in closed form, to a^%ld S_%ld (I - a E)^-1 W R for the margins, with a "
@@ -655,11 +681,64 @@ static void total_lines(lesson *l)
 		                        l->r->clv[i]);
 	if (l->n > 8)
 		snprintf(buf, sizeof buf, "(the sum of the %zu states' CLV)", l->n);
+	len = strlen(buf);
+	if (has_spend(l))
+		len += (size_t)snprintf(buf + len, sizeof buf - len, " - %.2f (offer spend)",
+		                        l->r->offer_spend);
 	if (l->m->acquisition != 0.0)
-		explain_line(l->d, "CLV = %s - %.2f (acquisition) = %.2f", buf, l->m->acquisition,
-		             l->r->clv[l->n]);
-	else
-		explain_line(l->d, "CLV = %s = %.2f", buf, l->r->clv[l->n]);
+		snprintf(buf + len, sizeof buf - len, " - %.2f (acquisition)", l->m->acquisition);
+	explain_line(l->d, "CLV = %s = %.2f", buf, l->r->clv[l->n]);
+	explain_end(l->d);
+}
+
+/* S_t . O: the offers' cost in period t, per customer. */
+static double spend_of(const lesson *l, long t)
+{
+	const double *u = l->u + (size_t)t * l->n;
+	double v = 0.0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		v += u[i] * l->m->offer_cost[i];
+	return v;
+}
+
+/* x_t . (R - R') (1+g)^t: the margin a discount gives up in period t. */
+static double cut_in(const lesson *l, long t)
+{
+	const double *x = l->x + (size_t)t * l->n;
+	double v = 0.0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		v += x[i] * cut_of(l, i);
+	return v * factor(l->m->growth, t);
+}
+
+/* The offer spend, term by term over the offer periods. */
+static void spend_terms(lesson *l)
+{
+	long p, end = l->K < l->last + 1 ? l->K : l->last + 1;
+	double running = 0.0;
+	explain_table t;
+
+	explain_para(l->d, "The offer spend is the sum over the offer %ss t of (S_t . O + x_t . "
+	             "(R - R') (1+g)^t) / (1+r)^t: the offers' cost for a customer in %s t (S_t . O "
+	             "= sum_i S_t[i] O_i) and the margin a price discount gives up on the %s's "
+	             "purchases x_t.", l->unit, l->unit, l->unit);
+	explain_table_init(&t, 6);
+	explain_table_rowf(&t, "t\tS_t . O\tmargin given up\t(1+r)^t\tterm\trunning sum");
+	for (p = 0; p < end; p++) {
+		double v = (spend_of(l, p) + cut_in(l, p)) / factor(l->m->discount, p);
+		running += v;
+		explain_table_rowf(&t, "%ld\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f", p, spend_of(l, p),
+		                   cut_in(l, p), factor(l->m->discount, p), v, running);
+	}
+	if (l->K > end)
+		explain_table_rowf(&t, ">=%ld\t\t\t\t%.4f\t%.4f", end, l->r->offer_spend - running,
+		                   l->r->offer_spend);
+	explain_table_print(l->d, &t);
+	explain_line(l->d, "offer spend = %.2f", l->r->offer_spend);
 	explain_end(l->d);
 }
 
@@ -673,8 +752,13 @@ static void section_terms(lesson *l)
 		explain_heading(l->d, l->level + 1, "State %s", explain_state(l, i));
 		state_terms(l, i);
 	}
+	if (has_spend(l)) {
+		explain_heading(l->d, l->level + 1, "Offer spend");
+		spend_terms(l);
+	}
 	explain_heading(l->d, l->level + 1, "Total");
-	explain_para(l->d, "The CLV of a customer is the sum over the states%s:",
+	explain_para(l->d, "The CLV of a customer is the sum over the states%s%s:",
+	             has_spend(l) ? ", less the offer spend" : "",
 	             l->m->acquisition != 0.0 ? ", less the acquisition cost" : "");
 	total_lines(l);
 }

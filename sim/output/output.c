@@ -9,6 +9,10 @@
  *                 (level: customers = distribution across customers;
  *                  replications = of the per-replication average)
  *   clv_hist.csv  state,bin_lo,bin_hi,count,density,cdf
+ *
+ * (clv.csv has a row "offer_spend" beside the states when the scenario
+ * has offers), then replications.csv, segments.csv (with tiers) and
+ * customers.csv (with a customer base): output_run.h.
  */
 #include "output/output.h"
 
@@ -20,15 +24,12 @@
 #include "base/interrupt.h"
 #include "output/csv.h"
 #include "output/outfile.h"
+#include "output/output_run.h"
 #include "output/plot.h"
 #include "output/report.h"
+#include "scenario/scenario.h"
 
-/* What run's table writers read. */
-typedef struct run_data {
-	const clv_scenario *s;
-	const mc_result *r;
-	const exact_result *ex;
-} run_data;
+typedef output_run_data run_data;
 
 void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_t *counts)
 {
@@ -92,6 +93,23 @@ static void summary_row(FILE *f, const char *state, const char *level, const sta
 	csv_end(f);
 }
 
+/* The offer spend's rows of clv.csv: across customers (mean, se, sd) and
+   of the per-replication average. */
+static void spend_rows(FILE *f, const run_data *d)
+{
+	const mc_result *r = d->r;
+	double *v = malloc((size_t)r->replications * sizeof *v + 1);
+	stats_summary avg = {0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+
+	if (v != NULL) {
+		memcpy(v, r->rep_offer_spend, (size_t)r->replications * sizeof *v);
+		stats_summary_from_array(&avg, v, (size_t)r->replications);
+	}
+	free(v);
+	summary_row(f, "offer_spend", "customers", &r->offer_spend, d->ex->offer_spend);
+	summary_row(f, "offer_spend", "replications", &avg, d->ex->offer_spend);
+}
+
 static clv_status write_clv(FILE *f, const void *data, clv_error *err)
 {
 	const run_data *d = data;
@@ -101,6 +119,8 @@ static clv_status write_clv(FILE *f, const void *data, clv_error *err)
 	fputs("state,level,mean,se,sd,p05,p25,p50,p75,p95,exact\n", f);
 	for (i = 0; i <= s->n; i++) {
 		const char *name = i < s->n ? s->states[i] : "total";
+		if (i == s->n && scenario_has_offers(s))
+			spend_rows(f, d);
 		summary_row(f, name, "customers", &d->r->clv[i], d->ex->clv[i]);
 		summary_row(f, name, "replications", &d->r->clv_avg[i], d->ex->clv[i]);
 	}
@@ -246,15 +266,21 @@ clv_status output_files(const output_settings *set, const output_table *tables, 
 }
 
 clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
-                      const exact_result *ex, clv_error *err)
+                      const exact_result *ex, const breakdown *b, clv_error *err)
 {
-	static const output_table tables[] = {
+	output_table tables[6] = {
 		{"share.csv", write_share},
 		{"clv.csv", write_clv},
 		{"clv_hist.csv", write_hist},
+		{"replications.csv", output_write_replications},
 	};
-	const run_data d = {s, r, ex};
+	const run_data d = {s, r, ex, b};
 	const output_figures fig = {s, NULL, NULL};
+	size_t n = 4;
 
-	return output_files(set, tables, sizeof tables / sizeof tables[0], &d, &fig, err);
+	if (b != NULL && b->n_segments > 0 && r->n_segments == b->n_segments)
+		tables[n++] = (output_table){"segments.csv", output_write_segments};
+	if (ex->has_base)
+		tables[n++] = (output_table){"customers.csv", output_write_customers};
+	return output_files(set, tables, n, &d, &fig, err);
 }

@@ -13,6 +13,7 @@
 
 #include "clvsim.h"
 #include "base/diag.h"
+#include "engine/breakdown.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
 #include "output/outfile.h"
@@ -56,13 +57,16 @@ clv_status output_files(const output_settings *set, const output_table *tables, 
                         const void *data, const output_figures *fig, clv_error *err);
 
 /* Write the run's tables and figures (per set->plot) into set->out_dir
-   through output_files. CLV_OK, or the failure with err set (earlier files
-   stay intact): a table or a figure could not be written (CLV_ERR_IO
-   naming the file and the cause), another process holds the folder's lock
-   too long, CLV_ERR_INTERRUPTED after a signal. gnuplot missing or failing
-   on its script is only a warning on stderr. */
+   through output_files: share.csv, clv.csv, clv_hist.csv,
+   replications.csv, and segments.csv (b's tiers) and customers.csv (ex's
+   customer base) where they apply; b may be NULL (no segments.csv).
+   CLV_OK, or the failure with err set (earlier files stay intact): a
+   table or a figure could not be written (CLV_ERR_IO naming the file and
+   the cause), another process holds the folder's lock too long,
+   CLV_ERR_INTERRUPTED after a signal. gnuplot missing or failing on its
+   script is only a warning on stderr. */
 clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
-                      const exact_result *ex, clv_error *err);
+                      const exact_result *ex, const breakdown *b, clv_error *err);
 
 /* The end of output_files (and of fit's own group): with the tables of g
    written (not committed), draw the figures of those tables into g (per

@@ -40,6 +40,22 @@ static long state_in(const whatif_compare *c, size_t k, size_t i)
 	return j == (size_t)-1 ? -1 : (long)j;
 }
 
+/* Arm k's offer spend (state "offer_spend"), beside its states. */
+static void spend_row(FILE *f, const whatif_compare *c, size_t k)
+{
+	const whatif_arm *a = &c->arm[k];
+	const whatif_diff *d = &a->spend_diff;
+	double v[] = {a->spend_exact, a->spend_mean, a->spend_se, d->exact, d->mean, d->se, d->lo90,
+	              d->hi90, a->p_beats, a->spend, a->ros, a->ros_lo90, a->ros_hi90};
+
+	csv_field(f, label_of(c, k));
+	csv_sep(f);
+	csv_field(f, a->s->path);
+	fputs(",offer_spend", f);
+	csv_numbers(f, v, sizeof v / sizeof v[0]);
+	csv_end(f);
+}
+
 static clv_status write_table(FILE *f, const void *data, clv_error *err)
 {
 	const whatif_compare *c = data;
@@ -62,6 +78,8 @@ static clv_status write_table(FILE *f, const void *data, clv_error *err)
 			csv_field(f, report_compare_state(c, i));
 			csv_numbers(f, v, sizeof v / sizeof v[0]);
 			csv_end(f);
+			if (i + 1 == c->n && report_compare_has_offers(c))
+				spend_row(f, c, k);
 		}
 	return CLV_OK;
 }

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "base/dist.h"
+#include "output/report_base.h"
 #include "output/textout.h"
+#include "scenario/scenario.h"
 
 json_t *report_json_number(double x)
 {
@@ -90,7 +92,9 @@ static void figures_json(json_t *o, const clv_scenario *s, const exact_result *r
 	}
 	json_object_set_new(o, "share", share);
 	json_object_set_new(o, "clv", report_json_by_name(s->states, s->n, r->clv, true));
+	json_object_set_new(o, "offer_spend", report_json_number(r->offer_spend));
 	json_object_set_new(o, "steady_state", report_json_by_name(s->states, s->n, r->steady, false));
+	report_base_json(o, s, r);
 }
 
 json_t *report_json_exact(const clv_scenario *s, const expect_result *x)
@@ -102,8 +106,10 @@ json_t *report_json_exact(const clv_scenario *s, const expect_result *x)
 	json_object_set_new(ex, "method", json_string(expect_method_name(x->method)));
 	json_object_set_new(ex, "method_note", json_string(note));
 	figures_json(ex, s, x->mean);
-	if (x->method == EXPECT_REPLICATIONS)
+	if (x->method == EXPECT_REPLICATIONS) {
 		json_object_set_new(ex, "clv_se", report_json_by_name(s->states, s->n, x->clv_se, true));
+		report_base_json_se(ex, s, x);
+	}
 	return ex;
 }
 
@@ -230,6 +236,14 @@ void report_text_exact(FILE *f, const clv_scenario *s, const expect_result *x,
 		fprintf(f, " %16s", "at the means");
 	fputc('\n', f);
 	for (i = 0; i <= s->n; i++) {
+		if (i == s->n && scenario_has_offers(s)) { /* on its own line, in no state's CLV */
+			fprintf(f, "%-20s %16s %16s %16.2f", "offer spend", "", "", report_deduction(r->offer_spend));
+			if (se)
+				fprintf(f, " %10.2f", x->offer_spend_se);
+			if (at_means)
+				fprintf(f, " %16.2f", report_deduction(at_means->offer_spend));
+			fputc('\n', f);
+		}
 		if (i < s->n)
 			fprintf(f, "%-20.20s %16.2f %16.2f %16.2f", s->states[i], r->margin[i], r->cost[i],
 			        r->clv[i]);
@@ -241,6 +255,7 @@ void report_text_exact(FILE *f, const clv_scenario *s, const expect_result *x,
 			fprintf(f, " %16.2f", at_means->clv[i]);
 		fputc('\n', f);
 	}
+	report_base_text_spend_note(f, s);
 	if (at_means)
 		fprintf(f, "(\"at the means\": the exact engine with every uncertain assumption at its "
 		           "mean, which is not the expected CLV)\n");

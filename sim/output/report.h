@@ -21,6 +21,13 @@
 #include "engine/exact.h"
 #include "engine/expect.h"
 
+/* -x, for an amount shown as a deduction in a text table (offer spend,
+   acquisition): 0 stays 0, never "-0.00". */
+static inline double report_deduction(double x)
+{
+	return 0.0 - x;
+}
+
 /* A JSON number, or null for NaN/Inf (JSON has no such numbers). */
 json_t *report_json_number(double x);
 

@@ -10,17 +10,28 @@
 
 #include "output/report.h"
 #include "output/report_decision.h"
+#include "scenario/scenario.h"
 
 const char *report_compare_state(const whatif_compare *c, size_t i)
 {
 	return i < c->n ? c->arm[0].s->states[i] : "total";
 }
 
+bool report_compare_has_offers(const whatif_compare *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->n_arms; k++)
+		if (scenario_has_offers(c->arm[k].s))
+			return true;
+	return false;
+}
+
 /* ---- text ---------------------------------------------------------------- */
 
 static int name_width(const whatif_compare *c)
 {
-	size_t i, w = 5;
+	size_t i, w = report_compare_has_offers(c) ? 11 : 5; /* "offer spend" */
 
 	for (i = 0; i < c->n; i++)
 		if (strlen(c->arm[0].s->states[i]) > w)
@@ -58,6 +69,10 @@ static void text_diffs(FILE *f, const whatif_compare *c, size_t k)
 	for (i = 0; i <= c->n; i++) {
 		const whatif_diff *d = &a->diff[i];
 		const char *name = report_compare_state(c, i);
+		if (i == c->n && report_compare_has_offers(c)) /* a deduction, as in run */
+			fprintf(f, "  %-*.*s %12.2f %12.2f %10.2f   [%.2f, %.2f]\n", w, w, "offer spend",
+			        report_deduction(a->spend_diff.exact), report_deduction(a->spend_diff.mean), a->spend_diff.se,
+			        report_deduction(a->spend_diff.hi90), report_deduction(a->spend_diff.lo90));
 		if (isnan(d->exact)) {
 			fprintf(f, "  %-*.*s %12s\n", w, w, name, "(no such state)");
 			continue;
@@ -109,9 +124,13 @@ static json_t *arm_json(const whatif_compare *c, size_t k)
 	json_object_set_new(o, "exact", report_json_by_name(a->s->states, a->s->n, a->exact, true));
 	json_object_set_new(mc, "mean", report_json_by_name(a->s->states, a->s->n, a->mean, true));
 	json_object_set_new(mc, "se", report_json_by_name(a->s->states, a->s->n, a->se, true));
+	json_object_set_new(mc, "offer_spend", report_json_number(a->spend_mean));
+	json_object_set_new(mc, "offer_spend_se", report_json_number(a->spend_se));
 	json_object_set_new(o, "mc", mc);
 	for (i = 0; i <= c->n && k > 0; i++)
 		json_object_set_new(vs, report_compare_state(c, i), diff_json(&a->diff[i]));
+	if (k > 0)
+		json_object_set_new(vs, "offer_spend", diff_json(&a->spend_diff));
 	if (k == 0) {
 		json_decref(vs);
 		vs = json_null();

@@ -7,9 +7,10 @@
  *   {"common_random_numbers": bool, "seed", "replications", "customers",
  *    "states": [the first scenario's states],
  *    "scenarios": [{"scenario", "file", "exact": {STATE..., "total"},
- *                   "mc": {"mean": {...}, "se": {...}},
- *                   "vs_first": null (first) | {STATE|"total": {"exact",
- *                               "mean", "se", "lo90", "hi90"}},
+ *                   "mc": {"mean": {...}, "se": {...}, "offer_spend",
+ *                          "offer_spend_se"},
+ *                   "vs_first": null (first) | {STATE|"offer_spend"|"total":
+ *                               {"exact", "mean", "se", "lo90", "hi90"}},
  *                   "p_beats_first", "offer_spend",
  *                   "return_on_spend": null | {"mean", "lo90", "hi90"}}]}
  */
@@ -26,6 +27,10 @@
 
 /* The first scenario's state i, or "total" for i == c->n. */
 const char *report_compare_state(const whatif_compare *c, size_t i);
+
+/* True when a compared scenario has offers: the differences then have an
+   offer spend line (the states' CLV never holds what the offers cost). */
+bool report_compare_has_offers(const whatif_compare *c);
 
 /* The text report: the scenarios' totals, then each one's differences
    from the first, P(beats first) and return on spend. */

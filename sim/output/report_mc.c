@@ -6,6 +6,20 @@
 #include <math.h>
 
 #include "output/report.h"
+#include "output/report_base.h"
+#include "output/report_events.h"
+#include "output/report_segments.h"
+#include "scenario/scenario.h"
+
+json_t *report_json_spend(const stats_summary *sm)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "mean", report_json_number(sm->mean));
+	json_object_set_new(o, "se", report_json_number(sm->se));
+	json_object_set_new(o, "sd", report_json_number(sm->sd));
+	return o;
+}
 
 json_t *report_json_summary(const stats_summary *sm)
 {
@@ -74,6 +88,9 @@ json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sa
 	json_object_set_new(mc, "share", share_json(s, r));
 	json_object_set_new(mc, "clv", summaries_json(s, r->clv));
 	json_object_set_new(mc, "clv_avg", summaries_json(s, r->clv_avg));
+	json_object_set_new(mc, "offer_spend", report_json_spend(&r->offer_spend));
+	report_events_json(mc, s, r);
+	report_segments_json_mc(mc, s, r);
 	json_object_set_new(mc, "se_method", json_string(mc_se_method_name(r->se_method)));
 	json_object_set_new(mc, "se_df", report_json_number(r->se_df));
 	json_object_set_new(mc, "total_ci95_half_width", report_json_number(r->half_width));
@@ -170,10 +187,15 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	        "se", "sd", "p05", "p50", "p95", "p05", "p95");
 	for (i = 0; i < s->n; i++)
 		text_clv_row(f, s->states[i], ex->clv[i], &r->clv[i], &r->clv_avg[i]);
+	if (scenario_has_offers(s)) /* a deduction on its own line */
+		fprintf(f, "%-14.14s %11.2f %11.2f %8.2f %10.2f\n", "offer spend", report_deduction(ex->offer_spend),
+		        report_deduction(r->offer_spend.mean), r->offer_spend.se, r->offer_spend.sd);
 	text_clv_row(f, "total", ex->clv[s->n], &r->clv[s->n], &r->clv_avg[s->n]);
+	report_base_text_spend_note(f, s);
 	report_text_method(f, x);
 	text_at_means(f, s, at_means);
 	text_se_note(f, r);
 	fprintf(f, "\nMean total CLV: %.2f +- %.2f (95%% interval of the mean, Student t, %.0f df)\n",
 	        r->clv[s->n].mean, r->half_width, r->se_df);
+	report_events_text(f, s, r);
 }

@@ -21,6 +21,9 @@
    (mc_config.report_cell_bytes). */
 #define REPORT_JSON_CELL_BYTES 320.0
 
+/* A mean without percentiles (the offer spend) as {"mean", "se", "sd"}. */
+json_t *report_json_spend(const stats_summary *sm);
+
 /* A summary as {"mean", "se", "sd", "p05", "p25", "p50", "p75", "p95"}. */
 json_t *report_json_summary(const stats_summary *sm);
 

@@ -9,6 +9,7 @@
 
 #include "output/report.h"
 #include "output/report_sweep_vs.h"
+#include "scenario/scenario.h"
 
 const char *report_sweep_state(const whatif_sweep *w, size_t i)
 {
@@ -70,6 +71,9 @@ void report_sweep_text(FILE *f, const whatif_sweep *w, const clv_scenario *s)
 	}
 	text_head(f, w, s);
 	text_table(f, w);
+	if (scenario_has_offers(s))
+		fprintf(f, "(the states' CLV leaves out what the offers cost: total = the states - offer "
+		           "spend - acquisition)\n");
 }
 
 /* ---- JSON ---------------------------------------------------------------- */

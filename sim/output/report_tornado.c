@@ -46,6 +46,29 @@ double report_tornado_clv(const whatif_tornado *t, size_t i, int q, size_t k)
 	return clv_at(&t->input[i], t->n, q, k);
 }
 
+bool report_tornado_total_fixed(const whatif_tornado *t)
+{
+	double scale = 1.0 + fabs(t->base[t->n]);
+	bool states_move = false;
+	size_t i, k;
+
+	if (t->n_inputs == 0)
+		return false;
+	for (i = 0; i < t->n_inputs; i++) {
+		if (fabs(whatif_swing(t, i, t->n)) > 1e-9 * scale)
+			return false;
+		for (k = 0; k < t->n; k++)
+			states_move = states_move || fabs(whatif_swing(t, i, k)) > 1e-9 * scale;
+	}
+	return states_move;
+}
+
+/* Why the total's bars are all 0, and what to do. */
+static const char TOTAL_FIXED[] =
+	"the total cannot move: every customer buys in one of the states each period, so the "
+	"total is the whole market's category value, which switching only shares out; rank one "
+	"brand's CLV with --state NAME";
+
 /* ---- text ---------------------------------------------------------------- */
 
 static void text_head(FILE *f, const report_tornado_view *v)
@@ -134,6 +157,10 @@ void report_tornado_text(FILE *f, const report_tornado_view *v)
 {
 	text_head(f, v);
 	text_bars(f, v->t, v->t->n, v->total_order);
+	if (v->state == v->t->n && report_tornado_total_fixed(v->t))
+		fprintf(f, "(the total cannot move: every customer buys in one of the states each "
+		           "period, so the total\n is the whole market's category value, which "
+		           "switching only shares out;\n rank one brand's CLV with --state NAME)\n");
 	if (v->state < v->t->n)
 		text_bars(f, v->t, v->state, v->order);
 	text_spider(f, v->t);
@@ -208,6 +235,8 @@ json_t *report_tornado_json(const report_tornado_view *v)
 	for (k = 0; k < t->n_elast; k++)
 		json_array_append_new(el, elasticity_json(t, &t->elast[k]));
 	json_object_set_new(doc, "elasticities", el);
+	if (v->state == t->n && report_tornado_total_fixed(t))
+		json_object_set_new(doc, "note", json_string(TOTAL_FIXED));
 	return doc;
 }
 

@@ -44,6 +44,11 @@ clv_status report_tornado_rank(report_tornado_view *v, clv_error *err);
 /* Free v's orders (NULL afterwards); t and s stay. */
 void report_tornado_view_clear(report_tornado_view *v);
 
+/* True when no input moves the total but some moves a state: the scenario
+   values a whole market, whose category value switching cannot change
+   (the report then says so and points to --state). */
+bool report_tornado_total_fixed(const whatif_tornado *t);
+
 /* State k of the tornado, or "total" for k == t->n. */
 const char *report_tornado_state(const whatif_tornado *t, size_t k);
 
@@ -51,7 +56,8 @@ const char *report_tornado_state(const whatif_tornado *t, size_t k);
 double report_tornado_clv(const whatif_tornado *t, size_t i, int q, size_t k);
 
 /* The text report: the engine and base, the bars for the total (and the
-   chosen state), the spider and the elasticities. */
+   chosen state), the spider and the elasticities. Without a chosen state,
+   a note (JSON "note") when the total cannot move (above). */
 void report_tornado_text(FILE *f, const report_tornado_view *v);
 
 /* The JSON document (layout above); the caller owns it. */

@@ -5,6 +5,7 @@
  *
  * Everything the scenario owns is copied: states, per-state arrays,
  * switching rows, every clv_param with its label, offers, correlations,
+ * the customer base,
  * segments (recursively, each with its own path block) and the path block
  * itself, which also holds the names of the `base:` files. A position's
  * file name points to the start of one name of the owner's block; in the
@@ -172,6 +173,21 @@ static bool copy_correlations(const names *nm, clv_scenario *c, const clv_scenar
 	return true;
 }
 
+/* customer_base: its M, the list per period, the new customers' start. */
+static bool copy_base(const names *nm, clv_scenario *c, const clv_scenario *s)
+{
+	c->base.pos.file = remap(nm, s->base.pos.file);
+	if (s->base.acquired_list != NULL &&
+	    (c->base.acquired_list = dup_array(s->base.acquired_list, s->base.n_acquired_list,
+	                                       sizeof *s->base.acquired_list)) == NULL)
+		return false;
+	if (s->base.acquired_initial != NULL &&
+	    (c->base.acquired_initial = dup_array(s->base.acquired_initial, s->n,
+	                                          sizeof *s->base.acquired_initial)) == NULL)
+		return false;
+	return copy_param(nm, &c->base.acquired, &s->base.acquired);
+}
+
 static bool copy_segments(clv_scenario *c, const clv_scenario *s, clv_error *err)
 {
 	size_t k;
@@ -205,6 +221,8 @@ static void clear_owned(clv_scenario *c)
 	c->has_retention = NULL;
 	c->discount.label = c->purchases.label = NULL;
 	c->acquisition.label = c->spend_growth.label = NULL;
+	c->base.acquired.label = NULL;
+	c->base.acquired_list = c->base.acquired_initial = NULL;
 	c->offers = NULL;
 	c->n_offers = 0;
 	c->correlations = NULL;
@@ -234,7 +252,8 @@ static bool copy_all(clv_scenario *c, const clv_scenario *s, clv_error *err)
 	       copy_states(&nm, c, s) && copy_param(&nm, &c->discount, &s->discount) &&
 	       copy_param(&nm, &c->purchases, &s->purchases) &&
 	       copy_param(&nm, &c->acquisition, &s->acquisition) &&
-	       copy_param(&nm, &c->spend_growth, &s->spend_growth) && copy_offers(&nm, c, s) &&
+	       copy_param(&nm, &c->spend_growth, &s->spend_growth) && copy_base(&nm, c, s) &&
+	       copy_offers(&nm, c, s) &&
 	       copy_correlations(&nm, c, s) && copy_segments(c, s, err);
 }
 

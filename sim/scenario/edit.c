@@ -59,6 +59,18 @@ bool scenario_has_offers(const clv_scenario *s)
 	return s->n_offers > 0;
 }
 
+void scenario_start_in(clv_scenario *s, size_t i)
+{
+	size_t k, j;
+
+	for (k = 0; k < s->n_segments; k++)
+		scenario_start_in(s->segments[k], i);
+	for (j = 0; j < s->n; j++)
+		s->initial[j] = j == i;
+	scenario_fix(&s->acquisition, 0.0);
+	scenario_drop_correlations(s, "acquisition_cost");
+}
+
 /* ------------------------------------------------------------------ */
 /* Assumptions and switching entries.                                  */
 

@@ -30,7 +30,7 @@ static const char *const TOP_KEYS[] = {
 	"name", "states", "initial", "switching", "retention", "horizon", "period",
 	"discount_rate", "purchases_per_period", "margin", "cost_per_period", "referral_value",
 	"acquisition_cost", "spend_growth", "campaign", "price_discount", "correlations",
-	"segments", "base", "customers", "replications", "seed", "currency"};
+	"segments", "base", "customers", "replications", "seed", "currency", "customer_base"};
 static const char *const REQUIRED_KEYS[] = {"states", "initial", "switching", "horizon",
                                             "discount_rate", "margin"};
 
@@ -58,9 +58,10 @@ static clv_status state_name(const loader *ld, const clv_scenario *s, size_t i,
 		return value_error(ld, node, CLV_ERR_INPUT,
 		                   "states: a state name must be a non-empty string, found %s",
 		                   yamlnode_describe(node, desc, sizeof desc));
-	if (strcmp(node->text, "total") == 0)
-		return value_error(ld, node, CLV_ERR_INPUT, "state name \"total\" is reserved (reports "
-		                   "use it for the sum over states)");
+	if (strcmp(node->text, "total") == 0 || strcmp(node->text, "offer_spend") == 0)
+		return value_error(ld, node, CLV_ERR_INPUT, "state name \"%s\" is reserved (reports "
+		                   "use it for %s)", node->text, node->text[0] == 't' ?
+		                   "the sum over states" : "what the offers cost, beside the states");
 	for (j = 0; j < i; j++)
 		if (strcmp(s->states[j], node->text) == 0)
 			return value_error(ld, node, CLV_ERR_INPUT,
@@ -642,6 +643,8 @@ clv_scenario *keys_build(loader *ld, const yamlnode *top, const char *name, bool
 		rc = keys_correlations(ld, s, yamlnode_get(top, "correlations"));
 	if (rc == CLV_OK)
 		rc = parse_sizes(ld, s, top);
+	if (rc == CLV_OK)
+		rc = keys_base(ld, s, top);
 	if (rc == CLV_OK)
 		rc = scenario_validate(s, ld->err);
 	if (rc == CLV_OK && !segment)

@@ -131,6 +131,9 @@ void scenario_free(clv_scenario *s)
 	free_param(&s->purchases);
 	free_param(&s->acquisition);
 	free_param(&s->spend_growth);
+	free_param(&s->base.acquired);
+	free(s->base.acquired_list);
+	free(s->base.acquired_initial);
 	for (k = 0; k < s->n_offers; k++)
 		free_offer(&s->offers[k], s->n);
 	free(s->offers);

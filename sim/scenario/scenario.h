@@ -109,6 +109,12 @@ clv_status scenario_pin_entry(clv_scenario *s, size_t i, size_t j, double v, clv
    scenario_pin_entry). Errors: scenario_pin_entry's. */
 clv_status scenario_set_value(clv_scenario *s, clv_param *p, double v, clv_error *err);
 
+/* Every customer of s (and of each segment) starts in state i: `initial`
+   becomes the unit vector e_i; the acquisition cost is fixed at 0 (its
+   correlations dropped), so the total CLV is the value by starting state
+   (states minus offer spend). i < s->n. */
+void scenario_start_in(clv_scenario *s, size_t i);
+
 /* Every offer's cost and margin_cut in every leaf of s fixed at 0. */
 void scenario_zero_offer_spend(clv_scenario *s);
 

@@ -6,6 +6,7 @@
  *   values.c      one node into a checked number, word or assumption
  *   keys.c        the merged tree key by key into the clv_scenario
  *   keys_offers.c campaign, price_discount and correlations
+ *   keys_base.c   customer_base
  *   validate.c    the rules between keys (scenario_validate)
  *   scenario_limits.c  the limits the engines need (reach, correlations,
  *                 Dirichlet concentration), part of validation
@@ -183,6 +184,9 @@ clv_status keys_offers(const loader *ld, clv_scenario *s, const yamlnode *top);
 
 /* correlations (node may be NULL) into s->correlations. */
 clv_status keys_correlations(const loader *ld, clv_scenario *s, const yamlnode *node);
+
+/* customer_base of top (optional) into s->base (keys_base.c). */
+clv_status keys_base(const loader *ld, clv_scenario *s, const yamlnode *top);
 
 /* ------------------------------------------------------------------ */
 /* segments.c, params.c, validate.c                                    */

@@ -5,7 +5,8 @@
  * (without `segments` and `name`) overlaid with its own keys and built by
  * keys_build into a full clv_scenario named "PARENT / SEGMENT". Only the
  * keys of SEGMENT_KEYS may differ between segments; a segment's error
- * ends with " (in segment \"NAME\")".
+ * ends with " (in segment \"NAME\")". The name "all" is reserved (the
+ * whole base in segments.csv).
  */
 #include <math.h>
 #include <stdio.h>
@@ -139,7 +140,11 @@ clv_status segments_build(loader *ld, clv_scenario *s, const yamlnode *top)
 	if (rc == CLV_OK)
 		rc = alloc_segments(ld, s, segs->n);
 	for (k = 0; k < s->n_segments && rc == CLV_OK; k++) {
-		rc = segment_weight(ld, segs->item[k], segs->key[k]->text, &s->segment_weight[k]);
+		if (strcmp(segs->key[k]->text, "all") == 0)
+			rc = value_error(ld, segs->key[k], CLV_ERR_INPUT, "segment name \"all\" is reserved "
+			                 "(reports use it for the whole customer base)");
+		if (rc == CLV_OK)
+			rc = segment_weight(ld, segs->item[k], segs->key[k]->text, &s->segment_weight[k]);
 		sum += s->segment_weight[k];
 		if (rc == CLV_OK && (s->segment_name[k] = strdup(segs->key[k]->text)) == NULL)
 			rc = value_nomem(ld->err);

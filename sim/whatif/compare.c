@@ -120,6 +120,9 @@ static clv_status arm_keep(whatif_arm *a, const exact_result *ex, size_t n_first
 		return whatif_nomem(err);
 	memcpy(a->exact, ex->clv, (n + 1) * sizeof *a->exact);
 	whatif_mc_means(a->mc, a->mean, a->se);
+	a->spend_mean = a->mc->offer_spend.mean;
+	a->spend_se = a->mc->offer_spend.se;
+	a->spend_exact = ex->offer_spend;
 	return CLV_OK;
 }
 
@@ -210,6 +213,10 @@ static clv_status arm_diffs(whatif_arm *a, const whatif_arm *f, size_t R, clv_er
 		rc = whatif_paired(f->mc->rep_clv + i, n0 + 1, a->mc->rep_clv + j, na + 1, R, d, err);
 		d->exact = a->exact[j] - f->exact[i];
 	}
+	if (rc == CLV_OK) /* the offer spend's line, beside the states */
+		rc = whatif_paired(f->mc->rep_offer_spend, 1, a->mc->rep_offer_spend, 1, R, &a->spend_diff,
+		                   err);
+	a->spend_diff.exact = a->spend_exact - f->spend_exact;
 	return rc;
 }
 

@@ -65,6 +65,12 @@ typedef struct whatif_arm {
 	                            scenario's total beats the first's (strictly) */
 	double spend;            /* expected discounted offer spend per customer
 	                            (exact; 0 without offers) */
+	double spend_exact;      /* the exact block's offer spend (the expectation) */
+	double spend_mean, spend_se; /* its Monte Carlo mean and se */
+	whatif_diff spend_diff;  /* offer spend minus the first scenario's: the
+	                            line beside the states' differences (the
+	                            states' CLV excludes it; total = states -
+	                            offer spend - acquisition) */
 	double ros, ros_lo90, ros_hi90; /* return on spend: diff total / spend;
 	                            NaN without offers */
 	double *rep_exact;       /* replications x (n_k + 1): the expected CLV
