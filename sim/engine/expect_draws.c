@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include "engine/expect.h"
 #include "engine/model.h"
@@ -207,11 +209,15 @@ clv_status expect_draws_all(const expect_draws *d, int threads, double *clv, clv
 {
 	long long r, reps = (long long)d->reps;
 	clv_status *st = calloc((size_t)reps + 1, sizeof *st);
+#ifdef _OPENMP
 	int nt = threads > 0 ? threads : omp_get_max_threads();
+#endif
 
 	if (st == NULL)
 		return nomem(err);
+#ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 8) num_threads(nt)
+#endif
 	for (r = 0; r < reps; r++) {
 		clv_error local = {0};
 		st[r] = expect_draws_clv(d, (uint64_t)r, clv + (size_t)r * (d->n + 1), &local);

@@ -20,7 +20,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include "engine/expect_draws.h"
 #include "scenario/scenario.h"
@@ -475,7 +477,9 @@ static clv_status solve_roots(solver *sv, clv_error *err)
 	whatif_solve *v = sv->v;
 	long long r, R = (long long)v->replications;
 	clv_status *st = calloc((size_t)R + 1, sizeof *st);
+#ifdef _OPENMP
 	int nt = sv->threads > 0 ? sv->threads : omp_get_max_threads();
+#endif
 	double *sorted = malloc((size_t)R * sizeof *sorted + 1);
 	size_t q;
 
@@ -484,7 +488,9 @@ static clv_status solve_roots(solver *sv, clv_error *err)
 		free(sorted);
 		return whatif_nomem(err);
 	}
+#ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#endif
 	for (r = 0; r < R; r++) {
 		clv_error local = {0};
 		st[r] = rep_root(sv, (uint64_t)r, &v->root[r], &local);
