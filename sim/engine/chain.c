@@ -150,32 +150,102 @@ static void fill_poisson(chain_table *tb, const clv_model *m)
 		tb->poisson_thr[k] = (uint64_t)llround(gsl_cdf_poisson_P((unsigned)k, m->purchases) * TWO32);
 }
 
-void chain_table_fill(chain_table *tb, const clv_model *m)
+/* Parts of a table, filled separately (chain.h, CHAIN_FILL_*). */
+static void fill_thresholds(chain_table *tb, const clv_model *m)
 {
 	size_t n = m->n, i;
-	long t;
 
-	tb->offer_periods = m->offer_periods;
-	tb->acquisition = m->acquisition;
 	thresholds(m->initial, n, tb->init_thr);
 	for (i = 0; i < n; i++) {
 		thresholds(m->P + i * n, n, tb->thr[0] + i * (n - 1));
 		thresholds(m->P_offer + i * n, n, tb->thr[1] + i * (n - 1));
 		tb->dead[i] = m->P[i * n + i] == 1.0 && m->margin[i] == 0.0 && m->cost[i] == 0.0;
 	}
-	memcpy(tb->margin[0], m->margin, n * sizeof *m->margin);
-	memcpy(tb->margin[1], m->margin_offer, n * sizeof *m->margin);
-	memcpy(tb->cost[0], m->cost, n * sizeof *m->cost);
-	memcpy(tb->cost[1], m->cost_offer, n * sizeof *m->cost);
+}
+
+static void fill_time(chain_table *tb, const clv_model *m)
+{
+	long t;
+
 	for (t = 0; t <= tb->periods; t++) {
-		const int ph = t < tb->offer_periods;
 		tb->disc[t] = exp(-(double)t * log1p(m->discount));
 		tb->grow_disc[t] = exp((double)t * (log1p(m->growth) - log1p(m->discount)));
-		for (i = 0; i < n; i++)
-			tb->first[(size_t)t * n + i] = tb->margin[ph][i] * tb->grow_disc[t] -
-			                               tb->cost[ph][i] * tb->disc[t];
 	}
-	fill_poisson(tb, m);
+}
+
+/* The first-purchase rewards of state i in every period (both phases). */
+static void fill_first_state(chain_table *tb, size_t i)
+{
+	size_t n = tb->n;
+	long t;
+
+	for (t = 0; t <= tb->periods; t++) {
+		const int ph = t < tb->offer_periods;
+		tb->first[(size_t)t * n + i] = tb->margin[ph][i] * tb->grow_disc[t] -
+		                               tb->cost[ph][i] * tb->disc[t];
+	}
+}
+
+/* Margins and costs of m; `all`: every state's rewards, else only those
+   of the states whose margin or cost changed. */
+static void fill_money(chain_table *tb, const clv_model *m, bool all)
+{
+	size_t n = m->n, i;
+	int ph;
+
+	for (i = 0; i < n; i++) {
+		const double mg[2] = {m->margin[i], m->margin_offer[i]};
+		const double co[2] = {m->cost[i], m->cost_offer[i]};
+		bool same = !all;
+		for (ph = 0; ph < 2; ph++) {
+			same = same && tb->margin[ph][i] == mg[ph] && tb->cost[ph][i] == co[ph];
+			tb->margin[ph][i] = mg[ph];
+			tb->cost[ph][i] = co[ph];
+		}
+		if (!same)
+			fill_first_state(tb, i);
+	}
+}
+
+void chain_table_refill(chain_table *tb, const clv_model *m, unsigned parts)
+{
+	tb->acquisition = m->acquisition;
+	if (parts & CHAIN_FILL_TIME) {
+		tb->offer_periods = m->offer_periods;
+		fill_time(tb, m);
+		fill_money(tb, m, true);
+		fill_poisson(tb, m);
+	} else if (parts & CHAIN_FILL_MONEY)
+		fill_money(tb, m, false);
+	if (parts & (CHAIN_FILL_ROWS | CHAIN_FILL_TIME | CHAIN_FILL_MONEY))
+		fill_thresholds(tb, m); /* dead states depend on the money too */
+}
+
+void chain_table_fill(chain_table *tb, const clv_model *m)
+{
+	chain_table_refill(tb, m, CHAIN_FILL_ALL);
+}
+
+void chain_table_copy(chain_table *dst, const chain_table *src)
+{
+	size_t n = src->n, rows = n * (n ? n - 1 : 0);
+	int ph;
+
+	dst->offer_periods = src->offer_periods;
+	dst->acquisition = src->acquisition;
+	dst->purchases = src->purchases;
+	dst->poisson = src->poisson;
+	memcpy(dst->init_thr, src->init_thr, n * sizeof *dst->init_thr);
+	for (ph = 0; ph < 2; ph++) {
+		memcpy(dst->thr[ph], src->thr[ph], rows * sizeof *dst->thr[ph]);
+		memcpy(dst->margin[ph], src->margin[ph], n * sizeof *dst->margin[ph]);
+		memcpy(dst->cost[ph], src->cost[ph], n * sizeof *dst->cost[ph]);
+	}
+	memcpy(dst->grow_disc, src->grow_disc, ((size_t)src->periods + 1) * sizeof *dst->grow_disc);
+	memcpy(dst->disc, src->disc, ((size_t)src->periods + 1) * sizeof *dst->disc);
+	memcpy(dst->first, src->first, ((size_t)src->periods + 1) * n * sizeof *dst->first);
+	memcpy(dst->poisson_thr, src->poisson_thr, src->poisson_len * sizeof *dst->poisson_thr);
+	memcpy(dst->dead, src->dead, n * sizeof *dst->dead);
 }
 
 /* Number of thresholds <= u: the sampled index. */

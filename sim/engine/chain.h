@@ -61,9 +61,29 @@ double chain_table_bytes(size_t n, long periods);
 chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err);
 void chain_table_free(chain_table *tb);
 
-/* Fill tb (created for a model of the same shape) from m. Cost O(n^2 +
-   periods): cheap enough per customer for heterogeneous customers. */
+/* Fill tb (created for a model of the same shape) from m: every part.
+   Cost O(n^2 + n periods) with two exp() per period. */
 void chain_table_fill(chain_table *tb, const clv_model *m);
+
+/* The parts of a table a model's assumptions decide (for customers with
+   their own assumptions, only the parts their draws touch are refilled):
+   ROWS  the thresholds of the initial distribution and of both phases'
+         rows, and the absorbing flags: O(n^2);
+   MONEY margins and costs; the first-purchase rewards of the states
+         whose margin or cost changed: O(periods) per such state;
+   TIME  discount and growth factors (exp per period), then everything
+         (the offer periods and the Poisson table included);
+   the acquisition cost is always copied. */
+enum { CHAIN_FILL_ROWS = 1u, CHAIN_FILL_MONEY = 2u, CHAIN_FILL_TIME = 4u, CHAIN_FILL_ALL = 7u };
+
+/* Refill the given parts of tb from m; the other parts must already hold
+   m's values (e.g. tb is a chain_table_copy of the replication's table
+   and m differs from the replication's model only in those parts). */
+void chain_table_refill(chain_table *tb, const clv_model *m, unsigned parts);
+
+/* Copy every filled entry of src into dst (created with the same n,
+   periods and purchase model). */
+void chain_table_copy(chain_table *dst, const chain_table *src);
 
 /* Number of periods the walk should cover for m: T, or for an infinite
    horizon the first period whose discount factors fall below

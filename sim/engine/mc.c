@@ -79,6 +79,7 @@ typedef struct segment {
 	model_values *means;
 	const outer_part *outer; /* its design columns and identities */
 	bool hetero;             /* has per-customer assumptions */
+	unsigned refill;         /* CHAIN_FILL_* parts they decide */
 	clv_model *mean_model;   /* the model at the means (table shapes) */
 } segment;
 
@@ -116,8 +117,13 @@ static clv_status segment_init(segment *sg, clv_scenario *s, clv_error *err)
 		return err->status;
 	for (k = 0; k < sg->means->n_params; k++) {
 		const clv_param *p = sg->means->params[k];
-		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
+		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER) {
+			unsigned parts = model_param_parts(s, p);
 			sg->hetero = true;
+			sg->refill |= (parts & MODEL_PART_ROWS ? CHAIN_FILL_ROWS : 0u) |
+			              (parts & MODEL_PART_MONEY ? CHAIN_FILL_MONEY : 0u) |
+			              (parts & MODEL_PART_TIME ? CHAIN_FILL_TIME : 0u);
+		}
 	}
 	sg->mean_model = model_create(s->n);
 	if (sg->mean_model == NULL)
@@ -309,7 +315,10 @@ typedef struct task {
 } task;
 
 /* Customers with their own assumptions: each draws them from its own
-   stream first, then gets its own model and tables. */
+   stream first, then gets its own model; of the replication's table
+   (copied once per block) only the parts the draws decide are refilled
+   (chain.h: thresholds, or one state's rewards; the discount and growth
+   tables only when those are drawn per customer). */
 static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scratch *h,
                              gsl_rng *g, uint64_t seed, const task *tk, chain_acc *acc)
 {
@@ -317,6 +326,7 @@ static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scra
 	uint64_t c;
 	clv_error err = {0};
 
+	chain_table_copy(h->table, rm->table);
 	for (c = tk->first; c < tk->first + tk->count; c++) {
 		rng_pcg32 r;
 		memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
@@ -335,7 +345,7 @@ static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scra
 			diag_clear(&err);
 			model_copy(h->model, rm->model);
 		}
-		chain_table_fill(h->table, h->model);
+		chain_table_refill(h->table, h->model, sg->refill);
 		chain_run_customer(h->table, &r, acc);
 	}
 	chain_acc_flush(rm->table, acc);

@@ -53,6 +53,14 @@ clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *
    Returns NULL with err set on failure. */
 clv_model *model_at_means(clv_scenario *s, clv_error *err);
 
+/* The parts of a model an assumption decides: the switching rows
+   (switching entries, retention, offer uplifts and wins), the money
+   (margins, costs, referrals, offer costs and margin cuts) or the time
+   structure (discount rate, spend growth, purchases; anything not known
+   here). The acquisition cost decides none of them (0). */
+enum { MODEL_PART_ROWS = 1u, MODEL_PART_MONEY = 2u, MODEL_PART_TIME = 4u };
+unsigned model_param_parts(const clv_scenario *s, const clv_param *p);
+
 /* True when any assumption of s (or of its segments) is uncertain. */
 bool model_is_uncertain(clv_scenario *s);
 
