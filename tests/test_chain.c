@@ -3,7 +3,11 @@
  * from a replication's and refilled only in the parts a customer's own
  * assumptions decide is entry for entry the table filled from scratch
  * for that customer's model (rows, money, time), and model_param_parts
- * names the right part for every kind of assumption.
+ * names the right part for every kind of assumption; an infinite horizon
+ * is truncated where its stated bound says the rest is negligible, and
+ * the bound holds against the closed form; an absorbed customer's known
+ * future is added at once (the Monte Carlo CLV of an always-loyal
+ * customer over an infinite horizon is the closed form).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +21,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "engine/chain.h"
+#include "engine/exact.h"
+#include "engine/mc.h"
 #include "engine/model.h"
 #include "scenario/scenario.h"
 
@@ -63,6 +69,7 @@ static void assert_tables_equal(const chain_table *a, const chain_table *b)
 	assert_memory_equal(a->grow_disc, b->grow_disc, ((size_t)a->periods + 1) * sizeof(double));
 	assert_memory_equal(a->first, b->first, ((size_t)a->periods + 1) * n * sizeof(double));
 	assert_memory_equal(a->dead, b->dead, n * sizeof(bool));
+	assert_memory_equal(a->tail, b->tail, ((size_t)a->periods + 2) * n * sizeof(double));
 }
 
 /* The customer's model: the replication's with one change (by part). */
@@ -148,11 +155,106 @@ static void parts_of_assumptions(void **state)
 	scenario_free(s);
 }
 
+static const char subscription[] =
+	"states: [trial, active, churned]\n"
+	"initial: [1, 0, 0]\n"
+	"switching:\n"
+	"  trial: [0.5, 0.4, 0.1]\n"
+	"  active: [0, 0.95, 0.05]\n"
+	"  churned: [0, 0, 1]\n"
+	"period: month\n"
+	"horizon: infinite\n"
+	"discount_rate: {annual: 0.12}\n"
+	"spend_growth: 0.001\n"
+	"margin: {trial: 5, active: 20, churned: 0}\n"
+	"cost_per_period: {trial: 3, active: -2, churned: 0}\n"
+	"campaign: {brand: active, cost: 1, retention_uplift: 0.02, periods: 6}\n";
+
+/* chain_periods stops where the bound falls to the tolerance, not before,
+   and the closed form differs from the truncated sum by at most it. */
+static void truncation_by_error(void **state)
+{
+	clv_scenario *s = load_text(subscription);
+	clv_error err = {0};
+	clv_model *m = model_at_means(s, &err);
+	exact_result *inf, *fin;
+	double scale, bound;
+	long T;
+	size_t i;
+
+	(void)state;
+	assert_non_null(m);
+	T = chain_periods(m);
+	scale = chain_truncation_bound(m, -1);
+	bound = chain_truncation_bound(m, T);
+	printf("  periods 0..%ld, bound %.3g of a largest CLV %.6g\n", T, bound, scale);
+	assert_true(T > 6 && T < CLV_MAX_HORIZON);
+	assert_true(bound <= CHAIN_TRUNCATION_TOLERANCE * scale);
+	assert_true(chain_truncation_bound(m, T - 1) > CHAIN_TRUNCATION_TOLERANCE * scale);
+	inf = exact_run(m, 5, &err);
+	m->infinite = false;
+	m->horizon = T;
+	fin = exact_run(m, 5, &err);
+	assert_non_null(inf);
+	assert_non_null(fin);
+	for (i = 0; i <= 3; i++)
+		assert_true(fabs(inf->clv[i] - fin->clv[i]) <= bound + 1e-12 * fabs(inf->clv[i]));
+	/* a crude horizon shows the bound is not vacuous: it covers the gap */
+	m->horizon = 40;
+	exact_free(fin);
+	fin = exact_run(m, 5, &err);
+	m->infinite = true;
+	assert_true(fabs(inf->clv[3] - fin->clv[3]) <= chain_truncation_bound(m, 40));
+	assert_true(fabs(inf->clv[3] - fin->clv[3]) > 0.01 * chain_truncation_bound(m, 40));
+	exact_free(inf);
+	exact_free(fin);
+	model_free(m);
+	scenario_free(s);
+}
+
+/* new -> loyal, loyal absorbing with a margin and a cost, for ever: every
+   customer's CLV is the closed form, so the mean is it, the sd 0 and every percentile one atom. */
+static void absorbed_future_is_added(void **state)
+{
+	static const char loyal[] =
+		"states: [new, loyal]\ninitial: [1, 0]\nswitching: {new: [0, 1], loyal: [0, 1]}\n"
+		"horizon: infinite\ndiscount_rate: 0.09\npurchases_per_period: 3\n"
+		"margin: {new: 2000, loyal: 500}\ncost_per_period: {new: 0, loyal: 10}\n"
+		"acquisition_cost: 400\nspend_growth: 0.01\n";
+	clv_scenario *s = load_text(loyal);
+	clv_error err = {0};
+	exact_result *ex = exact_scenario(s, 5, &err);
+	mc_config cfg;
+	mc_result *r;
+	size_t i;
+
+	(void)state;
+	assert_non_null(ex);
+	mc_config_defaults(&cfg, s);
+	cfg.replications = 3;
+	cfg.customers = 500;
+	r = mc_run(s, &cfg, &err);
+	assert_non_null(r);
+	for (i = 0; i <= 2; i++) {
+		printf("  %zu: mc %.10g exact %.10g sd %.3g\n", i, r->clv[i].mean, ex->clv[i], r->clv[i].sd);
+		assert_true(fabs(r->clv[i].mean - ex->clv[i]) <= 1e-9 * fabs(ex->clv[i]));
+		/* (the sd from sums of squares keeps ~1e-8 relative of rounding) */
+		assert_true(r->clv[i].sd <= 1e-6 * fabs(ex->clv[i]));
+		assert_true(r->clv[i].p05 == r->clv[i].p95); /* one atom */
+	}
+	assert_true(r->truncation_bound <= CHAIN_TRUNCATION_TOLERANCE * 1e6);
+	mc_free(r);
+	exact_free(ex);
+	scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refill_equals_fill),
 		cmocka_unit_test(parts_of_assumptions),
+		cmocka_unit_test(truncation_by_error),
+		cmocka_unit_test(absorbed_future_is_added),
 	};
 
 	gsl_set_error_handler_off();

@@ -6,9 +6,12 @@
  * state's cost_per_period discounted by (1 + r)^-t, then makes F purchases
  * (or a Poisson(F) number): each earns the current state's margin times
  * (1 + g)^t / (1 + r)^t and moves one step of the chain. A customer who
- * lands, after the offer periods, in an absorbing state with no margin and
- * no cost stops being simulated: its remaining periods are counted in
- * bulk through `dead_from` (prefix sums at the end of the block).
+ * lands, after the offer periods, in an absorbing state stops being
+ * simulated: what the rest of its life adds there is known (the state's
+ * suffix sum `tail`, precomputed per table; with Poisson purchases only a
+ * state without margin qualifies) and its remaining periods are counted
+ * in bulk through `dead_from` (prefix sums at the end of the block). An
+ * absorbed customer costs nothing more, whatever the horizon.
  *
  * Sampling a row: cumulative probabilities are stored as 64-bit integer
  * thresholds in units of 2^-32; the next state is the number of
@@ -34,21 +37,50 @@
 
 #define TWO32 4294967296.0
 
+/* sum_{t > T} a^t, a in [0, 1). */
+static double geometric_tail(double a, long T)
+{
+	return a == 0.0 ? 0.0 : exp((double)(T + 1) * log(a)) / (1.0 - a);
+}
+
+double chain_truncation_bound(const clv_model *m, long periods)
+{
+	double a_m = (1.0 + m->growth) / (1.0 + m->discount), a_c = 1.0 / (1.0 + m->discount);
+	double M = 0.0, C = 0.0, F = fmax(m->purchases, 1e-300);
+	size_t i;
+
+	if (!m->infinite)
+		return 0.0;
+	for (i = 0; i < m->n; i++) {
+		M = fmax(M, fabs(m->margin[i]));
+		C = fmax(C, fabs(m->cost[i]));
+	}
+	if ((M > 0.0 && !(a_m < 1.0)) || (C > 0.0 && !(a_c < 1.0)))
+		return INFINITY;
+	return (M > 0.0 ? F * M * geometric_tail(a_m, periods) : 0.0) +
+	       (C > 0.0 ? C * geometric_tail(a_c, periods) : 0.0);
+}
+
 long chain_periods(const clv_model *m)
 {
-	double a;
-	long t;
+	double a, scale;
+	long t, first = m->offer_periods != LONG_MAX && m->offer_periods > 0 ? m->offer_periods : 0;
 
 	if (!m->infinite)
 		return m->horizon;
-	/* the larger of the two per-period factors decides when to stop */
-	a = fmax((1.0 + m->growth) / (1.0 + m->discount), 1.0 / (1.0 + m->discount));
-	if (!(a < 1.0))
+	scale = chain_truncation_bound(m, -1);
+	if (scale == 0.0)
+		return first;
+	if (!isfinite(scale))
 		return CLV_MAX_HORIZON;
-	t = (long)ceil(log(CHAIN_INFINITE_CUTOFF) / log(a));
-	if (m->offer_periods != LONG_MAX && m->offer_periods > t)
-		t = m->offer_periods;
-	return t < CLV_MAX_HORIZON ? t : CLV_MAX_HORIZON;
+	/* both terms shrink at least by the larger factor a per period, so
+	   bound(T) <= a^(T+1) bound(-1); then step down while it still holds */
+	a = fmax((1.0 + m->growth) / (1.0 + m->discount), 1.0 / (1.0 + m->discount));
+	t = (long)fmin((double)CLV_MAX_HORIZON, ceil(log(CHAIN_TRUNCATION_TOLERANCE) / log(a)));
+	while (t > first && t > 0 &&
+	       chain_truncation_bound(m, t - 1) <= CHAIN_TRUNCATION_TOLERANCE * scale)
+		t--;
+	return t > first ? t : first;
 }
 
 void chain_table_free(chain_table *tb)
@@ -67,6 +99,7 @@ void chain_table_free(chain_table *tb)
 	free(tb->first);
 	free(tb->poisson_thr);
 	free(tb->dead);
+	free(tb->tail);
 	free(tb);
 }
 
@@ -85,7 +118,7 @@ static size_t poisson_table_len(const clv_model *m)
 
 double chain_table_bytes(size_t n, long periods)
 {
-	return ((double)periods + 1.0) * (2.0 + (double)n) * sizeof(double) +
+	return ((double)periods + 2.0) * (2.0 + 2.0 * (double)n) * sizeof(double) +
 	       (2.0 * (double)n * (double)n + 6.0 * (double)n) * sizeof(double);
 }
 
@@ -113,8 +146,9 @@ chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err
 	tb->first = calloc(((size_t)periods + 1) * n, sizeof *tb->first);
 	tb->poisson_thr = calloc(tb->poisson_len, sizeof *tb->poisson_thr);
 	tb->dead = calloc(n, sizeof *tb->dead);
+	tb->tail = calloc(((size_t)periods + 2) * n, sizeof *tb->tail);
 	if (!tb->init_thr || !tb->grow_disc || !tb->disc || !tb->first || !tb->poisson_thr ||
-	    !tb->dead)
+	    !tb->dead || !tb->tail)
 		goto nomem;
 	chain_table_fill(tb, m);
 	return tb;
@@ -159,7 +193,8 @@ static void fill_thresholds(chain_table *tb, const clv_model *m)
 	for (i = 0; i < n; i++) {
 		thresholds(m->P + i * n, n, tb->thr[0] + i * (n - 1));
 		thresholds(m->P_offer + i * n, n, tb->thr[1] + i * (n - 1));
-		tb->dead[i] = m->P[i * n + i] == 1.0 && m->margin[i] == 0.0 && m->cost[i] == 0.0;
+		/* absorbing, and what is left to earn there is known */
+		tb->dead[i] = m->P[i * n + i] == 1.0 && (!m->poisson || m->margin[i] == 0.0);
 	}
 }
 
@@ -173,16 +208,28 @@ static void fill_time(chain_table *tb, const clv_model *m)
 	}
 }
 
-/* The first-purchase rewards of state i in every period (both phases). */
-static void fill_first_state(chain_table *tb, size_t i)
+/* The first-purchase rewards of state i in every period (both phases),
+   and what staying in i from period t on adds (phase 0; summed from the
+   last period back). */
+static void fill_first_state(chain_table *tb, size_t i, double purchases)
 {
 	size_t n = tb->n;
+	double more = purchases > 1.0 ? purchases - 1.0 : 0.0, rest = 0.0;
 	long t;
 
 	for (t = 0; t <= tb->periods; t++) {
 		const int ph = t < tb->offer_periods;
 		tb->first[(size_t)t * n + i] = tb->margin[ph][i] * tb->grow_disc[t] -
 		                               tb->cost[ph][i] * tb->disc[t];
+	}
+	tb->tail[((size_t)tb->periods + 1) * n + i] = 0.0;
+	for (t = tb->periods; t >= 0; t--) {
+		/* with Poisson purchases only a state without margin is absorbing:
+		   then only its cost is left */
+		rest += tb->poisson ? -tb->cost[0][i] * tb->disc[t]
+		                    : tb->margin[0][i] * tb->grow_disc[t] - tb->cost[0][i] * tb->disc[t] +
+		                      more * tb->margin[0][i] * tb->grow_disc[t];
+		tb->tail[(size_t)t * n + i] = rest;
 	}
 }
 
@@ -203,7 +250,7 @@ static void fill_money(chain_table *tb, const clv_model *m, bool all)
 			tb->cost[ph][i] = co[ph];
 		}
 		if (!same)
-			fill_first_state(tb, i);
+			fill_first_state(tb, i, tb->poisson ? 0.0 : (double)tb->purchases);
 	}
 }
 
@@ -212,9 +259,9 @@ void chain_table_refill(chain_table *tb, const clv_model *m, unsigned parts)
 	tb->acquisition = m->acquisition;
 	if (parts & CHAIN_FILL_TIME) {
 		tb->offer_periods = m->offer_periods;
+		fill_poisson(tb, m);
 		fill_time(tb, m);
 		fill_money(tb, m, true);
-		fill_poisson(tb, m);
 	} else if (parts & CHAIN_FILL_MONEY)
 		fill_money(tb, m, false);
 	if (parts & (CHAIN_FILL_ROWS | CHAIN_FILL_TIME | CHAIN_FILL_MONEY))
@@ -246,6 +293,7 @@ void chain_table_copy(chain_table *dst, const chain_table *src)
 	memcpy(dst->first, src->first, ((size_t)src->periods + 1) * n * sizeof *dst->first);
 	memcpy(dst->poisson_thr, src->poisson_thr, src->poisson_len * sizeof *dst->poisson_thr);
 	memcpy(dst->dead, src->dead, n * sizeof *dst->dead);
+	memcpy(dst->tail, src->tail, ((size_t)src->periods + 2) * n * sizeof *dst->tail);
 }
 
 /* Number of thresholds <= u: the sampled index. */
@@ -372,6 +420,8 @@ static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 	ln->x = x;
 	ln->t = t + 1;
 	if (tb->dead[x] && t + 1 >= tb->offer_periods && t < tb->periods) {
+		/* absorbed: the rest of its life is known, it costs nothing more */
+		ln->clv[x] += tb->tail[(size_t)(t + 1) * n + x];
 		acc->dead_from[(size_t)(t + 1) * n + x]++;
 		return true;
 	}

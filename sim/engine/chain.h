@@ -16,10 +16,10 @@
 #include "base/diag.h"
 #include "base/stats.h"
 
-/* For an infinite horizon the walk stops at the first period whose
-   discount factors are below this (truncation bias below 1e-10 of CLV
-   times 1 / (1 - discount factor)). */
-#define CHAIN_INFINITE_CUTOFF 1e-10
+/* An infinite horizon is walked up to the first period T after which
+   the rest of any customer's CLV is at most this fraction of the largest
+   CLV the model allows (chain_periods, chain_truncation_bound). */
+#define CHAIN_TRUNCATION_TOLERANCE 1e-12
 
 typedef struct chain_table {
 	size_t n;
@@ -38,7 +38,12 @@ typedef struct chain_table {
 	bool poisson;
 	uint64_t *poisson_thr; /* poisson_len cumulative thresholds of Poisson(F) */
 	size_t poisson_len;
-	bool *dead;          /* n: absorbing in phase 0, no margin, no cost */
+	bool *dead;          /* n: absorbing in phase 0 and its future known
+	                        (fixed F, or no margin): a customer who lands
+	                        there after the offer periods stops walking */
+	double *tail;        /* (periods + 2) x n: what periods t..periods in
+	                        state x add for a customer who stays there
+	                        (phase 0; margins, costs, F purchases) */
 	double acquisition;
 } chain_table;
 
@@ -86,9 +91,21 @@ void chain_table_refill(chain_table *tb, const clv_model *m, unsigned parts);
 void chain_table_copy(chain_table *dst, const chain_table *src);
 
 /* Number of periods the walk should cover for m: T, or for an infinite
-   horizon the first period whose discount factors fall below
-   CHAIN_INFINITE_CUTOFF (at least the offer periods). */
+   horizon the smallest T (at least the offer periods) whose truncation
+   bound (chain_truncation_bound) is at most CHAIN_TRUNCATION_TOLERANCE
+   times the same bound from period 0 (the largest |CLV| the model
+   allows); CLV_MAX_HORIZON when none is. */
 long chain_periods(const clv_model *m);
+
+/* The truncation error of walking an infinite horizon only through
+   periods 0..periods (>= the offer periods): the most the periods after
+   it can add to a customer's CLV,
+     sum_{t > periods} [ F max_x |margin_x| a_m^t + max_x |cost_x| a_c^t ]
+     = F M a_m^(periods+1) / (1 - a_m) + C a_c^(periods+1) / (1 - a_c),
+   a_m = (1 + g) / (1 + r), a_c = 1 / (1 + r), margins and costs of the
+   base phase (F the mean for Poisson purchases: a bound in expectation).
+   0 for a finite horizon; infinity when a_m or a_c is not below 1. */
+double chain_truncation_bound(const clv_model *m, long periods);
 
 /* Simulate customers first .. first + count - 1 of replication rep,
    each on its own PCG stream (rng_stream(seed, rep, customer)), adding to

@@ -174,10 +174,14 @@ static clv_status population_init(population *pop, clv_scenario *s, uint64_t cus
 		pop->seg[k].outer = &pop->outer.part[k];
 	pop->n_cols = pop->outer.n_cols;
 	split_customers(pop, s, customers);
-	/* Infinite horizons: walk twice as far as the mean discount needs. */
+	/* Infinite horizons: as far as the truncation error at the means
+	   allows (chain_periods); twice as far when the discount rate or the
+	   growth is drawn, for draws that decay more slowly (each
+	   replication's own bound is reported: mc_result.truncation_bound) */
 	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
+		const clv_scenario *sk = pop->seg[k].s;
 		long p = chain_periods(pop->seg[k].mean_model);
-		if (s->infinite)
+		if (s->infinite && (dist_is_uncertain(&sk->discount) || dist_is_uncertain(&sk->spend_growth)))
 			p = p * 2 < CLV_MAX_HORIZON ? p * 2 : CLV_MAX_HORIZON;
 		if (p > pop->periods)
 			pop->periods = p;
@@ -620,9 +624,12 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 				rc = rep_model_build(&wave[i][k], &st->pop.seg[k],
 				                     u + (size_t)(w0 + i - r0) * st->pop.n_cols,
 				                     st->pop.periods, err);
-				if (rc == CLV_OK)
+				if (rc == CLV_OK) {
 					outer_part_record(st->pop.seg[k].outer, wave[i][k].values,
 					              st->res->rep_input + (size_t)(w0 + i) * st->pop.n_cols);
+					st->res->truncation_bound = fmax(st->res->truncation_bound,
+						chain_truncation_bound(wave[i][k].model, st->pop.periods));
+				}
 			}
 		if (rc != CLV_OK)
 			break;
@@ -892,6 +899,7 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		st.res->seed = cfg->seed;
 		st.res->threads = st.threads;
 		st.res->half_width = half_width(&st, st.reps_done);
+		st.res->simulated_periods = st.pop.periods;
 		st.res->n_inputs = st.pop.n_cols;
 		st.res->input_name = st.pop.outer.col_name; /* moved into the result */
 		st.pop.outer.col_name = NULL;

@@ -86,6 +86,13 @@ typedef struct mc_result {
 	                            in front in a segment (owned) */
 	double *rep_input;       /* replications x n_inputs: the drawn values
 	                            (owned) */
+	long simulated_periods;  /* periods 0..simulated_periods walked (an
+	                            infinite horizon's truncation) */
+	double truncation_bound; /* infinite horizon: the most the periods
+	                            after the simulated ones could add to a
+	                            customer's CLV, the largest over the
+	                            replications' models (chain.h
+	                            chain_truncation_bound); 0 when finite */
 	bool precision_reached;
 	uint64_t steps;          /* nominal purchase steps: replications x
 	                            customers x periods x purchases (customers

@@ -77,6 +77,10 @@ json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sa
 	json_object_set_new(mc, "se_method", json_string(mc_se_method_name(r->se_method)));
 	json_object_set_new(mc, "se_df", report_json_number(r->se_df));
 	json_object_set_new(mc, "total_ci95_half_width", report_json_number(r->half_width));
+	if (s->infinite) {
+		json_object_set_new(mc, "simulated_periods", json_integer(r->simulated_periods));
+		json_object_set_new(mc, "truncation_error_bound", report_json_number(r->truncation_bound));
+	}
 	if (precision > 0) {
 		json_t *p = json_object();
 		json_object_set_new(p, "target", report_json_number(precision));
@@ -174,6 +178,10 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	report_text_method(f, x);
 	text_at_means(f, s, at_means);
 	text_se_note(f, r);
+	if (s->infinite)
+		fprintf(f, "Infinite horizon: simulated through %s %ld; the rest could add at most %.3g "
+		           "to any customer's CLV.\n", report_period_unit(s), r->simulated_periods,
+		        r->truncation_bound);
 	fprintf(f, "\nMean total CLV: %.2f +- %.2f (95%% interval of the mean, Student t, %.0f df)\n",
 	        r->clv[s->n].mean, r->half_width, r->se_df);
 }
