@@ -7,10 +7,12 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "engine/clvdist.h"
 #include "engine/exact.h"
 #include "engine/expect.h"
 #include "engine/model.h"
 #include "output/report.h"
+#include "output/report_clvdist.h"
 #include "output/report_structure.h"
 #include "scenario/scenario.h"
 
@@ -21,6 +23,8 @@ static int run_exact(const cli_options *opt)
 	clv_model *m = NULL;
 	expect_result *x = NULL;
 	exact_result *at_means = NULL;
+	clvdist_report *dist = NULL;
+	clvdist_request rq = {NULL, 0, 0, 0, 0.0};
 	int rc = 0;
 
 	if (s == NULL)
@@ -28,13 +32,18 @@ static int run_exact(const cli_options *opt)
 	m = model_at_means(s, &err);
 	if (m != NULL)
 		x = expect_with_means(s, opt->periods, NULL, &at_means, &err);
-	if (x == NULL) {
+	rq.replications = s->replications; /* the draws `run` would make first */
+	rq.seed = s->seed;
+	if (x != NULL)
+		dist = clvdist_scenario(s, &rq, &err);
+	if (x == NULL || dist == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
 	if (opt->format == FORMAT_JSON) {
-		json_t *doc = report_json_head(s, m);
-		json_object_set_new(doc, "exact", report_json_exact(s, x));
+		json_t *doc = report_json_head(s, m), *ex = report_json_exact(s, x);
+		report_json_clvdist(ex, s, dist);
+		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
 		rc = cli_exit(report_json_print(doc, &err), &err);
@@ -47,6 +56,7 @@ static int run_exact(const cli_options *opt)
 		}
 		report_text_head(f, s, m);
 		report_text_exact(f, s, x, at_means);
+		report_text_clvdist(f, s, dist);
 		if (report_text_chain(f, s, &err) != CLV_OK) {
 			fclose(f);
 			free(t.buf);
@@ -56,6 +66,7 @@ static int run_exact(const cli_options *opt)
 		rc = cli_text_print(&t);
 	}
 cleanup:
+	clvdist_report_free(dist);
 	expect_free(x);
 	exact_free(at_means);
 	model_free(m);

@@ -11,12 +11,14 @@
 #include "base/interrupt.h"
 #include "cli/cli.h"
 #include "clv_docdir.h"
+#include "engine/clvdist.h"
 #include "engine/exact.h"
 #include "engine/expect.h"
 #include "engine/mc.h"
 #include "engine/model.h"
 #include "output/output.h"
 #include "output/report.h"
+#include "output/report_clvdist.h"
 #include "output/report_mc.h"
 #include "scenario/scenario.h"
 
@@ -58,15 +60,16 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 
 static int print_results(const cli_options *opt, clv_scenario *s, const clv_model *m,
                          const mc_result *r, const expect_result *x, const exact_result *at_means,
-                         const mc_config *cfg)
+                         const clvdist_report *dist, const mc_config *cfg)
 {
 	clv_error err = {0};
 	cli_text t;
 	FILE *f;
 
 	if (opt->format == FORMAT_JSON) {
-		json_t *doc = report_json_head(s, m);
-		json_object_set_new(doc, "exact", report_json_exact(s, x));
+		json_t *doc = report_json_head(s, m), *ex = report_json_exact(s, x);
+		report_json_clvdist(ex, s, dist);
+		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
 		json_object_set_new(doc, "mc", report_json_mc(s, r, cfg->sampling == SAMPLE_LHS ? "lhs" : "mc",
@@ -78,6 +81,7 @@ static int print_results(const cli_options *opt, clv_scenario *s, const clv_mode
 		return CLV_EXIT_RUNTIME;
 	report_text_head(f, s, m);
 	report_text_mc(f, s, r, x, at_means);
+	report_text_clvdist(f, s, dist);
 	if (cfg->precision > 0)
 		fprintf(f, "Precision target %s%s: %s after %llu replications.\n", opt->precision,
 		        cfg->precision_relative ? " of the mean" : "",
@@ -96,6 +100,7 @@ static int run_run(const cli_options *opt)
 	clv_model *m = NULL;
 	expect_result *x = NULL;
 	exact_result *at_means = NULL;
+	clvdist_report *dist = NULL;
 	mc_result *r = NULL;
 	mc_config cfg;
 	output_settings out;
@@ -117,7 +122,11 @@ static int run_run(const cli_options *opt)
 		interrupt_install();
 		r = mc_run(s, &cfg, &err);
 	}
-	if (r == NULL) {
+	if (r != NULL) { /* exact given the run's own draws */
+		clvdist_request rq = {r->rep_input, r->n_inputs, r->replications, cfg.seed, 0.0};
+		dist = clvdist_scenario(s, &rq, &err);
+	}
+	if (r == NULL || dist == NULL) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
@@ -125,8 +134,9 @@ static int run_run(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	rc = print_results(opt, s, m, r, x, at_means, &cfg);
+	rc = print_results(opt, s, m, r, x, at_means, dist, &cfg);
 cleanup:
+	clvdist_report_free(dist);
 	mc_free(r);
 	expect_free(x);
 	exact_free(at_means);

@@ -63,6 +63,11 @@ double chain_truncation_bound(const clv_model *m, long periods)
 
 long chain_periods(const clv_model *m)
 {
+	return chain_periods_within(m, CHAIN_TRUNCATION_TOLERANCE);
+}
+
+long chain_periods_within(const clv_model *m, double tol)
+{
 	double a, scale;
 	long t, first = m->offer_periods != LONG_MAX && m->offer_periods > 0 ? m->offer_periods : 0;
 
@@ -76,9 +81,8 @@ long chain_periods(const clv_model *m)
 	/* both terms shrink at least by the larger factor a per period, so
 	   bound(T) <= a^(T+1) bound(-1); then step down while it still holds */
 	a = fmax((1.0 + m->growth) / (1.0 + m->discount), 1.0 / (1.0 + m->discount));
-	t = (long)fmin((double)CLV_MAX_HORIZON, ceil(log(CHAIN_TRUNCATION_TOLERANCE) / log(a)));
-	while (t > first && t > 0 &&
-	       chain_truncation_bound(m, t - 1) <= CHAIN_TRUNCATION_TOLERANCE * scale)
+	t = (long)fmin((double)CLV_MAX_HORIZON, ceil(log(tol) / log(a)));
+	while (t > first && t > 0 && chain_truncation_bound(m, t - 1) <= tol * scale)
 		t--;
 	return t > first ? t : first;
 }

@@ -97,6 +97,9 @@ void chain_table_copy(chain_table *dst, const chain_table *src);
    allows); CLV_MAX_HORIZON when none is. */
 long chain_periods(const clv_model *m);
 
+/* The same with tolerance tol instead of CHAIN_TRUNCATION_TOLERANCE. */
+long chain_periods_within(const clv_model *m, double tol);
+
 /* The truncation error of walking an infinite horizon only through
    periods 0..periods (>= the offer periods): the most the periods after
    it can add to a customer's CLV,

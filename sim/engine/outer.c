@@ -191,3 +191,18 @@ void outer_part_record(const outer_part *p, const model_values *v, double *row)
 		col += n;
 	}
 }
+
+void outer_part_apply(const outer_part *p, const double *row, model_values *v)
+{
+	size_t k, i, n = p->s->n, col = p->dir_col;
+
+	for (k = 0; k < v->n_params; k++)
+		if (p->col[k] != SIZE_MAX)
+			v->param[k] = row[p->col[k]];
+	for (i = 0; i < n; i++) {
+		if (!p->s->switching[i].dirichlet)
+			continue;
+		memcpy(v->dirichlet + i * n, row + col, n * sizeof *row);
+		col += n;
+	}
+}

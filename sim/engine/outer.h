@@ -67,4 +67,9 @@ void outer_part_draw(const outer_part *p, const double *row, model_values *v);
 /* The values v drawn for p's columns, into their places of row. */
 void outer_part_record(const outer_part *p, const model_values *v, double *row);
 
+/* The inverse of outer_part_record: v's per-replication assumptions and
+   Dirichlet rows take the values recorded in row (e.g. a Monte Carlo
+   run's rep_input); the rest of v is left as it is. */
+void outer_part_apply(const outer_part *p, const double *row, model_values *v);
+
 #endif
