@@ -37,6 +37,7 @@
 #include "engine/chain.h"
 #include "base/dist.h"
 #include "base/interrupt.h"
+#include "engine/mc_exact.h"
 #include "engine/model.h"
 #include "engine/outer.h"
 #include "base/rng.h"
@@ -69,6 +70,7 @@ void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *se
 	cfg->sampling = set->sampling;
 	cfg->precision = set->precision;
 	cfg->precision_relative = set->precision_relative;
+	cfg->exact_replications = set->exact_replications;
 }
 
 /* ---- population -------------------------------------------------- */
@@ -394,6 +396,8 @@ typedef struct run_state {
 	stats_ksum *seg_sum, *seg_sumsq;     /* n_seg x (n + 1): per segment */
 	mc_result *res;
 	uint64_t reps_done;
+	mc_exact *exact;         /* exact replication values, or NULL */
+	double *ex_clv, *ex_share; /* wave_cap x (n + 1), wave_cap x share cells */
 } run_state;
 
 static clv_status check_budget(const run_state *st, clv_error *err)
@@ -589,9 +593,27 @@ static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks,
 				c += st->workers[th].count[w * cells + j];
 			res->rep_share[(size_t)(r0 + w) * rows_out + j] = (double)c / customers;
 		}
+		if (st->exact != NULL) { /* the exact figures given the draws instead */
+			memcpy(res->rep_clv + (r0 + w) * (n + 1), st->ex_clv + w * (n + 1),
+			       (n + 1) * sizeof *res->rep_clv);
+			memcpy(res->rep_share + (size_t)(r0 + w) * rows_out, st->ex_share + w * rows_out,
+			       rows_out * sizeof *res->rep_share);
+		}
 	}
 	for (th = 0; th < (size_t)st->threads; th++)
 		memset(st->workers[th].count, 0, k * cells * sizeof(uint64_t));
+}
+
+/* The exact figures of wave slot i given its draws (mc_exact.h). */
+static clv_status exact_values(run_state *st, const rep_model *rm, size_t i, clv_error *err)
+{
+	const model_values *v[CLV_MAX_SEGMENTS];
+	size_t k, rows_out = (size_t)(st->res->periods + 1) * st->pop.n;
+
+	for (k = 0; k < st->pop.n_seg; k++)
+		v[k] = rm[k].values;
+	return mc_exact_replication(st->exact, v, st->ex_clv + i * (st->pop.n + 1),
+	                            st->ex_share + i * rows_out, err);
 }
 
 /* Run replications [r0, r1) with design rows u (r - r0). */
@@ -631,6 +653,8 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 						chain_truncation_bound(wave[i][k].model, st->pop.periods));
 				}
 			}
+		for (i = 0; i < wk && rc == CLV_OK && st->exact != NULL; i++)
+			rc = exact_values(st, wave[i], i, err);
 		if (rc != CLV_OK)
 			break;
 		nt = make_tasks(st, w0, wk, tasks, slots);
@@ -763,11 +787,25 @@ static double half_width(const run_state *st, uint64_t reps)
 	return isnan(se) ? (double)INFINITY : mc_t_quantile(0.95, df) * se;
 }
 
+/* The mean total CLV so far: of the replication values when they are
+   exact, else of every customer. */
+static double mean_total(const run_state *st, uint64_t reps)
+{
+	size_t n = st->pop.n;
+	double sum = 0.0;
+	uint64_t r;
+
+	if (st->exact == NULL)
+		return stats_ksum_value(&st->grand_sum[n]) / ((double)reps * (double)st->cfg->customers);
+	for (r = 0; r < reps; r++)
+		sum += st->res->rep_clv[r * (n + 1) + n];
+	return sum / (double)reps;
+}
+
 static bool precise_enough(const run_state *st, uint64_t reps)
 {
 	double hw = half_width(st, reps), target = st->cfg->precision;
-	double mean = stats_ksum_value(&st->grand_sum[st->pop.n]) /
-	              ((double)reps * (double)st->cfg->customers);
+	double mean = mean_total(st, reps);
 
 	if (st->cfg->precision_relative)
 		target *= fabs(mean);
@@ -800,6 +838,13 @@ static void summarise(run_state *st, uint64_t reps)
 		stats_summary_from_hist(&res->clv[i], total_customers, stats_ksum_value(&st->grand_sum[i]),
 		                        stats_ksum_value(&st->grand_sumsq[i]), res->hist[i]);
 		res->clv[i].se = mean_se(st, reps, i, &res->se_df);
+	}
+	res->exact_replications = st->exact != NULL;
+	for (i = 0; i <= n && st->exact != NULL; i++) { /* the mean of the exact values */
+		stats_ksum k = {0, 0};
+		for (r = 0; r < reps; r++)
+			stats_ksum_add(&k, res->rep_clv[r * (n + 1) + i]);
+		res->clv[i].mean = stats_ksum_value(&k) / (double)reps;
 	}
 	if (v == NULL)
 		return;
@@ -850,6 +895,23 @@ static clv_status run_batches(run_state *st, clv_error *err)
 	return rc;
 }
 
+/* Exact replication values when asked for and possible (mc_exact.h). */
+static clv_status exact_init(run_state *st, clv_scenario *s, clv_error *err)
+{
+	size_t n = st->pop.n, rows_out = (size_t)(st->res->periods + 1) * n;
+
+	if (!st->cfg->exact_replications || !mc_exact_applies(s))
+		return CLV_OK;
+	st->exact = mc_exact_create(s, st->res->periods, err);
+	if (st->exact == NULL)
+		return err->status;
+	st->ex_clv = calloc(st->wave_cap * (n + 1), sizeof *st->ex_clv);
+	st->ex_share = calloc(st->wave_cap * rows_out, sizeof *st->ex_share);
+	if (st->ex_clv == NULL || st->ex_share == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	return CLV_OK;
+}
+
 mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 {
 	run_state st;
@@ -892,7 +954,9 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
 			goto cleanup;
 		}
-	rc = run_batches(&st, err);
+	rc = exact_init(&st, s, err);
+	if (rc == CLV_OK)
+		rc = run_batches(&st, err);
 	if (rc == CLV_OK) {
 		summarise(&st, st.reps_done);
 		st.res->customers = cfg->customers;
@@ -914,6 +978,9 @@ cleanup:
 	free(st.workers);
 	free(st.grand_sum);
 	free(st.seg_sum);
+	mc_exact_free(st.exact);
+	free(st.ex_clv);
+	free(st.ex_share);
 	population_free(&st.pop);
 	if (rc != CLV_OK) {
 		mc_free(st.res);

@@ -38,6 +38,10 @@ typedef struct mc_config {
 	bool independent;        /* streams offset by scenario_index (no CRN) */
 	uint64_t scenario_index; /* see independent */
 	long share_periods;      /* rows reported for an infinite horizon */
+	bool exact_replications; /* when nothing is drawn per customer and
+	                            something per replication: each
+	                            replication's values are the exact figures
+	                            given its draws (mc_result.exact_replications) */
 } mc_config;
 
 /* Where the uncertainty of a Monte Carlo mean comes from, and so how its
@@ -69,6 +73,10 @@ typedef struct mc_result {
 	double *rep_share;       /* replications x (periods + 1) x n (owned) */
 	double *rep_clv;         /* replications x (n + 1): average CLV per state
 	                            and total, per replication (owned) */
+	bool exact_replications; /* rep_share and rep_clv are the exact
+	                            figures given each replication's draws (no
+	                            inner noise), and clv[].mean their average;
+	                            else the simulated customers' averages */
 	stats_summary *clv;      /* n + 1: across all customers (owned); .se is
 	                            the standard error of .mean, by se_method */
 	stats_summary *clv_avg;  /* n + 1: across replications (owned) */
@@ -116,6 +124,7 @@ typedef struct mc_settings {
 	bool precision_relative;
 	long share_periods;      /* rows for an infinite horizon, when */
 	bool has_share_periods;  /* given (else the default) */
+	bool exact_replications; /* as mc_config (false: simulated values) */
 } mc_settings;
 
 /* cfg = the scenario's defaults (mc_config_defaults), then set's

@@ -75,6 +75,8 @@ json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sa
 	json_object_set_new(mc, "clv", summaries_json(s, r->clv));
 	json_object_set_new(mc, "clv_avg", summaries_json(s, r->clv_avg));
 	json_object_set_new(mc, "se_method", json_string(mc_se_method_name(r->se_method)));
+	json_object_set_new(mc, "replication_values",
+	                    json_string(r->exact_replications ? "exact" : "simulated"));
 	json_object_set_new(mc, "se_df", report_json_number(r->se_df));
 	json_object_set_new(mc, "total_ci95_half_width", report_json_number(r->half_width));
 	if (s->infinite) {
@@ -130,8 +132,14 @@ static void text_se_note(FILE *f, const mc_result *r)
 {
 	switch (r->se_method) {
 	case MC_SE_REPLICATIONS:
-		fprintf(f, "se: standard error of the mean, from the spread of the %llu replication means "
-		           "(assumptions are drawn per replication)\n", (unsigned long long)r->replications);
+		if (r->exact_replications)
+			fprintf(f, "mean and se: from the exact CLV of each of the %llu replications given its "
+			           "draws (no inner noise);\nsd and percentiles: across the simulated "
+			           "customers\n", (unsigned long long)r->replications);
+		else
+			fprintf(f, "se: standard error of the mean, from the spread of the %llu replication "
+			           "means (assumptions are drawn per replication)\n",
+			        (unsigned long long)r->replications);
 		break;
 	case MC_SE_STRATA:
 		fprintf(f, "se: standard error of the mean, combined over the customer tiers (fixed shares)\n");
