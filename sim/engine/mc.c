@@ -18,6 +18,8 @@
  * Dirichlet row takes dist_dirichlet_quantile of n columns. Customers with
  * `per: customer` assumptions draw them first from their own stream (via
  * a GSL wrapper), then get their own model and tables.
+ * The result's allocation and its summaries over replications are in
+ * mc_result.c (shared with the aggregate engine, aggregate.c).
  */
 #include "engine/mc.h"
 
@@ -32,7 +34,7 @@
 #include <omp.h>
 #endif
 
-#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
 
 #include "engine/chain.h"
 #include "base/dist.h"
@@ -428,65 +430,6 @@ static clv_status check_budget(const run_state *st, clv_error *err)
 	return CLV_OK;
 }
 
-static mc_result *result_create(size_t n, long periods)
-{
-	mc_result *r = calloc(1, sizeof *r);
-	size_t cells = (size_t)(periods + 1) * n, i;
-
-	if (r == NULL)
-		return NULL;
-	r->n = n;
-	r->periods = periods;
-	r->clv = calloc(n + 1, sizeof *r->clv);
-	r->clv_avg = calloc(n + 1, sizeof *r->clv_avg);
-	r->hist = calloc(n + 1, sizeof *r->hist);
-	r->share_mean = calloc(cells, sizeof(double));
-	r->share_p05 = calloc(cells, sizeof(double));
-	r->share_p25 = calloc(cells, sizeof(double));
-	r->share_p50 = calloc(cells, sizeof(double));
-	r->share_p75 = calloc(cells, sizeof(double));
-	r->share_p95 = calloc(cells, sizeof(double));
-	if (!r->clv || !r->clv_avg || !r->hist || !r->share_mean || !r->share_p05 ||
-	    !r->share_p25 || !r->share_p50 || !r->share_p75 || !r->share_p95) {
-		mc_free(r);
-		return NULL;
-	}
-	for (i = 0; i <= n; i++)
-		if ((r->hist[i] = stats_hist_create()) == NULL) {
-			mc_free(r);
-			return NULL;
-		}
-	return r;
-}
-
-void mc_free(mc_result *r)
-{
-	size_t i;
-
-	if (r == NULL)
-		return;
-	free(r->rep_share);
-	free(r->rep_clv);
-	free(r->rep_input);
-	if (r->input_name)
-		for (i = 0; i < r->n_inputs; i++)
-			free(r->input_name[i]);
-	free(r->input_name);
-	free(r->clv);
-	free(r->clv_avg);
-	if (r->hist)
-		for (i = 0; i <= r->n; i++)
-			stats_hist_free(r->hist[i]);
-	free(r->hist);
-	free(r->share_mean);
-	free(r->share_p05);
-	free(r->share_p25);
-	free(r->share_p50);
-	free(r->share_p75);
-	free(r->share_p95);
-	free(r);
-}
-
 static void progress(const run_state *st, uint64_t done, uint64_t total)
 {
 	int width = 40, filled = total ? (int)((double)width * (double)done / (double)total) : width;
@@ -500,31 +443,6 @@ static void progress(const run_state *st, uint64_t done, uint64_t total)
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);
-}
-
-/* Grow the per-replication tables to hold `reps` replications. */
-static clv_status grow_tables(run_state *st, uint64_t reps, clv_error *err)
-{
-	mc_result *r = st->res;
-	size_t cells = (size_t)(r->periods + 1) * r->n;
-	double *share = realloc(r->rep_share, (size_t)reps * cells * sizeof *share + 1);
-	double *clv, *in;
-
-	if (share == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
-		                (unsigned long long)reps);
-	r->rep_share = share;
-	clv = realloc(r->rep_clv, (size_t)reps * (r->n + 1) * sizeof *clv + 1);
-	if (clv == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
-		                (unsigned long long)reps);
-	r->rep_clv = clv;
-	in = realloc(r->rep_input, (size_t)reps * st->pop.n_cols * sizeof *in + 1);
-	if (in == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
-		                (unsigned long long)reps);
-	r->rep_input = in;
-	return CLV_OK;
 }
 
 /* Build the tasks of replications [r0, r0 + k). */
@@ -690,20 +608,6 @@ cleanup:
 	return rc;
 }
 
-const char *mc_se_method_name(mc_se_method m)
-{
-	return m == MC_SE_REPLICATIONS ? "replications" : m == MC_SE_STRATA ? "strata" : "customers";
-}
-
-double mc_t_quantile(double level, double df)
-{
-	double p = 0.5 + level / 2.0;
-
-	if (!(df >= 1.0))
-		return NAN;
-	return df > 1e7 ? gsl_cdf_ugaussian_Pinv(p) : gsl_cdf_tdist_Pinv(p, df);
-}
-
 /* Which standard error fits this run (mc.h, mc_se_method). */
 static mc_se_method se_method(const run_state *st)
 {
@@ -824,8 +728,7 @@ static clv_status batch_design(const run_state *st, uint64_t batch, uint64_t rep
 static void summarise(run_state *st, uint64_t reps)
 {
 	mc_result *res = st->res;
-	size_t n = st->pop.n, i, j, cells = (size_t)(res->periods + 1) * n;
-	double *v = malloc((size_t)reps * sizeof *v + 1);
+	size_t n = st->pop.n, i;
 	uint64_t r, total_customers = reps * st->cfg->customers;
 	int th;
 
@@ -846,26 +749,7 @@ static void summarise(run_state *st, uint64_t reps)
 			stats_ksum_add(&k, res->rep_clv[r * (n + 1) + i]);
 		res->clv[i].mean = stats_ksum_value(&k) / (double)reps;
 	}
-	if (v == NULL)
-		return;
-	for (i = 0; i <= n; i++) {
-		for (r = 0; r < reps; r++)
-			v[r] = res->rep_clv[r * (n + 1) + i];
-		stats_summary_from_array(&res->clv_avg[i], v, (size_t)reps);
-	}
-	for (j = 0; j < cells; j++) {
-		stats_summary sm;
-		for (r = 0; r < reps; r++)
-			v[r] = res->rep_share[r * cells + j];
-		stats_summary_from_array(&sm, v, (size_t)reps);
-		res->share_mean[j] = sm.mean;
-		res->share_p05[j] = sm.p05;
-		res->share_p25[j] = sm.p25;
-		res->share_p50[j] = sm.p50;
-		res->share_p75[j] = sm.p75;
-		res->share_p95[j] = sm.p95;
-	}
-	free(v);
+	mc_result_summarise_replications(res);
 }
 
 static clv_status run_batches(run_state *st, clv_error *err)
@@ -881,7 +765,7 @@ static clv_status run_batches(run_state *st, clv_error *err)
 		uint64_t r0 = batch * reps;
 		if (r0 + reps > CLV_MAX_REPLICATIONS)
 			break;
-		rc = grow_tables(st, r0 + reps, err);
+		rc = mc_result_grow(st->res, r0 + reps, st->pop.n_cols, err);
 		if (rc == CLV_OK)
 			rc = batch_design(st, batch, reps, u, err);
 		if (rc == CLV_OK)
@@ -939,7 +823,7 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	st.wave_cap = (size_t)fmax(1.0, fmin(256.0, (CLV_MEMORY_BUDGET / 8.0) / per_wave));
 	if (st.wave_cap > cfg->replications)
 		st.wave_cap = (size_t)cfg->replications;
-	st.res = result_create(n, s->infinite ? (cfg->share_periods < st.pop.periods ? cfg->share_periods : st.pop.periods) : st.pop.periods);
+	st.res = mc_result_create(n, s->infinite ? (cfg->share_periods < st.pop.periods ? cfg->share_periods : st.pop.periods) : st.pop.periods);
 	st.workers = calloc((size_t)st.threads, sizeof *st.workers);
 	st.grand_sum = calloc(2 * (n + 1), sizeof *st.grand_sum);
 	st.seg_sum = calloc(2 * st.pop.n_seg * (n + 1), sizeof *st.seg_sum);

@@ -131,6 +131,20 @@ typedef struct mc_settings {
    overrides. */
 void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *set);
 
+/* ---- for the engines (mc.c, aggregate.c; mc_result.c) ---------------------- */
+
+/* A result of n states and share rows 0..periods, its per-replication
+   tables empty; NULL when out of memory. */
+mc_result *mc_result_create(size_t n, long periods);
+
+/* Grow r's per-replication tables (shares, CLV, inputs of n_inputs
+   columns) to hold reps replications. CLV_ERR_NOMEM with err set. */
+clv_status mc_result_grow(mc_result *r, uint64_t reps, size_t n_inputs, clv_error *err);
+
+/* From r->rep_clv and r->rep_share of r->replications replications:
+   clv_avg and the share mean and percentiles. */
+void mc_result_summarise_replications(mc_result *r);
+
 /* Run s. Returns NULL with err set: CLV_ERR_LIMIT (over the memory or step
    budget, with the numbers), CLV_ERR_INPUT (a drawn model is impossible),
    CLV_ERR_NOMEM, CLV_ERR_INTERRUPTED (SIGINT/SIGTERM seen). */
