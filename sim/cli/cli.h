@@ -38,6 +38,8 @@ typedef struct cli_options {
 	const char *vary[2];     /* --vary KEY=FROM:TO:STEP (sweep) */
 	int n_vary;
 	bool independent;        /* --independent (compare without common random numbers) */
+	const char *mode;        /* --mode auto|customers|aggregate; "auto" by default
+	                            for a command that takes it, else NULL */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -48,7 +50,8 @@ enum {
 	OPT_THREADS = 1 << 4, OPT_QUIET = 1 << 5, OPT_SAMPLING = 1 << 6,
 	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
 	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
-	OPT_MARKDOWN = 1 << 13 /* --format text|markdown instead of text|json */
+	OPT_MARKDOWN = 1 << 13, /* --format text|markdown instead of text|json */
+	OPT_MODE = 1 << 14
 };
 
 typedef struct cli_command {
@@ -75,9 +78,11 @@ int cli_exit(clv_status rc, const clv_error *err);
 
 /* The one place options become settings (cli_settings.c): the Monte
    Carlo overrides (--seed, --replications, --customers, --threads,
-   --sampling, --precision, --periods; a progress bar unless --quiet or
-   stderr is not a terminal) and where files go (--out, --plot). Returns
-   0, or 2 with a message on stderr for a bad --sampling or --precision. */
+   --sampling, --precision, --periods, --mode; a progress bar unless
+   --quiet or stderr is not a terminal) and where files go (--out, --plot).
+   Without --mode the engine is per customer, or the command's default
+   ("auto" for run). Returns 0, or 2 with a message on stderr for a bad
+   --sampling, --precision or --mode. */
 int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out);
 
 /* A text report built in memory, then written to stdout in one piece. */

@@ -36,6 +36,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "engine/aggregate.h"
 #include "engine/chain.h"
 #include "base/dist.h"
 #include "base/interrupt.h"
@@ -73,6 +74,7 @@ void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *se
 	cfg->precision = set->precision;
 	cfg->precision_relative = set->precision_relative;
 	cfg->exact_replications = set->exact_replications;
+	cfg->mode = set->mode;
 }
 
 /* ---- population -------------------------------------------------- */
@@ -803,6 +805,9 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	size_t n = s->n, i;
 	double per_wave;
 
+	if (cfg->mode == MC_MODE_AGGREGATE ||
+	    (cfg->mode == MC_MODE_AUTO && aggregate_preferred(s, cfg)))
+		return aggregate_run(s, cfg, err); /* the population engine */
 	memset(&st, 0, sizeof st);
 	st.cfg = cfg;
 	st.seed = cfg->independent ? cfg->seed ^ (0xa0761d6478bd642fULL * (cfg->scenario_index + 1))

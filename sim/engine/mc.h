@@ -24,6 +24,23 @@
 /* Customers per block: the unit of parallel work and of ordered reduction. */
 #define MC_BLOCK 2048
 
+/* Which engine runs a scenario (--mode):
+   - MC_MODE_CUSTOMERS: every customer walks the chain (mc.c);
+   - MC_MODE_AGGREGATE: the state counts of the whole population move by
+     multinomial splits (aggregate.h): share of wallet and customer equity
+     of C customers in O(states^2 x periods x replications) whatever C, no
+     figures of single customers; refuses per-customer assumptions;
+   - MC_MODE_AUTO: aggregate when it applies and the per-customer run
+     would take more than MC_AUTO_AGGREGATE_STEPS purchase steps, else
+     customers. */
+typedef enum mc_mode { MC_MODE_CUSTOMERS = 0, MC_MODE_AUTO, MC_MODE_AGGREGATE } mc_mode;
+
+/* Purchase steps above which MC_MODE_AUTO aggregates (a few seconds). */
+#define MC_AUTO_AGGREGATE_STEPS 2e9
+
+/* "customers", "auto", "aggregate". */
+const char *mc_mode_name(mc_mode m);
+
 typedef struct mc_config {
 	uint64_t seed;
 	uint64_t replications;   /* per batch */
@@ -42,6 +59,7 @@ typedef struct mc_config {
 	                            something per replication: each
 	                            replication's values are the exact figures
 	                            given its draws (mc_result.exact_replications) */
+	mc_mode mode;            /* the engine (default MC_MODE_CUSTOMERS) */
 } mc_config;
 
 /* Where the uncertainty of a Monte Carlo mean comes from, and so how its
@@ -66,6 +84,9 @@ const char *mc_se_method_name(mc_se_method m);
 double mc_t_quantile(double level, double df);
 
 typedef struct mc_result {
+	mc_mode engine;          /* the engine that ran: MC_MODE_CUSTOMERS or
+	                            MC_MODE_AGGREGATE (then clv[].sd, p05..p95
+	                            and hist are empty: no single customers) */
 	size_t n;                /* states */
 	long periods;            /* share rows 0..periods */
 	uint64_t replications, customers, seed;
@@ -125,6 +146,7 @@ typedef struct mc_settings {
 	long share_periods;      /* rows for an infinite horizon, when */
 	bool has_share_periods;  /* given (else the default) */
 	bool exact_replications; /* as mc_config (false: simulated values) */
+	mc_mode mode;            /* as mc_config (0: per customer) */
 } mc_settings;
 
 /* cfg = the scenario's defaults (mc_config_defaults), then set's

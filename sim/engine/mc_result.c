@@ -94,6 +94,11 @@ clv_status mc_result_grow(mc_result *r, uint64_t reps, size_t n_inputs, clv_erro
 	return CLV_OK;
 }
 
+const char *mc_mode_name(mc_mode m)
+{
+	return m == MC_MODE_AGGREGATE ? "aggregate" : m == MC_MODE_AUTO ? "auto" : "customers";
+}
+
 const char *mc_se_method_name(mc_se_method m)
 {
 	return m == MC_SE_REPLICATIONS ? "replications" : m == MC_SE_STRATA ? "strata" : "customers";

@@ -228,6 +228,8 @@ clv_status output_run(const output_settings *set, const clv_scenario *s, const m
 	};
 	const run_data d = {s, r, ex};
 	const output_figures fig = {s, NULL, NULL};
+	/* the aggregate engine follows no single customer: no histogram */
+	size_t n = sizeof tables / sizeof tables[0] - (r->engine == MC_MODE_AGGREGATE);
 
-	return output_files(set, tables, sizeof tables / sizeof tables[0], &d, &fig, err);
+	return output_files(set, tables, n, &d, &fig, err);
 }

@@ -54,7 +54,9 @@ typedef struct output_figures {
 clv_status output_files(const output_settings *set, const output_table *tables, size_t n,
                         const void *data, const output_figures *fig, clv_error *err);
 
-/* Write the run's tables (and plots, per set->plot) into set->out_dir.
+/* Write the run's tables (and plots, per set->plot) into set->out_dir;
+   after --mode aggregate, share.csv and clv.csv only (no histogram of
+   single customers).
    CLV_OK, or the failure with err set when the tables could not be
    written (earlier files stay intact; CLV_ERR_INTERRUPTED after a
    signal). A plotting failure is only a warning on stderr: the tables
