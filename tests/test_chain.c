@@ -3,7 +3,8 @@
  * from a replication's and refilled only in the parts a customer's own
  * assumptions decide is entry for entry the table filled from scratch
  * for that customer's model (rows, money, time), and model_param_parts
- * names the right part for every kind of assumption; an infinite horizon
+ * names the right part for every kind of assumption, and model_rebuild of
+ * those parts gives model_build's model; an infinite horizon
  * is truncated where its stated bound says the rest is negligible, and
  * the bound holds against the closed form; an absorbed customer's known
  * future is added at once (the Monte Carlo CLV of an always-loyal
@@ -122,6 +123,46 @@ static void refill_equals_fill(void **state)
 	chain_table_free(fresh);
 	model_free(rep);
 	model_free(cust);
+	scenario_free(s);
+}
+
+/* model_rebuild of the parts a draw decides gives model_build's model. */
+static void rebuild_equals_build(void **state)
+{
+	clv_scenario *s = load_text(market);
+	clv_error err = {0};
+	model_values *v = model_values_at_means(s, &err);
+	clv_model *rep = model_create(3), *full = model_create(3), *part = model_create(3);
+	size_t k;
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(model_build(s, v, rep, &err), CLV_OK);
+	for (k = 0; k < v->n_params; k++) {
+		unsigned parts = model_param_parts(s, v->params[k]);
+		double keep = v->param[k];
+		if (parts & MODEL_PART_TIME)
+			continue;
+		/* a value the assumption may take */
+		v->param[k] = parts == MODEL_PART_ROWS ? keep * 0.9 : keep + 3.0;
+		model_copy(part, rep);
+		assert_int_equal(model_build(s, v, full, &err), CLV_OK);
+		assert_int_equal(model_rebuild(s, v, part, parts, &err), CLV_OK);
+		assert_memory_equal(full->P, part->P, 9 * sizeof(double));
+		assert_memory_equal(full->P_offer, part->P_offer, 9 * sizeof(double));
+		assert_memory_equal(full->margin, part->margin, 3 * sizeof(double));
+		assert_memory_equal(full->margin_offer, part->margin_offer, 3 * sizeof(double));
+		assert_memory_equal(full->cost, part->cost, 3 * sizeof(double));
+		assert_memory_equal(full->cost_offer, part->cost_offer, 3 * sizeof(double));
+		assert_true(full->acquisition == part->acquisition);
+		seen |= 1 << parts;
+		v->param[k] = keep;
+	}
+	assert_int_equal(seen, (1 << 0) | (1 << MODEL_PART_ROWS) | (1 << MODEL_PART_MONEY));
+	model_free(rep);
+	model_free(full);
+	model_free(part);
+	model_values_free(v);
 	scenario_free(s);
 }
 
@@ -253,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refill_equals_fill),
 		cmocka_unit_test(parts_of_assumptions),
+		cmocka_unit_test(rebuild_equals_build),
 		cmocka_unit_test(truncation_by_error),
 		cmocka_unit_test(absorbed_future_is_added),
 	};

@@ -171,7 +171,8 @@ static void thresholds(const double *p, size_t n, uint64_t *thr)
 
 	for (j = 0; j + 1 < n; j++) {
 		cum += p[j];
-		thr[j] = (uint64_t)llround(fmin(cum, 1.0) * TWO32);
+		/* cum * 2^32 < 2^33: adding 0.5 and truncating is exact rounding */
+		thr[j] = (uint64_t)((cum < 1.0 ? cum : 1.0) * TWO32 + 0.5);
 		assert(thr[j] <= (uint64_t)TWO32 && (j == 0 || thr[j] >= thr[j - 1]));
 	}
 }
@@ -444,12 +445,11 @@ void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
 	*r = ln.r;
 }
 
-/* CHAIN_LANES customers in flight per thread: their dependency chains
-   (the generator's multiply, the row lookup) are independent, so the
-   processor overlaps them. A finished lane takes the block's next
+/* CHAIN_LANES (chain.h) customers in flight per thread: their dependency
+   chains (the generator's multiply, the row lookup) are independent, so
+   the processor overlaps them. A finished lane takes the block's next
    customer. The order customers finish in depends only on the block, so
    results stay independent of the thread count. */
-#define CHAIN_LANES 4
 
 void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
                      uint64_t count, chain_acc *acc)
@@ -480,4 +480,37 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 		}
 	}
 	chain_acc_flush(tb, acc);
+}
+
+void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
+                     uint64_t count, chain_acc *acc)
+{
+	lane lanes[CHAIN_LANES];
+	uint64_t next = first, end = first + count;
+	int l, live = 0;
+
+	for (l = 0; l < CHAIN_LANES; l++) {
+		lanes[l].live = false;
+		if (next < end) {
+			prepare(ctx, l, next++, &lanes[l].r);
+			lane_begin(tables[l], &lanes[l]);
+			live++;
+		}
+	}
+	while (live > 0) {
+		for (l = 0; l < CHAIN_LANES; l++) {
+			lane *ln = &lanes[l];
+			if (!ln->live || !lane_period(tables[l], ln, acc))
+				continue;
+			record_customer(tables[l], acc, ln->clv);
+			if (next < end) {
+				prepare(ctx, l, next++, &ln->r);
+				lane_begin(tables[l], ln);
+			} else {
+				ln->live = false;
+				live--;
+			}
+		}
+	}
+	chain_acc_flush(tables[0], acc);
 }

@@ -121,6 +121,20 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 struct rng_pcg32;
 void chain_run_customer(const chain_table *tb, struct rng_pcg32 *r, chain_acc *acc);
 
+/* Customers in flight per thread (chain.c). */
+#define CHAIN_LANES 4
+
+/* Make tables[lane] the table of `customer` and position *walk at the
+   start of its walk's stream. */
+typedef void (*chain_prepare)(void *ctx, int lane, uint64_t customer, struct rng_pcg32 *walk);
+
+/* Simulate customers first .. first + count - 1, each with a table of
+   its own (customers with their own assumptions): lane l walks
+   tables[l] (CHAIN_LANES of them, the same n and periods), prepared by
+   prepare before each customer it takes. As chain_run_block otherwise. */
+void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
+                     uint64_t count, chain_acc *acc);
+
 /* Fold acc->dead_from into acc->count (prefix sums) and clear it. */
 void chain_acc_flush(const chain_table *tb, chain_acc *acc);
 

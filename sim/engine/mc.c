@@ -85,7 +85,10 @@ typedef struct segment {
 	model_values *means;
 	const outer_part *outer; /* its design columns and identities */
 	bool hetero;             /* has per-customer assumptions */
-	unsigned refill;         /* CHAIN_FILL_* parts they decide */
+	unsigned parts;          /* MODEL_PART_* parts they decide */
+	unsigned refill;         /* the same as CHAIN_FILL_* parts */
+	size_t *drawn;           /* n_drawn: their indices in means (owned) */
+	size_t n_drawn;
 	clv_model *mean_model;   /* the model at the means (table shapes) */
 } segment;
 
@@ -107,6 +110,7 @@ static void population_free(population *pop)
 	for (k = 0; k < pop->n_seg; k++) {
 		model_values_free(pop->seg[k].means);
 		model_free(pop->seg[k].mean_model);
+		free(pop->seg[k].drawn);
 	}
 	free(pop->seg);
 	outer_design_clear(&pop->outer);
@@ -121,16 +125,20 @@ static clv_status segment_init(segment *sg, clv_scenario *s, clv_error *err)
 	sg->means = model_values_at_means(s, err);
 	if (sg->means == NULL)
 		return err->status;
+	sg->drawn = calloc(sg->means->n_params + 1, sizeof *sg->drawn);
+	if (sg->drawn == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 	for (k = 0; k < sg->means->n_params; k++) {
 		const clv_param *p = sg->means->params[k];
 		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER) {
-			unsigned parts = model_param_parts(s, p);
 			sg->hetero = true;
-			sg->refill |= (parts & MODEL_PART_ROWS ? CHAIN_FILL_ROWS : 0u) |
-			              (parts & MODEL_PART_MONEY ? CHAIN_FILL_MONEY : 0u) |
-			              (parts & MODEL_PART_TIME ? CHAIN_FILL_TIME : 0u);
+			sg->drawn[sg->n_drawn++] = k;
+			sg->parts |= model_param_parts(s, p);
 		}
 	}
+	sg->refill = (sg->parts & MODEL_PART_ROWS ? CHAIN_FILL_ROWS : 0u) |
+	             (sg->parts & MODEL_PART_MONEY ? CHAIN_FILL_MONEY : 0u) |
+	             (sg->parts & MODEL_PART_TIME ? CHAIN_FILL_TIME : 0u);
 	sg->mean_model = model_create(s->n);
 	if (sg->mean_model == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
@@ -247,10 +255,11 @@ static clv_status rep_model_build(rep_model *rm, const segment *sg, const double
 
 /* ---- per-thread state --------------------------------------------- */
 
-/* A thread's scratch for customers with their own assumptions. */
+/* A thread's scratch for customers with their own assumptions: a model
+   and a table per lane (chain.h CHAIN_LANES). */
 typedef struct hetero_scratch {
-	clv_model *model;
-	chain_table *table;
+	clv_model *model[CHAIN_LANES];
+	chain_table *table[CHAIN_LANES];
 	model_values *values;
 } hetero_scratch;
 
@@ -275,8 +284,11 @@ static void worker_free(worker *w, const population *pop)
 	free(w->hist);
 	if (w->het)
 		for (i = 0; i < pop->n_seg; i++) {
-			model_free(w->het[i].model);
-			chain_table_free(w->het[i].table);
+			int l;
+			for (l = 0; l < CHAIN_LANES; l++) {
+				model_free(w->het[i].model[l]);
+				chain_table_free(w->het[i].table[l]);
+			}
 			model_values_free(w->het[i].values);
 		}
 	free(w->het);
@@ -305,11 +317,16 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps)
 		const segment *sg = &pop->seg[i];
 		if (!sg->hetero)
 			continue;
-		w->het[i].model = model_create(n);
+		int l;
 		w->het[i].values = values_copy(sg->means, n);
-		w->het[i].table = chain_table_create(sg->mean_model, pop->periods, &err);
-		if (!w->het[i].model || !w->het[i].values || !w->het[i].table)
+		if (!w->het[i].values)
 			return -1;
+		for (l = 0; l < CHAIN_LANES; l++) {
+			w->het[i].model[l] = model_create(n);
+			w->het[i].table[l] = chain_table_create(sg->mean_model, pop->periods, &err);
+			if (!w->het[i].model[l] || !w->het[i].table[l])
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -325,40 +342,59 @@ typedef struct task {
 } task;
 
 /* Customers with their own assumptions: each draws them from its own
-   stream first, then gets its own model; of the replication's table
-   (copied once per block) only the parts the draws decide are refilled
-   (chain.h: thresholds, or one state's rewards; the discount and growth
-   tables only when those are drawn per customer). */
+   streams, then its model is the replication's with the parts its draws
+   decide rebuilt (model_rebuild), and of the replication's table (copied
+   once per block and lane) only those parts are refilled (chain.h:
+   thresholds, or one state's rewards; the discount and growth tables only
+   when those are drawn per customer). Four customers are in flight, each
+   lane with its own model and table (chain_run_lanes). */
+typedef struct hetero_ctx {
+	const segment *sg;
+	const rep_model *rm;
+	hetero_scratch *h;
+	gsl_rng *g;
+	uint64_t seed, rep;
+} hetero_ctx;
+
+static void hetero_prepare(void *data, int lane, uint64_t c, rng_pcg32 *walk)
+{
+	hetero_ctx *x = data;
+	const segment *sg = x->sg;
+	model_values *v = x->h->values;
+	clv_model *m = x->h->model[lane];
+	clv_error err = {0};
+	size_t j;
+
+	for (j = 0; j < sg->n_drawn; j++) {
+		size_t k = sg->drawn[j];
+		rng_keyed_stream(walk, x->seed, sg->outer->key[k], x->rep, c); /* the assumption's own */
+		rng_gsl_set_state(x->g, walk);
+		v->param[k] = dist_draw(v->params[k], x->g);
+	}
+	rng_stream(walk, x->seed, x->rep, c); /* the walk's stream: the same whatever is drawn */
+	if (model_rebuild(sg->s, v, m, sg->parts, &err) != CLV_OK) {
+		/* an impossible draw for this customer: the replication's model */
+		diag_clear(&err);
+		model_copy(m, x->rm->model);
+	}
+	chain_table_refill(x->h->table[lane], m, sg->refill);
+}
+
 static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scratch *h,
                              gsl_rng *g, uint64_t seed, const task *tk, chain_acc *acc)
 {
-	size_t k, n = sg->s->n;
-	uint64_t c;
-	clv_error err = {0};
+	hetero_ctx x = {sg, rm, h, g, seed, tk->rep};
+	size_t n = sg->s->n;
+	int l;
 
-	chain_table_copy(h->table, rm->table);
-	for (c = tk->first; c < tk->first + tk->count; c++) {
-		rng_pcg32 r;
-		memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
-		memcpy(h->values->dirichlet, rm->values->dirichlet, n * n * sizeof(double));
-		for (k = 0; k < h->values->n_params; k++) {
-			const clv_param *p = h->values->params[k];
-			if (!dist_is_uncertain(p) || p->per != PER_CUSTOMER)
-				continue;
-			rng_keyed_stream(&r, seed, sg->outer->key[k], tk->rep, c); /* the assumption's own */
-			rng_gsl_set_state(g, &r);
-			h->values->param[k] = dist_draw(p, g);
-		}
-		rng_stream(&r, seed, tk->rep, c); /* the walk's stream: the same whatever is drawn */
-		if (model_build(sg->s, h->values, h->model, &err) != CLV_OK) {
-			/* an impossible draw for this customer: the replication's model */
-			diag_clear(&err);
-			model_copy(h->model, rm->model);
-		}
-		chain_table_refill(h->table, h->model, sg->refill);
-		chain_run_customer(h->table, &r, acc);
+	/* the replication's values; only the customer's own draws change */
+	memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
+	memcpy(h->values->dirichlet, rm->values->dirichlet, n * n * sizeof(double));
+	for (l = 0; l < CHAIN_LANES; l++) {
+		model_copy(h->model[l], rm->model);
+		chain_table_copy(h->table[l], rm->table);
 	}
-	chain_acc_flush(rm->table, acc);
+	chain_run_lanes(h->table, hetero_prepare, &x, tk->first, tk->count, acc);
 }
 
 static void run_task(const population *pop, rep_model *const *wave, worker *w, uint64_t seed,

@@ -345,6 +345,23 @@ clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *
 	return rc;
 }
 
+clv_status model_rebuild(const clv_scenario *s, const model_values *v, clv_model *m,
+                         unsigned parts, clv_error *err)
+{
+	clv_status rc = CLV_OK;
+	size_t cursor = 0;
+
+	if (parts & ~(MODEL_PART_ROWS | MODEL_PART_MONEY))
+		return model_build(s, v, m, err);
+	if (parts & MODEL_PART_ROWS)
+		rc = build_matrix(s, v, m, &cursor, err);
+	if (rc != CLV_OK)
+		return rc;
+	if (parts & MODEL_PART_MONEY || parts == 0) /* the acquisition cost is in the money */
+		build_money(s, v, m, &cursor);
+	return build_offers(s, v, m, &cursor, err);
+}
+
 clv_model *model_at_means(clv_scenario *s, clv_error *err)
 {
 	model_values *v = model_values_at_means(s, err);
