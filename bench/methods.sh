@@ -36,7 +36,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-"$bench" -r 3 -t 2 >>"$rows" || echo "# bench_methods failed" >>"$rows"
+"$bench" -r 5 -t 2 >>"$rows" || echo "# bench_methods failed" >>"$rows"
 cd "$top" || exit 1
 life=$(best "$clvsim" run bench/lifecycle_infinite.yaml --quiet)
 text=$(best "$clvsim" run scenarios/textbook.yaml --quiet)

@@ -12,9 +12,11 @@
  *     share their outer draws, which only brings the ratio nearer 1);
  *   - a Kolmogorov-Smirnov two-sample test of the replications' shares
  *     (period 1 and the last, every state) at level 1e-4;
- * and: the same bits with 1 and 2 threads; per-customer assumptions
- * refused with their name; its own budget; --mode auto's choice; a
- * market of 1e9 customers.
+ * and: the same bits with 1 and 2 threads (engine; and `clvsim run
+ * --format json` of both engines, the exact distribution and the exact
+ * replication values included, but for the thread count it reports);
+ * per-customer assumptions refused with their name; its own budget;
+ * --mode auto's choice; a market of 1e9 customers.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +29,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <jansson.h>
 
 #include "engine/aggregate.h"
 #include "engine/exact.h"
@@ -302,12 +305,58 @@ static void auto_mode_and_a_big_market(void **state)
 	scenario_free(h);
 }
 
+/* `clvsim run ARGS --format json --threads T`, with mc.threads removed. */
+static char *run_json(const char *args, int threads)
+{
+	const char *bin = getenv("CLVSIM");
+	char cmd[1024], *text;
+	json_error_t jerr;
+	json_t *doc;
+	FILE *p;
+
+	assert_non_null(bin);
+	snprintf(cmd, sizeof cmd, "'%s' run %s --format json --quiet --threads %d", bin, args, threads);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	doc = json_loadf(p, 0, &jerr);
+	assert_int_equal(pclose(p), 0);
+	if (doc == NULL)
+		fail_msg("%s: %s", cmd, jerr.text);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "mc"), "threads")),
+	                 threads);
+	json_object_del(json_object_get(doc, "mc"), "threads");
+	text = json_dumps(doc, JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+	json_decref(doc);
+	return text;
+}
+
+static void run_output_whatever_threads(void **state)
+{
+	static const char *runs[] = {
+		"scenarios/uncertain_retention.yaml --mode customers --customers 3000 --replications 40",
+		"scenarios/uncertain_retention.yaml --mode aggregate --customers 3000 --replications 40",
+		"scenarios/customer_pyramid.yaml --customers 5000 --replications 20",
+		"bench/lifecycle_infinite.yaml --customers 2000 --replications 10",
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+		char *a = run_json(runs[k], 1), *b = run_json(runs[k], 2);
+		if (strcmp(a, b) != 0)
+			fail_msg("clvsim run %s: 1 and 2 threads differ", runs[k]);
+		free(a);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(against_customers_files),
 		cmocka_unit_test(against_customers_infinite),
 		cmocka_unit_test(same_bits_whatever_threads),
+		cmocka_unit_test(run_output_whatever_threads),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(auto_mode_and_a_big_market),
 	};

@@ -817,6 +817,21 @@ static clv_status run_batches(run_state *st, clv_error *err)
 	return rc;
 }
 
+/* Every thread allocates its own scratch (so its small, often written
+   arrays - a customer's rows and thresholds - come from its own malloc
+   arena, never sharing a cache line with another thread's). 0, or -1
+   when out of memory. */
+static int init_workers(run_state *st)
+{
+	int failed = 0;
+	long i;
+
+#pragma omp parallel for schedule(static, 1) num_threads(st->threads) reduction(| : failed)
+	for (i = 0; i < (long)st->threads; i++) /* worker i on thread i */
+		failed |= worker_init(&st->workers[i], &st->pop, st->wave_cap) != 0;
+	return failed ? -1 : 0;
+}
+
 /* Exact replication values when asked for and possible (mc_exact.h). */
 static clv_status exact_init(run_state *st, clv_scenario *s, clv_error *err)
 {
@@ -874,11 +889,10 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	}
 	st.grand_sumsq = st.grand_sum + n + 1;
 	st.seg_sumsq = st.seg_sum + st.pop.n_seg * (n + 1);
-	for (i = 0; i < (size_t)st.threads; i++)
-		if (worker_init(&st.workers[i], &st.pop, st.wave_cap) != 0) {
-			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
-			goto cleanup;
-		}
+	if (init_workers(&st) != 0) {
+		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
+		goto cleanup;
+	}
 	rc = exact_init(&st, s, err);
 	if (rc == CLV_OK)
 		rc = run_batches(&st, err);
