@@ -335,8 +335,15 @@ clvdist_report *clvdist_scenario(clv_scenario *s, const clvdist_request *rq, clv
 	if (rc == CLV_OK && (K = choose_points(&j, total_only, rq->work > 0 ? rq->work : CLVDIST_WORK)) == 0)
 		snprintf(rep->note, sizeof rep->note, "not computed: even %d bins per state and step "
 		         "would be over ten times the work budget", CLVDIST_MIN_POINTS);
-	if (rc == CLV_OK && K > 0)
+	if (rc == CLV_OK && K > 0) {
 		rc = job_run(&j, K, total_only, rep, err);
+		if (rc == CLV_ERR_LIMIT) { /* e.g. a horizon it cannot truncate: say so */
+			snprintf(rep->note, sizeof rep->note, "not computed: %.290s", err->msg);
+			diag_clear(err);
+			rc = CLV_OK;
+			K = 0;
+		}
+	}
 	for (i = total_only ? s->n : 0; rc == CLV_OK && K > 0 && i <= s->n; i++)
 		rc = job_mix(&j, i, K, rep, err);
 	if (rc == CLV_OK && K > 0) {
