@@ -1,5 +1,5 @@
 /*
- * test_chain.c - the inner loop's tables (engine/chain.h): a table copied
+ * test_chain_tables.c - the inner loop's tables (engine/chain.h): a table copied
  * from a replication's and refilled only in the parts a customer's own
  * assumptions decide is entry for entry the table filled from scratch
  * for that customer's model (rows, money, time), and model_param_parts
