@@ -31,7 +31,7 @@ static const struct {
 	{{"state", required_argument, NULL, 'x'}, OPT_STATE, "--state NAME         also rank sensitivities of this state's CLV"},
 	{{"vary", required_argument, NULL, 'v'}, OPT_VARY, "--vary KEY=FROM:TO:STEP  a swept key (once or twice)"},
 	{{"independent", no_argument, NULL, 'I'}, OPT_INDEPENDENT, "--independent        independent streams instead of common random numbers"},
-	{{"mode", required_argument, NULL, 'M'}, OPT_MODE, "--mode auto|customers|aggregate  engine: every customer, or state counts of the whole population (default auto)"},
+	{{"mode", required_argument, NULL, 'E'}, OPT_MODE, "--mode auto|customers|aggregate  engine: every customer, or state counts of the whole population (default auto)"},
 };
 #define N_OPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -101,7 +101,7 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 	case 'P': opt->precision = arg; return 0;
 	case 'x': opt->state = arg; return 0;
 	case 'I': opt->independent = true; return 0;
-	case 'M': opt->mode = arg; return 0;
+	case 'E': opt->mode = arg; return 0;
 	case 'v':
 		if (opt->n_vary == 2)
 			return usage_error(cmd, "--vary may be given at most twice");

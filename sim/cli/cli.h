@@ -51,7 +51,7 @@ enum {
 	OPT_PRECISION = 1 << 7, OPT_PERIODS = 1 << 8, OPT_SIZE = 1 << 9,
 	OPT_STATE = 1 << 10, OPT_VARY = 1 << 11, OPT_INDEPENDENT = 1 << 12,
 	OPT_MARKDOWN = 1 << 13, /* --format text|markdown instead of text|json */
-	OPT_MODE = 1 << 14
+	OPT_MODE = 1 << 16      /* --mode (run) */
 };
 
 typedef struct cli_command {
