@@ -305,6 +305,26 @@ static void auto_mode_and_a_big_market(void **state)
 	scenario_free(h);
 }
 
+/* An infinite horizon with nothing to earn is still walked as far as the
+   share rows shown (both engines). */
+static void share_rows_of_an_infinite_horizon(void **state)
+{
+	clv_scenario *s = load_text("states: [A, B]\ninitial: [1, 0]\n"
+	                            "switching: [[0.9, 0.1], [0.2, 0.8]]\nhorizon: infinite\n"
+	                            "discount_rate: 0.1\nmargin: 0\n");
+	mc_result *c = run(s, MC_MODE_CUSTOMERS, 5, 2000, 1), *a = run(s, MC_MODE_AGGREGATE, 5, 2000, 1);
+
+	(void)state;
+	assert_int_equal(c->periods, 20);
+	assert_int_equal(a->periods, 20);
+	/* the chain's own shares at period 20, 0.6667 of A in the long run */
+	assert_true(fabs(c->share_mean[20 * 2] - a->share_mean[20 * 2]) < 0.05);
+	assert_true(a->share_mean[20 * 2] > 0.6 && a->share_mean[20 * 2] < 0.73);
+	mc_free(c);
+	mc_free(a);
+	scenario_free(s);
+}
+
 /* `clvsim run ARGS --format json --threads T`, with mc.threads removed. */
 static char *run_json(const char *args, int threads)
 {
@@ -357,6 +377,7 @@ int main(void)
 		cmocka_unit_test(against_customers_infinite),
 		cmocka_unit_test(same_bits_whatever_threads),
 		cmocka_unit_test(run_output_whatever_threads),
+		cmocka_unit_test(share_rows_of_an_infinite_horizon),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(auto_mode_and_a_big_market),
 	};

@@ -161,6 +161,8 @@ static clv_status agg_init(agg *a, clv_scenario *s, const mc_config *cfg, clv_er
 		if (s->infinite &&
 		    (dist_is_uncertain(&tr->s->discount) || dist_is_uncertain(&tr->s->spend_growth)))
 			p = p * 2 < CLV_MAX_HORIZON ? p * 2 : CLV_MAX_HORIZON;
+		if (s->infinite && p < cfg->share_periods) /* the share rows shown */
+			p = cfg->share_periods;
 		a->periods = p > a->periods ? p : a->periods;
 		/* customers per tier by largest remainder, as mc.c splits them */
 		tr->count = (uint64_t)floor(tr->weight * (double)cfg->customers);

@@ -869,6 +869,8 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	st.threads = 1;
 #endif
 	rc = population_init(&st.pop, s, cfg->customers, err);
+	if (s->infinite && st.pop.periods < cfg->share_periods) /* the share rows shown */
+		st.pop.periods = cfg->share_periods;
 	if (rc == CLV_OK)
 		rc = check_budget(&st, err);
 	if (rc != CLV_OK)
