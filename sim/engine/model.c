@@ -359,7 +359,14 @@ clv_status model_rebuild(const clv_scenario *s, const model_values *v, clv_model
 		return rc;
 	if (parts & MODEL_PART_MONEY || parts == 0) /* the acquisition cost is in the money */
 		build_money(s, v, m, &cursor);
-	return build_offers(s, v, m, &cursor, err);
+	rc = build_offers(s, v, m, &cursor, err);
+#ifdef CLV_DEBUG
+	if (rc == CLV_OK) {
+		assert_stochastic(m->P, m->n);
+		assert_stochastic(m->P_offer, m->n);
+	}
+#endif
+	return rc;
 }
 
 clv_model *model_at_means(clv_scenario *s, clv_error *err)
