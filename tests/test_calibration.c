@@ -8,6 +8,9 @@
  *     with the mean of the reported se: ratio in [0.8, 1.25];
  *   - the reported 95% interval (Student t with the reported df) covers
  *     the exact expectation in at least 92% of the runs.
+ * With exact replication values (mc_config.exact_replications: each
+ * replication's exact CLV given its draws, no inner noise) the same holds
+ * for the scenarios with per-replication draws and none per customer.
  * Every scenario here is linear in its uncertain inputs, so the exact
  * expectation is the exact engine at their means. Runs are tiny (a few
  * thousand customers) so the suite stays fast.
@@ -48,7 +51,8 @@ static double exact_total(clv_scenario *s)
 	return v;
 }
 
-static void calibrate(const char *file, uint64_t reps, uint64_t customers, calibration *out)
+static void calibrate(const char *file, uint64_t reps, uint64_t customers, bool exact,
+                      calibration *out)
 {
 	clv_error err = {0};
 	clv_scenario *s = scenario_load(file, &err);
@@ -67,9 +71,11 @@ static void calibrate(const char *file, uint64_t reps, uint64_t customers, calib
 		cfg.replications = reps;
 		cfg.customers = customers;
 		cfg.threads = 1;
+		cfg.exact_replications = exact;
 		r = mc_run(s, &cfg, &err);
 		if (r == NULL)
 			fail_msg("%s: %s", file, err.msg);
+		assert_true(r->exact_replications == exact);
 		m = r->clv[s->n].mean;
 		se = r->clv[s->n].se;
 		t = mc_t_quantile(0.95, r->se_df);
@@ -81,21 +87,27 @@ static void calibrate(const char *file, uint64_t reps, uint64_t customers, calib
 	}
 	out->ratio = sqrt((sumsq - sum * sum / SEEDS) / (SEEDS - 1)) / (se_sum / SEEDS);
 	out->coverage = (double)covered / SEEDS;
-	printf("  %-28s R=%-3llu se ratio %.3f  coverage %.3f\n", file + sizeof "tests/data/calib/" - 1,
-	       (unsigned long long)reps, out->ratio, out->coverage);
+	printf("  %-28s R=%-3llu %s se ratio %.3f  coverage %.3f\n",
+	       file + sizeof "tests/data/calib/" - 1, (unsigned long long)reps,
+	       exact ? "exact    " : "simulated", out->ratio, out->coverage);
 	scenario_free(s);
+}
+
+static void check_with(const char *file, bool exact)
+{
+	calibration c;
+
+	calibrate(file, 5, 400, exact, &c);
+	assert_true(c.ratio >= 0.8 && c.ratio <= 1.25);
+	assert_true(c.coverage >= 0.92);
+	calibrate(file, 50, 40, exact, &c);
+	assert_true(c.ratio >= 0.8 && c.ratio <= 1.25);
+	assert_true(c.coverage >= 0.92);
 }
 
 static void check(const char *file)
 {
-	calibration c;
-
-	calibrate(file, 5, 400, &c);
-	assert_true(c.ratio >= 0.8 && c.ratio <= 1.25);
-	assert_true(c.coverage >= 0.92);
-	calibrate(file, 50, 40, &c);
-	assert_true(c.ratio >= 0.8 && c.ratio <= 1.25);
-	assert_true(c.coverage >= 0.92);
+	check_with(file, false);
 }
 
 static void fixed_inputs(void **state)
@@ -108,6 +120,14 @@ static void per_replication_uncertainty(void **state)
 {
 	(void)state;
 	check("tests/data/calib/outer.yaml");
+	check_with("tests/data/calib/outer.yaml", true);
+}
+
+/* Exact replication values with tiers, Poisson purchases and growth. */
+static void exact_replications_tiers_poisson(void **state)
+{
+	(void)state;
+	check_with("tests/data/calib/outer_tiers.yaml", true);
 }
 
 static void segments(void **state)
@@ -139,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fixed_inputs),
 		cmocka_unit_test(per_replication_uncertainty),
+		cmocka_unit_test(exact_replications_tiers_poisson),
 		cmocka_unit_test(segments),
 		cmocka_unit_test(per_customer_heterogeneity),
 		cmocka_unit_test(campaign),

@@ -780,10 +780,17 @@ static void test_run_over_budget(void **state)
 	child_free(&c);
 
 	finish_within(start((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
-	                                          NULL}),
+	                                          "--mode", "customers", NULL}),
 	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
+	child_free(&c);
+	/* by default (--mode auto) the same run is aggregated, in moments */
+	finish_within(start((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
+	                                          NULL}),
+	              &c, REFUSAL_DEADLINE_S);
+	assert_int_equal(c.code, 0);
+	assert_non_null(strstr(c.out, "--mode aggregate"));
 	child_free(&c);
 
 	/* --precision may add up to 100 batches of 1e3 replications x 1e8

@@ -255,6 +255,93 @@ static void thread_count_invariance(void **state)
 	scenario_free(s);
 }
 
+/* Exact replication values (mc_config.exact_replications): each
+   replication's figures are the exact engine's for its draws, so they do
+   not depend on the customers simulated (bits equal for 10 and 37
+   customers, with 1 and 2 threads), equal exact_run on a model with the
+   recorded draws, the mean is their average; a per-customer assumption
+   turns them off. */
+static void exact_replication_values(void **state)
+{
+	static const char text[] =
+		"states: [A, B, lost]\n"
+		"initial: [0.5, 0.5, 0]\n"
+		"switching:\n"
+		"  A: [0.7, 0.2, 0.1]\n"
+		"  B: {dist: dirichlet, alpha: [20, 60, 20]}\n"
+		"  lost: [0, 0, 1]\n"
+		"retention: {A: {dist: beta, a: 70, b: 30}}\n"
+		"horizon: 6\n"
+		"discount_rate: 0.09\n"
+		"purchases_per_period: {dist: poisson, mean: 2}\n"
+		"margin: {A: {dist: normal, mean: 50, sd: 10}, B: 30, lost: 0}\n";
+	clv_scenario *s = load_text(text), *h;
+	clv_error err = {0};
+	mc_result *r[3];
+	mc_config cfg;
+	size_t cells, k, i;
+	double mean = 0;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		mc_config_defaults(&cfg, s);
+		cfg.replications = 6;
+		cfg.customers = k == 1 ? 37 : 10;
+		cfg.threads = k == 2 ? 2 : 1;
+		cfg.exact_replications = true;
+		cfg.keep_rep_share = true; /* compared below */
+		r[k] = mc_run(s, &cfg, &err);
+		assert_non_null(r[k]);
+		assert_true(r[k]->exact_replications);
+	}
+	cells = (size_t)(r[0]->periods + 1) * r[0]->n;
+	for (k = 1; k < 3; k++) {
+		assert_memory_equal(r[0]->rep_clv, r[k]->rep_clv, 6 * 4 * sizeof(double));
+		assert_memory_equal(r[0]->rep_share, r[k]->rep_share, 6 * cells * sizeof(double));
+	}
+	for (i = 0; i < 6; i++)
+		mean += r[0]->rep_clv[i * 4 + 3] / 6;
+	assert_true(fabs(mean - r[0]->clv[3].mean) <= 1e-9 * fabs(mean));
+	/* replication 0 by hand: its draws into the model, the exact engine */
+	{
+		model_values *v = model_values_at_means(s, &err);
+		clv_model *m = model_create(3);
+		exact_result *ex;
+		size_t j;
+		for (j = 0; j < v->n_params; j++) {
+			size_t c;
+			for (c = 0; c < r[0]->n_inputs; c++)
+				if (strcmp(r[0]->input_name[c], v->params[j]->label) == 0)
+					v->param[j] = r[0]->rep_input[c];
+		}
+		for (j = 0; j < 3; j++) /* the Dirichlet row's three columns */
+			v->dirichlet[3 + j] = r[0]->rep_input[r[0]->n_inputs - 3 + j];
+		assert_int_equal(model_build(s, v, m, &err), CLV_OK);
+		ex = exact_run(m, 20, &err);
+		for (j = 0; j <= 3; j++)
+			assert_true(fabs(ex->clv[j] - r[0]->rep_clv[j]) <= 1e-12 * (1 + fabs(ex->clv[j])));
+		exact_free(ex);
+		model_free(m);
+		model_values_free(v);
+	}
+	for (k = 0; k < 3; k++)
+		mc_free(r[k]);
+	scenario_free(s);
+	/* a per-customer assumption: simulated values */
+	h = load_text("states: [A, B]\ninitial: [1, 0]\nswitching: [[0.8, 0.2], [0.3, 0.7]]\n"
+	              "retention: {A: {dist: beta, a: 8, b: 2, per: customer}}\nhorizon: 3\n"
+	              "discount_rate: {dist: uniform, min: 0.05, max: 0.1}\nmargin: 10\n");
+	mc_config_defaults(&cfg, h);
+	cfg.replications = 3;
+	cfg.customers = 10;
+	cfg.exact_replications = true;
+	r[0] = mc_run(h, &cfg, &err);
+	assert_non_null(r[0]);
+	assert_false(r[0]->exact_replications);
+	mc_free(r[0]);
+	scenario_free(h);
+}
+
 /* --precision: stops when the interval is narrow enough. */
 static void precision_stops(void **state)
 {
@@ -487,6 +574,7 @@ int main(void)
 		cmocka_unit_test(heterogeneous_retention_closed_form),
 		cmocka_unit_test(absorbing_state_counts),
 		cmocka_unit_test(thread_count_invariance),
+		cmocka_unit_test(exact_replication_values),
 		cmocka_unit_test(precision_stops),
 		cmocka_unit_test(percentiles_are_atoms),
 		cmocka_unit_test(plan_counts_what_grows),

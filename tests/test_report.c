@@ -272,8 +272,9 @@ static void json_mc_block(void **state)
 	th_mc_config(&cfg, f.s, 20, 2000, 1);
 	r = th_mc_run(f.s, &cfg);
 	mc = report_json_mc(f.s, r, "mc", 0, false);
-	expect_keys(mc, "replications,customers,seed,threads,sampling,share,clv,clv_avg,offer_spend,"
-	                "p_share_falls,p_share_falls_se,se_method,se_df,total_ci95_half_width");
+	expect_keys(mc, "engine,replications,customers,seed,threads,sampling,share,clv,clv_avg,"
+	                "offer_spend,p_share_falls,p_share_falls_se,customer_equity,se_method,"
+	                "replication_values,se_df,total_ci95_half_width");
 	expect_keys(json_object_get(json_object_get(mc, "clv"), "A"),
 	            "mean,se,sd,p05,p25,p50,p75,p95,p_negative,p_negative_se");
 	/* nobody loses money; A's share falls from 0.6 to 0.4075 in every replication */

@@ -45,6 +45,7 @@ static const struct {
 	{{"replications", required_argument, NULL, 'R'}, OPT_REPS, "--replications N     draws of the uncertain assumptions (default: the scenario's)"},
 	{{"customers-base", required_argument, NULL, 'B'}, OPT_BASE_SIZE, "--customers-base N   also give EVPI for a base of N customers"},
 	{{"by-start", no_argument, NULL, 'b'}, OPT_BY_START, "--by-start           also simulate a customer's value from each starting state"},
+	{{"mode", required_argument, NULL, 'E'}, OPT_MODE, "--mode auto|customers|aggregate  engine: every customer, or state counts of the whole population (default auto)"},
 };
 #define N_OPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -136,6 +137,7 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 			                   arg);
 		return 0;
 	case 'b': opt->by_start = true; return 0;
+	case 'E': opt->mode = arg; return 0;
 	case 'v':
 		if (opt->n_vary == 2)
 			return usage_error(cmd, "--vary may be given at most twice");
@@ -186,6 +188,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_options *opt, b
 
 	memset(opt, 0, sizeof *opt);
 	opt->periods = 20;
+	if (cmd->options & OPT_MODE)
+		opt->mode = "auto";
 	*done = false;
 	for (i = 0; i < N_OPTIONS; i++)
 		if (cmd->options & option_table[i].bit)

@@ -50,6 +50,8 @@ typedef struct cli_options {
 	bool has_target;
 	uint64_t customers_base; /* --customers-base N (compare's EVPI), 0 = none */
 	bool by_start;           /* --by-start (run: Monte Carlo per starting state) */
+	const char *mode;        /* --mode auto|customers|aggregate; "auto" by default
+	                            for a command that takes it, else NULL */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -67,7 +69,8 @@ enum {
 	OPT_SOLVE_STATE = 1 << 17, /* --state, as solve reads it */
 	OPT_REPS = 1 << 18,      /* --replications alone (no --customers) */
 	OPT_BASE_SIZE = 1 << 19, /* --customers-base (compare) */
-	OPT_BY_START = 1 << 20
+	OPT_BY_START = 1 << 20,
+	OPT_MODE = 1 << 21       /* --mode (run) */
 };
 
 typedef struct cli_command {
@@ -94,9 +97,11 @@ int cli_exit(clv_status rc, const clv_error *err);
 
 /* The one place options become settings (cli_settings.c): the Monte
    Carlo overrides (--seed, --replications, --customers, --threads,
-   --sampling, --precision, --periods; a progress bar unless --quiet or
-   stderr is not a terminal) and where files go (--out, --plot). Returns
-   0, or 2 with a message on stderr for a bad --sampling or --precision. */
+   --sampling, --precision, --periods, --mode; a progress bar unless
+   --quiet or stderr is not a terminal) and where files go (--out, --plot).
+   Without --mode the engine is per customer, or the command's default
+   ("auto" for run). Returns 0, or 2 with a message on stderr for a bad
+   --sampling, --precision or --mode. */
 int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out);
 
 /* A text report built in memory, then written to stdout in one piece. */

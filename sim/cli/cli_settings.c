@@ -56,6 +56,22 @@ static int parse_sampling(const char *text, sample_method *method)
 	return 0;
 }
 
+static int parse_mode(const char *text, mc_mode *mode)
+{
+	if (text == NULL || strcmp(text, "customers") == 0)
+		*mode = MC_MODE_CUSTOMERS;
+	else if (strcmp(text, "auto") == 0)
+		*mode = MC_MODE_AUTO;
+	else if (strcmp(text, "aggregate") == 0)
+		*mode = MC_MODE_AGGREGATE;
+	else {
+		fprintf(stderr, "clvsim run: --mode must be auto, customers or aggregate, not '%s'\n",
+		        text);
+		return CLV_EXIT_INPUT;
+	}
+	return 0;
+}
+
 int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 {
 	memset(mc, 0, sizeof *mc);
@@ -75,7 +91,7 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 	mc->progress = !opt->quiet && isatty(STDERR_FILENO);
 	out->out_dir = opt->out_dir;
 	out->plot = opt->plot;
-	if (parse_sampling(opt->sampling, &mc->sampling) != 0)
+	if (parse_sampling(opt->sampling, &mc->sampling) != 0 || parse_mode(opt->mode, &mc->mode) != 0)
 		return CLV_EXIT_INPUT;
 	if (opt->precision != NULL &&
 	    parse_precision(opt->precision, &mc->precision, &mc->precision_relative) != 0) {

@@ -8,12 +8,14 @@
 
 #include "cli/cli.h"
 #include "engine/breakdown.h"
+#include "engine/clvdist.h"
 #include "engine/exact.h"
 #include "engine/expect.h"
 #include "engine/model.h"
 #include "output/report.h"
 #include "output/report_base.h"
 #include "output/report_segments.h"
+#include "output/report_clvdist.h"
 #include "output/report_structure.h"
 #include "scenario/scenario.h"
 
@@ -25,6 +27,8 @@ static int run_exact(const cli_options *opt)
 	expect_result *x = NULL;
 	exact_result *at_means = NULL;
 	breakdown *b = NULL;
+	clvdist_report *dist = NULL;
+	clvdist_request rq = {NULL, 0, 0, 0, 0.0};
 	int rc = 0;
 
 	if (s == NULL)
@@ -32,7 +36,11 @@ static int run_exact(const cli_options *opt)
 	m = model_at_means(s, &err);
 	if (m != NULL)
 		x = expect_with_means(s, opt->periods, NULL, &at_means, &err);
-	if (x == NULL || (b = breakdown_create(&err)) == NULL ||
+	rq.replications = s->replications; /* the draws `run` would make first */
+	rq.seed = s->seed;
+	if (x != NULL)
+		dist = clvdist_scenario(s, &rq, &err);
+	if (x == NULL || dist == NULL || (b = breakdown_create(&err)) == NULL ||
 	    breakdown_segments(b, s, opt->periods, NULL, &err) != CLV_OK) {
 		rc = cli_fail(&err);
 		goto cleanup;
@@ -41,6 +49,7 @@ static int run_exact(const cli_options *opt)
 		json_t *doc = report_json_head(s, m), *ex = report_json_exact(s, x);
 		json_object_set_new(ex, "chain", report_json_chain(s));
 		report_segments_json_exact(ex, s, x, b);
+		report_json_clvdist(ex, s, dist);
 		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
@@ -56,6 +65,7 @@ static int run_exact(const cli_options *opt)
 		report_text_exact(f, s, x, at_means);
 		report_segments_text(f, s, x, NULL, b);
 		report_base_text(f, s, x, at_means, b);
+		report_text_clvdist(f, s, dist);
 		if (report_text_chain(f, s, &err) != CLV_OK) {
 			fclose(f);
 			free(t.buf);
@@ -66,6 +76,7 @@ static int run_exact(const cli_options *opt)
 	}
 cleanup:
 	breakdown_free(b);
+	clvdist_report_free(dist);
 	expect_free(x);
 	exact_free(at_means);
 	model_free(m);

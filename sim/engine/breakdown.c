@@ -157,7 +157,7 @@ static clv_status world_equity(worlds *w, const mc_result *r, uint64_t rep, doub
 		exact_result *x;
 		memcpy(w->values[k]->param, w->means[k]->param,
 		       w->means[k]->n_params * sizeof *w->means[k]->param);
-		outer_part_load(&w->design.part[k], r->rep_input + (size_t)rep * r->n_inputs,
+		outer_part_apply(&w->design.part[k], r->rep_input + (size_t)rep * r->n_inputs,
 		                w->values[k]);
 		if ((x = expect_plan_run(w->plan[k], w->values[k], err)) == NULL)
 			return err->status;

@@ -9,9 +9,12 @@
  * run, what they cost (their cost per period, the margin a discount gives
  * up per purchase, the state's margin staying at full price) goes to the
  * customer's offer spend, apart from its CLV per state. A customer who
- * lands, after the offer periods, in an absorbing state with no margin and
- * no cost stops being simulated: its remaining periods are counted in
- * bulk through `dead_from` (prefix sums at the end of the block).
+ * lands, after the offer periods, in an absorbing state stops being
+ * simulated: what the rest of its life adds there is known (the state's
+ * suffix sum `tail`, precomputed per table; with Poisson purchases only a
+ * state without margin qualifies) and its remaining periods are counted
+ * in bulk through `dead_from` (prefix sums at the end of the block). An
+ * absorbed customer costs nothing more, whatever the horizon.
  *
  * Sampling a row: cumulative probabilities are stored as 64-bit integer
  * thresholds in units of 2^-32; the next state is the number of
@@ -37,21 +40,54 @@
 
 #define TWO32 4294967296.0
 
+/* sum_{t > T} a^t, a in [0, 1). */
+static double geometric_tail(double a, long T)
+{
+	return a == 0.0 ? 0.0 : exp((double)(T + 1) * log(a)) / (1.0 - a);
+}
+
+double chain_truncation_bound(const clv_model *m, long periods)
+{
+	double a_m = (1.0 + m->growth) / (1.0 + m->discount), a_c = 1.0 / (1.0 + m->discount);
+	double M = 0.0, C = 0.0, F = fmax(m->purchases, 1e-300);
+	size_t i;
+
+	if (!m->infinite)
+		return 0.0;
+	for (i = 0; i < m->n; i++) {
+		M = fmax(M, fabs(m->margin[i]));
+		C = fmax(C, fabs(m->cost[i]));
+	}
+	if ((M > 0.0 && !(a_m < 1.0)) || (C > 0.0 && !(a_c < 1.0)))
+		return INFINITY;
+	return (M > 0.0 ? F * M * geometric_tail(a_m, periods) : 0.0) +
+	       (C > 0.0 ? C * geometric_tail(a_c, periods) : 0.0);
+}
+
 long chain_periods(const clv_model *m)
 {
-	double a;
-	long t;
+	return chain_periods_within(m, CHAIN_TRUNCATION_TOLERANCE);
+}
+
+long chain_periods_within(const clv_model *m, double tol)
+{
+	double a, scale;
+	long t, first = m->offer_periods != LONG_MAX && m->offer_periods > 0 ? m->offer_periods : 0;
 
 	if (!m->infinite)
 		return m->horizon;
-	/* the larger of the two per-period factors decides when to stop */
-	a = fmax((1.0 + m->growth) / (1.0 + m->discount), 1.0 / (1.0 + m->discount));
-	if (!(a < 1.0))
+	scale = chain_truncation_bound(m, -1);
+	if (scale == 0.0)
+		return first;
+	if (!isfinite(scale))
 		return CLV_MAX_HORIZON;
-	t = (long)ceil(log(CHAIN_INFINITE_CUTOFF) / log(a));
-	if (m->offer_periods != LONG_MAX && m->offer_periods > t)
-		t = m->offer_periods;
-	return t < CLV_MAX_HORIZON ? t : CLV_MAX_HORIZON;
+	/* both terms shrink at least by the larger factor a per period, so
+	   bound(T) <= a^(T+1) bound(-1); then step down while it still holds */
+	a = fmax((1.0 + m->growth) / (1.0 + m->discount), 1.0 / (1.0 + m->discount));
+	t = (long)fmin((double)CLV_MAX_HORIZON, ceil(log(tol) / log(a)));
+	while (t > first && t > 0 && chain_truncation_bound(m, t - 1) <= tol * scale)
+		t--;
+	return t > first ? t : first;
 }
 
 void chain_table_free(chain_table *tb)
@@ -72,6 +108,7 @@ void chain_table_free(chain_table *tb)
 	free(tb->forgone);
 	free(tb->poisson_thr);
 	free(tb->dead);
+	free(tb->tail);
 	free(tb);
 }
 
@@ -90,7 +127,7 @@ static size_t poisson_table_len(const clv_model *m)
 
 double chain_table_bytes(size_t n, long periods)
 {
-	return ((double)periods + 1.0) * (2.0 + (double)n) * sizeof(double) +
+	return ((double)periods + 2.0) * (2.0 + 2.0 * (double)n) * sizeof(double) +
 	       (2.0 * (double)n * (double)n + 8.0 * (double)n) * sizeof(double);
 }
 
@@ -120,8 +157,9 @@ chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err
 	tb->forgone = calloc(n, sizeof *tb->forgone);
 	tb->poisson_thr = calloc(tb->poisson_len, sizeof *tb->poisson_thr);
 	tb->dead = calloc(n, sizeof *tb->dead);
+	tb->tail = calloc(((size_t)periods + 2) * n, sizeof *tb->tail);
 	if (!tb->init_thr || !tb->grow_disc || !tb->disc || !tb->first || !tb->spend ||
-	    !tb->forgone || !tb->poisson_thr || !tb->dead)
+	    !tb->forgone || !tb->poisson_thr || !tb->dead || !tb->tail)
 		goto nomem;
 	chain_table_fill(tb, m);
 	return tb;
@@ -140,7 +178,8 @@ static void thresholds(const double *p, size_t n, uint64_t *thr)
 
 	for (j = 0; j + 1 < n; j++) {
 		cum += p[j];
-		thr[j] = (uint64_t)llround(fmin(cum, 1.0) * TWO32);
+		/* cum * 2^32 < 2^33: adding 0.5 and truncating is exact rounding */
+		thr[j] = (uint64_t)((cum < 1.0 ? cum : 1.0) * TWO32 + 0.5);
 		assert(thr[j] <= (uint64_t)TWO32 && (j == 0 || thr[j] >= thr[j - 1]));
 	}
 }
@@ -157,39 +196,128 @@ static void fill_poisson(chain_table *tb, const clv_model *m)
 		tb->poisson_thr[k] = (uint64_t)llround(gsl_cdf_poisson_P((unsigned)k, m->purchases) * TWO32);
 }
 
-void chain_table_fill(chain_table *tb, const clv_model *m)
+/* Parts of a table, filled separately (chain.h, CHAIN_FILL_*). */
+static void fill_thresholds(chain_table *tb, const clv_model *m)
 {
 	size_t n = m->n, i;
-	long t;
 
-	tb->offer_periods = m->offer_periods;
-	tb->acquisition = m->acquisition;
 	thresholds(m->initial, n, tb->init_thr);
 	for (i = 0; i < n; i++) {
 		thresholds(m->P + i * n, n, tb->thr[0] + i * (n - 1));
 		thresholds(m->P_offer + i * n, n, tb->thr[1] + i * (n - 1));
-		tb->dead[i] = m->P[i * n + i] == 1.0 && m->margin[i] == 0.0 && m->cost[i] == 0.0;
+		/* absorbing, and what is left to earn there is known */
+		tb->dead[i] = m->P[i * n + i] == 1.0 && (!m->poisson || m->margin[i] == 0.0);
 	}
-	memcpy(tb->margin[0], m->margin, n * sizeof *m->margin);
-	memcpy(tb->margin[1], m->margin, n * sizeof *m->margin); /* full price: the cut is spend */
-	memcpy(tb->cost[0], m->cost, n * sizeof *m->cost);
-	memcpy(tb->cost[1], m->cost_offer, n * sizeof *m->cost);
-	memcpy(tb->spend, m->offer_cost, n * sizeof *m->offer_cost);
-	tb->has_spend = tb->has_forgone = false;
-	for (i = 0; i < n; i++) {
-		tb->forgone[i] = m->margin[i] - m->margin_offer[i];
-		tb->has_spend = tb->has_spend || m->offer_cost[i] != 0.0;
-		tb->has_forgone = tb->has_forgone || tb->forgone[i] != 0.0;
-	}
+}
+
+static void fill_time(chain_table *tb, const clv_model *m)
+{
+	long t;
+
 	for (t = 0; t <= tb->periods; t++) {
-		const int ph = t < tb->offer_periods;
 		tb->disc[t] = exp(-(double)t * log1p(m->discount));
 		tb->grow_disc[t] = exp((double)t * (log1p(m->growth) - log1p(m->discount)));
-		for (i = 0; i < n; i++)
-			tb->first[(size_t)t * n + i] = tb->margin[ph][i] * tb->grow_disc[t] -
-			                               tb->cost[ph][i] * tb->disc[t];
 	}
-	fill_poisson(tb, m);
+}
+
+/* The first-purchase rewards of state i in every period (both phases),
+   and what staying in i from period t on adds (phase 0; summed from the
+   last period back). */
+static void fill_first_state(chain_table *tb, size_t i, double purchases)
+{
+	size_t n = tb->n;
+	double more = purchases > 1.0 ? purchases - 1.0 : 0.0, rest = 0.0;
+	long t;
+
+	for (t = 0; t <= tb->periods; t++) {
+		const int ph = t < tb->offer_periods;
+		tb->first[(size_t)t * n + i] = tb->margin[ph][i] * tb->grow_disc[t] -
+		                               tb->cost[ph][i] * tb->disc[t];
+	}
+	tb->tail[((size_t)tb->periods + 1) * n + i] = 0.0;
+	for (t = tb->periods; t >= 0; t--) {
+		/* with Poisson purchases only a state without margin is absorbing:
+		   then only its cost is left */
+		rest += tb->poisson ? -tb->cost[0][i] * tb->disc[t]
+		                    : tb->margin[0][i] * tb->grow_disc[t] - tb->cost[0][i] * tb->disc[t] +
+		                      more * tb->margin[0][i] * tb->grow_disc[t];
+		tb->tail[(size_t)t * n + i] = rest;
+	}
+}
+
+/* Margins and costs of m; `all`: every state's rewards, else only those
+   of the states whose margin or cost changed. */
+static void fill_money(chain_table *tb, const clv_model *m, bool all)
+{
+	size_t n = m->n, i;
+	int ph;
+
+	if (all)
+		tb->has_spend = tb->has_forgone = false;
+	for (i = 0; i < n; i++) {
+		/* the margin stays at full price while offers run: what a discount
+		   gives up (forgone) and what offers cost (spend) are offer spend */
+		const double mg[2] = {m->margin[i], m->margin[i]};
+		const double co[2] = {m->cost[i], m->cost_offer[i]};
+		bool same = !all;
+		for (ph = 0; ph < 2; ph++) {
+			same = same && tb->margin[ph][i] == mg[ph] && tb->cost[ph][i] == co[ph];
+			tb->margin[ph][i] = mg[ph];
+			tb->cost[ph][i] = co[ph];
+		}
+		tb->spend[i] = m->offer_cost[i];
+		tb->forgone[i] = m->margin[i] - m->margin_offer[i];
+		tb->has_spend = tb->has_spend || tb->spend[i] != 0.0;
+		tb->has_forgone = tb->has_forgone || tb->forgone[i] != 0.0;
+		if (!same)
+			fill_first_state(tb, i, tb->poisson ? 0.0 : (double)tb->purchases);
+	}
+}
+
+void chain_table_refill(chain_table *tb, const clv_model *m, unsigned parts)
+{
+	tb->acquisition = m->acquisition;
+	if (parts & CHAIN_FILL_TIME) {
+		tb->offer_periods = m->offer_periods;
+		fill_poisson(tb, m);
+		fill_time(tb, m);
+		fill_money(tb, m, true);
+	} else if (parts & CHAIN_FILL_MONEY)
+		fill_money(tb, m, false);
+	if (parts & (CHAIN_FILL_ROWS | CHAIN_FILL_TIME | CHAIN_FILL_MONEY))
+		fill_thresholds(tb, m); /* dead states depend on the money too */
+}
+
+void chain_table_fill(chain_table *tb, const clv_model *m)
+{
+	chain_table_refill(tb, m, CHAIN_FILL_ALL);
+}
+
+void chain_table_copy(chain_table *dst, const chain_table *src)
+{
+	size_t n = src->n, rows = n * (n ? n - 1 : 0);
+	int ph;
+
+	dst->offer_periods = src->offer_periods;
+	dst->acquisition = src->acquisition;
+	dst->purchases = src->purchases;
+	dst->poisson = src->poisson;
+	memcpy(dst->init_thr, src->init_thr, n * sizeof *dst->init_thr);
+	for (ph = 0; ph < 2; ph++) {
+		memcpy(dst->thr[ph], src->thr[ph], rows * sizeof *dst->thr[ph]);
+		memcpy(dst->margin[ph], src->margin[ph], n * sizeof *dst->margin[ph]);
+		memcpy(dst->cost[ph], src->cost[ph], n * sizeof *dst->cost[ph]);
+	}
+	memcpy(dst->grow_disc, src->grow_disc, ((size_t)src->periods + 1) * sizeof *dst->grow_disc);
+	memcpy(dst->disc, src->disc, ((size_t)src->periods + 1) * sizeof *dst->disc);
+	memcpy(dst->first, src->first, ((size_t)src->periods + 1) * n * sizeof *dst->first);
+	memcpy(dst->poisson_thr, src->poisson_thr, src->poisson_len * sizeof *dst->poisson_thr);
+	memcpy(dst->dead, src->dead, n * sizeof *dst->dead);
+	memcpy(dst->tail, src->tail, ((size_t)src->periods + 2) * n * sizeof *dst->tail);
+	memcpy(dst->spend, src->spend, n * sizeof *dst->spend);
+	memcpy(dst->forgone, src->forgone, n * sizeof *dst->forgone);
+	dst->has_spend = src->has_spend;
+	dst->has_forgone = src->has_forgone;
 }
 
 /* Number of thresholds <= u: the sampled index. */
@@ -339,6 +467,8 @@ static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 	ln->x = x;
 	ln->t = t + 1;
 	if (tb->dead[x] && t + 1 >= tb->offer_periods && t < tb->periods) {
+		/* absorbed: the rest of its life is known, it costs nothing more */
+		ln->clv[x] += tb->tail[(size_t)(t + 1) * n + x];
 		acc->dead_from[(size_t)(t + 1) * n + x]++;
 		return true;
 	}
@@ -357,12 +487,11 @@ void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
 	*r = ln.r;
 }
 
-/* CHAIN_LANES customers in flight per thread: their dependency chains
-   (the generator's multiply, the row lookup) are independent, so the
-   processor overlaps them. A finished lane takes the block's next
+/* CHAIN_LANES (chain.h) customers in flight per thread: their dependency
+   chains (the generator's multiply, the row lookup) are independent, so
+   the processor overlaps them. A finished lane takes the block's next
    customer. The order customers finish in depends only on the block, so
    results stay independent of the thread count. */
-#define CHAIN_LANES 4
 
 void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
                      uint64_t count, chain_acc *acc)
@@ -393,4 +522,37 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 		}
 	}
 	chain_acc_flush(tb, acc);
+}
+
+void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
+                     uint64_t count, chain_acc *acc)
+{
+	lane lanes[CHAIN_LANES];
+	uint64_t next = first, end = first + count;
+	int l, live = 0;
+
+	for (l = 0; l < CHAIN_LANES; l++) {
+		lanes[l].live = false;
+		if (next < end) {
+			prepare(ctx, l, next++, &lanes[l].r);
+			lane_begin(tables[l], &lanes[l]);
+			live++;
+		}
+	}
+	while (live > 0) {
+		for (l = 0; l < CHAIN_LANES; l++) {
+			lane *ln = &lanes[l];
+			if (!ln->live || !lane_period(tables[l], ln, acc))
+				continue;
+			record_customer(tables[l], acc, ln->clv, ln->spend);
+			if (next < end) {
+				prepare(ctx, l, next++, &ln->r);
+				lane_begin(tables[l], ln);
+			} else {
+				ln->live = false;
+				live--;
+			}
+		}
+	}
+	chain_acc_flush(tables[0], acc);
 }

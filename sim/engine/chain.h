@@ -23,6 +23,10 @@
    discount factors are below this (truncation bias below 1e-10 of CLV
    times 1 / (1 - discount factor)). */
 #define CHAIN_INFINITE_CUTOFF CLV_INFINITE_CUTOFF
+/* An infinite horizon is walked up to the first period T after which
+   the rest of any customer's CLV is at most this fraction of the largest
+   CLV the model allows (chain_periods, chain_truncation_bound). */
+#define CHAIN_TRUNCATION_TOLERANCE 1e-12
 
 typedef struct chain_table {
 	size_t n;
@@ -47,7 +51,12 @@ typedef struct chain_table {
 	bool poisson;
 	uint64_t *poisson_thr; /* poisson_len cumulative thresholds of Poisson(F) */
 	size_t poisson_len;
-	bool *dead;          /* n: absorbing in phase 0, no margin, no cost */
+	bool *dead;          /* n: absorbing in phase 0 and its future known
+	                        (fixed F, or no margin): a customer who lands
+	                        there after the offer periods stops walking */
+	double *tail;        /* (periods + 2) x n: what periods t..periods in
+	                        state x add for a customer who stays there
+	                        (phase 0; margins, costs, F purchases) */
 	double acquisition;
 } chain_table;
 
@@ -76,14 +85,49 @@ double chain_table_bytes(size_t n, long periods);
 chain_table *chain_table_create(const clv_model *m, long periods, clv_error *err);
 void chain_table_free(chain_table *tb);
 
-/* Fill tb (created for a model of the same shape) from m. Cost O(n^2 +
-   periods): cheap enough per customer for heterogeneous customers. */
+/* Fill tb (created for a model of the same shape) from m: every part.
+   Cost O(n^2 + n periods) with two exp() per period. */
 void chain_table_fill(chain_table *tb, const clv_model *m);
 
+/* The parts of a table a model's assumptions decide (for customers with
+   their own assumptions, only the parts their draws touch are refilled):
+   ROWS  the thresholds of the initial distribution and of both phases'
+         rows, and the absorbing flags: O(n^2);
+   MONEY margins and costs; the first-purchase rewards of the states
+         whose margin or cost changed: O(periods) per such state;
+   TIME  discount and growth factors (exp per period), then everything
+         (the offer periods and the Poisson table included);
+   the acquisition cost is always copied. */
+enum { CHAIN_FILL_ROWS = 1u, CHAIN_FILL_MONEY = 2u, CHAIN_FILL_TIME = 4u, CHAIN_FILL_ALL = 7u };
+
+/* Refill the given parts of tb from m; the other parts must already hold
+   m's values (e.g. tb is a chain_table_copy of the replication's table
+   and m differs from the replication's model only in those parts). */
+void chain_table_refill(chain_table *tb, const clv_model *m, unsigned parts);
+
+/* Copy every filled entry of src into dst (created with the same n,
+   periods and purchase model). */
+void chain_table_copy(chain_table *dst, const chain_table *src);
+
 /* Number of periods the walk should cover for m: T, or for an infinite
-   horizon the first period whose discount factors fall below
-   CHAIN_INFINITE_CUTOFF (at least the offer periods). */
+   horizon the smallest T (at least the offer periods) whose truncation
+   bound (chain_truncation_bound) is at most CHAIN_TRUNCATION_TOLERANCE
+   times the same bound from period 0 (the largest |CLV| the model
+   allows); CLV_MAX_HORIZON when none is. */
 long chain_periods(const clv_model *m);
+
+/* The same with tolerance tol instead of CHAIN_TRUNCATION_TOLERANCE. */
+long chain_periods_within(const clv_model *m, double tol);
+
+/* The truncation error of walking an infinite horizon only through
+   periods 0..periods (>= the offer periods): the most the periods after
+   it can add to a customer's CLV,
+     sum_{t > periods} [ F max_x |margin_x| a_m^t + max_x |cost_x| a_c^t ]
+     = F M a_m^(periods+1) / (1 - a_m) + C a_c^(periods+1) / (1 - a_c),
+   a_m = (1 + g) / (1 + r), a_c = 1 / (1 + r), margins and costs of the
+   base phase (F the mean for Poisson purchases: a bound in expectation).
+   0 for a finite horizon; infinity when a_m or a_c is not below 1. */
+double chain_truncation_bound(const clv_model *m, long periods);
 
 /* Simulate customers first .. first + count - 1 of replication rep,
    each on its own PCG stream (rng_stream(seed, rep, customer)), adding to
@@ -95,6 +139,20 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
    for customers with their own drawn assumptions). */
 struct rng_pcg32;
 void chain_run_customer(const chain_table *tb, struct rng_pcg32 *r, chain_acc *acc);
+
+/* Customers in flight per thread (chain.c). */
+#define CHAIN_LANES 4
+
+/* Make tables[lane] the table of `customer` and position *walk at the
+   start of its walk's stream. */
+typedef void (*chain_prepare)(void *ctx, int lane, uint64_t customer, struct rng_pcg32 *walk);
+
+/* Simulate customers first .. first + count - 1, each with a table of
+   its own (customers with their own assumptions): lane l walks
+   tables[l] (CHAIN_LANES of them, the same n and periods), prepared by
+   prepare before each customer it takes. As chain_run_block otherwise. */
+void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
+                     uint64_t count, chain_acc *acc);
 
 /* Fold acc->dead_from into acc->count (prefix sums) and clear it. */
 void chain_acc_flush(const chain_table *tb, chain_acc *acc);

@@ -22,6 +22,8 @@
  * Dirichlet row takes dist_dirichlet_quantile of n columns. Customers with
  * `per: customer` assumptions draw them first from their own stream (via
  * a GSL wrapper), then get their own model and tables.
+ * The result's allocation and its summaries over replications are in
+ * mc_result.c (shared with the aggregate engine, aggregate.c).
  */
 #include "engine/mc.h"
 
@@ -36,13 +38,15 @@
 #include <omp.h>
 #endif
 
-#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
 
+#include "engine/aggregate.h"
 #include "engine/chain.h"
 #include "base/dist.h"
 #include "base/interrupt.h"
 #include "engine/mc_population.h"
 #include "engine/mc_figures.h"
+#include "engine/mc_exact.h"
 #include "engine/model.h"
 #include "engine/outer.h"
 #include "base/rng.h"
@@ -75,6 +79,8 @@ void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *se
 	cfg->sampling = set->sampling;
 	cfg->precision = set->precision;
 	cfg->precision_relative = set->precision_relative;
+	cfg->exact_replications = set->exact_replications;
+	cfg->mode = set->mode;
 }
 
 /* ---- per-replication models --------------------------------------- */
@@ -129,10 +135,11 @@ static clv_status rep_model_build(rep_model *rm, const segment *sg, const double
 
 /* ---- per-thread state --------------------------------------------- */
 
-/* A thread's scratch for customers with their own assumptions. */
+/* A thread's scratch for customers with their own assumptions: a model
+   and a table per lane (chain.h CHAIN_LANES). */
 typedef struct hetero_scratch {
-	clv_model *model;
-	chain_table *table;
+	clv_model *model[CHAIN_LANES];
+	chain_table *table[CHAIN_LANES];
 	model_values *values;
 } hetero_scratch;
 
@@ -158,8 +165,11 @@ static void worker_free(worker *w, const population *pop)
 	free(w->hist);
 	if (w->het)
 		for (i = 0; i < pop->n_seg; i++) {
-			model_free(w->het[i].model);
-			chain_table_free(w->het[i].table);
+			int l;
+			for (l = 0; l < CHAIN_LANES; l++) {
+				model_free(w->het[i].model[l]);
+				chain_table_free(w->het[i].table[l]);
+			}
 			model_values_free(w->het[i].values);
 		}
 	free(w->het);
@@ -189,11 +199,16 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps, bool 
 		const segment *sg = &pop->seg[i];
 		if (!sg->hetero)
 			continue;
-		w->het[i].model = model_create(n);
+		int l;
 		w->het[i].values = values_copy(sg->means, n);
-		w->het[i].table = chain_table_create(sg->mean_model, pop->periods, &err);
-		if (!w->het[i].model || !w->het[i].values || !w->het[i].table)
+		if (!w->het[i].values)
 			return -1;
+		for (l = 0; l < CHAIN_LANES; l++) {
+			w->het[i].model[l] = model_create(n);
+			w->het[i].table[l] = chain_table_create(sg->mean_model, pop->periods, &err);
+			if (!w->het[i].model[l] || !w->het[i].table[l])
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -211,36 +226,59 @@ typedef struct task {
 } task;
 
 /* Customers with their own assumptions: each draws them from its own
-   stream first, then gets its own model and tables. */
+   streams, then its model is the replication's with the parts its draws
+   decide rebuilt (model_rebuild), and of the replication's table (copied
+   once per block and lane) only those parts are refilled (chain.h:
+   thresholds, or one state's rewards; the discount and growth tables only
+   when those are drawn per customer). Four customers are in flight, each
+   lane with its own model and table (chain_run_lanes). */
+typedef struct hetero_ctx {
+	const segment *sg;
+	const rep_model *rm;
+	hetero_scratch *h;
+	gsl_rng *g;
+	uint64_t seed, rep;
+} hetero_ctx;
+
+static void hetero_prepare(void *data, int lane, uint64_t c, rng_pcg32 *walk)
+{
+	hetero_ctx *x = data;
+	const segment *sg = x->sg;
+	model_values *v = x->h->values;
+	clv_model *m = x->h->model[lane];
+	clv_error err = {0};
+	size_t j;
+
+	for (j = 0; j < sg->n_drawn; j++) {
+		size_t k = sg->drawn[j];
+		rng_keyed_stream(walk, x->seed, sg->outer->key[k], x->rep, c); /* the assumption's own */
+		rng_gsl_set_state(x->g, walk);
+		v->param[k] = dist_draw(v->params[k], x->g);
+	}
+	rng_stream(walk, x->seed, x->rep, c); /* the walk's stream: the same whatever is drawn */
+	if (model_rebuild(sg->s, v, m, sg->parts, &err) != CLV_OK) {
+		/* an impossible draw for this customer: the replication's model */
+		diag_clear(&err);
+		model_copy(m, x->rm->model);
+	}
+	chain_table_refill(x->h->table[lane], m, sg->refill);
+}
+
 static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scratch *h,
                              gsl_rng *g, uint64_t seed, const task *tk, chain_acc *acc)
 {
-	size_t k, n = sg->s->n;
-	uint64_t c;
-	clv_error err = {0};
+	hetero_ctx x = {sg, rm, h, g, seed, tk->rep};
+	size_t n = sg->s->n;
+	int l;
 
-	for (c = tk->first; c < tk->first + tk->count; c++) {
-		rng_pcg32 r;
-		memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
-		memcpy(h->values->dirichlet, rm->values->dirichlet, n * n * sizeof(double));
-		for (k = 0; k < h->values->n_params; k++) {
-			const clv_param *p = h->values->params[k];
-			if (!dist_is_uncertain(p) || p->per != PER_CUSTOMER)
-				continue;
-			rng_keyed_stream(&r, seed, sg->outer->key[k], tk->rep, c); /* the assumption's own */
-			rng_gsl_set_state(g, &r);
-			h->values->param[k] = dist_draw(p, g);
-		}
-		rng_stream(&r, seed, tk->rep, c); /* the walk's stream: the same whatever is drawn */
-		if (model_build(sg->s, h->values, h->model, &err) != CLV_OK) {
-			/* an impossible draw for this customer: the replication's model */
-			diag_clear(&err);
-			model_copy(h->model, rm->model);
-		}
-		chain_table_fill(h->table, h->model);
-		chain_run_customer(h->table, &r, acc);
+	/* the replication's values; only the customer's own draws change */
+	memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
+	memcpy(h->values->dirichlet, rm->values->dirichlet, n * n * sizeof(double));
+	for (l = 0; l < CHAIN_LANES; l++) {
+		model_copy(h->model[l], rm->model);
+		chain_table_copy(h->table[l], rm->table);
 	}
-	chain_acc_flush(rm->table, acc);
+	chain_run_lanes(h->table, hetero_prepare, &x, tk->first, tk->count, acc);
 }
 
 static void run_task(const population *pop, rep_model *const *wave, worker *w, uint64_t seed,
@@ -290,68 +328,9 @@ typedef struct run_state {
 	bool seg_hists;          /* histograms per segment (else one set) */
 	mc_result *res;
 	uint64_t reps_done;
+	mc_exact *exact;         /* exact replication values, or NULL */
+	double *ex_clv, *ex_share; /* wave_cap x (n + 1), wave_cap x share cells */
 } run_state;
-
-static mc_result *result_create(size_t n, long periods)
-{
-	mc_result *r = calloc(1, sizeof *r);
-	size_t cells = (size_t)(periods + 1) * n, i;
-
-	if (r == NULL)
-		return NULL;
-	r->n = n;
-	r->periods = periods;
-	r->clv = calloc(n + 1, sizeof *r->clv);
-	r->clv_avg = calloc(n + 1, sizeof *r->clv_avg);
-	r->hist = calloc(n + 1, sizeof *r->hist);
-	r->share_mean = calloc(cells, sizeof(double));
-	r->share_p05 = calloc(cells, sizeof(double));
-	r->share_p25 = calloc(cells, sizeof(double));
-	r->share_p50 = calloc(cells, sizeof(double));
-	r->share_p75 = calloc(cells, sizeof(double));
-	r->share_p95 = calloc(cells, sizeof(double));
-	if (!r->clv || !r->clv_avg || !r->hist || !r->share_mean || !r->share_p05 ||
-	    !r->share_p25 || !r->share_p50 || !r->share_p75 || !r->share_p95) {
-		mc_free(r);
-		return NULL;
-	}
-	for (i = 0; i <= n; i++)
-		if ((r->hist[i] = stats_hist_create()) == NULL) {
-			mc_free(r);
-			return NULL;
-		}
-	return r;
-}
-
-void mc_free(mc_result *r)
-{
-	size_t i;
-
-	if (r == NULL)
-		return;
-	free(r->rep_share);
-	free(r->rep_share_end);
-	free(r->rep_clv);
-	free(r->rep_input);
-	mc_figs_free_result(r);
-	if (r->input_name)
-		for (i = 0; i < r->n_inputs; i++)
-			free(r->input_name[i]);
-	free(r->input_name);
-	free(r->clv);
-	free(r->clv_avg);
-	if (r->hist)
-		for (i = 0; i <= r->n; i++)
-			stats_hist_free(r->hist[i]);
-	free(r->hist);
-	free(r->share_mean);
-	free(r->share_p05);
-	free(r->share_p25);
-	free(r->share_p50);
-	free(r->share_p75);
-	free(r->share_p95);
-	free(r);
-}
 
 static void progress(const run_state *st, uint64_t done, uint64_t total)
 {
@@ -368,45 +347,13 @@ static void progress(const run_state *st, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
-/* r->rep_share_end from the last reported row of r->rep_share (the
-   share table itself may be freed after the run). */
-static clv_status keep_share_end(mc_result *r, clv_error *err)
-{
-	size_t cells = (size_t)(r->periods + 1) * r->n, last = (size_t)r->periods * r->n;
-	uint64_t k;
-
-	r->rep_share_end = malloc((size_t)r->replications * r->n * sizeof *r->rep_share_end + 1);
-	if (r->rep_share_end == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	for (k = 0; k < r->replications; k++)
-		memcpy(r->rep_share_end + (size_t)k * r->n, r->rep_share + (size_t)k * cells + last,
-		       r->n * sizeof *r->rep_share_end);
-	return CLV_OK;
-}
-
-/* Grow the per-replication tables to hold `reps` replications. */
+/* Grow the per-replication tables (the result's and the figures') to
+   hold `reps` replications. */
 static clv_status grow_tables(run_state *st, uint64_t reps, clv_error *err)
 {
-	mc_result *r = st->res;
-	size_t cells = (size_t)(r->periods + 1) * r->n;
-	double *share = realloc(r->rep_share, (size_t)reps * cells * sizeof *share + 1);
-	double *clv, *in;
+	clv_status rc = mc_result_grow(st->res, reps, st->pop.n_cols, err);
 
-	if (share == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
-		                (unsigned long long)reps);
-	r->rep_share = share;
-	clv = realloc(r->rep_clv, (size_t)reps * (r->n + 1) * sizeof *clv + 1);
-	if (clv == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
-		                (unsigned long long)reps);
-	r->rep_clv = clv;
-	in = realloc(r->rep_input, (size_t)reps * st->pop.n_cols * sizeof *in + 1);
-	if (in == NULL)
-		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for %llu replications",
-		                (unsigned long long)reps);
-	r->rep_input = in;
-	return mc_figs_grow(&st->figs, reps, err);
+	return rc == CLV_OK ? mc_figs_grow(&st->figs, reps, err) : rc;
 }
 
 /* Build the tasks of replications [r0, r0 + k). */
@@ -516,9 +463,27 @@ static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks,
 				c += st->workers[th].count[w * cells + j];
 			res->rep_share[(size_t)(r0 + w) * rows_out + j] = (double)c / customers;
 		}
+		if (st->exact != NULL) { /* the exact figures given the draws instead */
+			memcpy(res->rep_clv + (r0 + w) * (n + 1), st->ex_clv + w * (n + 1),
+			       (n + 1) * sizeof *res->rep_clv);
+			memcpy(res->rep_share + (size_t)(r0 + w) * rows_out, st->ex_share + w * rows_out,
+			       rows_out * sizeof *res->rep_share);
+		}
 	}
 	for (th = 0; th < (size_t)st->threads; th++)
 		memset(st->workers[th].count, 0, k * cells * sizeof(uint64_t));
+}
+
+/* The exact figures of wave slot i given its draws (mc_exact.h). */
+static clv_status exact_values(run_state *st, const rep_model *rm, size_t i, clv_error *err)
+{
+	const model_values *v[CLV_MAX_SEGMENTS];
+	size_t k, rows_out = (size_t)(st->res->periods + 1) * st->pop.n;
+
+	for (k = 0; k < st->pop.n_seg; k++)
+		v[k] = rm[k].values;
+	return mc_exact_replication(st->exact, v, st->ex_clv + i * (st->pop.n + 1),
+	                            st->ex_share + i * rows_out, err);
 }
 
 /* Run replications [r0, r1) with design rows u (r - r0). */
@@ -552,10 +517,15 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 				rc = rep_model_build(&wave[i][k], &st->pop.seg[k],
 				                     u + (size_t)(w0 + i - r0) * st->pop.n_cols,
 				                     st->pop.periods, err);
-				if (rc == CLV_OK)
+				if (rc == CLV_OK) {
 					outer_part_record(st->pop.seg[k].outer, wave[i][k].values,
 					              st->res->rep_input + (size_t)(w0 + i) * st->pop.n_cols);
+					st->res->truncation_bound = fmax(st->res->truncation_bound,
+						chain_truncation_bound(wave[i][k].model, st->pop.periods));
+				}
 			}
+		for (i = 0; i < wk && rc == CLV_OK && st->exact != NULL; i++)
+			rc = exact_values(st, wave[i], i, err);
 		if (rc != CLV_OK)
 			break;
 		nt = make_tasks(st, w0, wk, tasks, slots, counts);
@@ -592,20 +562,6 @@ cleanup:
 	return rc;
 }
 
-const char *mc_se_method_name(mc_se_method m)
-{
-	return m == MC_SE_REPLICATIONS ? "replications" : m == MC_SE_STRATA ? "strata" : "customers";
-}
-
-double mc_t_quantile(double level, double df)
-{
-	double p = 0.5 + level / 2.0;
-
-	if (!(df >= 1.0))
-		return NAN;
-	return df > 1e7 ? gsl_cdf_ugaussian_Pinv(p) : gsl_cdf_tdist_Pinv(p, df);
-}
-
 /* Which standard error fits this run (mc.h, mc_se_method). */
 static mc_se_method se_method(const run_state *st)
 {
@@ -633,6 +589,26 @@ static void figs_design(const run_state *st, uint64_t reps, mc_figs_design *d, u
 	d->method = se_method(st);
 }
 
+/* sd / sqrt(R) of the replication values of column i (R - 1 df). */
+static double rep_values_se(const run_state *st, uint64_t reps, size_t i, double *df)
+{
+	size_t n = st->pop.n;
+	double mean = 0.0, ss = 0.0;
+	uint64_t r;
+
+	*df = (double)reps - 1.0;
+	if (reps < 2)
+		return NAN;
+	for (r = 0; r < reps; r++)
+		mean += st->res->rep_clv[r * (n + 1) + i];
+	mean /= (double)reps;
+	for (r = 0; r < reps; r++) {
+		double x = st->res->rep_clv[r * (n + 1) + i] - mean;
+		ss += x * x;
+	}
+	return sqrt(ss / (double)(reps - 1) / (double)reps);
+}
+
 /* se of the mean CLV of column i (state, or n = total) after reps
    replications, by the run's method; *df its degrees of freedom. */
 static double mean_se(const run_state *st, uint64_t reps, size_t i, double *df)
@@ -641,6 +617,8 @@ static double mean_se(const run_state *st, uint64_t reps, size_t i, double *df)
 	bool per_rep[CLV_MAX_SEGMENTS];
 	mc_figs_design d;
 
+	if (st->exact != NULL) /* exact replication values: the spread of those */
+		return rep_values_se(st, reps, i, df);
 	figs_design(st, reps, &d, count, per_rep);
 	return mc_figs_se(&st->figs, &d, i, df);
 }
@@ -653,11 +631,25 @@ static double half_width(const run_state *st, uint64_t reps)
 	return isnan(se) ? (double)INFINITY : mc_t_quantile(0.95, df) * se;
 }
 
+/* The mean total CLV so far: of the replication values when they are
+   exact, else of every customer. */
+static double mean_total(const run_state *st, uint64_t reps)
+{
+	size_t n = st->pop.n;
+	double sum = 0.0;
+	uint64_t r;
+
+	if (st->exact == NULL)
+		return stats_ksum_value(&st->grand_sum[n]) / ((double)reps * (double)st->cfg->customers);
+	for (r = 0; r < reps; r++)
+		sum += st->res->rep_clv[r * (n + 1) + n];
+	return sum / (double)reps;
+}
+
 static bool precise_enough(const run_state *st, uint64_t reps)
 {
 	double hw = half_width(st, reps), target = st->cfg->precision;
-	double mean = stats_ksum_value(&st->grand_sum[st->pop.n]) /
-	              ((double)reps * (double)st->cfg->customers);
+	double mean = mean_total(st, reps);
 
 	if (st->cfg->precision_relative)
 		target *= fabs(mean);
@@ -676,8 +668,7 @@ static clv_status batch_design(const run_state *st, uint64_t batch, uint64_t rep
 static void summarise(run_state *st, uint64_t reps)
 {
 	mc_result *res = st->res;
-	size_t n = st->pop.n, i, j, cells = (size_t)(res->periods + 1) * n;
-	double *v = malloc((size_t)reps * sizeof *v + 1);
+	size_t n = st->pop.n, i;
 	uint64_t r, total_customers = reps * st->cfg->customers;
 	int th;
 
@@ -691,26 +682,14 @@ static void summarise(run_state *st, uint64_t reps)
 		                        stats_ksum_value(&st->grand_sumsq[i]), res->hist[i]);
 		res->clv[i].se = mean_se(st, reps, i, &res->se_df);
 	}
-	if (v == NULL)
-		return;
-	for (i = 0; i <= n; i++) {
+	res->exact_replications = st->exact != NULL;
+	for (i = 0; i <= n && st->exact != NULL; i++) { /* the mean of the exact values */
+		stats_ksum k = {0, 0};
 		for (r = 0; r < reps; r++)
-			v[r] = res->rep_clv[r * (n + 1) + i];
-		stats_summary_from_array(&res->clv_avg[i], v, (size_t)reps);
+			stats_ksum_add(&k, res->rep_clv[r * (n + 1) + i]);
+		res->clv[i].mean = stats_ksum_value(&k) / (double)reps;
 	}
-	for (j = 0; j < cells; j++) {
-		stats_summary sm;
-		for (r = 0; r < reps; r++)
-			v[r] = res->rep_share[r * cells + j];
-		stats_summary_from_array(&sm, v, (size_t)reps);
-		res->share_mean[j] = sm.mean;
-		res->share_p05[j] = sm.p05;
-		res->share_p25[j] = sm.p25;
-		res->share_p50[j] = sm.p50;
-		res->share_p75[j] = sm.p75;
-		res->share_p95[j] = sm.p95;
-	}
-	free(v);
+	mc_result_summarise_replications(res);
 }
 
 /* Each segment's histograms merged over the threads (NULL when the run
@@ -813,6 +792,38 @@ clv_status mc_estimate(clv_scenario *s, const mc_config *cfg, mc_budget *out, cl
 	return rc;
 }
 
+/* Every thread allocates its own scratch (so its small, often written
+   arrays - a customer's rows and thresholds - come from its own malloc
+   arena, never sharing a cache line with another thread's). 0, or -1
+   when out of memory. */
+static int init_workers(run_state *st)
+{
+	int failed = 0;
+	long i;
+
+#pragma omp parallel for schedule(static, 1) num_threads(st->threads) reduction(| : failed)
+	for (i = 0; i < (long)st->threads; i++) /* worker i on thread i */
+		failed |= worker_init(&st->workers[i], &st->pop, st->wave_cap, st->seg_hists) != 0;
+	return failed ? -1 : 0;
+}
+
+/* Exact replication values when asked for and possible (mc_exact.h). */
+static clv_status exact_init(run_state *st, clv_scenario *s, clv_error *err)
+{
+	size_t n = st->pop.n, rows_out = (size_t)(st->res->periods + 1) * n;
+
+	if (!st->cfg->exact_replications || !mc_exact_applies(s))
+		return CLV_OK;
+	st->exact = mc_exact_create(s, st->res->periods, err);
+	if (st->exact == NULL)
+		return err->status;
+	st->ex_clv = calloc(st->wave_cap * (n + 1), sizeof *st->ex_clv);
+	st->ex_share = calloc(st->wave_cap * rows_out, sizeof *st->ex_share);
+	if (st->ex_clv == NULL || st->ex_share == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	return CLV_OK;
+}
+
 mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 {
 	run_state st;
@@ -821,12 +832,17 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	mc_shape sh;
 	mc_budget plan;
 
+	if (cfg->mode == MC_MODE_AGGREGATE ||
+	    (cfg->mode == MC_MODE_AUTO && aggregate_preferred(s, cfg)))
+		return aggregate_run(s, cfg, err); /* the population engine */
 	memset(&st, 0, sizeof st);
 	st.cfg = cfg;
 	st.seed = cfg->independent ? cfg->seed ^ (0xa0761d6478bd642fULL * (cfg->scenario_index + 1))
 	                           : cfg->seed;
 	st.threads = threads_of(cfg);
 	rc = mc_population_init(&st.pop, s, cfg->customers, err);
+	if (rc == CLV_OK && s->infinite && st.pop.periods < cfg->share_periods)
+		st.pop.periods = cfg->share_periods; /* the share rows shown */
 	if (rc == CLV_OK) {
 		shape_of(&st, s, &sh);
 		mc_budget_plan(&sh, &plan); /* every allocation below is counted there */
@@ -841,7 +857,7 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 	if (rc != CLV_OK)
 		goto cleanup;
 	st.wave_cap = plan.wave_cap;
-	st.res = result_create(n, report_periods(&st, s));
+	st.res = mc_result_create(n, report_periods(&st, s));
 	st.workers = calloc((size_t)st.threads, sizeof *st.workers);
 	st.grand_sum = calloc(2 * (n + 1), sizeof *st.grand_sum);
 	if (st.res == NULL || st.workers == NULL || st.grand_sum == NULL) {
@@ -849,17 +865,18 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		goto cleanup;
 	}
 	st.grand_sumsq = st.grand_sum + n + 1;
-	for (i = 0; i < (size_t)st.threads; i++)
-		if (worker_init(&st.workers[i], &st.pop, st.wave_cap, st.seg_hists) != 0) {
-			rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
-			goto cleanup;
-		}
-	rc = run_batches(&st, err);
+	if (init_workers(&st) != 0) {
+		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
+		goto cleanup;
+	}
+	rc = exact_init(&st, s, err);
+	if (rc == CLV_OK)
+		rc = run_batches(&st, err);
 	if (rc == CLV_OK)
 		rc = summarise_figures(&st, s, st.reps_done, err);
 	if (rc == CLV_OK) {
 		summarise(&st, st.reps_done);
-		rc = keep_share_end(st.res, err);
+		rc = mc_result_keep_share_end(st.res, err);
 	}
 	if (rc == CLV_OK) {
 		if (!cfg->keep_rep_share) { /* summarised: the result does not keep it */
@@ -870,6 +887,7 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		st.res->seed = cfg->seed;
 		st.res->threads = st.threads;
 		st.res->half_width = half_width(&st, st.reps_done);
+		st.res->simulated_periods = st.pop.periods;
 		st.res->n_inputs = st.pop.n_cols;
 		st.res->input_name = st.pop.outer.col_name; /* moved into the result */
 		st.pop.outer.col_name = NULL;
@@ -884,6 +902,9 @@ cleanup:
 	free(st.workers);
 	free(st.grand_sum);
 	mc_figs_clear(&st.figs);
+	mc_exact_free(st.exact);
+	free(st.ex_clv);
+	free(st.ex_share);
 	mc_population_free(&st.pop);
 	if (rc != CLV_OK) {
 		mc_free(st.res);

@@ -27,6 +27,23 @@
 /* Customers per block: the unit of parallel work and of ordered reduction. */
 #define MC_BLOCK 2048
 
+/* Which engine runs a scenario (--mode):
+   - MC_MODE_CUSTOMERS: every customer walks the chain (mc.c);
+   - MC_MODE_AGGREGATE: the state counts of the whole population move by
+     multinomial splits (aggregate.h): share of wallet and customer equity
+     of C customers in O(states^2 x periods x replications) whatever C, no
+     figures of single customers; refuses per-customer assumptions;
+   - MC_MODE_AUTO: aggregate when it applies and the per-customer run
+     would take more than MC_AUTO_AGGREGATE_STEPS purchase steps, else
+     customers. */
+typedef enum mc_mode { MC_MODE_CUSTOMERS = 0, MC_MODE_AUTO, MC_MODE_AGGREGATE } mc_mode;
+
+/* Purchase steps above which MC_MODE_AUTO aggregates (a few seconds). */
+#define MC_AUTO_AGGREGATE_STEPS 2e9
+
+/* "customers", "auto", "aggregate". */
+const char *mc_mode_name(mc_mode m);
+
 typedef struct mc_config {
 	uint64_t seed;
 	uint64_t replications;   /* per batch */
@@ -49,6 +66,11 @@ typedef struct mc_config {
 	double report_cell_bytes; /* bytes the caller's report will hold per
 	                            share cell (period x state), e.g. a JSON
 	                            document; counted too */
+	bool exact_replications; /* when nothing is drawn per customer and
+	                            something per replication: each
+	                            replication's values are the exact figures
+	                            given its draws (mc_result.exact_replications) */
+	mc_mode mode;            /* the engine (default MC_MODE_CUSTOMERS) */
 } mc_config;
 
 /* Where the uncertainty of a Monte Carlo mean comes from, and so how its
@@ -89,6 +111,9 @@ typedef struct mc_segment {
 } mc_segment;
 
 typedef struct mc_result {
+	mc_mode engine;          /* the engine that ran: MC_MODE_CUSTOMERS or
+	                            MC_MODE_AGGREGATE (then clv[].sd, p05..p95
+	                            and hist are empty: no single customers) */
 	size_t n;                /* states */
 	long periods;            /* share rows 0..periods */
 	uint64_t replications, customers, seed;
@@ -99,6 +124,10 @@ typedef struct mc_result {
 	                            at the last reported period (owned) */
 	double *rep_clv;         /* replications x (n + 1): average CLV per state
 	                            and total, per replication (owned) */
+	bool exact_replications; /* rep_share and rep_clv are the exact
+	                            figures given each replication's draws (no
+	                            inner noise), and clv[].mean their average;
+	                            else the simulated customers' averages */
 	stats_summary *clv;      /* n + 1: across all customers (owned); .se is
 	                            the standard error of .mean, by se_method */
 	stats_summary *clv_avg;  /* n + 1: across replications (owned) */
@@ -130,6 +159,13 @@ typedef struct mc_result {
 	double p_exceeds_acquisition_se;
 	size_t n_segments;       /* customer tiers of the scenario (0: none) */
 	mc_segment *segment;     /* n_segments, in scenario order (owned) */
+	long simulated_periods;  /* periods 0..simulated_periods walked (an
+	                            infinite horizon's truncation) */
+	double truncation_bound; /* infinite horizon: the most the periods
+	                            after the simulated ones could add to a
+	                            customer's CLV, the largest over the
+	                            replications' models (chain.h
+	                            chain_truncation_bound); 0 when finite */
 	bool precision_reached;
 	uint64_t steps;          /* nominal purchase steps: replications x
 	                            customers x periods x purchases (customers
@@ -153,6 +189,8 @@ typedef struct mc_settings {
 	bool precision_relative;
 	long share_periods;      /* rows for an infinite horizon, when */
 	bool has_share_periods;  /* given (else the default) */
+	bool exact_replications; /* as mc_config (false: simulated values) */
+	mc_mode mode;            /* as mc_config (0: per customer) */
 } mc_settings;
 
 /* cfg = the scenario's defaults (mc_config_defaults), then set's
@@ -164,6 +202,23 @@ void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *se
    errors of building the population at the means (CLV_ERR_INPUT,
    CLV_ERR_LIMIT for an unreachable infinite horizon, CLV_ERR_NOMEM). */
 clv_status mc_estimate(clv_scenario *s, const mc_config *cfg, mc_budget *out, clv_error *err);
+/* ---- for the engines (mc.c, aggregate.c; mc_result.c) ---------------------- */
+
+/* A result of n states and share rows 0..periods, its per-replication
+   tables empty; NULL when out of memory. */
+mc_result *mc_result_create(size_t n, long periods);
+
+/* Grow r's per-replication tables (shares, CLV, inputs of n_inputs
+   columns) to hold reps replications. CLV_ERR_NOMEM with err set. */
+clv_status mc_result_grow(mc_result *r, uint64_t reps, size_t n_inputs, clv_error *err);
+
+/* r->rep_share_end (each replication's final shares) from r->rep_share,
+   which may be freed after. CLV_ERR_NOMEM with err set. */
+clv_status mc_result_keep_share_end(mc_result *r, clv_error *err);
+
+/* From r->rep_clv and r->rep_share of r->replications replications:
+   clv_avg and the share mean and percentiles. */
+void mc_result_summarise_replications(mc_result *r);
 
 /* Run s. Returns NULL with err set: CLV_ERR_LIMIT (over the memory or step
    budget, with the numbers; an infinite horizon the walk cannot reach),

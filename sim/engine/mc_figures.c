@@ -325,11 +325,17 @@ clv_status mc_figs_summarise(const mc_figs *f, const mc_figs_design *d, mc_resul
 
 double mc_p_share_falls(const mc_result *r, size_t i, double initial, double *se)
 {
+	size_t cells = (size_t)(r->periods + 1) * r->n, last = (size_t)r->periods * r->n;
 	uint64_t k, falls = 0;
 	double p;
 
-	for (k = 0; k < r->replications; k++)
-		falls += r->rep_share_end[k * r->n + i] < initial;
+	if (r->rep_share_end == NULL && r->rep_share == NULL) {
+		*se = NAN;
+		return NAN;
+	}
+	for (k = 0; k < r->replications; k++) /* the final shares, or the table's last row */
+		falls += (r->rep_share_end ? r->rep_share_end[k * r->n + i]
+		                           : r->rep_share[k * cells + last + i]) < initial;
 	p = r->replications ? (double)falls / (double)r->replications : (double)NAN;
 	*se = r->replications ? sqrt(p * (1.0 - p) / (double)r->replications) : (double)NAN;
 	return p;

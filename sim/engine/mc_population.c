@@ -24,6 +24,7 @@ void mc_population_free(population *pop)
 	for (k = 0; k < pop->n_seg; k++) {
 		model_values_free(pop->seg[k].means);
 		model_free(pop->seg[k].mean_model);
+		free(pop->seg[k].drawn);
 	}
 	free(pop->seg);
 	outer_design_clear(&pop->outer);
@@ -38,11 +39,20 @@ static clv_status segment_init(segment *sg, clv_scenario *s, clv_error *err)
 	sg->means = model_values_at_means(s, err);
 	if (sg->means == NULL)
 		return err->status;
+	sg->drawn = calloc(sg->means->n_params + 1, sizeof *sg->drawn);
+	if (sg->drawn == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 	for (k = 0; k < sg->means->n_params; k++) {
 		const clv_param *p = sg->means->params[k];
-		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER)
+		if (dist_is_uncertain(p) && p->per == PER_CUSTOMER) {
 			sg->hetero = true;
+			sg->drawn[sg->n_drawn++] = k;
+			sg->parts |= model_param_parts(s, p);
+		}
 	}
+	sg->refill = (sg->parts & MODEL_PART_ROWS ? CHAIN_FILL_ROWS : 0u) |
+	             (sg->parts & MODEL_PART_MONEY ? CHAIN_FILL_MONEY : 0u) |
+	             (sg->parts & MODEL_PART_TIME ? CHAIN_FILL_TIME : 0u);
 	sg->mean_model = model_create(s->n);
 	if (sg->mean_model == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
@@ -69,7 +79,8 @@ static void split_customers(population *pop, const clv_scenario *s, uint64_t cus
 }
 
 /* The periods an infinite horizon is walked, from *p = what the mean
-   model needs: twice that, and at least what the lowest rate and highest
+   model needs: twice that when the rate or growth is drawn, and at least
+   what the lowest rate and highest
    growth that can be drawn need (scenario_walk_periods), so no draw is
    cut short; refused (never truncated) beyond CLV_MAX_HORIZON, e.g. after
    a sweep set a rate the loader never saw. */
@@ -79,7 +90,8 @@ static clv_status infinite_walk(const clv_scenario *s, long *p, clv_error *err)
 
 	if (scenario_check_reach(s, err) != CLV_OK)
 		return err->status;
-	*p = *p * 2 < CLV_MAX_HORIZON ? *p * 2 : CLV_MAX_HORIZON;
+	if (dist_is_uncertain(&s->discount) || dist_is_uncertain(&s->spend_growth))
+		*p = *p * 2 < CLV_MAX_HORIZON ? *p * 2 : CLV_MAX_HORIZON;
 	if (worst > (double)*p)
 		*p = (long)worst;
 	return CLV_OK;
@@ -109,6 +121,10 @@ clv_status mc_population_init(population *pop, clv_scenario *s, uint64_t custome
 		pop->seg[k].outer = &pop->outer.part[k];
 	pop->n_cols = pop->outer.n_cols;
 	split_customers(pop, s, customers);
+	/* Infinite horizons: as far as the truncation error at the means
+	   allows (chain_periods); twice as far when the discount rate or the
+	   growth is drawn, and at least what their extremes need (each
+	   replication's own bound is reported: mc_result.truncation_bound) */
 	for (k = 0; k < pop->n_seg && rc == CLV_OK; k++) {
 		long p = chain_periods(pop->seg[k].mean_model);
 		if (s->infinite)

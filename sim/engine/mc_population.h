@@ -21,6 +21,10 @@ typedef struct segment {
 	model_values *means;
 	const outer_part *outer; /* its design columns and identities */
 	bool hetero;             /* has per-customer assumptions */
+	unsigned parts;          /* MODEL_PART_* parts they decide */
+	unsigned refill;         /* the same as CHAIN_FILL_* parts */
+	size_t *drawn;           /* n_drawn: their indices in means (owned) */
+	size_t n_drawn;
 	clv_model *mean_model;   /* the model at the means (table shapes) */
 } segment;
 

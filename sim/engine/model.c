@@ -134,14 +134,15 @@ nomem:
 }
 
 /* The value p takes in v (p must be one of v's params). Params are found
-   by address: v->params is in scenario order, searched linearly from a
-   cursor since model_build visits them nearly in order. */
+   by address: v->params is in scenario order, searched cyclically from a
+   cursor shared by the whole of model_build, which visits them in that
+   order (so each is usually found at the first probe: model_build runs
+   once per customer with per-customer assumptions). */
 static double value_of(const model_values *v, const clv_param *p, size_t *cursor)
 {
-	size_t k, n = v->n_params;
+	size_t k, n = v->n_params, at = *cursor < n ? *cursor : 0;
 
-	for (k = 0; k < n; k++) {
-		size_t at = (*cursor + k) % n;
+	for (k = 0; k < n; k++, at = at + 1 < n ? at + 1 : 0) {
 		if (v->params[at] == p) {
 			*cursor = at + 1;
 			return v->param[at];
@@ -184,18 +185,18 @@ static clv_status build_row(const clv_scenario *s, const model_values *v, size_t
 }
 
 static clv_status build_matrix(const clv_scenario *s, const model_values *v, clv_model *m,
-                               clv_error *err)
+                               size_t *cursor, clv_error *err)
 {
-	size_t i, n = s->n, cursor = 0;
+	size_t i, n = s->n;
 	clv_status rc = CLV_OK;
 
 	for (i = 0; i < n && rc == CLV_OK; i++)
-		rc = build_row(s, v, i, m->P + i * n, &cursor, err);
+		rc = build_row(s, v, i, m->P + i * n, cursor, err);
 	for (i = 0; i < n && rc == CLV_OK; i++) {
 		double ret;
 		if (!s->has_retention[i])
 			continue;
-		ret = value_of(v, &s->retention[i], &cursor);
+		ret = value_of(v, &s->retention[i], cursor);
 		if (rowmath_pin(m->P + i * n, n, i, ret) != 0)
 			rc = diag_set(err, CLV_ERR_INPUT, &s->retention[i].pos,
 			              "retention of \"%s\" is %.6g but the row has no other "
@@ -204,28 +205,29 @@ static clv_status build_matrix(const clv_scenario *s, const model_values *v, clv
 	return rc;
 }
 
-static void build_money(const clv_scenario *s, const model_values *v, clv_model *m)
+static void build_money(const clv_scenario *s, const model_values *v, clv_model *m,
+                        size_t *cursor)
 {
-	size_t i, n = s->n, cursor = 0;
+	size_t i, n = s->n;
 
 	for (i = 0; i < n; i++) {
-		m->margin[i] = value_of(v, &s->margin[i], &cursor);
-		m->cost[i] = value_of(v, &s->cost[i], &cursor) -
-		             value_of(v, &s->referral[i], &cursor);
+		m->margin[i] = value_of(v, &s->margin[i], cursor);
+		m->cost[i] = value_of(v, &s->cost[i], cursor);
+		m->cost[i] -= value_of(v, &s->referral[i], cursor);
 	}
-	m->acquisition = value_of(v, &s->acquisition, &cursor);
-	m->growth = value_of(v, &s->spend_growth, &cursor);
+	m->acquisition = value_of(v, &s->acquisition, cursor);
+	m->growth = value_of(v, &s->spend_growth, cursor);
 }
 
-static void build_time(const clv_scenario *s, const model_values *v, clv_model *m)
+static void build_time(const clv_scenario *s, const model_values *v, clv_model *m,
+                       size_t *cursor)
 {
-	size_t cursor = 0;
-	double d = value_of(v, &s->discount, &cursor);
+	double d = value_of(v, &s->discount, cursor);
 
 	if (s->discount_annual && s->periods_per_year > 0)
 		d = pow(1.0 + d, 1.0 / s->periods_per_year) - 1.0;
 	m->discount = d;
-	m->purchases = value_of(v, &s->purchases, &cursor);
+	m->purchases = value_of(v, &s->purchases, cursor);
 	m->poisson = s->purchases.kind == DIST_POISSON;
 	m->horizon = s->horizon;
 	m->infinite = s->infinite;
@@ -249,12 +251,13 @@ static void build_base(const clv_scenario *s, clv_model *m)
 
 /* Apply one offer to the second phase. */
 static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
-                              const model_values *v, clv_model *m, clv_error *err)
+                              const model_values *v, clv_model *m, size_t *cursor,
+                              clv_error *err)
 {
-	size_t n = s->n, b = o->brand, r, cursor = 0;
-	double cost = value_of(v, &o->cost, &cursor);
-	double cut = value_of(v, &o->margin_cut, &cursor);
-	double up = value_of(v, &o->retention_uplift, &cursor);
+	size_t n = s->n, b = o->brand, r;
+	double cost = value_of(v, &o->cost, cursor);
+	double cut = value_of(v, &o->margin_cut, cursor);
+	double up = value_of(v, &o->retention_uplift, cursor);
 	double *row = m->P_offer + b * n;
 
 	m->margin_offer[b] *= 1.0 - cut;
@@ -265,7 +268,7 @@ static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
 		return diag_set(err, CLV_ERR_INPUT, &o->retention_uplift.pos,
 		                "%s: retention uplift leaves nothing to rescale", o->label);
 	for (r = 0; r < n; r++) {
-		double w = value_of(v, &o->win_from[r], &cursor);
+		double w = value_of(v, &o->win_from[r], cursor);
 		double *rival = m->P_offer + r * n;
 		if (w == 0.0 || r == b)
 			continue;
@@ -278,7 +281,7 @@ static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
 }
 
 static clv_status build_offers(const clv_scenario *s, const model_values *v, clv_model *m,
-                               clv_error *err)
+                               size_t *cursor, clv_error *err)
 {
 	size_t n = s->n, k;
 	clv_status rc = CLV_OK;
@@ -289,7 +292,7 @@ static clv_status build_offers(const clv_scenario *s, const model_values *v, clv
 	memset(m->offer_cost, 0, n * sizeof *m->offer_cost);
 	m->offer_periods = 0;
 	for (k = 0; k < s->n_offers && rc == CLV_OK; k++) {
-		rc = apply_offer(s, &s->offers[k], v, m, err);
+		rc = apply_offer(s, &s->offers[k], v, m, cursor, err);
 		m->offer_periods = s->offers[k].periods;
 	}
 	return rc;
@@ -330,16 +333,41 @@ clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *
                        clv_error *err)
 {
 	clv_status rc;
+	size_t cursor = 0; /* in scenario_params order: rows, time, money, offers */
 
-	rc = build_matrix(s, v, m, err);
+	rc = build_matrix(s, v, m, &cursor, err);
 	if (rc != CLV_OK)
 		return rc;
-	build_money(s, v, m);
-	build_time(s, v, m);
+	build_time(s, v, m, &cursor);
+	build_money(s, v, m, &cursor);
 	build_base(s, m);
 	rc = check_drawn_growth(s, m, err);
 	if (rc == CLV_OK)
-		rc = build_offers(s, v, m, err);
+		rc = build_offers(s, v, m, &cursor, err);
+#ifdef CLV_DEBUG
+	if (rc == CLV_OK) {
+		assert_stochastic(m->P, m->n);
+		assert_stochastic(m->P_offer, m->n);
+	}
+#endif
+	return rc;
+}
+
+clv_status model_rebuild(const clv_scenario *s, const model_values *v, clv_model *m,
+                         unsigned parts, clv_error *err)
+{
+	clv_status rc = CLV_OK;
+	size_t cursor = 0;
+
+	if (parts & ~(MODEL_PART_ROWS | MODEL_PART_MONEY))
+		return model_build(s, v, m, err);
+	if (parts & MODEL_PART_ROWS)
+		rc = build_matrix(s, v, m, &cursor, err);
+	if (rc != CLV_OK)
+		return rc;
+	if (parts & MODEL_PART_MONEY || parts == 0) /* the acquisition cost is in the money */
+		build_money(s, v, m, &cursor);
+	rc = build_offers(s, v, m, &cursor, err);
 #ifdef CLV_DEBUG
 	if (rc == CLV_OK) {
 		assert_stochastic(m->P, m->n);
@@ -365,6 +393,34 @@ clv_model *model_at_means(clv_scenario *s, clv_error *err)
 	}
 	model_values_free(v);
 	return m;
+}
+
+static bool param_in(const clv_param *p, const clv_param *arr, size_t n)
+{
+	return arr != NULL && p >= arr && p < arr + n;
+}
+
+unsigned model_param_parts(const clv_scenario *s, const clv_param *p)
+{
+	size_t i, n = s->n;
+
+	if (p == &s->acquisition)
+		return 0;
+	if (param_in(p, s->margin, n) || param_in(p, s->cost, n) || param_in(p, s->referral, n))
+		return MODEL_PART_MONEY;
+	if (param_in(p, s->retention, n))
+		return MODEL_PART_ROWS;
+	for (i = 0; i < n; i++)
+		if (!s->switching[i].dirichlet && param_in(p, s->switching[i].p, n))
+			return MODEL_PART_ROWS;
+	for (i = 0; i < s->n_offers; i++) {
+		const clv_offer *o = &s->offers[i];
+		if (p == &o->cost || p == &o->margin_cut)
+			return MODEL_PART_MONEY;
+		if (p == &o->retention_uplift || param_in(p, o->win_from, n))
+			return MODEL_PART_ROWS;
+	}
+	return MODEL_PART_TIME;
 }
 
 bool model_is_uncertain(clv_scenario *s)

@@ -51,9 +51,27 @@ void model_values_free(model_values *v);
 clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *m,
                        clv_error *err);
 
+/* Rebuild only the given parts (MODEL_PART_* bits) of m from v: m holds
+   the model of s for values that differ from v only in assumptions of
+   those parts (e.g. a replication's model, for a customer's own draws).
+   The offers' phase is rebuilt with them; MODEL_PART_TIME (or any part
+   not known here) rebuilds everything (model_build). Errors as
+   model_build; m is then left half-rebuilt (copy the replication's model
+   back). */
+clv_status model_rebuild(const clv_scenario *s, const model_values *v, clv_model *m,
+                         unsigned parts, clv_error *err);
+
 /* The model at the assumptions' means: model_values_at_means + model_build.
    Returns NULL with err set on failure. */
 clv_model *model_at_means(clv_scenario *s, clv_error *err);
+
+/* The parts of a model an assumption decides: the switching rows
+   (switching entries, retention, offer uplifts and wins), the money
+   (margins, costs, referrals, offer costs and margin cuts) or the time
+   structure (discount rate, spend growth, purchases; anything not known
+   here). The acquisition cost decides none of them (0). */
+enum { MODEL_PART_ROWS = 1u, MODEL_PART_MONEY = 2u, MODEL_PART_TIME = 4u };
+unsigned model_param_parts(const clv_scenario *s, const clv_param *p);
 
 /* True when any assumption of s (or of its segments) is uncertain. */
 bool model_is_uncertain(clv_scenario *s);

@@ -192,7 +192,7 @@ void outer_part_record(const outer_part *p, const model_values *v, double *row)
 	}
 }
 
-void outer_part_load(const outer_part *p, const double *row, model_values *v)
+void outer_part_apply(const outer_part *p, const double *row, model_values *v)
 {
 	size_t k, i, n = p->s->n, col = p->dir_col;
 

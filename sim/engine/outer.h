@@ -68,8 +68,8 @@ void outer_part_draw(const outer_part *p, const double *row, model_values *v);
 void outer_part_record(const outer_part *p, const model_values *v, double *row);
 
 /* The inverse of outer_part_record: v's per-replication assumptions and
-   Dirichlet rows from their places of row (a row of mc_result.rep_input);
-   the rest of v is left as it is. */
-void outer_part_load(const outer_part *p, const double *row, model_values *v);
+   Dirichlet rows take the values recorded in row (e.g. a Monte Carlo
+   run's rep_input); the rest of v is left as it is. */
+void outer_part_apply(const outer_part *p, const double *row, model_values *v);
 
 #endif

@@ -101,7 +101,7 @@ static void spend_rows(FILE *f, const run_data *d)
 	double *v = malloc((size_t)r->replications * sizeof *v + 1);
 	stats_summary avg = {0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 
-	if (v != NULL) {
+	if (v != NULL && r->rep_offer_spend != NULL) { /* none after --mode aggregate */
 		memcpy(v, r->rep_offer_spend, (size_t)r->replications * sizeof *v);
 		stats_summary_from_array(&avg, v, (size_t)r->replications);
 	}
@@ -276,8 +276,11 @@ clv_status output_run(const output_settings *set, const clv_scenario *s, const m
 	};
 	const run_data d = {s, r, ex, b};
 	const output_figures fig = {s, NULL, NULL};
-	size_t n = 4;
+	size_t n = 0, k;
 
+	for (k = 0; k < 4; k++) /* the aggregate engine follows no single customer */
+		if (!(r->engine == MC_MODE_AGGREGATE && strcmp(tables[k].name, "clv_hist.csv") == 0))
+			tables[n++] = tables[k];
 	if (b != NULL && b->n_segments > 0 && r->n_segments == b->n_segments)
 		tables[n++] = (output_table){"segments.csv", output_write_segments};
 	if (ex->has_base)

@@ -64,7 +64,8 @@ clv_status output_files(const output_settings *set, const output_table *tables, 
    table or a figure could not be written (CLV_ERR_IO naming the file and
    the cause), another process holds the folder's lock too long,
    CLV_ERR_INTERRUPTED after a signal. gnuplot missing or failing on its
-   script is only a warning on stderr. */
+   script is only a warning on stderr. After --mode aggregate, no
+   clv_hist.csv (no histogram of single customers). */
 clv_status output_run(const output_settings *set, const clv_scenario *s, const mc_result *r,
                       const exact_result *ex, const breakdown *b, clv_error *err);
 

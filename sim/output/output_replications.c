@@ -63,8 +63,10 @@ clv_status output_write_replications(FILE *f, const void *data, clv_error *err)
 		if (equity)
 			csv_numbers(f, d->b->acquired + k, 1);
 		csv_numbers(f, r->rep_clv + (size_t)k * (n + 1), n + 1);
-		if (spend)
+		if (spend && r->rep_offer_spend != NULL)
 			csv_numbers(f, r->rep_offer_spend + k, 1);
+		else if (spend) /* --mode aggregate: no single customers' spend */
+			fputc(',', f);
 		csv_numbers(f, r->rep_share_end + (size_t)k * n, n);
 		if (equity)
 			csv_numbers(f, d->b->equity + k, 1);

@@ -40,7 +40,7 @@ void report_events_json_clv(json_t *clv, const clv_scenario *s, const double *p,
 {
 	size_t i;
 
-	for (i = 0; i <= s->n; i++) {
+	for (i = 0; i <= s->n && p != NULL; i++) { /* none after --mode aggregate */
 		json_t *o = json_object_get(clv, i < s->n ? s->states[i] : "total");
 		if (o == NULL)
 			continue;
@@ -62,7 +62,7 @@ void report_events_json(json_t *mc, const clv_scenario *s, const mc_result *r)
 	}
 	json_object_set_new(mc, "p_share_falls", falls);
 	json_object_set_new(mc, "p_share_falls_se", falls_se);
-	if (report_has_acquisition(s)) {
+	if (report_has_acquisition(s) && r->p_negative != NULL) {
 		json_object_set_new(mc, "p_exceeds_acquisition",
 		                    report_json_number(r->p_exceeds_acquisition));
 		json_object_set_new(mc, "p_exceeds_acquisition_se",
@@ -92,12 +92,15 @@ void report_events_text(FILE *f, const clv_scenario *s, const mc_result *r)
 	size_t i;
 	int col;
 
-	col = fprintf(f, "\nP(a customer's CLV < 0), se in brackets: ") - 1;
-	for (i = 0; i <= s->n; i++)
-		item(f, &col, i == 0, i < s->n ? s->states[i] : "total", r->p_negative[i],
-		     r->p_negative_se[i]);
-	fputc('\n', f);
-	if (report_has_acquisition(s))
+	if (r->p_negative != NULL) { /* none after --mode aggregate: no single customers */
+		col = fprintf(f, "\nP(a customer's CLV < 0), se in brackets: ") - 1;
+		for (i = 0; i <= s->n; i++)
+			item(f, &col, i == 0, i < s->n ? s->states[i] : "total", r->p_negative[i],
+			     r->p_negative_se[i]);
+		fputc('\n', f);
+	} else
+		fputc('\n', f);
+	if (report_has_acquisition(s) && r->p_negative != NULL)
 		fprintf(f, "P(a customer's CLV before acquisition exceeds the acquisition cost) = %.4f "
 		           "(se %.4f)\n", r->p_exceeds_acquisition, r->p_exceeds_acquisition_se);
 	col = fprintf(f, "P(share at %s %ld below the share at 0), of %llu replications: ",

@@ -75,10 +75,28 @@ static json_t *summaries_json(const clv_scenario *s, const stats_summary *sm)
 	return o;
 }
 
+/* Customer equity: the population's total CLV, customers x each
+   replication's mean total CLV. */
+static json_t *equity_json(const mc_result *r)
+{
+	json_t *o = json_object();
+	double C = (double)r->customers;
+	const stats_summary *t = &r->clv[r->n], *a = &r->clv_avg[r->n];
+
+	json_object_set_new(o, "customers", json_integer((json_int_t)r->customers));
+	json_object_set_new(o, "mean", report_json_number(C * t->mean));
+	json_object_set_new(o, "se", report_json_number(C * t->se));
+	json_object_set_new(o, "p05", report_json_number(C * a->p05));
+	json_object_set_new(o, "p95", report_json_number(C * a->p95));
+	return o;
+}
+
 json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sampling,
                        double precision, bool relative)
 {
 	json_t *mc = json_object();
+
+	json_object_set_new(mc, "engine", json_string(mc_mode_name(r->engine)));
 
 	json_object_set_new(mc, "replications", json_integer((json_int_t)r->replications));
 	json_object_set_new(mc, "customers", json_integer((json_int_t)r->customers));
@@ -91,9 +109,16 @@ json_t *report_json_mc(const clv_scenario *s, const mc_result *r, const char *sa
 	json_object_set_new(mc, "offer_spend", report_json_spend(&r->offer_spend));
 	report_events_json(mc, s, r);
 	report_segments_json_mc(mc, s, r);
+	json_object_set_new(mc, "customer_equity", equity_json(r));
 	json_object_set_new(mc, "se_method", json_string(mc_se_method_name(r->se_method)));
+	json_object_set_new(mc, "replication_values",
+	                    json_string(r->exact_replications ? "exact" : "simulated"));
 	json_object_set_new(mc, "se_df", report_json_number(r->se_df));
 	json_object_set_new(mc, "total_ci95_half_width", report_json_number(r->half_width));
+	if (s->infinite) {
+		json_object_set_new(mc, "simulated_periods", json_integer(r->simulated_periods));
+		json_object_set_new(mc, "truncation_error_bound", report_json_number(r->truncation_bound));
+	}
 	if (precision > 0) {
 		json_t *p = json_object();
 		json_object_set_new(p, "target", report_json_number(precision));
@@ -131,11 +156,27 @@ static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const e
 	report_rows_note(f, r->periods);
 }
 
+/* A figure in a column of `width`, or "-" where there is none (NaN). */
+static void cell(FILE *f, int width, double v)
+{
+	if (isnan(v))
+		fprintf(f, " %*s", width, "-");
+	else
+		fprintf(f, " %*.2f", width, v);
+}
+
 static void text_clv_row(FILE *f, const char *name, double exact, const stats_summary *c,
                          const stats_summary *a)
 {
-	fprintf(f, "%-14.14s %11.2f %11.2f %8.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f\n", name,
-	        exact, c->mean, c->se, c->sd, c->p05, c->p50, c->p95, a->p05, a->p95);
+	fprintf(f, "%-14.14s %11.2f %11.2f", name, exact, c->mean);
+	cell(f, 8, c->se);
+	cell(f, 10, c->sd);
+	cell(f, 10, c->p05);
+	cell(f, 10, c->p50);
+	cell(f, 10, c->p95);
+	cell(f, 10, a->p05);
+	cell(f, 10, a->p95);
+	fputc('\n', f);
 }
 
 /* What the se column is (docs/statistics.md). */
@@ -143,8 +184,18 @@ static void text_se_note(FILE *f, const mc_result *r)
 {
 	switch (r->se_method) {
 	case MC_SE_REPLICATIONS:
-		fprintf(f, "se: standard error of the mean, from the spread of the %llu replication means "
-		           "(assumptions are drawn per replication)\n", (unsigned long long)r->replications);
+		if (r->engine == MC_MODE_AGGREGATE)
+			fprintf(f, "mean and se: from the %llu replications' markets (state counts, no single "
+			           "customers: no sd or\npercentiles across customers; the exact distribution "
+			           "below gives them)\n", (unsigned long long)r->replications);
+		else if (r->exact_replications)
+			fprintf(f, "mean and se: from the exact CLV of each of the %llu replications given its "
+			           "draws (no inner noise);\nsd and percentiles: across the simulated "
+			           "customers\n", (unsigned long long)r->replications);
+		else
+			fprintf(f, "se: standard error of the mean, from the spread of the %llu replication "
+			           "means (assumptions are drawn per replication)\n",
+			        (unsigned long long)r->replications);
 		break;
 	case MC_SE_STRATA:
 		fprintf(f, "se: standard error of the mean, combined over the customer tiers (fixed shares)\n");
@@ -175,9 +226,15 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	const exact_result *ex = x->mean;
 	size_t i;
 
-	fprintf(f, "\nMonte Carlo: %llu replications x %llu customers, seed %llu, %d thread%s\n",
-	        (unsigned long long)r->replications, (unsigned long long)r->customers,
-	        (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s");
+	if (r->engine == MC_MODE_AGGREGATE)
+		fprintf(f, "\nMonte Carlo by state counts (--mode aggregate): %llu replications of a market "
+		           "of %llu customers,\nmoved by multinomial splits; seed %llu, %d thread%s\n",
+		        (unsigned long long)r->replications, (unsigned long long)r->customers,
+		        (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s");
+	else
+		fprintf(f, "\nMonte Carlo: %llu replications x %llu customers, seed %llu, %d thread%s\n",
+		        (unsigned long long)r->replications, (unsigned long long)r->customers,
+		        (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s");
 	text_fan(f, s, r, ex);
 	fprintf(f, "\nCLV per customer, discounted to period 0\n");
 	fprintf(f, "%-14s %11s %s %21s\n", "", "",
@@ -195,7 +252,17 @@ void report_text_mc(FILE *f, const clv_scenario *s, const mc_result *r, const ex
 	report_text_method(f, x);
 	text_at_means(f, s, at_means);
 	text_se_note(f, r);
+	if (s->infinite)
+		fprintf(f, "Infinite horizon: simulated through %s %ld; the rest could add at most %.3g "
+		           "to any customer's CLV.\n", report_period_unit(s), r->simulated_periods,
+		        r->truncation_bound);
 	fprintf(f, "\nMean total CLV: %.2f +- %.2f (95%% interval of the mean, Student t, %.0f df)\n",
 	        r->clv[s->n].mean, r->half_width, r->se_df);
 	report_events_text(f, s, r);
+	if (r->engine == MC_MODE_AGGREGATE)
+		fprintf(f, "Customer equity of the %llu customers: %.6g (se %.3g); 90%% of replications in "
+		           "[%.6g, %.6g]\n", (unsigned long long)r->customers,
+		        (double)r->customers * r->clv[s->n].mean, (double)r->customers * r->clv[s->n].se,
+		        (double)r->customers * r->clv_avg[s->n].p05,
+		        (double)r->customers * r->clv_avg[s->n].p95);
 }

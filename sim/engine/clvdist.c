@@ -1,0 +1,728 @@
+/*
+ * clvdist.c - stage engine: the exact distribution of a customer's CLV by
+ * dynamic programming (contract and error bound in clvdist.h).
+ *
+ * Method. Let U(t, k, x) be the distribution of what a customer still
+ * earns from its k-th purchase of period t on, made in state x, in money
+ * of period 0. With F purchases per period, phase ph = (t < offer
+ * periods),
+ *   U(t, k, x) = r(t, k, x) + U(t, k + 1, Y),   Y ~ P_ph[x][.],
+ *   U(t, F, y) = U(t + 1, 0, y),   U(T + 1, 0, y) = 0,
+ *   r(t, 0, x) = margin_ph[x] (1+g)^t/(1+r)^t - cost_ph[x] (1+r)^-t,
+ *   r(t, k, x) = margin_ph[x] (1+g)^t/(1+r)^t   (k >= 1),
+ * the rewards chain.c gives the walk. So each step, for every x, is a
+ * mixture of the next step's lists over y, shifted by r: the points
+ * (r + v, P[x][y] p), squeezed back to a list (below). With Poisson(F)
+ * purchases, N ~ Poisson(F) per period (tail beyond 1e-17 dropped, as
+ * the exact engine does): the period's lists are the mixture over N = k
+ * (weights P(N = k)) of k margin-earning steps from U(t + 1, 0, .), then
+ * shifted by the period's cost. The customer's CLV is the mixture of
+ * U(0, 0, x) over `initial`, minus the acquisition cost for the total;
+ * what it earns in state i is the same recursion with the rewards of the
+ * other states set to 0. Backwards in time, in money of period 0, the
+ * range of U shrinks with the discount, so does the adaptive grid's bin
+ * width, and with it the moves: the bound grows as the sum over steps of
+ * (range of that step) / points, not as the horizon times the full range.
+ *
+ * Squeezing candidates (values with probabilities) into a list: up to
+ * `points` of them are sorted and points of equal value merged (nothing
+ * moves). Beyond, `points` equal bins over [min, max]; a candidate of
+ * probability >= (its total) / points is kept as it is (an atom), the
+ * others fall into their bin, and a bin becomes its one value when all
+ * its candidates share it, else one point at its centre of mass, which
+ * moves each of its candidates by at most max(centre - min, max - centre)
+ * of the bin: the step's move. The bound of a state's list is its move
+ * plus the largest bound among the lists it mixed.
+ *
+ * Cost: per step, every point of every list reachable in one purchase
+ * (nonzero P[x][y]) is handled once; lists hold at most about 2 x points
+ * points (clvdist_work). The n + 1 programmes (each state, the total) are
+ * independent and run in parallel (OpenMP), each result identical
+ * whatever the thread count.
+ */
+#include "engine/clvdist.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "engine/chain.h"
+
+typedef struct pt {
+	double v, p;
+} pt;
+
+/* ---- lists ------------------------------------------------------------ */
+
+clvdist *clvdist_create(void)
+{
+	return calloc(1, sizeof(clvdist));
+}
+
+void clvdist_free(clvdist *d)
+{
+	if (d == NULL)
+		return;
+	free(d->v);
+	free(d->p);
+	free(d);
+}
+
+static int reserve(clvdist *d, size_t cap)
+{
+	double *v, *p;
+
+	if (cap <= d->cap)
+		return 0;
+	cap = cap < 2 * d->cap ? 2 * d->cap : cap;
+	v = realloc(d->v, cap * sizeof *v);
+	if (v == NULL)
+		return -1;
+	d->v = v;
+	p = realloc(d->p, cap * sizeof *p);
+	if (p == NULL)
+		return -1;
+	d->p = p;
+	d->cap = cap;
+	return 0;
+}
+
+/* d = the single point 0 (nothing left to earn). */
+static int set_zero(clvdist *d)
+{
+	if (reserve(d, 1) != 0)
+		return -1;
+	d->v[0] = 0.0;
+	d->p[0] = 1.0;
+	d->len = 1;
+	d->bound = 0.0;
+	return 0;
+}
+
+double clvdist_quantile(const clvdist *d, double p)
+{
+	double total = 0.0, cum = 0.0;
+	size_t i;
+
+	if (d == NULL || d->len == 0)
+		return NAN;
+	for (i = 0; i < d->len; i++)
+		total += d->p[i];
+	for (i = 0; i + 1 < d->len; i++) {
+		cum += d->p[i];
+		if (cum / total >= p - CLVDIST_P_SLACK)
+			break;
+	}
+	return d->v[i];
+}
+
+void clvdist_moments(const clvdist *d, double *mean, double *sd)
+{
+	double total = 0.0, m = 0.0, ss = 0.0;
+	size_t i;
+
+	for (i = 0; i < d->len; i++) {
+		total += d->p[i];
+		m += d->p[i] * d->v[i];
+	}
+	m /= total;
+	for (i = 0; i < d->len; i++)
+		ss += d->p[i] * (d->v[i] - m) * (d->v[i] - m);
+	*mean = d->len ? m : (double)NAN;
+	*sd = d->len ? sqrt(ss / total) : (double)NAN;
+}
+
+/* ---- squeezing candidates into a list --------------------------------------- */
+
+typedef struct squeeze {
+	size_t K;                /* bins */
+	double *mass, *mv, *lo, *hi; /* K each: a bin's probability, sum of
+	                            probability x value, least and largest value */
+	pt *atoms;               /* K / HEAVY + 1: the heavy points */
+	pt *tmp;                 /* merge buffer (tmp_cap) */
+	size_t tmp_cap;
+} squeeze;
+
+/* A point of probability >= HEAVY / K of the total is never moved. */
+#define HEAVY 16.0
+
+static void squeeze_free(squeeze *sq)
+{
+	free(sq->mass);
+	free(sq->mv);
+	free(sq->lo);
+	free(sq->hi);
+	free(sq->atoms);
+	free(sq->tmp);
+}
+
+static int squeeze_init(squeeze *sq, size_t K)
+{
+	memset(sq, 0, sizeof *sq);
+	sq->K = K;
+	sq->mass = malloc(K * sizeof *sq->mass);
+	sq->mv = malloc(K * sizeof *sq->mv);
+	sq->lo = malloc(K * sizeof *sq->lo);
+	sq->hi = malloc(K * sizeof *sq->hi);
+	sq->atoms = malloc(((size_t)((double)K / HEAVY) + 2) * sizeof *sq->atoms);
+	return sq->mass && sq->mv && sq->lo && sq->hi && sq->atoms ? 0 : -1;
+}
+
+/* Append (v, p) to out, merging with its last point when equal. */
+static inline void push(clvdist *out, double v, double p)
+{
+	if (out->len > 0 && out->v[out->len - 1] == v)
+		out->p[out->len - 1] += p;
+	else {
+		out->v[out->len] = v;
+		out->p[out->len] = p;
+		out->len++;
+	}
+}
+
+/* Merge the ascending runs of c (start[0..r], start[r] = m) into one;
+   returns the sorted array (c or sq->tmp), NULL when out of memory. */
+static pt *merge_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r)
+{
+	pt *src = c, *dst;
+	size_t k;
+
+	if (r <= 1)
+		return c;
+	if (sq->tmp_cap < m) {
+		pt *t = realloc(sq->tmp, m * sizeof *t);
+		if (t == NULL)
+			return NULL;
+		sq->tmp = t;
+		sq->tmp_cap = m;
+	}
+	dst = sq->tmp;
+	while (r > 1) { /* one pass: runs 2k and 2k + 1 into dst */
+		size_t w = 0;
+		pt *t;
+		for (k = 0; k < r; k += 2) {
+			size_t a = start[k], ae = start[k + 1], b = ae, be = k + 2 <= r ? start[k + 2] : ae;
+			size_t o = a;
+			while (a < ae && b < be)
+				dst[o++] = src[b].v < src[a].v ? src[b++] : src[a++];
+			while (a < ae)
+				dst[o++] = src[a++];
+			while (b < be)
+				dst[o++] = src[b++];
+			start[w++] = start[k];
+		}
+		start[w] = m;
+		r = w;
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	return src;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = ((const pt *)a)->v, y = ((const pt *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+/* Candidates c[0..m) - ascending runs start[0..r] (start[r] = m; start is
+   overwritten) - into out (capacity m + 1 at least): returns the largest
+   move, or -1 when out of memory. */
+static double squeeze_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r, clvdist *out)
+{
+	const size_t K = sq->K;
+	double lo = INFINITY, hi = -INFINITY, total = 0.0, tau, inv, move = 0.0;
+	size_t i, j, k, na = 0;
+
+	out->len = 0;
+	if (m == 0)
+		return 0.0;
+	if (m <= K) { /* few: sorted and merged where equal, nothing moves */
+		if ((c = merge_runs(sq, c, m, start, r)) == NULL)
+			return -1.0;
+		for (i = 0; i < m; i++)
+			push(out, c[i].v, c[i].p);
+		return 0.0;
+	}
+	for (k = 0; k < r; k++)
+		if (start[k + 1] > start[k]) {
+			lo = c[start[k]].v < lo ? c[start[k]].v : lo;
+			hi = c[start[k + 1] - 1].v > hi ? c[start[k + 1] - 1].v : hi;
+		}
+	for (i = 0; i < m; i++)
+		total += c[i].p;
+	tau = HEAVY * total / (double)K;
+	inv = hi > lo ? (double)K / (hi - lo) : 0.0;
+	memset(sq->mass, 0, K * sizeof *sq->mass);
+	memset(sq->mv, 0, K * sizeof *sq->mv);
+	for (j = 0; j < K; j++) {
+		sq->lo[j] = INFINITY;
+		sq->hi[j] = -INFINITY;
+	}
+	for (i = 0; i < m; i++) { /* branch-free but for the rare heavy points */
+		const double v = c[i].v, p = c[i].p;
+		double *blo, *bhi;
+		if (p >= tau) {
+			sq->atoms[na++] = c[i];
+			continue;
+		}
+		j = (size_t)((v - lo) * inv);
+		j = j < K ? j : K - 1;
+		blo = &sq->lo[j];
+		bhi = &sq->hi[j];
+		*blo = v < *blo ? v : *blo;
+		*bhi = v > *bhi ? v : *bhi;
+		sq->mass[j] += p;
+		sq->mv[j] += p * v;
+	}
+	qsort(sq->atoms, na, sizeof *sq->atoms, by_value);
+	/* each occupied bin's point (into mv): its one value or its centre of
+	   mass, with the move that makes; then merged with the heavy points */
+	for (j = 0, k = 0; j < K; j++) {
+		double v, blo = sq->lo[j], bhi = sq->hi[j];
+		if (sq->mass[j] == 0.0)
+			continue;
+		v = blo == bhi ? blo : sq->mv[j] / sq->mass[j];
+		v = v < blo ? blo : v > bhi ? bhi : v;
+		move = v - blo > move ? v - blo : move;
+		move = bhi - v > move ? bhi - v : move;
+		for (; k < na && sq->atoms[k].v <= v; k++)
+			push(out, sq->atoms[k].v, sq->atoms[k].p);
+		push(out, v, sq->mass[j]);
+	}
+	for (; k < na; k++)
+		push(out, sq->atoms[k].v, sq->atoms[k].p);
+	return move;
+}
+
+/* ---- one programme -------------------------------------------------------------- */
+
+typedef struct dp {
+	const clv_model *m;
+	size_t n, K;
+	int state;               /* rewards only in this state; -1: all (total) */
+	clvdist **U, **V;        /* n each: the next purchase's lists, scratch */
+	double *E, *E2;          /* n each: their bounds */
+	pt *cand;                /* candidates */
+	size_t cand_cap;
+	size_t *runs;            /* n + 2: where each source's run starts */
+	pt **mix;                /* Poisson: n mixtures over purchase counts, */
+	size_t *mix_len;         /* their lengths, */
+	size_t **mix_runs;       /* runs (MIX_RUNS + 1 each) */
+	size_t *mix_nruns;
+	double *mix_E;           /* and bounds */
+	squeeze sq;
+	double work;
+} dp;
+
+/* A Poisson mixture is squeezed when it has this many runs, or 4 K points. */
+#define MIX_RUNS 64
+
+static void dp_free(dp *d)
+{
+	size_t x;
+
+	for (x = 0; x < d->n; x++) {
+		if (d->U)
+			clvdist_free(d->U[x]);
+		if (d->V)
+			clvdist_free(d->V[x]);
+		if (d->mix)
+			free(d->mix[x]);
+		if (d->mix_runs)
+			free(d->mix_runs[x]);
+	}
+	free(d->U);
+	free(d->V);
+	free(d->E);
+	free(d->E2);
+	free(d->cand);
+	free(d->runs);
+	free(d->mix);
+	free(d->mix_len);
+	free(d->mix_runs);
+	free(d->mix_nruns);
+	free(d->mix_E);
+	squeeze_free(&d->sq);
+}
+
+static int dp_init(dp *d, const clv_model *m, size_t K, int state)
+{
+	size_t x, n = m->n;
+
+	memset(d, 0, sizeof *d);
+	d->m = m;
+	d->n = n;
+	d->K = K;
+	d->state = state;
+	d->U = calloc(n, sizeof *d->U);
+	d->V = calloc(n, sizeof *d->V);
+	d->E = calloc(n, sizeof *d->E);
+	d->E2 = calloc(n, sizeof *d->E2);
+	d->runs = calloc(n + 2, sizeof *d->runs);
+	if (!d->U || !d->V || !d->E || !d->E2 || !d->runs || squeeze_init(&d->sq, K) != 0)
+		return -1;
+	for (x = 0; x < n; x++)
+		if ((d->U[x] = clvdist_create()) == NULL || (d->V[x] = clvdist_create()) == NULL ||
+		    set_zero(d->U[x]) != 0)
+			return -1;
+	if (!m->poisson)
+		return 0;
+	d->mix = calloc(n, sizeof *d->mix);
+	d->mix_len = calloc(n, sizeof *d->mix_len);
+	d->mix_runs = calloc(n, sizeof *d->mix_runs);
+	d->mix_nruns = calloc(n, sizeof *d->mix_nruns);
+	d->mix_E = calloc(n, sizeof *d->mix_E);
+	if (!d->mix || !d->mix_len || !d->mix_runs || !d->mix_nruns || !d->mix_E)
+		return -1;
+	for (x = 0; x < n; x++)
+		if ((d->mix[x] = malloc(6 * (K + 1) * sizeof **d->mix)) == NULL ||
+		    (d->mix_runs[x] = calloc(MIX_RUNS + 1, sizeof **d->mix_runs)) == NULL)
+			return -1;
+	return 0;
+}
+
+static int cand_reserve(dp *d, size_t need)
+{
+	pt *c;
+
+	if (need <= d->cand_cap)
+		return 0;
+	c = realloc(d->cand, need * sizeof *c);
+	if (c == NULL)
+		return -1;
+	d->cand = c;
+	d->cand_cap = need;
+	return 0;
+}
+
+/* One purchase, backwards: V[x] = r[x] + U[Y], Y ~ P[x][.]; then swap. */
+static int dp_step(dp *d, const double *P, const double *r)
+{
+	size_t n = d->n, x, y, i;
+	clvdist **tmp;
+	double *te;
+
+	for (x = 0; x < n; x++) {
+		size_t m = 0, need = 0, nr = 0;
+		double e = 0.0, move;
+		for (y = 0; y < n; y++)
+			if (P[x * n + y] > 0.0)
+				need += d->U[y]->len;
+		if (cand_reserve(d, need + 1) != 0 || reserve(d->V[x], need + 1) != 0)
+			return -1;
+		for (y = 0; y < n; y++) {
+			const double q = P[x * n + y], rx = r[x];
+			const clvdist *u = d->U[y];
+			if (!(q > 0.0))
+				continue;
+			e = d->E[y] > e ? d->E[y] : e;
+			d->runs[nr++] = m;
+			for (i = 0; i < u->len; i++) {
+				d->cand[m].v = rx + u->v[i];
+				d->cand[m].p = q * u->p[i];
+				m++;
+			}
+		}
+		d->runs[nr] = m;
+		d->work += (double)m;
+		if ((move = squeeze_runs(&d->sq, d->cand, m, d->runs, nr, d->V[x])) < 0.0)
+			return -1;
+		d->E2[x] = e + move;
+	}
+	tmp = d->U;
+	d->U = d->V;
+	d->V = tmp;
+	te = d->E;
+	d->E = d->E2;
+	d->E2 = te;
+	return 0;
+}
+
+/* The reward in state x (0 outside d->state when it is one). */
+static double masked(const dp *d, size_t x, double r)
+{
+	return d->state < 0 || (size_t)d->state == x ? r : 0.0;
+}
+
+/* Largest purchase count of Poisson(F) summed (tail below 1e-17). */
+static unsigned poisson_last(double F)
+{
+	unsigned k = (unsigned)(F + 10.0 * sqrt(F) + 20.0);
+
+	while (gsl_cdf_poisson_Q(k, F) > 1e-17)
+		k += 1 + k / 8;
+	return k;
+}
+
+/* Squeeze mixture x into one run (through V[x]); -1 when out of memory. */
+static int mix_squeeze(dp *d, size_t x)
+{
+	clvdist *tmp = d->V[x];
+	double move;
+	size_t j;
+
+	if (reserve(tmp, d->mix_len[x] + 1) != 0 ||
+	    (move = squeeze_runs(&d->sq, d->mix[x], d->mix_len[x], d->mix_runs[x], d->mix_nruns[x],
+	                         tmp)) < 0.0)
+		return -1;
+	d->mix_E[x] += move;
+	for (j = 0; j < tmp->len; j++) {
+		d->mix[x][j].v = tmp->v[j];
+		d->mix[x][j].p = tmp->p[j];
+	}
+	d->mix_len[x] = tmp->len;
+	d->mix_runs[x][0] = 0;
+	d->mix_runs[x][1] = tmp->len;
+	d->mix_nruns[x] = tmp->len > 0;
+	return 0;
+}
+
+/* Add w u (bound e) to mixture x as one more run. */
+static int mix_add(dp *d, size_t x, const clvdist *u, double w, double e)
+{
+	size_t i, at;
+
+	if (d->mix_len[x] + u->len > 6 * (d->K + 1) - 1 || d->mix_nruns[x] == MIX_RUNS)
+		if (mix_squeeze(d, x) != 0)
+			return -1;
+	d->mix_E[x] = e > d->mix_E[x] ? e : d->mix_E[x];
+	at = d->mix_len[x];
+	for (i = 0; i < u->len; i++) {
+		d->mix[x][at + i].v = u->v[i];
+		d->mix[x][at + i].p = w * u->p[i];
+	}
+	d->mix_runs[x][d->mix_nruns[x]++] = at;
+	d->mix_len[x] = at + u->len;
+	d->mix_runs[x][d->mix_nruns[x]] = d->mix_len[x];
+	d->work += (double)u->len;
+	return 0;
+}
+
+/* One period of a Poisson model: U <- the period's cost plus the mixture
+   over k of k margin-earning steps from U. */
+static int dp_poisson_period(dp *d, const double *P, const double *margin, const double *cost,
+                             double grow, double disc, unsigned last)
+{
+	const clv_model *m = d->m;
+	size_t n = d->n, x, i;
+	double r[CLV_MAX_STATES];
+	unsigned k;
+
+	for (x = 0; x < n; x++) {
+		d->mix_len[x] = 0;
+		d->mix_nruns[x] = 0;
+		d->mix_runs[x][0] = 0;
+		d->mix_E[x] = 0.0;
+		r[x] = masked(d, x, margin[x] * grow);
+	}
+	for (k = 0; k <= last; k++) { /* U holds the lists after k purchases */
+		double w = gsl_ran_poisson_pdf(k, m->purchases);
+		if (k > 0 && dp_step(d, P, r) != 0)
+			return -1;
+		for (x = 0; x < n && w > 0.0; x++)
+			if (mix_add(d, x, d->U[x], w, d->E[x]) != 0)
+				return -1;
+	}
+	for (x = 0; x < n; x++) {
+		const double c = masked(d, x, -cost[x] * disc);
+		double move;
+		for (i = 0; i < d->mix_len[x]; i++)
+			d->mix[x][i].v += c;
+		if (reserve(d->U[x], d->mix_len[x] + 1) != 0 ||
+		    (move = squeeze_runs(&d->sq, d->mix[x], d->mix_len[x], d->mix_runs[x],
+		                         d->mix_nruns[x], d->U[x])) < 0.0)
+			return -1;
+		d->E[x] = d->mix_E[x] + move;
+	}
+	return 0;
+}
+
+/* Run the programme over periods T..0, the periods after T bounded by
+   tail_bound; the result is the mixture over `initial`, into out. */
+static int dp_run(dp *d, long T, double tail_bound, clvdist *out)
+{
+	const clv_model *m = d->m;
+	size_t n = d->n, x, i, need = 0, nr = 0;
+	unsigned last = m->poisson ? poisson_last(m->purchases) : 0;
+	long F = m->poisson ? 0 : (long)llround(m->purchases), t, k;
+	double lg = log1p(m->growth) - log1p(m->discount), ld = log1p(m->discount), e = 0.0, move;
+	const double shift = d->state < 0 ? -m->acquisition : 0.0;
+	double r[CLV_MAX_STATES];
+
+	for (x = 0; x < n; x++)
+		d->E[x] = tail_bound;
+	for (t = T; t >= 0; t--) {
+		const int ph = t < m->offer_periods;
+		const double *P = ph ? m->P_offer : m->P;
+		const double grow = exp((double)t * lg), disc = exp(-(double)t * ld);
+		double margin[CLV_MAX_STATES], cost[CLV_MAX_STATES];
+		/* a state's CLV: the margin at full price while offers run (what a
+		   discount gives up and what offers cost are offer spend); the
+		   total: less that spend */
+		for (x = 0; x < n; x++) {
+			margin[x] = ph && d->state < 0 ? m->margin_offer[x] : m->margin[x];
+			cost[x] = !ph ? m->cost[x]
+			        : m->cost_offer[x] + (d->state < 0 ? m->offer_cost[x] : 0.0);
+		}
+		if (m->poisson) {
+			if (dp_poisson_period(d, P, margin, cost, grow, disc, last) != 0)
+				return -1;
+			continue;
+		}
+		for (k = F - 1; k >= 0; k--) {
+			for (x = 0; x < n; x++)
+				r[x] = masked(d, x, k == 0 ? margin[x] * grow - cost[x] * disc
+				                           : margin[x] * grow);
+			if (dp_step(d, P, r) != 0)
+				return -1;
+		}
+	}
+	for (x = 0; x < n; x++)
+		if (m->initial[x] > 0.0)
+			need += d->U[x]->len;
+	if (cand_reserve(d, need + 1) != 0 || reserve(out, need + 1) != 0)
+		return -1;
+	need = 0;
+	for (x = 0; x < n; x++) {
+		if (!(m->initial[x] > 0.0))
+			continue;
+		e = d->E[x] > e ? d->E[x] : e;
+		d->runs[nr++] = need;
+		for (i = 0; i < d->U[x]->len; i++) {
+			d->cand[need].v = d->U[x]->v[i] + shift;
+			d->cand[need].p = m->initial[x] * d->U[x]->p[i];
+			need++;
+		}
+	}
+	d->runs[nr] = need;
+	if ((move = squeeze_runs(&d->sq, d->cand, need, d->runs, nr, out)) < 0.0)
+		return -1;
+	out->bound = e + move;
+	return 0;
+}
+
+/* ---- the public entry points ------------------------------------------------------ */
+
+static size_t points_of(const clvdist_options *o)
+{
+	return o != NULL && o->points >= 16 ? o->points : CLVDIST_POINTS;
+}
+
+/* The last period computed, and the bound on what later ones add. */
+static long dp_periods(const clv_model *m, double *tail)
+{
+	long T;
+
+	*tail = 0.0;
+	if (!m->infinite)
+		return m->horizon;
+	T = chain_periods_within(m, CLVDIST_TRUNCATION);
+	*tail = chain_truncation_bound(m, T);
+	return T;
+}
+
+double clvdist_work(const clv_model *m, const clvdist_options *o)
+{
+	double tail, nnz = 0.0, steps;
+	long T = dp_periods(m, &tail);
+	size_t i;
+
+	for (i = 0; i < m->n * m->n; i++)
+		nnz += (m->P[i] > 0.0 || m->P_offer[i] > 0.0);
+	steps = m->poisson ? (double)poisson_last(m->purchases) + 1.0 : fmax(1.0, m->purchases);
+	return ((double)T + 1.0) * steps * nnz * 1.1 * (double)points_of(o) *
+	       (o != NULL && o->total_only ? 1.0 : (double)m->n + 1.0);
+}
+
+clv_status clvdist_model(const clv_model *m, const clvdist_options *o, clvdist **out,
+                         long *periods_out, double *work_out, clv_error *err)
+{
+	size_t n = m->n, K = points_of(o), first = o != NULL && o->total_only ? n : 0, i;
+	double tail, work = 0.0;
+	long T = dp_periods(m, &tail), j;
+	int failed = 0;
+
+	for (i = 0; i <= n; i++)
+		out[i] = NULL;
+	if (m->infinite && !(tail <= CLVDIST_TRUNCATION * chain_truncation_bound(m, -1)))
+		return diag_set(err, CLV_ERR_LIMIT, NULL,
+		                "the CLV distribution of this infinite horizon cannot be truncated "
+		                "within %ld periods (discount rate %.6g, growth %.6g per period)",
+		                CLV_MAX_HORIZON, m->discount, m->growth);
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : work) reduction(| : failed)
+	for (j = (long)first; j <= (long)n; j++) {
+		dp d;
+		clvdist *res = clvdist_create();
+		memset(&d, 0, sizeof d);
+		if (res == NULL || dp_init(&d, m, K, j == (long)n ? -1 : (int)j) != 0 ||
+		    dp_run(&d, T, tail, res) != 0) {
+			failed = 1;
+			clvdist_free(res);
+			res = NULL;
+		}
+		work += d.work;
+		dp_free(&d);
+		out[j] = res;
+	}
+	if (failed) {
+		for (i = 0; i <= n; i++) {
+			clvdist_free(out[i]);
+			out[i] = NULL;
+		}
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the CLV distribution");
+	}
+	if (periods_out != NULL)
+		*periods_out = T;
+	if (work_out != NULL)
+		*work_out = work;
+	return CLV_OK;
+}
+
+clvdist *clvdist_mix(const clvdist *const *parts, const double *w, size_t k, size_t points,
+                     clv_error *err)
+{
+	squeeze sq = {0};
+	clvdist *out = clvdist_create();
+	pt *c = NULL;
+	size_t *runs = calloc(k + 2, sizeof *runs), m = 0, i, j, nr = 0;
+	double e = 0.0, move = -1.0;
+
+	if (points < 16)
+		points = CLVDIST_POINTS;
+	for (i = 0; i < k; i++)
+		m += parts[i]->len;
+	if (out != NULL && runs != NULL && (c = malloc((m + 1) * sizeof *c)) != NULL &&
+	    reserve(out, m + 1) == 0 && squeeze_init(&sq, points) == 0) {
+		m = 0;
+		for (i = 0; i < k; i++) {
+			if (!(w[i] > 0.0))
+				continue;
+			e = parts[i]->bound > e ? parts[i]->bound : e;
+			runs[nr++] = m;
+			for (j = 0; j < parts[i]->len; j++) {
+				c[m].v = parts[i]->v[j];
+				c[m].p = w[i] * parts[i]->p[j];
+				m++;
+			}
+		}
+		runs[nr] = m;
+		move = squeeze_runs(&sq, c, m, runs, nr, out);
+	}
+	free(c);
+	free(runs);
+	squeeze_free(&sq);
+	if (move < 0.0) {
+		clvdist_free(out);
+		diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the CLV distribution");
+		return NULL;
+	}
+	out->bound = e + move;
+	return out;
+}
