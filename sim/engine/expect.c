@@ -309,26 +309,6 @@ static void ctx_free(evalctx *c)
 	exact_free(c->acc);
 }
 
-static model_values *values_clone(const model_values *src, size_t n)
-{
-	model_values *c = calloc(1, sizeof *c);
-
-	if (c == NULL)
-		return NULL;
-	c->n_params = src->n_params;
-	c->param = malloc((src->n_params + 1) * sizeof *c->param);
-	c->params = malloc((src->n_params + 1) * sizeof *c->params);
-	c->dirichlet = malloc((n * n + 1) * sizeof *c->dirichlet);
-	if (!c->param || !c->params || !c->dirichlet) {
-		model_values_free(c);
-		return NULL;
-	}
-	memcpy(c->param, src->param, src->n_params * sizeof *c->param);
-	memcpy(c->params, src->params, src->n_params * sizeof *c->params);
-	memcpy(c->dirichlet, src->dirichlet, n * n * sizeof *c->dirichlet);
-	return c;
-}
-
 /* Scratch for a run of pl with the other assumptions at v (NULL: means). */
 static clv_status ctx_init(evalctx *c, const expect_plan *pl, const model_values *v,
                            clv_error *err)
@@ -341,8 +321,8 @@ static clv_status ctx_init(evalctx *c, const expect_plan *pl, const model_values
 		return diag_set(err, CLV_ERR_INPUT, NULL,
 		                "expectation: %zu values given for a scenario of %zu assumptions",
 		                v->n_params, pl->means->n_params);
-	c->v = values_clone(pl->means, n);
-	c->fallback = values_clone(pl->means, n);
+	c->v = model_values_copy(pl->means, n);
+	c->fallback = model_values_copy(pl->means, n);
 	c->m = model_create(n);
 	c->sticks = calloc(n * n + 1, sizeof *c->sticks);
 	c->idx = calloc(pl->n_dims + 1, sizeof *c->idx);

@@ -152,33 +152,10 @@ const char *expect_draws_col_name(const expect_draws *d, size_t j)
 	return d->design.col_name[j];
 }
 
-/* A copy of population k's values at the means (model_values_free it). */
-static model_values *values_copy(const expect_draws *d, size_t k)
-{
-	const model_values *src = d->means[k];
-	size_t n = d->n;
-	model_values *c = calloc(1, sizeof *c);
-
-	if (c == NULL)
-		return NULL;
-	c->n_params = src->n_params;
-	c->param = malloc((src->n_params + 1) * sizeof *c->param);
-	c->params = malloc((src->n_params + 1) * sizeof *c->params);
-	c->dirichlet = malloc((n * n + 1) * sizeof *c->dirichlet);
-	if (!c->param || !c->params || !c->dirichlet) {
-		model_values_free(c);
-		return NULL;
-	}
-	memcpy(c->param, src->param, src->n_params * sizeof *c->param);
-	memcpy(c->params, src->params, src->n_params * sizeof *c->params);
-	memcpy(c->dirichlet, src->dirichlet, n * n * sizeof *c->dirichlet);
-	return c;
-}
-
 /* Population k's values in replication r (model_values_free it). */
 static model_values *values_of(const expect_draws *d, size_t k, uint64_t r)
 {
-	model_values *v = values_copy(d, k);
+	model_values *v = model_values_copy(d->means[k], d->n);
 
 	if (v != NULL && d->design.n_cols > 0)
 		outer_part_draw(&d->design.part[k], d->u + (size_t)r * d->design.n_cols, v);

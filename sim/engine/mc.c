@@ -99,30 +99,10 @@ static void rep_model_clear(rep_model *rm)
 	memset(rm, 0, sizeof *rm);
 }
 
-static model_values *values_copy(const model_values *v, size_t n)
-{
-	model_values *c = calloc(1, sizeof *c);
-
-	if (c == NULL)
-		return NULL;
-	c->n_params = v->n_params;
-	c->param = malloc((v->n_params + 1) * sizeof *c->param);
-	c->params = malloc((v->n_params + 1) * sizeof *c->params);
-	c->dirichlet = malloc(n * n * sizeof *c->dirichlet + 1);
-	if (!c->param || !c->params || !c->dirichlet) {
-		model_values_free(c);
-		return NULL;
-	}
-	memcpy(c->param, v->param, v->n_params * sizeof *c->param);
-	memcpy(c->params, v->params, v->n_params * sizeof *c->params);
-	memcpy(c->dirichlet, v->dirichlet, n * n * sizeof *c->dirichlet);
-	return c;
-}
-
 static clv_status rep_model_build(rep_model *rm, const segment *sg, const double *u,
                                   long periods, clv_error *err)
 {
-	rm->values = values_copy(sg->means, sg->s->n);
+	rm->values = model_values_copy(sg->means, sg->s->n);
 	rm->model = model_create(sg->s->n);
 	if (rm->values == NULL || rm->model == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
@@ -200,7 +180,7 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps, bool 
 		if (!sg->hetero)
 			continue;
 		int l;
-		w->het[i].values = values_copy(sg->means, n);
+		w->het[i].values = model_values_copy(sg->means, n);
 		if (!w->het[i].values)
 			return -1;
 		for (l = 0; l < CHAIN_LANES; l++) {

@@ -103,6 +103,26 @@ void model_values_free(model_values *v)
 	free(v);
 }
 
+model_values *model_values_copy(const model_values *v, size_t n)
+{
+	model_values *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	c->n_params = v->n_params;
+	c->param = malloc((v->n_params + 1) * sizeof *c->param);
+	c->params = malloc((v->n_params + 1) * sizeof *c->params);
+	c->dirichlet = malloc((n * n + 1) * sizeof *c->dirichlet);
+	if (!c->param || !c->params || !c->dirichlet) {
+		model_values_free(c);
+		return NULL;
+	}
+	memcpy(c->param, v->param, v->n_params * sizeof *c->param);
+	memcpy(c->params, v->params, v->n_params * sizeof *c->params);
+	memcpy(c->dirichlet, v->dirichlet, n * n * sizeof *c->dirichlet);
+	return c;
+}
+
 model_values *model_values_at_means(clv_scenario *s, clv_error *err)
 {
 	model_values *v = calloc(1, sizeof *v);

@@ -46,6 +46,11 @@ typedef struct model_values {
 model_values *model_values_at_means(clv_scenario *s, clv_error *err);
 void model_values_free(model_values *v);
 
+/* A copy of v, whose scenario has n states (model_values_free it); the
+   params pointers are shared (borrowed from the scenario). NULL when out
+   of memory. */
+model_values *model_values_copy(const model_values *v, size_t n);
+
 /* Build m from s and v. Fails (CLV_ERR_INPUT) when the values make an
    impossible model, e.g. drawn entries of a row summing above 1. */
 clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *m,
