@@ -29,6 +29,7 @@
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 
+#include "test_helpers.h"
 #include "engine/clvdist.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
@@ -478,26 +479,6 @@ static void same_bits_whatever_threads(void **state)
 	scenario_free(s);
 }
 
-/* The JSON document of `clvsim ARGS --format json`. */
-static json_t *clvsim_json(const char *args)
-{
-	const char *bin = getenv("CLVSIM");
-	char cmd[1024];
-	json_error_t jerr;
-	json_t *doc;
-	FILE *p;
-
-	assert_non_null(bin);
-	snprintf(cmd, sizeof cmd, "'%s' %s --format json", bin, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	doc = json_loadf(p, 0, &jerr);
-	assert_int_equal(pclose(p), 0);
-	if (doc == NULL)
-		fail_msg("%s: %s", cmd, jerr.text);
-	return doc;
-}
-
 static double number_at(json_t *o, const char *a, const char *b, const char *c)
 {
 	json_t *v = json_object_get(json_object_get(json_object_get(o, a), b), c);
@@ -509,7 +490,7 @@ static double number_at(json_t *o, const char *a, const char *b, const char *c)
 
 static void reported_in_json(void **state)
 {
-	json_t *doc = clvsim_json("exact scenarios/textbook.yaml"), *ex, *how;
+	json_t *doc = th_clvsim_json("exact scenarios/textbook.yaml"), *ex, *how;
 
 	(void)state;
 	ex = json_object_get(doc, "exact");
@@ -521,7 +502,7 @@ static void reported_in_json(void **state)
 	assert_true(json_is_true(json_object_get(how, "available")));
 	json_decref(doc);
 
-	doc = clvsim_json("run scenarios/uncertain_retention.yaml --replications 20 --customers 300 "
+	doc = th_clvsim_json("run scenarios/uncertain_retention.yaml --replications 20 --customers 300 "
 	                  "--quiet");
 	ex = json_object_get(doc, "exact");
 	assert_null(json_object_get(json_object_get(ex, "clv_distribution"), "Ours"));
@@ -530,7 +511,7 @@ static void reported_in_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(how, "replications")), 20);
 	json_decref(doc);
 
-	doc = clvsim_json("exact bench/lifecycle_infinite.yaml");
+	doc = th_clvsim_json("exact bench/lifecycle_infinite.yaml");
 	ex = json_object_get(doc, "exact");
 	assert_true(json_is_null(json_object_get(ex, "clv_distribution")));
 	how = json_object_get(ex, "clv_distribution_method");

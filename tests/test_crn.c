@@ -20,6 +20,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "test_helpers.h"
 #include "engine/mc.h"
 #include "scenario/scenario.h"
 
@@ -87,21 +88,12 @@ static void draws_do_not_move(void **state)
 /* vs_first.total.se of `clvsim compare base.yaml OTHER --format json`. */
 static double compare_se(const char *other)
 {
-	const char *bin = getenv("CLVSIM");
-	char cmd[1024];
-	json_error_t jerr;
+	char args[512];
 	json_t *doc, *se;
 	double v;
-	FILE *p;
 
-	assert_non_null(bin);
-	snprintf(cmd, sizeof cmd, "'%s' compare %sbase.yaml %s%s --format json --quiet", bin, CRN,
-	         CRN, other);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	doc = json_loadf(p, 0, &jerr);
-	assert_int_equal(pclose(p), 0);
-	assert_non_null(doc);
+	snprintf(args, sizeof args, "compare %sbase.yaml %s%s --quiet", CRN, CRN, other);
+	doc = th_clvsim_json(args);
 	se = json_object_get(json_object_get(json_object_get(json_array_get(
 	         json_object_get(doc, "scenarios"), 1), "vs_first"), "total"), "se");
 	assert_true(json_is_number(se));

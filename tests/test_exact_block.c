@@ -20,37 +20,7 @@
 
 #include <gsl/gsl_sf_gamma.h>
 
-/* The JSON document printed by `clvsim ARGS`. */
-static json_t *clvsim_json(const char *args)
-{
-	const char *bin = getenv("CLVSIM");
-	char cmd[1024];
-	json_error_t jerr;
-	json_t *doc;
-	FILE *p;
-
-	assert_non_null(bin);
-	snprintf(cmd, sizeof cmd, "'%s' %s --format json", bin, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	doc = json_loadf(p, 0, &jerr);
-	assert_int_equal(pclose(p), 0);
-	if (doc == NULL)
-		fail_msg("%s: %s", cmd, jerr.text);
-	return doc;
-}
-
-static double get(json_t *doc, const char *a, const char *b, const char *c, const char *d)
-{
-	json_t *v = json_object_get(doc, a);
-
-	v = b ? json_object_get(v, b) : v;
-	v = c ? json_object_get(v, c) : v;
-	v = d ? json_object_get(v, d) : v;
-	if (!json_is_number(v))
-		fail_msg("%s.%s.%s.%s is not a number", a, b ? b : "", c ? c : "", d ? d : "");
-	return json_number_value(v);
-}
+#include "test_helpers.h"
 
 /* sum_{t=0}^{T} m E[r^t] / (1 + d)^t, r ~ Beta(a, b). */
 static double closed_form(double a, double b, double m, double d, int T)
@@ -71,21 +41,21 @@ static void exact_is_the_expectation(const char *file, double a, double b, doubl
 	double want = closed_form(a, b, m, 0.10, T), got, mean, se;
 
 	snprintf(args, sizeof args, "exact %s", file);
-	doc = clvsim_json(args);
-	got = get(doc, "exact", "clv", "total", NULL);
+	doc = th_clvsim_json(args);
+	got = th_json_number(doc, "exact.clv.total");
 	printf("  %s: exact %.10f, closed form %.10f, at the means %.4f\n", file, got, want,
-	       get(doc, "exact_at_means", "clv", "total", NULL));
+	       th_json_number(doc, "exact_at_means.clv.total"));
 	assert_true(fabs(got / want - 1.0) <= 1e-8);
-	assert_true(fabs(get(doc, "exact_at_means", "clv", "total", NULL) - at_means) <= 0.01);
+	assert_true(fabs(th_json_number(doc, "exact_at_means.clv.total") - at_means) <= 0.01);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "exact"), "method")),
 	                    "quadrature");
 	json_decref(doc);
 
 	snprintf(args, sizeof args, "run %s --quiet --replications 20 --customers 5000 --seed 3", file);
-	doc = clvsim_json(args);
-	assert_true(fabs(get(doc, "exact", "clv", "total", NULL) / want - 1.0) <= 1e-8);
-	mean = get(doc, "mc", "clv", "total", "mean");
-	se = get(doc, "mc", "clv", "total", "se");
+	doc = th_clvsim_json(args);
+	assert_true(fabs(th_json_number(doc, "exact.clv.total") / want - 1.0) <= 1e-8);
+	mean = th_json_number(doc, "mc.clv.total.mean");
+	se = th_json_number(doc, "mc.clv.total.se");
 	printf("    run: mean %.4f se %.4f (%.2f se from the expectation)\n", mean, se,
 	       (mean - want) / se);
 	assert_true(fabs(mean - want) <= 5.0 * se);
@@ -107,13 +77,13 @@ static void beta_0_3_0_2(void **state)
 /* Nothing uncertain: no exact_at_means block, method "certain". */
 static void certain_has_no_at_means(void **state)
 {
-	json_t *doc = clvsim_json("exact scenarios/textbook.yaml");
+	json_t *doc = th_clvsim_json("exact scenarios/textbook.yaml");
 
 	(void)state;
 	assert_null(json_object_get(doc, "exact_at_means"));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "exact"), "method")),
 	                    "certain");
-	assert_true(fabs(get(doc, "exact", "clv", "A", NULL) - 689.38) < 0.005);
+	assert_true(fabs(th_json_number(doc, "exact.clv.A") - 689.38) < 0.005);
 	json_decref(doc);
 }
 

@@ -469,3 +469,22 @@ json_t *th_json_of(const th_child *c)
 	assert_non_null(doc);
 	return doc;
 }
+
+json_t *th_clvsim_json(const char *args)
+{
+	const char *argv[64];
+	char buf[1024], *save = NULL, *tok;
+	size_t n = 0;
+	th_child c;
+	json_t *doc;
+
+	assert_true((size_t)snprintf(buf, sizeof buf, "%s --format json", args) < sizeof buf);
+	for (tok = strtok_r(buf, " ", &save); tok != NULL && n < 60; tok = strtok_r(NULL, " ", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	th_run(&c, argv);
+	th_expect_exit(&c, 0);
+	doc = th_json_of(&c);
+	th_child_free(&c);
+	return doc;
+}

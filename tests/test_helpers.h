@@ -144,4 +144,8 @@ double th_json_number(json_t *doc, const char *path);
 /* The child's stdout as a JSON document (json_decref it). */
 json_t *th_json_of(const th_child *c);
 
+/* `clvsim ARGS --format json` (ARGS split at spaces; no quoting), which
+   must exit 0: its document (json_decref it). */
+json_t *th_clvsim_json(const char *args);
+
 #endif
