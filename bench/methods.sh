@@ -8,7 +8,10 @@
 #   (customer-steps per second), the exact CLV distribution (information);
 #   CLVSIM_BINARY: `clvsim run` of the infinite-horizon subscription
 #   lifecycle (bench/lifecycle_infinite.yaml, default size) against one
-#   `clvsim run scenarios/textbook.yaml`, wall time, best of 3.
+#   `clvsim run scenarios/textbook.yaml`, wall time, best of 3; a 20 x 20
+#   `clvsim sweep` of the textbook (nothing uncertain: exact) against the
+#   same run; a sweep with per-replication draws (exact replication values)
+#   against the same sweep with --mode customers (information).
 # Exit status 1 when a target is not met.
 set -u
 bench=${1:?usage: methods.sh BENCH_METHODS_BINARY CLVSIM_BINARY}
@@ -40,7 +43,14 @@ echo
 cd "$top" || exit 1
 life=$(best "$clvsim" run bench/lifecycle_infinite.yaml --quiet)
 text=$(best "$clvsim" run scenarios/textbook.yaml --quiet)
+grid="--vary discount_rate=0.02:0.21:0.01 --vary margin.A=400:590:10"
+sweep=$(best "$clvsim" sweep scenarios/textbook.yaml $grid)
+ugrid="--vary discount_rate=0.05:0.15:0.025 --vary margin.Ours=20:35:5"
+usweep=$(best "$clvsim" sweep scenarios/uncertain_retention.yaml $ugrid)
+umc=$(best "$clvsim" sweep scenarios/uncertain_retention.yaml $ugrid --mode customers)
 printf 'lifecycle\t0\t0\t%s\t0\t0\ntextbook\t0\t0\t%s\t0\t0\n' "$life" "$text" >>"$rows"
+printf 'sweep\t0\t0\t%s\t0\t0\nusweep\t0\t0\t%s\t0\t0\numc\t0\t0\t%s\t0\t0\n' \
+	"$sweep" "$usweep" "$umc" >>"$rows"
 
 awk -F'\t' '
 /^#/ { notes[++nnotes] = $0; next }
@@ -74,6 +84,14 @@ END {
 	printf "%-52s %7s %10.4f\n", "clvsim run scenarios/textbook.yaml", "all", x
 	r = l / x
 	printf "  -> lifecycle / textbook: %.1fx (target < 30x): %s\n", r, verdict(r < 30)
+	w = sec["sweep" SUBSEP 0]
+	printf "%-52s %7s %10.4f\n", "clvsim sweep textbook, 20 x 20 grid (exact)", "all", w
+	r = w / x
+	printf "  -> sweep 20 x 20 / one run: %.2fx (target < 3x): %s\n", r, verdict(r < 3)
+	u = sec["usweep" SUBSEP 0]; m = sec["umc" SUBSEP 0]
+	printf "%-52s %7s %10.4f\n", "sweep uncertain_retention 5 x 4 (exact replications)", "all", u
+	printf "%-52s %7s %10.4f\n", "the same sweep, --mode customers (Monte Carlo)", "all", m
+	printf "  -> Monte Carlo / exact replications: %.1fx (information)\n", m / u
 	for (i = 1; i <= nnotes; i++) print notes[i]
 	exit bad
 }' "$rows"

@@ -237,8 +237,9 @@ static void assert_sweep_doc(const whatif_sweep *w, const clv_scenario *s)
 	json_t *doc = report_sweep_json(w, s), *axes, *points;
 	size_t a, p;
 
-	ASSERT_KEYS(doc, "scenario", "file", "states", "seed", "replications", "customers", "axes",
-	            "points");
+	ASSERT_KEYS(doc, "scenario", "file", "states", "method", "seed", "replications", "customers",
+	            "axes", "points");
+	assert_json_string(json_object_get(doc, "method"), whatif_sweep_method_name(w->method));
 	assert_json_string(json_object_get(doc, "scenario"), s->name);
 	assert_json_string(json_object_get(doc, "file"), s->path);
 	assert_json_names(json_object_get(doc, "states"), w->states, w->n);

@@ -78,19 +78,24 @@ cleanup:
 
 const cli_command cmd_sweep = {
 	"sweep", "[BASE.yaml] FILE --vary KEY=FROM:TO:STEP [--vary KEY2=FROM:TO:STEP]",
-	"CLV over a grid of one or two numeric keys: exact and Monte Carlo at every point.",
+	"CLV over a grid of one or two numeric keys: exact, and mean and SE, at every point.",
 	"KEY is any assumption label (discount_rate, margin.A, retention.A, switching.A.B,\n"
 	"campaign.cost, ...; " CLV_DOCDIR "/scenarios.md, \"Labels\") or horizon, customers, replications.\n"
 	"Setting a matrix entry switching.I.J rescales the other entries of row I\n"
 	"proportionally so the row still sums to 1 (the rule is printed). Grid: FROM <= TO,\n"
 	"STEP > 0, at most 10000 points in all. Every point uses the same seed (common random\n"
-	"numbers across the grid). --out DIR writes sweep.csv (one key) or sweep2.csv and\n"
+	"numbers across the grid). Mean and SE by the method that needs least (--mode auto,\n"
+	"the default): nothing uncertain, the exact engine alone (SE 0); nothing drawn per\n"
+	"customer, each replication's exact CLV given its draws (no customers simulated);\n"
+	"else Monte Carlo. --mode customers (or aggregate) runs that engine at every point.\n"
+	"--out DIR writes sweep.csv (one key) or sweep2.csv and\n"
 	"sweep2_states.csv (two keys) and a line or heat-map figure.\n"
 	"With BASE.yaml FILE: FILE (the changed scenario) is swept and every point compared\n"
 	"with BASE on common random numbers: the exact and Monte Carlo difference, its SE\n"
 	"and 90% interval, and where the total difference crosses 0 (the break-even; with\n"
 	"two keys its contour, drawn on the heat map of the difference); --out DIR adds\n"
 	"sweep_diff.csv or sweep2_diff.csv and sweep2_breakeven.csv. See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_VARY,
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_VARY |
+	    OPT_MODE,
 	1, 2, run_sweep,
 };

@@ -38,11 +38,18 @@ static bool scan(clv_scenario *s, bool *rep)
 	return ok;
 }
 
-bool mc_exact_applies(clv_scenario *s)
+mc_draws mc_exact_draws(clv_scenario *s)
 {
 	bool rep = false;
 
-	return scan(s, &rep) && rep;
+	if (!scan(s, &rep))
+		return MC_DRAWS_CUSTOMER; /* an allocation failure counts as one: simulate */
+	return rep ? MC_DRAWS_REPLICATION : MC_DRAWS_NONE;
+}
+
+bool mc_exact_applies(clv_scenario *s)
+{
+	return mc_exact_draws(s) == MC_DRAWS_REPLICATION;
 }
 
 void mc_exact_free(mc_exact *e)

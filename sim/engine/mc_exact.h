@@ -21,8 +21,12 @@
 
 typedef struct mc_exact mc_exact;
 
-/* Whether s qualifies: something drawn per replication (Dirichlet rows
-   included), nothing drawn per customer, segments included. */
+/* What s draws, segments included: nothing (every assumption fixed), only
+   per replication (Dirichlet rows included), or something per customer. */
+typedef enum mc_draws { MC_DRAWS_NONE, MC_DRAWS_REPLICATION, MC_DRAWS_CUSTOMER } mc_draws;
+mc_draws mc_exact_draws(clv_scenario *s);
+
+/* Whether s qualifies: mc_exact_draws(s) == MC_DRAWS_REPLICATION. */
 bool mc_exact_applies(clv_scenario *s);
 
 /* Plans for the populations of s (its segments, or s), share rows

@@ -30,9 +30,31 @@ static void text_head(FILE *f, const whatif_sweep *w, const clv_scenario *s)
 		if (w->rule[a] != NULL)
 			fprintf(f, "  rule: %s\n", w->rule[a]);
 	}
-	fprintf(f, "Monte Carlo at every point: seed %llu, %llu replications x %llu customers "
-	        "(common random numbers across the grid)\n\n", (unsigned long long)w->seed,
-	        (unsigned long long)w->replications, (unsigned long long)w->customers);
+	report_sweep_method_text(f, w);
+}
+
+void report_sweep_method_text(FILE *f, const whatif_sweep *w)
+{
+	const char *base = w->versus ? " and for the base" : "";
+
+	if (w->method == WHATIF_SWEEP_EXACT)
+		fprintf(f, "Exact at every point%s: nothing is uncertain, so the exact engine answers "
+		        "every point\n(no Monte Carlo run: it would add only its noise; SE 0)\n\n", base);
+	else if (w->method == WHATIF_SWEEP_EXACT_REPLICATIONS)
+		fprintf(f, "Exact replication values at every point%s: seed %llu, %llu replications of "
+		        "the assumptions\ndrawn per replication, each one's CLV exact given its draws "
+		        "(nothing is drawn per customer,\nso no customers are simulated; common random "
+		        "numbers across the grid)\n\n", base, (unsigned long long)w->seed,
+		        (unsigned long long)w->replications);
+	else if (w->versus)
+		fprintf(f, "Monte Carlo at every point and for the base: seed %llu, %llu replications x "
+		        "%llu customers\n(common random numbers: the base and every point share their "
+		        "draws)\n\n", (unsigned long long)w->seed,
+		        (unsigned long long)w->replications, (unsigned long long)w->customers);
+	else
+		fprintf(f, "Monte Carlo at every point: seed %llu, %llu replications x %llu customers "
+		        "(common random numbers across the grid)\n\n", (unsigned long long)w->seed,
+		        (unsigned long long)w->replications, (unsigned long long)w->customers);
 }
 
 static int key_width(const whatif_sweep *w, size_t a)
@@ -44,23 +66,36 @@ static int key_width(const whatif_sweep *w, size_t a)
 
 static void text_table(FILE *f, const whatif_sweep *w)
 {
+	bool exact = w->method == WHATIF_SWEEP_EXACT, mc = w->method == WHATIF_SWEEP_MONTE_CARLO;
 	size_t a, i, p;
 
 	for (a = 0; a < w->n_axes; a++)
 		fprintf(f, "%-*.*s ", key_width(w, a), key_width(w, a), w->axis[a].key);
 	for (i = 0; i < w->n; i++)
 		fprintf(f, "%12.12s ", w->states[i]);
-	fprintf(f, "%12s %12s %9s\n", "total exact", "total MC", "SE");
+	if (exact)
+		fprintf(f, "%12s\n", "total");
+	else
+		fprintf(f, "%12s %12s %9s\n", "total exact", mc ? "total MC" : "total mean", "SE");
 	for (p = 0; p < w->n_points; p++) {
 		const double *ex = w->exact + p * (w->n + 1);
 		for (a = 0; a < w->n_axes; a++)
 			fprintf(f, "%-*.10g ", key_width(w, a), w->x[p * w->n_axes + a]);
 		for (i = 0; i < w->n; i++)
 			fprintf(f, "%12.2f ", ex[i]);
-		fprintf(f, "%12.2f %12.2f %9.2f\n", ex[w->n], w->mean[p * (w->n + 1) + w->n],
-		        w->se[p * (w->n + 1) + w->n]);
+		if (exact)
+			fprintf(f, "%12.2f\n", ex[w->n]);
+		else
+			fprintf(f, "%12.2f %12.2f %9.2f\n", ex[w->n], w->mean[p * (w->n + 1) + w->n],
+			        w->se[p * (w->n + 1) + w->n]);
 	}
-	fprintf(f, "\n(state columns: exact CLV; total: exact, and Monte Carlo mean with its SE)\n");
+	if (exact)
+		fprintf(f, "\n(exact CLV per state and total)\n");
+	else if (mc)
+		fprintf(f, "\n(state columns: exact CLV; total: exact, and Monte Carlo mean with its SE)\n");
+	else
+		fprintf(f, "\n(state columns: exact CLV; total: exact, and the mean of the exact "
+		        "replication values with its SE)\n");
 }
 
 void report_sweep_text(FILE *f, const whatif_sweep *w, const clv_scenario *s)
@@ -117,6 +152,7 @@ json_t *report_sweep_json(const whatif_sweep *w, const clv_scenario *s)
 	for (k = 0; k < w->n; k++)
 		json_array_append_new(states, json_string(w->states[k]));
 	json_object_set_new(doc, "states", states);
+	json_object_set_new(doc, "method", json_string(whatif_sweep_method_name(w->method)));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)w->seed));
 	json_object_set_new(doc, "replications", json_integer((json_int_t)w->replications));
 	json_object_set_new(doc, "customers", json_integer((json_int_t)w->customers));

@@ -6,6 +6,7 @@
  * JSON layout (the public interface of `sweep --format json`):
  *   {"scenario", "file", "states": [...], "seed", "replications",
  *    "customers",
+ *    "method": "monte_carlo" | "exact_replications" | "exact" (whatif.h),
  *    "axes": [{"key", "from", "to", "step", "count", "rule": null | TEXT}],
  *    "points": [{"x": [one value per axis], "exact": {STATE..., "total"},
  *                "mc": {"mean": {...}, "se": {...}}}]}
@@ -25,8 +26,12 @@
 /* State i of the sweep, or "total" for i == w->n. */
 const char *report_sweep_state(const whatif_sweep *w, size_t i);
 
-/* The text report: the axes and their rules, then one row per grid
-   point (exact CLV per state; total exact, Monte Carlo mean and SE). */
+/* The lines saying how the means and SEs were computed (w->method). */
+void report_sweep_method_text(FILE *f, const whatif_sweep *w);
+
+/* The text report: the axes and their rules, the method, then one row per
+   grid point (exact CLV per state; total exact, and unless exact its mean
+   and SE by the method). */
 void report_sweep_text(FILE *f, const whatif_sweep *w, const clv_scenario *s);
 
 /* The JSON document (layout above); the caller owns it. */

@@ -33,10 +33,7 @@ static void text_head(FILE *f, const whatif_sweep *w, const clv_scenario *s)
 		if (w->rule[a] != NULL)
 			fprintf(f, "  rule: %s\n", w->rule[a]);
 	}
-	fprintf(f, "Monte Carlo at every point and for the base: seed %llu, %llu replications x %llu "
-	        "customers\n(common random numbers: the base and every point share their draws)\n\n",
-	        (unsigned long long)w->seed, (unsigned long long)w->replications,
-	        (unsigned long long)w->customers);
+	report_sweep_method_text(f, w);
 }
 
 static void text_table(FILE *f, const whatif_sweep *w)

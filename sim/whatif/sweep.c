@@ -3,7 +3,10 @@
  * (whatif_sweep_run, contract in whatif.h). Each grid point sets the keys
  * with scenario_set_number (a switching entry rescales the rest of its
  * row, a retention adds the shorthand), drops the correlations of the
- * keys it fixes, and runs the exact engine and, when asked, Monte Carlo
+ * keys it fixes, and runs the exact engine and, when asked, the mean and
+ * se by the grid's method (whatif_sweep_method, whatif.h): the exact
+ * engine alone when nothing is uncertain, exact replication values
+ * (sweep_exact.c) when nothing is drawn per customer, else Monte Carlo
  * on the same seed at every point. The keys are checked first on a probe
  * copy at each axis' first and last value.
  */
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/mc_exact.h"
 #include "scenario/scenario.h"
 #include "whatif/whatif_budget.h"
 #include "whatif/whatif_internal.h"
@@ -165,37 +169,121 @@ static clv_status sweep_tables(whatif_sweep *w, bool monte_carlo, clv_error *err
 	return CLV_OK;
 }
 
-/* Grid point p: copy, set, exact, Monte Carlo (and the difference from
-   the base b, when there is one). */
-static clv_status sweep_point(whatif_sweep *w, const clv_scenario *given, size_t p,
-                              const whatif_settings *set, const whatif_sweep_base *b,
-                              clv_error *err)
+clv_scenario *whatif_sweep_point_copy(const whatif_sweep *w, const clv_scenario *given, size_t p,
+                                      clv_error *err)
 {
-	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK ? scenario_copy(given, err) : NULL;
-	mc_result *r = NULL;
-	mc_config cfg;
-	size_t a, k, cell = p * (w->n + 1);
-	clv_status rc = CLV_OK;
+	clv_scenario *s = scenario_copy(given, err);
+	size_t a, k;
 
-	if (s == NULL)
-		return err->status;
-	for (a = 0; a < w->n_axes && rc == CLV_OK; a++) {
-		rc = scenario_set_number(s, w->axis[a].key, w->x[p * w->n_axes + a], err);
+	for (a = 0; s != NULL && a < w->n_axes; a++) {
+		if (scenario_set_number(s, w->axis[a].key, w->x[p * w->n_axes + a], err) != CLV_OK) {
+			scenario_free(s);
+			return NULL;
+		}
 		for (k = 0; k <= s->n_segments; k++)
 			scenario_drop_correlations(k < s->n_segments ? s->segments[k] : s, w->axis[a].key);
 	}
-	if (rc == CLV_OK)
-		rc = whatif_exact_clv(s, w->exact + cell, NULL, err);
-	if (rc == CLV_OK && w->mean != NULL) {
-		whatif_config(set, s, &cfg);
-		cfg.seed = w->seed;
-		if ((r = mc_run(s, &cfg, err)) == NULL)
-			rc = err->status;
-		else
-			whatif_mc_means(r, w->mean + cell, w->se + cell);
+	return s;
+}
+
+const char *whatif_sweep_method_name(whatif_sweep_method m)
+{
+	return m == WHATIF_SWEEP_EXACT ? "exact"
+	       : m == WHATIF_SWEEP_EXACT_REPLICATIONS ? "exact_replications" : "monte_carlo";
+}
+
+/* What the first point of `given` draws (the keys set fix what they set,
+   the same at every point); with w NULL, what `given` draws as it is. */
+static clv_status point_draws(const whatif_sweep *w, const clv_scenario *given, mc_draws *draws,
+                              clv_error *err)
+{
+	clv_scenario *s = w != NULL ? whatif_sweep_point_copy(w, given, 0, err)
+	                            : scenario_copy(given, err);
+
+	if (s == NULL)
+		return err->status;
+	*draws = mc_exact_draws(s);
+	scenario_free(s);
+	return CLV_OK;
+}
+
+/* w->method: exact where nothing is drawn per customer (in s, and in
+   base when there is one), unless the command chose an engine. */
+static clv_status sweep_method(whatif_sweep *w, const clv_scenario *base, const clv_scenario *s,
+                               const whatif_settings *set, clv_error *err)
+{
+	mc_draws ds = MC_DRAWS_CUSTOMER, db = MC_DRAWS_NONE;
+	clv_status rc = CLV_OK;
+
+	w->method = WHATIF_SWEEP_MONTE_CARLO;
+	if (set->mode != MC_MODE_AUTO)
+		return CLV_OK;
+	rc = point_draws(w, s, &ds, err);
+	if (rc == CLV_OK && base != NULL)
+		rc = point_draws(NULL, base, &db, err);
+	if (rc != CLV_OK || ds == MC_DRAWS_CUSTOMER || db == MC_DRAWS_CUSTOMER)
+		return rc;
+	w->method = ds == MC_DRAWS_NONE && db == MC_DRAWS_NONE ? WHATIF_SWEEP_EXACT
+	                                                       : WHATIF_SWEEP_EXACT_REPLICATIONS;
+	return CLV_OK;
+}
+
+/* Point p's mean and se (n + 1 cells each) by w->method; *rep gets its
+   replication values (the Monte Carlo run's, kept in *r, or the exact
+   ones in the scratch rep_buf; NULL for WHATIF_SWEEP_EXACT). */
+static clv_status point_values(whatif_sweep *w, const whatif_sweep_draws *d, clv_scenario *s,
+                               size_t p, const whatif_settings *set, mc_result **r,
+                               double **rep_buf, const double **rep, clv_error *err)
+{
+	size_t cell = p * (w->n + 1), i;
+	mc_config cfg;
+	clv_status rc = CLV_OK;
+
+	*rep = NULL;
+	whatif_config(set, s, &cfg);
+	cfg.seed = w->seed;
+	if (w->method == WHATIF_SWEEP_EXACT) {
+		for (i = 0; i <= w->n; i++) {
+			w->mean[cell + i] = w->exact[cell + i];
+			w->se[cell + i] = 0.0;
+		}
+	} else if (w->method == WHATIF_SWEEP_EXACT_REPLICATIONS) {
+		double *grown = realloc(*rep_buf, cfg.replications * (w->n + 1) * sizeof *grown);
+		if (grown == NULL)
+			return whatif_nomem(err);
+		*rep_buf = grown;
+		rc = whatif_sweep_draws_point(d, s, cfg.replications, cfg.threads, grown, err);
+		if (rc == CLV_OK)
+			whatif_rep_means(grown, (size_t)cfg.replications, w->n, w->mean + cell, w->se + cell);
+		*rep = grown;
+	} else if ((*r = mc_run(s, &cfg, err)) == NULL) {
+		rc = err->status;
+	} else {
+		whatif_mc_means(*r, w->mean + cell, w->se + cell);
+		*rep = (*r)->rep_clv;
 	}
+	return rc;
+}
+
+/* Grid point p: copy, set, exact, mean and se by w->method (and the
+   difference from the base b, when there is one). */
+static clv_status sweep_point(whatif_sweep *w, const clv_scenario *given, size_t p,
+                              const whatif_settings *set, const whatif_sweep_base *b,
+                              const whatif_sweep_draws *d, double **rep_buf, clv_error *err)
+{
+	clv_scenario *s = whatif_check_interrupt(err) == CLV_OK
+	                  ? whatif_sweep_point_copy(w, given, p, err) : NULL;
+	mc_result *r = NULL;
+	const double *rep = NULL;
+	clv_status rc;
+
+	if (s == NULL)
+		return err->status;
+	rc = whatif_exact_clv(s, w->exact + p * (w->n + 1), NULL, err);
+	if (rc == CLV_OK && w->mean != NULL)
+		rc = point_values(w, d, s, p, set, &r, rep_buf, &rep, err);
 	if (rc == CLV_OK && b != NULL)
-		rc = whatif_sweep_base_point(w, b, p, s, r, err);
+		rc = whatif_sweep_base_point(w, b, p, s, rep, err);
 	mc_free(r);
 	scenario_free(s);
 	return rc;
@@ -233,6 +321,9 @@ static whatif_sweep *sweep_run(const clv_scenario *base, const clv_scenario *s,
 {
 	whatif_sweep *w = calloc(1, sizeof *w);
 	whatif_sweep_base *b = NULL;
+	whatif_sweep_draws *d = NULL;
+	double *rep_buf = NULL;
+	mc_config cfg;
 	clv_status rc;
 	size_t p;
 
@@ -251,15 +342,25 @@ static whatif_sweep *sweep_run(const clv_scenario *base, const clv_scenario *s,
 		w->replications = set->replications;
 	if (set->customers)
 		w->customers = set->customers;
-	if (rc == CLV_OK && monte_carlo) /* every point's budget before the first runs */
-		rc = whatif_sweep_budget(w, s, set, err);
-	if (rc == CLV_OK && base != NULL && (b = whatif_sweep_base_create(w, base, s, set, err)) == NULL)
+	if (rc == CLV_OK && (monte_carlo || base != NULL))
+		rc = sweep_method(w, base, s, set, err);
+	if (rc == CLV_OK && w->method == WHATIF_SWEEP_MONTE_CARLO && monte_carlo)
+		rc = whatif_sweep_budget(w, s, set, err); /* every point's, before the first runs */
+	if (rc == CLV_OK && w->method == WHATIF_SWEEP_EXACT_REPLICATIONS) {
+		whatif_config(set, s, &cfg);
+		if ((d = whatif_sweep_draws_create(w, s, w->replications, cfg.sampling, err)) == NULL)
+			rc = err->status;
+	}
+	if (rc == CLV_OK && base != NULL &&
+	    (b = whatif_sweep_base_create(w, base, s, set, err)) == NULL)
 		rc = err->status;
 	for (p = 0; p < w->n_points && rc == CLV_OK; p++)
-		rc = sweep_point(w, s, p, set, b, err);
+		rc = sweep_point(w, s, p, set, b, d, &rep_buf, err);
 	if (rc == CLV_OK && base != NULL)
 		rc = whatif_sweep_breakeven(w, err);
 	whatif_sweep_base_free(b);
+	whatif_sweep_draws_free(d);
+	free(rep_buf);
 	if (rc != CLV_OK) {
 		whatif_sweep_free(w);
 		return NULL;

@@ -25,12 +25,16 @@
 #include <string.h>
 
 #include "engine/expect.h"
+#include "engine/expect_draws.h"
 #include "scenario/scenario.h"
 #include "whatif/whatif_internal.h"
 
 struct whatif_sweep_base {
 	clv_scenario *s;         /* BASE's copy */
-	mc_result *mc;
+	mc_result *mc;           /* its Monte Carlo run (WHATIF_SWEEP_MONTE_CARLO) */
+	double *rep;             /* its replication values: mc's rep_clv, or
+	                            the exact ones (owned when exact); NULL for
+	                            WHATIF_SWEEP_EXACT */
 	size_t *map;             /* n + 1: BASE's index of CHANGED's state i
 	                            (SIZE_MAX: none); map[n] = BASE's total */
 	expect_options eo;       /* the expectations of both sides */
@@ -42,6 +46,8 @@ void whatif_sweep_base_free(whatif_sweep_base *b)
 	if (b == NULL)
 		return;
 	scenario_free(b->s);
+	if (b->mc == NULL)
+		free(b->rep);
 	mc_free(b->mc);
 	free(b->map);
 	free(b->exact);
@@ -63,29 +69,11 @@ static clv_status expectation(clv_scenario *s, const expect_options *o, double *
 	return CLV_OK;
 }
 
-/* changed at grid point 0, as sweep.c sets it (scenario_free it). */
-static clv_scenario *first_point(const whatif_sweep *w, const clv_scenario *changed,
-                                 clv_error *err)
-{
-	clv_scenario *s = scenario_copy(changed, err);
-	size_t a, k;
-
-	for (a = 0; s != NULL && a < w->n_axes; a++) {
-		if (scenario_set_number(s, w->axis[a].key, w->x[a], err) != CLV_OK) {
-			scenario_free(s);
-			return NULL;
-		}
-		for (k = 0; k <= s->n_segments; k++)
-			scenario_drop_correlations(k < s->n_segments ? s->segments[k] : s, w->axis[a].key);
-	}
-	return s;
-}
-
 /* The expectation options, aligned; BASE's expectation. */
 static clv_status base_exact(whatif_sweep_base *b, const whatif_sweep *w,
                              const clv_scenario *changed, clv_error *err)
 {
-	clv_scenario *c = first_point(w, changed, err);
+	clv_scenario *c = whatif_sweep_point_copy(w, changed, 0, err);
 	double *scratch = c != NULL ? malloc((c->n + 1) * sizeof *scratch) : NULL;
 	expect_method mb = EXPECT_CERTAIN, mc = EXPECT_CERTAIN;
 	clv_status rc = c == NULL ? err->status : scratch == NULL ? whatif_nomem(err) : CLV_OK;
@@ -125,12 +113,41 @@ static clv_status diff_tables(whatif_sweep *w, const clv_scenario *base, clv_err
 	return CLV_OK;
 }
 
+/* BASE's replication values by w->method, on the sweep's seed,
+   replications and customers (and the points' configuration). */
+static clv_status base_replications(whatif_sweep_base *b, const whatif_sweep *w,
+                                    const clv_scenario *changed, const whatif_settings *set,
+                                    clv_error *err)
+{
+	expect_draws *d;
+	mc_config cfg;
+	clv_status rc;
+
+	whatif_config(set, changed, &cfg); /* the points' own configuration */
+	cfg.seed = w->seed;
+	cfg.replications = w->replications;
+	cfg.customers = w->customers;
+	if (w->method == WHATIF_SWEEP_EXACT)
+		return CLV_OK;
+	if (w->method == WHATIF_SWEEP_MONTE_CARLO) {
+		if ((b->mc = mc_run(b->s, &cfg, err)) == NULL)
+			return err->status;
+		b->rep = b->mc->rep_clv;
+		return CLV_OK;
+	}
+	if ((d = expect_draws_create(b->s, w->replications, cfg.sampling, w->seed, err)) == NULL)
+		return err->status;
+	b->rep = malloc(w->replications * (b->s->n + 1) * sizeof *b->rep);
+	rc = b->rep == NULL ? whatif_nomem(err) : expect_draws_all(d, cfg.threads, b->rep, err);
+	expect_draws_free(d);
+	return rc;
+}
+
 whatif_sweep_base *whatif_sweep_base_create(whatif_sweep *w, const clv_scenario *base,
                                             const clv_scenario *changed,
                                             const whatif_settings *set, clv_error *err)
 {
 	whatif_sweep_base *b = calloc(1, sizeof *b);
-	mc_config cfg;
 	size_t i;
 	clv_status rc = b == NULL ? whatif_nomem(err) : diff_tables(w, base, err);
 
@@ -143,14 +160,8 @@ whatif_sweep_base *whatif_sweep_base_create(whatif_sweep *w, const clv_scenario 
 		b->map[i] = i == w->n ? b->s->n : scenario_state_index(b->s, w->states[i]);
 	if (rc == CLV_OK)
 		rc = base_exact(b, w, changed, err);
-	if (rc == CLV_OK) {
-		whatif_config(set, changed, &cfg); /* the points' own configuration */
-		cfg.seed = w->seed;
-		cfg.replications = w->replications;
-		cfg.customers = w->customers;
-		if ((b->mc = mc_run(b->s, &cfg, err)) == NULL)
-			rc = err->status;
-	}
+	if (rc == CLV_OK)
+		rc = base_replications(b, w, changed, set, err);
 	if (rc != CLV_OK) {
 		whatif_sweep_base_free(b);
 		return NULL;
@@ -159,7 +170,7 @@ whatif_sweep_base *whatif_sweep_base_create(whatif_sweep *w, const clv_scenario 
 }
 
 clv_status whatif_sweep_base_point(whatif_sweep *w, const whatif_sweep_base *b, size_t p,
-                                   clv_scenario *s, const mc_result *r, clv_error *err)
+                                   clv_scenario *s, const double *rep, clv_error *err)
 {
 	size_t n = w->n, cell = p * (n + 1), i, nb = b->s->n;
 	double *e = malloc((n + 1) * sizeof *e);
@@ -170,8 +181,13 @@ clv_status whatif_sweep_base_point(whatif_sweep *w, const whatif_sweep_base *b, 
 		if (b->map[i] == (size_t)-1)
 			continue;
 		w->diff_exact[cell + i] = e[i] - b->exact[b->map[i]];
-		rc = whatif_paired(b->mc->rep_clv + b->map[i], nb + 1, r->rep_clv + i, n + 1,
-		                   (size_t)w->replications, &d, err);
+		if (rep == NULL) { /* exact: no draws, no noise */
+			d.mean = d.lo90 = d.hi90 = w->diff_exact[cell + i];
+			d.se = 0.0;
+		} else {
+			rc = whatif_paired(b->rep + b->map[i], nb + 1, rep + i, n + 1,
+			                   (size_t)w->replications, &d, err);
+		}
 		w->diff_mean[cell + i] = d.mean;
 		w->diff_se[cell + i] = d.se;
 		w->diff_lo90[cell + i] = d.lo90;

@@ -144,7 +144,28 @@ void whatif_axis_clear(whatif_axis *ax);
    within 1e-9 steps of it. */
 double whatif_axis_value(const whatif_axis *ax, size_t i);
 
+/* How a sweep evaluates its points (whatif_sweep_run chooses; --mode):
+   - WHATIF_SWEEP_MONTE_CARLO: mc_run at every point, on one seed (common
+     random numbers): something is drawn per customer, or the command
+     asked for an engine (--mode customers or aggregate);
+   - WHATIF_SWEEP_EXACT_REPLICATIONS: nothing is drawn per customer but
+     something per replication: replication r's expected CLV given its
+     draws is exact (engine/expect_draws.h; the same uniforms at every
+     point), mean and se over the R replications carry the assumptions'
+     uncertainty without the noise of simulated customers;
+   - WHATIF_SWEEP_EXACT: nothing is uncertain: the exact engine alone,
+     mean = exact and se = 0 (a Monte Carlo run would add only noise). */
+typedef enum whatif_sweep_method {
+	WHATIF_SWEEP_MONTE_CARLO,
+	WHATIF_SWEEP_EXACT_REPLICATIONS,
+	WHATIF_SWEEP_EXACT
+} whatif_sweep_method;
+
+/* "monte_carlo", "exact_replications", "exact" (the JSON's "method"). */
+const char *whatif_sweep_method_name(whatif_sweep_method m);
+
 typedef struct whatif_sweep {
+	whatif_sweep_method method; /* how mean and se were computed */
 	size_t n_axes;
 	whatif_axis axis[2];     /* copies (keys owned) */
 	size_t n_points;         /* point p = (i0, i1), p = i0 * count1 + i1 */
@@ -152,7 +173,8 @@ typedef struct whatif_sweep {
 	char **states;           /* n (owned) */
 	double *x;               /* n_points x n_axes: the values (owned) */
 	double *exact;           /* n_points x (n + 1) (owned) */
-	double *mean, *se;       /* n_points x (n + 1); NULL without Monte Carlo */
+	double *mean, *se;       /* n_points x (n + 1), by `method`; NULL when
+	                            not asked for (monte_carlo false) */
 	char *rule[2];           /* how a matrix-entry key is applied, or NULL */
 	uint64_t seed, replications, customers;
 	/* a sweep of CHANGED against BASE (whatif_sweep_vs; sweep_vs.c):
@@ -176,7 +198,10 @@ typedef struct whatif_sweep {
 
 /* Sweep scenario s over the axes (1 or 2; keys as scenario_set_number
    takes them). Each point: copy s, set the keys, exact engine, then (if
-   monte_carlo) mc_run on the same seed for every point.
+   monte_carlo) its mean and se by the method chosen once for the grid
+   (whatif_sweep_method): with set->mode MC_MODE_AUTO the exact methods
+   where nothing is drawn per customer (in s or, against a base, in
+   either), else mc_run on the same seed for every point.
    NULL with err set: CLV_ERR_USAGE for a bad key (with "did you mean"),
    the same key twice, a value out of range, or over WHATIF_MAX_POINTS;
    the engines' errors. */

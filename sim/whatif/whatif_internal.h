@@ -6,6 +6,7 @@
 #ifndef CLV_WHATIF_INTERNAL_H
 #define CLV_WHATIF_INTERNAL_H
 
+#include "engine/sample.h"
 #include "whatif/whatif.h"
 
 /* CLV_ERR_NOMEM with the planner's message; returns it. */
@@ -35,6 +36,34 @@ clv_status whatif_exact_clv(clv_scenario *s, double *clv, double *total, clv_err
    retention (a sentence for the reports, malloc'd); NULL otherwise. */
 char *whatif_rule_text(clv_scenario *s, const char *key);
 
+/* ---- a sweep's points (sweep.c, sweep_exact.c) ---- */
+
+/* A copy of `given` at grid point p of w: the keys set, their
+   correlations dropped (scenario_free it); NULL with err set. */
+clv_scenario *whatif_sweep_point_copy(const whatif_sweep *w, const clv_scenario *given, size_t p,
+                                      clv_error *err);
+
+/* The exact replication values of a sweep (WHATIF_SWEEP_EXACT_REPLICATIONS):
+   every point's replications on the uniforms of the first point's. */
+typedef struct whatif_sweep_draws whatif_sweep_draws;
+
+/* For sweep w of `given`, `reps` replications from w's seed by method. */
+whatif_sweep_draws *whatif_sweep_draws_create(const whatif_sweep *w, const clv_scenario *given,
+                                              uint64_t reps, sample_method method,
+                                              clv_error *err);
+void whatif_sweep_draws_free(whatif_sweep_draws *d);
+
+/* The replication values of s (a point copy of the sweep's scenario with
+   `reps` replications) into rep (reps x (n + 1)), over `threads`:
+   the template's uniforms when reps is the template's (a swept
+   `replications` key draws afresh). */
+clv_status whatif_sweep_draws_point(const whatif_sweep_draws *d, clv_scenario *s, uint64_t reps,
+                                    int threads, double *rep, clv_error *err);
+
+/* Mean and se (sd / sqrt(R), NaN when R < 2) of each of the n + 1
+   columns of rep (R rows). */
+void whatif_rep_means(const double *rep, size_t R, size_t n, double *mean, double *se);
+
 /* ---- a sweep against a base (sweep_vs.c), called by sweep.c ---- */
 
 typedef struct whatif_sweep_base whatif_sweep_base;
@@ -47,10 +76,12 @@ whatif_sweep_base *whatif_sweep_base_create(whatif_sweep *w, const clv_scenario 
                                             const whatif_settings *set, clv_error *err);
 void whatif_sweep_base_free(whatif_sweep_base *b);
 
-/* Point p's differences: s is changed with the point's keys set, r its
-   Monte Carlo run. */
+/* Point p's differences: s is changed with the point's keys set, rep
+   its replication values (replications x (n + 1): the Monte Carlo run's
+   rep_clv, or the exact replication values; NULL when w->method is
+   WHATIF_SWEEP_EXACT: the difference is exact, se 0). */
 clv_status whatif_sweep_base_point(whatif_sweep *w, const whatif_sweep_base *b, size_t p,
-                                   clv_scenario *s, const mc_result *r, clv_error *err);
+                                   clv_scenario *s, const double *rep, clv_error *err);
 
 /* w->breakeven from w->diff_exact (every point done). */
 clv_status whatif_sweep_breakeven(whatif_sweep *w, clv_error *err);
