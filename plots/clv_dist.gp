@@ -1,22 +1,27 @@
-# clv_dist.gp - the distribution of CLV per customer: a histogram per
-# state and for the total, with the Monte Carlo mean, the 5th and 95th
-# percentiles and the exact expectation marked, and one panel of
-# empirical distribution functions (all states and the total).
+# clv_dist.gp - what is one customer worth, and how unequal are
+# customers? The distribution of CLV per customer: a histogram for each
+# state that earns something and for the total (a state whose every
+# customer is worth 0 gets no panel), with the mean, the 5th and 95th
+# percentiles and the exact expectation marked and quoted in the panel's
+# title as the run report prints them, and one panel of distribution
+# functions (the share of customers worth at most x).
 #
 # Reads clv_hist.csv, written by clvsim into --out DIR:
 #   state,bin_lo,bin_hi,count,density,cdf
 # (grouped by state in state order, then "total"; density = count /
-# (customers * bin width); cdf = share of customers up to bin_hi), and for
-# the markers clv.csv: state,level,mean,se,sd,p05,p25,p50,p75,p95,exact
-# (the rows with level "customers").
+# (customers * bin width); cdf = share of customers up to bin_hi). The
+# numbers quoted come from clvsim (the arrays rep_mean, rep_exact,
+# rep_sd, rep_p05, rep_p50, rep_p95 and their _text, by state code:
+# clv.csv's rows with level "customers", plot_legend.h); by hand, from
+# clvfile (clv.csv: state,level,mean,se,sd,p05,p25,p50,p75,p95,exact).
 #
 # By hand:
 #   gnuplot -e "datafile='out/clv_hist.csv'; outfile='clv.png'" plots/clv_dist.gp
 # Variables (all optional): datafile, clvfile (default: clv.csv next to
-# datafile; '' = no markers), outfile (.png, .svg or .pdf picks the
-# terminal), scenario (title), currency (x axis unit), period_unit (unused).
-# clvsim passes coded copies and the names in lbl_state, lbl_level
-# (docs/plots.md, "Labels"); by hand, names come from the files.
+# datafile), outfile (.png, .svg or .pdf picks the terminal by hand),
+# scenario (title), currency (x axis unit), period_unit (unused).
+# clvsim passes a coded copy and the names in lbl_state (docs/plots.md,
+# "Labels"); by hand, names come from the files.
 
 if (!exists("datafile")) datafile = 'clv_hist.csv'
 # the sibling file in datafile's directory
@@ -30,9 +35,8 @@ if (!exists("currency")) currency = ''
 set encoding utf8
 set datafile separator comma
 
-# --- labels: lbl_state / lbl_level from clvsim, else from the files
+# --- labels: lbl_state from clvsim, else from the file
 copymode = exists("lbl_state")
-lvlcopy = exists("lbl_level")
 if (copymode) {
 	nstate = |lbl_state|
 } else {
@@ -44,94 +48,177 @@ if (copymode) {
 	stats datafile skip 1 using (add_state(strcol(1))) nooutput
 }
 state_of(c) = copymode ? lbl_state[int(column(c))] : strcol(c)
-level_of(c) = lvlcopy ? lbl_level[int(column(c))] : strcol(c)
 sel(k) = state_of(1) eq lbl_state[k]
 if (nstate < 1) { print "clv_dist.gp: no data in ".datafile; exit status 1 }
 
-# the markers of block k from clvfile (level "customers")
-grab(k) = (state_of(1) eq lbl_state[k] && level_of(2) eq 'customers') ? \
-	(m_mean = column(3), m_p05 = column(6), m_p95 = column(10), m_exact = column(11), 1) : 0
+# --- the report's numbers: from clvsim, else read from clvfile
+if (!exists("rep_n")) {
+	array rep_mean[nstate]
+	array rep_exact[nstate]
+	array rep_sd[nstate]
+	array rep_p05[nstate]
+	array rep_p95[nstate]
+	array rep_mean_text[nstate]
+	array rep_exact_text[nstate]
+	array rep_p05_text[nstate]
+	array rep_p95_text[nstate]
+	do for [k=1:nstate] {
+		rep_mean[k] = NaN
+		rep_exact[k] = NaN
+		rep_sd[k] = NaN
+		rep_p05[k] = NaN
+		rep_p95[k] = NaN
+	}
+	grab(s, l) = (l eq 'customers' && find_state(s) > 0) ? (g = find_state(s), \
+		rep_mean[g] = column(3), rep_sd[g] = column(5), rep_p05[g] = column(6), \
+		rep_p95[g] = column(10), rep_exact[g] = column(11), 0) : 0
+	if (clvfile ne '') { stats clvfile skip 1 using (grab(strcol(1), strcol(2))) nooutput }
+	txt(v) = v == v ? sprintf('%.2f', v) : ''
+	do for [k=1:nstate] {
+		rep_mean_text[k] = txt(rep_mean[k])
+		rep_exact_text[k] = txt(rep_exact[k])
+		rep_p05_text[k] = txt(rep_p05[k])
+		rep_p95_text[k] = txt(rep_p95[k])
+	}
+}
 defined(x) = x == x
+# a state has mass unless every customer's CLV is 0 (or nothing is known)
+mass(k) = defined(rep_mean[k]) && (rep_mean[k] != 0 || rep_sd[k] > 0 || rep_p05[k] != 0 || rep_p95[k] != 0)
+# every customer is worth the same (a single value, no spread)
+single(k) = defined(rep_sd[k]) && rep_sd[k] == 0
+is_total(k) = lbl_state[k] eq 'total'
+# the panels: the states with mass and the total; a lone state with mass
+# whose figures are the total's is drawn once, as the total
+ktotal = 0
+do for [k=1:nstate] { if (is_total(k)) { ktotal = k } }
+nmass = 0
+kmass = 0
+do for [k=1:nstate] { if (!is_total(k) && mass(k)) { nmass = nmass + 1; kmass = k } }
+same_as_total(k) = ktotal > 0 && nmass == 1 && k == kmass && \
+	rep_mean_text[k] eq rep_mean_text[ktotal] && rep_p05_text[k] eq rep_p05_text[ktotal] && \
+	rep_p95_text[k] eq rep_p95_text[ktotal] && sprintf('%.2f', rep_sd[k]) eq sprintf('%.2f', rep_sd[ktotal])
+array drawn[nstate]
+npanel = 0
+do for [k=1:nstate] {
+	drawn[k] = (is_total(k) || (mass(k) && !same_as_total(k))) ? 1 : 0
+	npanel = npanel + drawn[k]
+}
+if (npanel < 1) { drawn[nstate] = 1; npanel = 1 }
+nnull = 0
+do for [k=1:nstate] { if (!is_total(k) && !mass(k) && defined(rep_mean[k])) { nnull = nnull + 1 } }
 
-# --- page: nstate histograms and the CDF panel
-panels = nstate + 1
+# --- page: the histograms and the distribution functions
+panels = npanel + 1
 cols = panels <= 3 ? panels : int(ceil(sqrt(panels)))
 rows = int(ceil(panels * 1.0 / cols))
 pw = cols > 4 ? 360 : 480
 W = pw * cols
-H = (pw * 3 / 4) * rows + 80
-len = strlen(outfile)
-ext = len >= 4 ? outfile[len-3:len] : ''
-if (ext eq '.svg' || ext eq '.SVG') {
-	set terminal svg size W,H dynamic noenhanced font 'Sans,12' background rgb 'white'
-} else {
-	if (ext eq '.pdf' || ext eq '.PDF') {
-		set terminal pdfcairo size W/96.0,H/96.0 noenhanced font 'Sans,9'
-	} else {
-		set terminal pngcairo size W,H noenhanced font 'Sans,10'
-	}
+H = (pw * 3 / 4) * rows + 100
+# --- terminal: clvsim sets terminal_name, terminal_options and
+# terminal_scale (by the output's extension); by hand, outfile's
+# extension picks it (.png pngcairo, .svg svg, .pdf pdfcairo)
+if (!exists("terminal_name")) {
+	ext = strlen(outfile) >= 4 ? outfile[strlen(outfile)-3:strlen(outfile)] : ''
+	terminal_name = (ext eq '.svg' || ext eq '.SVG') ? 'svg' : \
+		((ext eq '.pdf' || ext eq '.PDF') ? 'pdfcairo' : 'pngcairo')
+	terminal_options = terminal_name eq 'svg' ? \
+		"dynamic noenhanced font 'Sans,12' background rgb 'white'" : \
+		(terminal_name eq 'pdfcairo' ? "noenhanced font 'Sans,9'" : "noenhanced font 'Sans,10'")
+	terminal_scale = terminal_name eq 'pdfcairo' ? 1 / 96.0 : 1
 }
+eval 'set terminal ' . terminal_name . \
+	sprintf(' size %g,%g ', W * terminal_scale, H * terminal_scale) . terminal_options
 set termoption noenhanced
 set output outfile
 
 cur = currency eq '' ? 'money units' : currency
-title = 'CLV per customer' . (scenario eq '' ? '' : "\n" . scenario) . "\n" . \
-	'histograms: blue line = Monte Carlo mean, dashed = 5th and 95th percentiles, red = exact expectation'
-set multiplot layout rows,cols title title font ',13'
+skipped = ''
+do for [k=1:nstate] {
+	if (!is_total(k) && !mass(k) && defined(rep_mean[k])) {
+		skipped = skipped . (skipped eq '' ? '' : ', ') . lbl_state[k]
+	}
+}
+note = nnull == 0 ? '' : "\n" . 'not drawn (every customer worth 0 there): ' . skipped
+if (ktotal > 0 && drawn[ktotal] && kmass > 0 && same_as_total(kmass)) {
+	note = note . "\n" . 'the total is all ' . lbl_state[kmass] . "'s"
+}
+title = 'CLV per customer' . (scenario eq '' ? '' : ': ' . scenario) . "\n" . \
+	'solid: mean; dashed: 5th and 95th percentiles of customers; red: exact expectation' . note
+set multiplot layout rows,cols title title font ',12' noenhanced
 set grid
 set key off
 set xlabel 'CLV per customer (' . cur . ')' noenhanced
-set ylabel 'density (1/' . cur . ')' noenhanced
-set format y '%.1e'
+set format y '%g'
+set format x '%g'
 set style fill solid 0.6 border rgb '#6baed6'
+# densities as the share of customers per U money units, U the power of
+# ten nearest a bin's width, so the axis reads "% of customers per 10 EUR"
+unit_of(w) = w > 0 ? 10 ** floor(log10(w) + 0.5) : 1
+unit_text(u) = u >= 1 ? sprintf('%.0f', u) : sprintf('%g', u)
 do for [k=1:nstate] {
-	m_mean = NaN
-	m_p05 = NaN
-	m_p95 = NaN
-	m_exact = NaN
-	if (clvfile ne '') {
-		stats clvfile skip 1 using (grab(k)) nooutput
+	if (drawn[k]) {
+		stats datafile skip 1 using (sel(k) ? $3 - $2 : NaN) nooutput
+		width = STATS_records > 0 ? STATS_max : 1
+		stats datafile skip 1 using (sel(k) ? $2 : NaN) nooutput
+		xlo = STATS_records > 0 ? STATS_min : 0
+		stats datafile skip 1 using (sel(k) ? $3 : NaN) nooutput
+		xhi = STATS_records > 0 ? STATS_max : 1
+		stats datafile skip 1 using (sel(k) ? $5 : NaN) nooutput
+		dmax = STATS_records > 0 ? STATS_max : 0
+		u = unit_of(width)
+		unset arrow
+		unset label
+		if (defined(rep_p05[k])) {
+			set arrow 1 from rep_p05[k], graph 0 to rep_p05[k], graph 1 nohead lw 1.5 dt 2 lc rgb '#08306b' front
+		}
+		if (defined(rep_p95[k])) {
+			set arrow 2 from rep_p95[k], graph 0 to rep_p95[k], graph 1 nohead lw 1.5 dt 2 lc rgb '#08306b' front
+		}
+		if (defined(rep_mean[k])) {
+			set arrow 3 from rep_mean[k], graph 0 to rep_mean[k], graph 1 nohead lw 2.5 lc rgb '#08306b' front
+		}
+		if (defined(rep_exact[k])) {
+			set arrow 4 from rep_exact[k], graph 0 to rep_exact[k], graph 1 nohead lw 1.2 lc rgb '#d62728' front
+		}
+		sub = rep_mean_text[k] eq '' ? '' : 'mean ' . rep_mean_text[k] . \
+			(rep_exact_text[k] eq '' ? '' : ' (exact ' . rep_exact_text[k] . ')') . \
+			'   5%: ' . rep_p05_text[k] . '   95%: ' . rep_p95_text[k]
+		set title lbl_state[k] . "\n" . sub noenhanced font ',11'
+		if (single(k) || !mass(k) || !(dmax > 0) || !(xhi > xlo)) {
+			# one value for every customer: a single bar of 100%
+			v = defined(rep_mean[k]) ? rep_mean[k] : xlo
+			half = abs(v) > 0 ? abs(v) * 0.1 : 1
+			set xrange [v - half:v + half]
+			set yrange [0:110]
+			set ylabel 'customers (%)' noenhanced
+			set label 1 (mass(k) ? 'every customer: ' . rep_mean_text[k] : 'every customer: 0') \
+				at graph 0.5, graph 0.93 center noenhanced front
+			plot '+' using (v):(100) with impulses lw 6 lc rgb '#6baed6'
+		} else {
+			set xrange [xlo - 0.02 * (xhi - xlo):xhi + 0.02 * (xhi - xlo)]
+			set yrange [0:*]
+			set ylabel 'customers per ' . unit_text(u) . ' ' . cur . ' (%)' noenhanced
+			plot datafile skip 1 using (sel(k) ? ($2 + $3) / 2 : NaN):(sel(k) ? 100 * u * $5 : NaN):($3 - $2) \
+				with boxes lc rgb '#c6dbef'
+		}
 	}
-	unset arrow
-	if (defined(m_p05)) {
-		set arrow 1 from m_p05, graph 0 to m_p05, graph 1 nohead lw 1.5 dt 2 lc rgb '#08306b' front
-	}
-	if (defined(m_p95)) {
-		set arrow 2 from m_p95, graph 0 to m_p95, graph 1 nohead lw 1.5 dt 2 lc rgb '#08306b' front
-	}
-	if (defined(m_mean)) {
-		set arrow 3 from m_mean, graph 0 to m_mean, graph 1 nohead lw 2.5 lc rgb '#08306b' front
-	}
-	if (defined(m_exact)) {
-		set arrow 4 from m_exact, graph 0 to m_exact, graph 1 nohead lw 1.2 lc rgb '#d62728' front
-	}
-	sub = defined(m_mean) ? sprintf('mean %.6g   5%%: %.6g   95%%: %.6g', m_mean, m_p05, m_p95) : ''
-	set title lbl_state[k] . "\n" . sub noenhanced font ',11'
-	plot datafile skip 1 using (sel(k) ? ($2 + $3) / 2 : NaN):(sel(k) ? $5 : NaN):($3 - $2) \
-		with boxes lc rgb '#c6dbef'
 }
 unset arrow
+unset label
+set autoscale x
+set xrange [*:*]
 
-# --- the CDF panel: the ogive, one segment per bin from (bin_lo, cdf before
-# the bin) to (bin_hi, cdf); density * width is the bin's share of customers,
-# so a single-bin distribution still shows as a step
+# --- the distribution functions: the ogive, one segment per bin from
+# (bin_lo, cdf before the bin) to (bin_hi, cdf); density * width is the
+# bin's share of customers, so a single-bin distribution shows as a step
 step(dcol) = 100 * column(dcol) * ($3 - $2)
 cdf0(dcol, ccol) = 100 * column(ccol) - step(dcol)
-set title 'empirical distribution (all customers)' noenhanced font ',11'
+set title 'share of customers worth at most x' noenhanced font ',11'
 set ylabel 'customers with CLV <= x (%)'
-set format y '%g'
 set yrange [0:100]
-# legend above the panel (long names cannot cover the next one); with
-# many states only the total is named, the states are thin grey lines
 set key outside top center horizontal Left reverse noenhanced
-if (nstate <= 13) {
-	plot for [k=1:nstate] datafile skip 1 using 2:(sel(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) with vectors nohead \
-		lw (k == nstate ? 3 : 1.5) lc (k == nstate ? -1 : k) title lbl_state[k]
-} else {
-	plot for [k=1:nstate-1] datafile skip 1 using 2:(sel(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) with vectors nohead \
-		lw 1 lc rgb '#aaaaaa' notitle, \
-	     datafile skip 1 using 2:(sel(nstate) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) with vectors nohead \
-		lw 3 lc -1 title lbl_state[nstate]
-}
+plot for [k=1:nstate] datafile skip 1 using 2:(drawn[k] && sel(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) \
+	with vectors nohead lw (is_total(k) ? 3 : 1.5) lc (is_total(k) ? -1 : k) \
+	title (drawn[k] ? lbl_state[k] : '')
 unset multiplot
 unset output

@@ -1,5 +1,8 @@
-# share_fan.gp - share of wallet per state over the periods: the Monte
-# Carlo mean with its 5-95% and 25-75% bands across replications, the
+# share_fan.gp - where do the customers go? The share of each state over
+# the periods - share of wallet when the states are brands, share of
+# customers when they are lifecycle stages (clvsim passes share_label:
+# "share of customers" when the chain has an absorbing state) - with the
+# Monte Carlo mean, its 5-95% and 25-75% bands across replications, the
 # exact expectation (S_t = S_0 P^t, docs/theory.md section 2) and the
 # steady state (dashed). One panel per state, in state order.
 #
@@ -10,7 +13,8 @@
 # By hand:
 #   gnuplot -e "datafile='out/share.csv'; outfile='share.png'" plots/share_fan.gp
 # Variables (all optional): datafile, outfile (.png, .svg or .pdf picks the
-# terminal), scenario (title), period_unit (x axis), currency (unused).
+# terminal by hand), scenario (title), period_unit (x axis), share_label
+# (what a share is: "share of wallet" by default), currency (unused).
 # clvsim passes a copy of share.csv whose state column holds codes 1..n and
 # the names in the string array lbl_state (docs/plots.md, "Labels"), so
 # that any name is drawn literally; by hand, names come from the file.
@@ -20,6 +24,8 @@ if (!exists("outfile")) outfile = 'share_fan.png'
 if (!exists("scenario")) scenario = ''
 if (!exists("period_unit")) period_unit = 'period'
 if (!exists("currency")) currency = ''
+if (!exists("share_label")) share_label = ''
+if (share_label eq '') share_label = 'share of wallet'
 
 set encoding utf8
 set datafile separator comma
@@ -46,35 +52,42 @@ rows = int(ceil((nstate + 1.0) / cols))
 pw = cols > 4 ? 360 : 480
 W = pw * cols
 H = (pw * 3 / 4) * rows + 60
-len = strlen(outfile)
-ext = len >= 4 ? outfile[len-3:len] : ''
-if (ext eq '.svg' || ext eq '.SVG') {
-	set terminal svg size W,H dynamic noenhanced font 'Sans,12' background rgb 'white'
-} else {
-	if (ext eq '.pdf' || ext eq '.PDF') {
-		set terminal pdfcairo size W/96.0,H/96.0 noenhanced font 'Sans,9'
-	} else {
-		set terminal pngcairo size W,H noenhanced font 'Sans,10'
-	}
+# --- terminal: clvsim sets terminal_name, terminal_options and
+# terminal_scale (by the output's extension); by hand, outfile's
+# extension picks it (.png pngcairo, .svg svg, .pdf pdfcairo)
+if (!exists("terminal_name")) {
+	ext = strlen(outfile) >= 4 ? outfile[strlen(outfile)-3:strlen(outfile)] : ''
+	terminal_name = (ext eq '.svg' || ext eq '.SVG') ? 'svg' : \
+		((ext eq '.pdf' || ext eq '.PDF') ? 'pdfcairo' : 'pngcairo')
+	terminal_options = terminal_name eq 'svg' ? \
+		"dynamic noenhanced font 'Sans,12' background rgb 'white'" : \
+		(terminal_name eq 'pdfcairo' ? "noenhanced font 'Sans,9'" : "noenhanced font 'Sans,10'")
+	terminal_scale = terminal_name eq 'pdfcairo' ? 1 / 96.0 : 1
 }
+eval 'set terminal ' . terminal_name . \
+	sprintf(' size %g,%g ', W * terminal_scale, H * terminal_scale) . terminal_options
 set termoption noenhanced
 set output outfile
 
 # "year" or "years" both give "time (years)"
 unit = period_unit eq '' ? 'period' : period_unit
 units = unit[strlen(unit):strlen(unit)] eq 's' ? unit : unit . 's'
-title = 'Share of wallet per state' . (scenario eq '' ? '' : "\n" . scenario)
+what = share_label eq 'share of customers' ? 'Share of customers in each stage' : \
+	(share_label eq 'share of wallet' ? 'Share of wallet per state' : share_label)
+title = what . (scenario eq '' ? '' : "\n" . scenario)
 set multiplot layout rows,cols title title font ',14'
 set grid
 set key off
 set xlabel 'time (' . units . ')' noenhanced
-set ylabel 'share of wallet (%)'
-set yrange [0:*]
+set ylabel share_label . ' (%)' noenhanced
 set format y '%g'
 band_out = '#c6dbef'
 band_in = '#6baed6'
 do for [k=1:nstate] {
 	set title lbl_state[k] noenhanced font ',12'
+	# a state nobody is ever in still gets an axis (no empty range)
+	stats datafile skip 1 using (sel(k) ? 100 * ($8 > $9 ? $8 : $9) : NaN) nooutput
+	if (STATS_records > 0 && STATS_max > 0) { set yrange [0:*] } else { set yrange [0:1] }
 	plot datafile skip 1 using 1:(sel(k) ? 100*$4 : NaN):(sel(k) ? 100*$8 : NaN) \
 		with filledcurves fc rgb band_out fs solid 1.0 noborder, \
 	     '' skip 1 using 1:(sel(k) ? 100*$5 : NaN):(sel(k) ? 100*$7 : NaN) \

@@ -35,17 +35,20 @@ if (nbar < 1) { print "tornado.gp: no data in ".datafile; exit status 1 }
 # --- page
 W = 1100
 H = 200 + 42 * nbar
-len = strlen(outfile)
-ext = len >= 4 ? outfile[len-3:len] : ''
-if (ext eq '.svg' || ext eq '.SVG') {
-	set terminal svg size W,H dynamic noenhanced font 'Sans,12' background rgb 'white'
-} else {
-	if (ext eq '.pdf' || ext eq '.PDF') {
-		set terminal pdfcairo size W/96.0,H/96.0 noenhanced font 'Sans,9'
-	} else {
-		set terminal pngcairo size W,H noenhanced font 'Sans,10'
-	}
+# --- terminal: clvsim sets terminal_name, terminal_options and
+# terminal_scale (by the output's extension); by hand, outfile's
+# extension picks it (.png pngcairo, .svg svg, .pdf pdfcairo)
+if (!exists("terminal_name")) {
+	ext = strlen(outfile) >= 4 ? outfile[strlen(outfile)-3:strlen(outfile)] : ''
+	terminal_name = (ext eq '.svg' || ext eq '.SVG') ? 'svg' : \
+		((ext eq '.pdf' || ext eq '.PDF') ? 'pdfcairo' : 'pngcairo')
+	terminal_options = terminal_name eq 'svg' ? \
+		"dynamic noenhanced font 'Sans,12' background rgb 'white'" : \
+		(terminal_name eq 'pdfcairo' ? "noenhanced font 'Sans,9'" : "noenhanced font 'Sans,10'")
+	terminal_scale = terminal_name eq 'pdfcairo' ? 1 / 96.0 : 1
 }
+eval 'set terminal ' . terminal_name . \
+	sprintf(' size %g,%g ', W * terminal_scale, H * terminal_scale) . terminal_options
 set termoption noenhanced
 set output outfile
 

@@ -142,8 +142,10 @@ static clv_status wait_for(pid_t pid, int *status, clv_error *err)
 	}
 }
 
-/* Wait for pid; CLV_OK when it exited with status 0. */
-static clv_status reap(pid_t pid, FILE *errf, const char *what, clv_error *err)
+/* Wait for pid; CLV_OK when it exited with status 0 (its stderr then in
+   warnings). */
+static clv_status reap(pid_t pid, FILE *errf, const char *what, char *warnings, size_t size,
+                       clv_error *err)
 {
 	char text[STDERR_SHOWN + 1];
 	int status = 0;
@@ -153,8 +155,11 @@ static clv_status reap(pid_t pid, FILE *errf, const char *what, clv_error *err)
 		return rc;
 	if (interrupt_requested()) /* gnuplot got the terminal's Ctrl-C too */
 		return interrupted(err);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (warnings != NULL && size > 0)
+			read_stderr(errf, warnings, size);
 		return CLV_OK;
+	}
 	read_stderr(errf, text, sizeof text);
 	if (WIFSIGNALED(status))
 		return diag_set(err, CLV_ERR_IO, NULL, "gnuplot was killed by signal %d drawing %s%s%s",
@@ -163,13 +168,16 @@ static clv_status reap(pid_t pid, FILE *errf, const char *what, clv_error *err)
 	                text[0] ? text : "(no message)");
 }
 
-clv_status gnuplot_run(const char *text, size_t len, const char *what, clv_error *err)
+clv_status gnuplot_run(const char *text, size_t len, const char *what, char *warnings,
+                       size_t size, clv_error *err)
 {
 	clv_status rc = CLV_OK;
 	FILE *errf = tmpfile();
 	int fds[2] = {-1, -1};
 	pid_t pid = 0;
 
+	if (warnings != NULL && size > 0)
+		warnings[0] = '\0';
 	if (errf == NULL || pipe(fds) != 0) {
 		rc = diag_set(err, CLV_ERR_IO, NULL, "cannot run gnuplot: %s", strerror(errno));
 		goto cleanup;
@@ -191,7 +199,7 @@ clv_status gnuplot_run(const char *text, size_t len, const char *what, clv_error
 	}
 	close(fds[1]);
 	fds[1] = -1;
-	rc = reap(pid, errf, what, err);
+	rc = reap(pid, errf, what, warnings, size, err);
 cleanup:
 	if (fds[0] >= 0)
 		close(fds[0]);

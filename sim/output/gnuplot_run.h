@@ -22,10 +22,14 @@
 #define GNUPLOT_POLL_MS 10
 
 /* Run gnuplot with text (len bytes) on its stdin; what names the figure
-   in messages. CLV_OK when gnuplot exited with status 0. Errors:
+   in messages. CLV_OK when gnuplot exited with status 0; then what it
+   still wrote on stderr (its warnings, e.g. "empty x range", trimmed, at
+   most size - 1 bytes) is in warnings ("" when none; warnings may be
+   NULL). Errors:
    CLV_ERR_IO "no figures: gnuplot not found on PATH; install ..." or
    gnuplot's own error text (the first bytes of its stderr);
    CLV_ERR_INTERRUPTED (gnuplot killed, nothing waited for). */
-clv_status gnuplot_run(const char *text, size_t len, const char *what, clv_error *err);
+clv_status gnuplot_run(const char *text, size_t len, const char *what, char *warnings,
+                       size_t size, clv_error *err);
 
 #endif

@@ -169,8 +169,9 @@ static void figure_vars(plot_var *vars, const clv_scenario *s, const char *xlabe
 	vars[2] = (plot_var){"currency", s->currency ? s->currency : "", PLOT_TEXT};
 	vars[3] = (plot_var){"xlabel", xlabel ? xlabel : "", PLOT_TEXT};
 	vars[4] = (plot_var){"ylabel", ylabel ? ylabel : "", PLOT_TEXT};
+	vars[5] = (plot_var){"share_label", plot_share_label(s), PLOT_TEXT};
 }
-#define N_FIGURE_VARS 5
+#define N_FIGURE_VARS 6
 
 /* The format of --plot; false (after a warning) when no figure is to be
    drawn. */

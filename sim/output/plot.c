@@ -50,9 +50,11 @@
 #include "output/figure_check.h"
 #include "output/gnuplot_run.h"
 #include "output/outfile.h"
+#include "output/plot_legend.h"
 
 #define MAX_DATA 4          /* data files per figure */
 #define POLL_ROWS 4096      /* rows copied between looks at the interrupt flag */
+#define WARNINGS 600        /* bytes of gnuplot's warnings kept */
 
 /* ------------------------------------------------------------------ */
 /* Formats.                                                             */
@@ -100,6 +102,18 @@ static bool gnuplot_on_path(void)
 plot_format plot_default_format(void)
 {
 	return gnuplot_on_path() ? PLOT_PNG : PLOT_NONE;
+}
+
+const char *plot_share_label(const clv_scenario *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n; i++) {
+		const clv_row *row = &s->switching[i];
+		if (!row->dirichlet && row->p != NULL && row->p[i].kind == DIST_FIXED && row->p[i].a == 1.0)
+			return "share of customers";
+	}
+	return "share of wallet";
 }
 
 /* ------------------------------------------------------------------ */
@@ -286,6 +300,17 @@ static size_t label_code(label_list *list, const char *text)
 	return ++list->n;
 }
 
+/* Code (1-based) of text in list, or 0 when it is not there. */
+static size_t label_find(const label_list *list, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		if (strcmp(list->name[i], text) == 0)
+			return i + 1;
+	return 0;
+}
+
 /* Index into label_column of a header name, or -1. */
 static int label_index(const char *header)
 {
@@ -367,8 +392,10 @@ static clv_status copy_row(copier *c, clv_error *err)
 	return CLV_OK;
 }
 
-/* Copy the CSV at path into the stream out, labels coded. */
-static clv_status copy_csv(const char *path, FILE *out, labels *l, clv_error *err)
+/* Copy the CSV at path into the stream out, labels coded; *n_rows gets
+   the number of records after the header. */
+static clv_status copy_csv(const char *path, FILE *out, labels *l, size_t *n_rows,
+                           clv_error *err)
 {
 	clv_status rc = CLV_OK;
 	copier c = {NULL, out, NULL, 0, l};
@@ -388,8 +415,10 @@ static clv_status copy_csv(const char *path, FILE *out, labels *l, clv_error *er
 		rc = copy_header(&c, err);
 	for (rows = 1; rc == CLV_OK && got; rows++) {
 		rc = csv_reader_next(c.in, &got, err);
-		if (rc == CLV_OK && got)
+		if (rc == CLV_OK && got) {
 			rc = copy_row(&c, err);
+			(*n_rows)++;
+		}
 		if (rc == CLV_OK && rows % POLL_ROWS == 0 && interrupt_requested())
 			rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 	}
@@ -426,7 +455,7 @@ static char *data_path(const char *dir, const outfile_group *src, const char *va
 
 /* The copy of data file `value` as a temp in dir (aborted by the caller). */
 static outfile *make_copy(const char *dir, const outfile_group *src, const char *value,
-                          labels *l, clv_error *err)
+                          labels *l, size_t *n_rows, clv_error *err)
 {
 	char *path = data_path(dir, src, value);
 	const char *base = strrchr(value, '/');
@@ -437,7 +466,7 @@ static outfile *make_copy(const char *dir, const outfile_group *src, const char 
 		return NULL;
 	}
 	copy = outfile_open(dir, base != NULL ? base + 1 : value, err);
-	if (copy != NULL && copy_csv(path, outfile_stream(copy), l, err) != CLV_OK) {
+	if (copy != NULL && copy_csv(path, outfile_stream(copy), l, n_rows, err) != CLV_OK) {
 		outfile_abort(copy);
 		copy = NULL;
 	}
@@ -457,6 +486,7 @@ static outfile *make_copy(const char *dir, const outfile_group *src, const char 
 typedef struct figure_run {
 	const outfile_group *src; /* tables read from its temps (or NULL) */
 	outfile *copy[MAX_DATA];
+	size_t rows[MAX_DATA];    /* data records of each copy */
 	size_t n_copies;
 	const char *out_path;     /* where gnuplot writes (a temp) */
 	labels labels;
@@ -465,6 +495,9 @@ typedef struct figure_run {
 	char *text; /* preamble + script */
 	size_t text_len;
 	bool fatal; /* a write failed (not gnuplot or its script): an error */
+	const plot_legend_spec *legend_spec; /* the report's numbers quoted (or NULL) */
+	plot_legend legend;
+	char warnings[WARNINGS]; /* what gnuplot said on stderr while succeeding */
 } figure_run;
 
 static clv_status check_vars(const plot_var *vars, size_t n_vars, clv_error *err)
@@ -490,7 +523,9 @@ static clv_status make_copies(figure_run *r, const char *dir, const plot_var *va
 	for (i = 0; i < n_vars; i++) {
 		if (vars[i].kind != PLOT_DATA)
 			continue;
-		r->copy[r->n_copies] = make_copy(dir, r->src, vars[i].value, &r->labels, err);
+		r->rows[r->n_copies] = 0;
+		r->copy[r->n_copies] = make_copy(dir, r->src, vars[i].value, &r->labels,
+		                                 &r->rows[r->n_copies], err);
 		if (r->copy[r->n_copies] == NULL)
 			return err->status;
 		r->n_copies++;
@@ -498,9 +533,33 @@ static clv_status make_copies(figure_run *r, const char *dir, const plot_var *va
 	return CLV_OK;
 }
 
-/* Preamble (variables, label arrays, outfile) and the script, in one text. */
+/* The terminal of out_name's extension, as the variables every script
+   sets its terminal from (`eval 'set terminal ' . terminal_name . ' size
+   W,H ' . terminal_options`, sizes in pixels times terminal_scale): the
+   scripts choose no terminal of their own, so the same script draws PNG,
+   SVG (e.g. for an HTML report) or PDF. */
+static void terminal_preamble(FILE *t, const char *out_name)
+{
+	const char *ext = strrchr(out_name, '.');
+
+	if (ext != NULL && strcasecmp(ext, ".svg") == 0)
+		fputs("terminal_name = 'svg'\n"
+		      "terminal_options = \"dynamic noenhanced font 'Sans,12' background rgb 'white'\"\n"
+		      "terminal_scale = 1\n", t);
+	else if (ext != NULL && strcasecmp(ext, ".pdf") == 0)
+		fputs("terminal_name = 'pdfcairo'\n"
+		      "terminal_options = \"noenhanced font 'Sans,9'\"\n"
+		      "terminal_scale = 1 / 96.0\n", t);
+	else
+		fputs("terminal_name = 'pngcairo'\n"
+		      "terminal_options = \"noenhanced font 'Sans,10'\"\n"
+		      "terminal_scale = 1\n", t);
+}
+
+/* Preamble (variables, label arrays, the report's numbers, terminal,
+   outfile) and the script, in one text. */
 static clv_status build_text(figure_run *r, const plot_var *vars, size_t n_vars,
-                             clv_error *err)
+                             const char *out_name, clv_error *err)
 {
 	FILE *t = open_memstream(&r->text, &r->text_len);
 	size_t i, k = 0;
@@ -509,14 +568,22 @@ static clv_status build_text(figure_run *r, const plot_var *vars, size_t n_vars,
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
 	fputs("# preamble written by clvsim (plot.c)\n", t);
 	for (i = 0; i < n_vars; i++) {
-		fprintf(t, "%s = ", vars[i].name);
+		/* NAME_rows: the table's records, so that a script need not run
+		   `stats` on an empty table (gnuplot warns) */
 		if (vars[i].kind == PLOT_DATA)
+			fprintf(t, "%s_rows = %zu\n", vars[i].name, r->rows[k]);
+		fprintf(t, "%s = ", vars[i].name);
+		if (vars[i].kind == PLOT_DATA) {
 			gp_path(t, outfile_temp_path(r->copy[k++]));
-		else
+		} else {
 			gp_string(t, vars[i].value);
+		}
 		putc('\n', t);
 	}
 	labels_preamble(t, &r->labels);
+	if (r->legend_spec != NULL)
+		plot_legend_write(t, r->legend_spec, &r->legend);
+	terminal_preamble(t, out_name);
 	fputs("outfile = ", t);
 	gp_path(t, r->out_path);
 	fputs("\n# ---- script ----\n", t);
@@ -568,6 +635,111 @@ static clv_status judge(figure_run *r, clv_status rc, const char *dir, const cha
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* The report's numbers a figure quotes (plot_legend.h).                */
+
+/* clv_dist: each state's (and the total's) figures across customers, as
+   the run report prints them. */
+static const plot_legend_spec clv_legend = {
+	"clv.csv", "state", "level", "customers",
+	{{"mean", 2, false}, {"exact", 2, false}, {"sd", 2, false}, {"p05", 2, false},
+	 {"p50", 2, false}, {"p95", 2, false}}, 6, false};
+
+/* compare: each scenario's total and its difference from the first, as
+   the compare report prints them. */
+static const plot_legend_spec compare_legend = {
+	"compare.csv", "scenario", "state", "total",
+	{{"exact", 2, false}, {"mean", 2, false}, {"se", 2, false}, {"diff_exact", 2, true},
+	 {"diff_mean", 2, true}, {"diff_se", 2, false}, {"diff_lo90", 2, false},
+	 {"diff_hi90", 2, false}, {"p_beats_first", 3, false}}, 9, true};
+
+static const struct {
+	const char *script;
+	const plot_legend_spec *spec;
+} legends[] = {
+	{"clv_dist.gp", &clv_legend},
+	{"compare.gp", &compare_legend},
+};
+
+static size_t legend_code(void *ctx, const char *key, const char *label)
+{
+	const figure_run *r = ctx;
+	int c = label_index(key);
+
+	return c < 0 ? 0 : label_find(&r->labels.col[c], label);
+}
+
+/* Adds the label (a row of a table that defines the codes); stores
+   nothing (returns 0). */
+static size_t legend_seed(void *ctx, const char *key, const char *label)
+{
+	figure_run *r = ctx;
+	int c = label_index(key);
+
+	if (c >= 0)
+		label_code(&r->labels.col[c], label);
+	return 0;
+}
+
+/* The summary table of script_name's legend (NULL: it quotes none, or
+   the table is not there: a figure drawn from its data alone); *spec
+   set. Malloc'd. */
+static char *legend_path(const figure_run *r, const char *script_name, const char *dir,
+                         const plot_legend_spec **spec)
+{
+	char *path;
+	size_t i;
+
+	*spec = NULL;
+	for (i = 0; i < sizeof legends / sizeof legends[0]; i++)
+		if (strcmp(legends[i].script, script_name) == 0)
+			*spec = legends[i].spec;
+	if (*spec == NULL)
+		return NULL;
+	path = data_path(dir, r->src, (*spec)->file);
+	if (path != NULL && access(path, R_OK) != 0) {
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
+/* Before the data is copied: the codes of a table that defines them. */
+static clv_status seed_legend(figure_run *r, const char *script_name, const char *dir,
+                              clv_error *err)
+{
+	const plot_legend_spec *spec;
+	char *path = legend_path(r, script_name, dir, &spec);
+	clv_status rc = CLV_OK;
+
+	if (path != NULL && spec->defines_codes) {
+		plot_legend none;
+		rc = plot_legend_read(spec, path, 0, legend_seed, r, &none, err);
+		plot_legend_free(&none);
+	}
+	free(path);
+	return rc;
+}
+
+/* The report's numbers of script_name, when it quotes some and their
+   table is there. */
+static clv_status load_legend(figure_run *r, const char *script_name, const char *dir,
+                              clv_error *err)
+{
+	const plot_legend_spec *spec;
+	char *path = legend_path(r, script_name, dir, &spec);
+	clv_status rc = CLV_OK;
+
+	if (path != NULL) {
+		rc = plot_legend_read(spec, path, r->labels.col[label_index(spec->key)].n, legend_code,
+		                      r, &r->legend, err);
+		if (rc == CLV_OK)
+			r->legend_spec = spec;
+	}
+	free(path);
+	return rc;
+}
+
 /* Draw script_name with vars into r->out_path (a temp in dir). */
 static clv_status draw_into(figure_run *r, const char *script_name, const char *dir,
                             const plot_var *vars, size_t n_vars, const char *out_name,
@@ -577,14 +749,19 @@ static clv_status draw_into(figure_run *r, const char *script_name, const char *
 
 	if (rc == CLV_OK)
 		rc = load_script(r, script_name, err);
+	if (rc == CLV_OK)
+		rc = seed_legend(r, script_name, dir, err);
 	if (rc == CLV_OK) {
 		rc = make_copies(r, dir, vars, n_vars, err);
 		r->fatal = rc == CLV_ERR_IO || rc == CLV_ERR_NOMEM; /* a table could not be copied */
 	}
 	if (rc == CLV_OK)
-		rc = build_text(r, vars, n_vars, err);
+		rc = load_legend(r, script_name, dir, err);
 	if (rc == CLV_OK)
-		rc = judge(r, gnuplot_run(r->text, r->text_len, out_name, err), dir, out_name, err);
+		rc = build_text(r, vars, n_vars, out_name, err);
+	if (rc == CLV_OK)
+		rc = judge(r, gnuplot_run(r->text, r->text_len, out_name, r->warnings,
+		                          sizeof r->warnings, err), dir, out_name, err);
 	return rc;
 }
 
@@ -595,13 +772,34 @@ static void figure_run_clear(figure_run *r)
 	for (i = 0; i < r->n_copies; i++)
 		outfile_abort(r->copy[i]);
 	labels_free(&r->labels);
+	plot_legend_free(&r->legend);
 	free(r->script);
 	free(r->text);
 	memset(r, 0, sizeof *r);
 }
 
+/* What gnuplot wrote on stderr while drawing r, into warn (when empty). */
+static void note_warnings(const figure_run *r, const char *out_name, clv_error *warn)
+{
+	if (r->warnings[0] != '\0' && warn != NULL && warn->status == CLV_OK)
+		diag_set(warn, CLV_ERR_IO, NULL, "gnuplot warned drawing %s: %s", out_name,
+		         r->warnings);
+}
+
 clv_status plot_figure(const char *script_name, const char *dir, const plot_var *vars,
                        size_t n_vars, const char *out_name, clv_error *err)
+{
+	clv_error warn = {0};
+	clv_status rc = plot_figure_warned(script_name, dir, vars, n_vars, out_name, &warn, err);
+
+	if (rc == CLV_OK && warn.status != CLV_OK)
+		diag_warn("%s", warn.msg);
+	return rc;
+}
+
+clv_status plot_figure_warned(const char *script_name, const char *dir, const plot_var *vars,
+                              size_t n_vars, const char *out_name, clv_error *warn,
+                              clv_error *err)
 {
 	clv_status rc;
 	figure_run r;
@@ -613,6 +811,8 @@ clv_status plot_figure(const char *script_name, const char *dir, const plot_var 
 	outfile_close_stream(out); /* gnuplot writes it by name */
 	r.out_path = outfile_temp_path(out);
 	rc = draw_into(&r, script_name, dir, vars, n_vars, out_name, err);
+	if (rc == CLV_OK)
+		note_warnings(&r, out_name, warn);
 	figure_run_clear(&r);
 	if (rc == CLV_OK)
 		return outfile_commit(out, err);
@@ -623,43 +823,62 @@ clv_status plot_figure(const char *script_name, const char *dir, const plot_var 
 /* ------------------------------------------------------------------ */
 /* Every figure of a run.                                               */
 
+/* A figure of a command: its script, and the tables it needs. A table
+   with a variable is handed to gnuplot (a coded copy); one without is
+   read by clvsim itself (the report's numbers, plot_legend.h). An
+   optional table that is not there reaches the script as '' (e.g. the
+   break-even of a sweep, which only a sweep against a base writes). */
+#define FIG_FILES 3
 typedef struct figure {
 	const char *script, *stem;
-	const char *var[2], *file[2]; /* data variables and their CSV files */
+	const char *var[FIG_FILES], *file[FIG_FILES];
+	bool optional[FIG_FILES];
 } figure;
 
 static const figure figures[] = {
-	{"share_fan.gp", "share_fan", {"datafile", NULL}, {"share.csv", NULL}},
-	{"clv_dist.gp", "clv_dist", {"datafile", "clvfile"}, {"clv_hist.csv", "clv.csv"}},
-	{"compare.gp", "compare", {"datafile", "difffile"}, {"compare_hist.csv", "compare_diff.csv"}},
+	{"share_fan.gp", "share_fan", {"datafile"}, {"share.csv"}, {false}},
+	{"clv_dist.gp", "clv_dist", {"datafile", NULL}, {"clv_hist.csv", "clv.csv"}, {false}},
+	{"compare.gp", "compare", {"datafile", NULL}, {"compare_diff.csv", "compare.csv"}, {false}},
 	{"compare_decision.gp", "compare_decision", {"datafile", "evppifile"},
-	 {"compare_p_best.csv", "compare_evppi.csv"}},
-	{"tornado.gp", "tornado", {"datafile", NULL}, {"tornado.csv", NULL}},
-	{"spider.gp", "spider", {"datafile", NULL}, {"spider.csv", NULL}},
-	{"sweep_line.gp", "sweep_line", {"datafile", NULL}, {"sweep.csv", NULL}},
-	{"sweep_heat.gp", "sweep_heat", {"datafile", NULL}, {"sweep2.csv", NULL}},
+	 {"compare_p_best.csv", "compare_evppi.csv"}, {false}},
+	{"tornado.gp", "tornado", {"datafile"}, {"tornado.csv"}, {false}},
+	{"spider.gp", "spider", {"datafile"}, {"spider.csv"}, {false}},
+	{"sweep_line.gp", "sweep_line", {"datafile", "bevenfile", "difffile"},
+	 {"sweep.csv", "sweep_breakeven.csv", "sweep_diff.csv"}, {false, true, true}},
+	{"sweep_heat.gp", "sweep_heat", {"datafile", "contourfile", "difffile"},
+	 {"sweep2.csv", "sweep2_breakeven.csv", "sweep2_diff.csv"}, {false, true, true}},
 	{"sweep_diff.gp", "sweep_diff", {"datafile", "bevenfile"},
-	 {"sweep_diff.csv", "sweep_breakeven.csv"}},
+	 {"sweep_diff.csv", "sweep_breakeven.csv"}, {false}},
 	{"sweep_diff_heat.gp", "sweep_diff_heat", {"datafile", "contourfile"},
-	 {"sweep2_diff.csv", "sweep2_breakeven.csv"}},
-	{"solve.gp", "solve", {"datafile", "summaryfile"}, {"solve.csv", "solve_summary.csv"}},
+	 {"sweep2_diff.csv", "sweep2_breakeven.csv"}, {false}},
+	{"solve.gp", "solve", {"datafile", "summaryfile"}, {"solve.csv", "solve_summary.csv"}, {false}},
 };
 #define N_FIGURES (sizeof figures / sizeof figures[0])
 #define MAX_TEXT_VARS 16
 
-/* All data files of fig are members of src (src NULL: files in dir). */
+/* The table name is a member of src (src NULL: a file in dir). */
+static bool have_file(const char *name, const char *dir, const outfile_group *src)
+{
+	char *path;
+	bool ok;
+
+	if (src != NULL)
+		return outfile_group_temp(src, name) != NULL;
+	path = in_dir(dir, name);
+	ok = path != NULL && access(path, R_OK) == 0;
+	free(path);
+	return ok;
+}
+
+/* Every table fig needs is there. */
 static bool have_data(const figure *fig, const char *dir, const outfile_group *src)
 {
 	size_t k;
-	bool ok = true;
 
-	for (k = 0; k < 2 && ok && fig->file[k] != NULL; k++) {
-		char *path = src == NULL ? in_dir(dir, fig->file[k]) : NULL;
-		ok = src != NULL ? outfile_group_temp(src, fig->file[k]) != NULL
-		                 : path != NULL && access(path, R_OK) == 0;
-		free(path);
-	}
-	return ok;
+	for (k = 0; k < FIG_FILES && fig->file[k] != NULL; k++)
+		if (!fig->optional[k] && !have_file(fig->file[k], dir, src))
+			return false;
+	return true;
 }
 
 /* Draw fig as the member <stem>.<ext> of g, its tables read from src (or
@@ -668,9 +887,9 @@ static bool have_data(const figure *fig, const char *dir, const outfile_group *s
 static clv_status draw_member(const figure *fig, outfile_group *g, const char *dir,
                               const outfile_group *src, const char *ext,
                               const plot_var *text_vars, size_t n_text, bool *fatal,
-                              clv_error *err)
+                              clv_error *warn, clv_error *err)
 {
-	plot_var vars[MAX_TEXT_VARS + 2];
+	plot_var vars[MAX_TEXT_VARS + FIG_FILES];
 	char name[64];
 	size_t n = 0, k;
 	figure_run r;
@@ -679,8 +898,14 @@ static clv_status draw_member(const figure *fig, outfile_group *g, const char *d
 	*fatal = false;
 	if (n_text > MAX_TEXT_VARS)
 		return diag_set(err, CLV_ERR_USAGE, NULL, "at most %d plot variables", MAX_TEXT_VARS);
-	for (k = 0; k < 2 && fig->file[k] != NULL; k++)
-		vars[n++] = (plot_var){fig->var[k], fig->file[k], PLOT_DATA};
+	for (k = 0; k < FIG_FILES && fig->file[k] != NULL; k++) {
+		if (fig->var[k] == NULL)
+			continue; /* read by clvsim (the report's numbers) */
+		if (have_file(fig->file[k], dir, src))
+			vars[n++] = (plot_var){fig->var[k], fig->file[k], PLOT_DATA};
+		else
+			vars[n++] = (plot_var){fig->var[k], "", PLOT_TEXT};
+	}
 	for (k = 0; k < n_text; k++)
 		vars[n++] = text_vars[k];
 	snprintf(name, sizeof name, "%s.%s", fig->stem, ext);
@@ -692,6 +917,8 @@ static clv_status draw_member(const figure *fig, outfile_group *g, const char *d
 		return err->status;
 	}
 	rc = draw_into(&r, fig->script, dir, vars, n, name, err);
+	if (rc == CLV_OK)
+		note_warnings(&r, name, warn);
 	*fatal = r.fatal || rc == CLV_ERR_INTERRUPTED;
 	figure_run_clear(&r);
 	if (rc != CLV_OK)
@@ -714,11 +941,11 @@ static clv_status draw_all(outfile_group *g, const char *dir, const outfile_grou
 		if (!have_data(&figures[i], dir, src))
 			continue;
 		if (draw_member(&figures[i], g, dir, src, plot_format_ext(fmt), text_vars, n_text,
-		                &fatal, &one) == CLV_OK)
+		                &fatal, warn, &one) == CLV_OK)
 			(*n_drawn)++;
 		else if (fatal)
 			return diag_set(err, one.status, NULL, "%s", one.msg);
-		else
+		else if (warn->status == CLV_OK)
 			diag_set(warn, one.status, NULL, "%s", one.msg);
 	}
 	return CLV_OK;

@@ -10,7 +10,10 @@
  * backquote or macro substitution happens there), control characters are
  * spliced in as "\ooo" escapes, paths are prefixed "./" unless absolute
  * (gnuplot treats '<' and '|' at the start of a name as a command), and
- * every script draws text with `noenhanced`. The data itself reaches
+ * every script draws text with `noenhanced`. The terminal is chosen here
+ * too, by the output's extension (the scripts set theirs from the
+ * variables terminal_name, terminal_options, terminal_scale), so one
+ * script draws PNG, SVG or PDF. The data itself reaches
  * gnuplot as a label-free copy: text columns (state, scenario,
  * assumption, level) hold codes 1..n, the names go into string arrays
  * lbl_<column> (docs/plots.md, "Labels").
@@ -76,6 +79,21 @@ char *plot_find_script(const char *script_name, clv_error *err);
 clv_status plot_figure(const char *script_name, const char *dir, const plot_var *vars,
                        size_t n_vars, const char *out_name, clv_error *err);
 
+/* plot_figure, with what gnuplot wrote on stderr while succeeding (a
+   warning such as "empty x range": the scripts are meant to draw
+   silently) put in *warn (CLV_ERR_IO "gnuplot warned drawing NAME:
+   ...", when warn holds nothing yet) instead of printed. The figure is
+   kept either way. */
+clv_status plot_figure_warned(const char *script_name, const char *dir, const plot_var *vars,
+                              size_t n_vars, const char *out_name, clv_error *warn,
+                              clv_error *err);
+
+/* What a state's share is in the figures of s: "share of customers"
+   when the chain has an absorbing state (a lost customer stays lost: the
+   states are lifecycle stages, docs/theory.md section 7), else "share of
+   wallet" (the states are brands a customer buys from). */
+const char *plot_share_label(const clv_scenario *s);
+
 /* Draw every figure whose CSV tables are members of g (not yet
    committed: read from their temps, after outfile_group_finish), as new
    members <figure>.<ext of fmt> of g (table in plot.c and docs/plots.md:
@@ -83,7 +101,8 @@ clv_status plot_figure(const char *script_name, const char *dir, const plot_var 
    sweep_heat), passing text_vars (scenario, period_unit, currency,
    xlabel, ylabel...) to each. A figure that gnuplot cannot draw (not
    installed, a script error) is left out of g, the loop goes on, and the
-   first such failure is put in *warn (for the caller to print). A figure
+   first such failure, or gnuplot's first warning on a figure it drew,
+   is put in *warn (for the caller to print). A figure
    that cannot be written whole is an error: CLV_ERR_IO naming its path
    and the cause (e.g. "No space left on device"), as is
    CLV_ERR_INTERRUPTED; then the caller discards g. n_drawn (may be NULL)
