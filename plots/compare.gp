@@ -111,11 +111,14 @@ do for [k=2:(nscn > 1 ? nscn : 2)] {
 		set label 1 'only one scenario: nothing to compare' at graph 0.5, 0.5 center noenhanced
 		plot NaN notitle
 	} else {
-		stats datafile skip 1 using (sel(k) && $5 > 0 ? $3 : NaN) nooutput
-		nb = STATS_records
-		xlo = nb > 0 ? STATS_min : 0
-		stats datafile skip 1 using (sel(k) && $5 > 0 ? $4 : NaN) nooutput
-		xhi = nb > 0 ? STATS_max : 0
+		# the bins with replications (side effects: stats warns when a
+		# filter leaves no point)
+		nb = 0
+		xlo = 1e300
+		xhi = -1e300
+		stats datafile skip 1 using (sel(k) && $5 > 0 ? (nb = nb + 1, \
+			xlo = $3 < xlo ? $3 : xlo, xhi = $4 > xhi ? $4 : xhi, 0) : 0) nooutput
+		if (nb == 0) { xlo = 0; xhi = 0 }
 		m = quoted ? rep_diff_mean[k] : (xlo + xhi) / 2
 		lo90 = quoted ? rep_diff_lo90[k] : NaN
 		hi90 = quoted ? rep_diff_hi90[k] : NaN
@@ -130,8 +133,7 @@ do for [k=2:(nscn > 1 ? nscn : 2)] {
 		set xrange [a - pad:b + pad]
 		set yrange [0:*]
 		set ytics
-		set xlabel 'difference in average total CLV per customer, ' . lbl_scenario[k] . ' minus ' . first . \
-			' (' . cur . ')' noenhanced font ',9'
+		set xlabel 'difference in average total CLV per customer (' . cur . ')' noenhanced font ',9'
 		if (defined(lo90) && defined(hi90)) {
 			set object 1 rect from lo90, graph 0 to hi90, graph 1 fc rgb '#08306b' fs transparent solid 0.15 noborder back
 		}

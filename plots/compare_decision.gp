@@ -1,4 +1,6 @@
-# compare_decision.gp - the decision of a comparison in two panels:
+# compare_decision.gp - which scenario to choose, how often is it the
+# best, and is it worth learning more first? The decision of a
+# comparison in two panels:
 #   left: P(best), the share of possible worlds (replications) in which
 #   each scenario has the highest expected total CLV (its mean under its
 #   name);
@@ -91,7 +93,7 @@ plot datafile skip 1 using ($3 / 2):(row($0)):($3 / 2):(0.35):ytic(scn_of(1) . "
      '' skip 1 using ($3):(row($0)):(sprintf('%.3f', $3)) with labels left offset 0.6, 0 noenhanced
 
 # --- right: EVPPI against EVPI
-set title sprintf('EVPPI per customer: knowing one assumption exactly (EVPI %.4g)', evpi) \
+set title sprintf('EVPPI per customer: knowing one assumption exactly (EVPI %.2f)', evpi) \
 	noenhanced font ',11'
 set xlabel 'expected value of information per customer (' . cur . ')' noenhanced
 set xtics autofreq
@@ -109,7 +111,7 @@ if (nasm < 1) {
 	set label 2 'EVPI' at evpi, graph 1 center offset 0, 0.7 tc rgb '#d62728' noenhanced
 	plot evppifile skip 1 using ($2 / 2):(row($0)):($2 / 2):(0.35):ytic(asm_of(1)) \
 		with boxxyerror lc rgb '#e6550d', \
-	     '' skip 1 using ($2):(row($0)):(sprintf('%.3g', $2)) with labels left offset 0.6, 0 \
+	     '' skip 1 using ($2):(row($0)):(sprintf('%.2f', $2)) with labels left offset 0.6, 0 \
 		noenhanced
 }
 unset multiplot

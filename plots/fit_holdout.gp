@@ -1,4 +1,5 @@
-# fit_holdout.gp - `clvsim fit --holdout DATE`: the forecast of the chain
+# fit_holdout.gp - does the fitted chain forecast what customers did
+# next? `clvsim fit --holdout DATE`: the forecast of the chain
 # fitted on the records before DATE (lines) against what the same
 # customers bought from DATE on (points: the brand of each customer's
 # first purchase in the period), one colour per brand.

@@ -1,4 +1,5 @@
-# fit_survival.gp - `clvsim fit --survival`: a cohort's observed survival
+# fit_survival.gp - does the shifted-beta-geometric model fit the
+# cohort's retention, and what does it project? `clvsim fit --survival`: a cohort's observed survival
 # and retention against the shifted-beta-geometric fit, projected past
 # the data (dashed beyond the last observed period).
 #
@@ -48,11 +49,20 @@ if (last_observed eq '') {
 } else {
 	T = real(last_observed)
 }
+# the frame: every period (at least 0..1), retention from its lowest
+# value (a cohort that keeps everyone still gets a range)
+stats datafile skip 1 using 1 nooutput
+pmax = STATS_max > 0 ? STATS_max : 1
+rlo = 100
+low_r(v) = (v == v && 100 * v < rlo ? rlo = 100 * v : 0, 0)
+stats datafile skip 1 using (low_r(valid(6) ? $6 : NaN) + low_r(valid(7) ? $7 : NaN)) nooutput
+rlo = rlo < 100 ? rlo - 0.05 * (100 - rlo) : 90
 unit = period_unit eq '' ? 'period' : period_unit
 title = 'Cohort survival: observed against the shifted-beta-geometric fit' . \
 	(scenario eq '' ? '' : "\n" . scenario)
 set multiplot layout 1,2 title title font ',14' noenhanced
 set grid
+set xrange [0:pmax]
 set xlabel unit noenhanced
 set key top right noenhanced
 set arrow 1 from T, graph 0 to T, graph 1 nohead dt 3 lc rgb '#888888'
@@ -69,7 +79,7 @@ plot datafile skip 1 using 1:($1 <= T ? 100*$4 : NaN) with lines lw 2.5 lc rgb f
 set title 'retention r(t) = S(t) / S(t-1)' font ',12'
 set key bottom right
 set ylabel 'retention (%)'
-set yrange [*:100]
+set yrange [rlo:100.5]
 plot datafile skip 1 using 1:($1 <= T ? 100*$7 : NaN) with lines lw 2.5 lc rgb fitted title 'sBG fit', \
      '' skip 1 using 1:($1 >= T ? 100*$7 : NaN) with lines lw 2.5 dt 2 lc rgb fitted title 'sBG projection', \
      '' skip 1 using 1:(100*$6) with points pt 7 ps 1.3 lc rgb obs title 'observed'

@@ -1,4 +1,5 @@
-# solve.gp - a solve (goal seek or break-even) in two panels:
+# solve.gp - at which value of the key does the change break even (or
+# reach the target), and how sure is that? A solve in two panels:
 #   left: the expected CLV (or difference from the base) as the solved key
 #   varies: the exact expectation, the band of the replications' figures
 #   (5th to 95th percentile across the possible worlds), the target line
@@ -51,7 +52,8 @@ inside(v) = finite(v) && v >= xmin && v <= xmax
 # nothing drawn per replication: every replication has the same solution
 certain = finite(value) && lo90 == value && hi90 == value
 # a bound of the 90% interval as text: its value, or outside the range
-bound(v) = finite(v) ? sprintf('%.4g', v) : (v < 0 ? sprintf('< %.4g', xmin) : sprintf('> %.4g', xmax))
+# (as the solve report prints them: the solution %.7g, the interval %.6g)
+bound(v) = finite(v) ? sprintf('%.6g', v) : (v < 0 ? sprintf('< %.6g', xmin) : sprintf('> %.6g', xmax))
 
 # --- page: two panels side by side
 W = 1400
@@ -74,7 +76,7 @@ set termoption noenhanced
 set output outfile
 
 cur = currency eq '' ? 'money units' : currency
-vtext = finite(value) ? sprintf('%.6g', value) : 'none'
+vtext = finite(value) ? sprintf('%.7g', value) : 'none'
 title = 'Solving for ' . xlabel . ': ' . vtext . (scenario eq '' ? '' : "\n" . scenario)
 set multiplot layout 1,2 title title font ',14' noenhanced
 set grid

@@ -1,4 +1,6 @@
-# spider.gp - sensitivity of total CLV across each assumption's range: one
+# spider.gp - is the response to each assumption linear, and over which
+# part of its range does it matter? Sensitivity of total CLV across each
+# assumption's range: one
 # line per uncertain assumption, CLV against the percentile of that
 # assumption's distribution (others at their base values). Steep lines
 # are the assumptions that matter; a line's shape shows non-linearity.

@@ -1,4 +1,5 @@
-# sweep_diff.gp - a sweep against a base: the difference in total CLV per
+# sweep_diff.gp - from which value of the key does the change beat the
+# base, and by how much? A sweep against a base: the difference in total CLV per
 # customer (changed scenario minus base) as one key varies, the Monte
 # Carlo mean with its 90% interval (paired replications on common random
 # numbers), the exact difference of the expectations dashed, the zero
@@ -79,10 +80,12 @@ set bars small
 set arrow 1 from graph 0, first 0 to graph 1, first 0 nohead lw 1.5 lc rgb '#555555' back
 do for [k=1:nbe] {
 	set arrow (k + 1) from first be[k], graph 0 to first be[k], graph 1 nohead lw 2 lc rgb '#d62728' front
-	set label (k + 1) sprintf('break-even %.4g', be[k]) at first be[k], graph 0.04 left offset 0.5, 0 \
+	set label (k + 1) sprintf('break-even %g', be[k]) at first be[k], graph 0.04 left offset 0.5, 0 \
 		tc rgb '#d62728' noenhanced front
 }
-plot datafile skip 1 using 1:(total(2) ? $4 : NaN):(total(2) ? $6 : NaN):(total(2) ? $7 : NaN) \
+# (one replication has no interval: the bar shrinks to the mean)
+lo(c) = valid(c) ? column(c) : $4
+plot datafile skip 1 using 1:(total(2) ? $4 : NaN):(total(2) ? lo(6) : NaN):(total(2) ? lo(7) : NaN) \
 	with yerrorlines lw 3 pt 7 ps 0.7 lc rgb '#1f77b4' title 'Monte Carlo, 90% interval', \
      '' skip 1 using 1:(total(2) ? $3 : NaN) with lines lw 2 dt 2 lc rgb '#000000' title 'exact'
 unset output

@@ -1,4 +1,5 @@
-# sweep_diff_heat.gp - a two-key sweep against a base: a heat map of the
+# sweep_diff_heat.gp - for which combinations of two keys does the change
+# pay? A two-key sweep against a base: a heat map of the
 # exact difference in total CLV per customer (changed scenario minus base;
 # red where the change pays, blue where it loses, white at 0), each cell
 # labelled with its value when the grid is small enough to read (at most
@@ -36,6 +37,17 @@ stats datafile skip 1 using 3 nooutput
 ncell = STATS_records
 vmax = abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)
 if (ncell < 1) { print "sweep_diff_heat.gp: no data in ".datafile; exit status 1 }
+stats datafile skip 1 using 1 nooutput
+xmin = STATS_min
+stats datafile skip 1 using 2 nooutput
+ymin = STATS_min
+stats datafile skip 1 using ($2 == ymin ? $1 : NaN) nooutput
+nx = STATS_records
+stats datafile skip 1 using ($1 == xmin ? $2 : NaN) nooutput
+ny = STATS_records
+# a grid of one row or column cannot be an image: squares instead (heat
+# is the script's own text, no user text: a macro is safe)
+heat = nx >= 2 && ny >= 2 ? 'with image pixels' : 'with points pt 5 ps 6 lc palette'
 nseg = 0
 count_seg(x) = (nseg = nseg + 1, 0)
 # (clvsim tells how many rows a table has: no `stats` on an empty one)
@@ -70,9 +82,11 @@ set ylabel ylabel noenhanced
 set cblabel 'changed minus base: expected total CLV per customer (' . cur . ')' noenhanced
 # diverging palette, white at 0 (the colour range is symmetric)
 set palette defined (-1 '#2166ac', -0.5 '#92c5de', 0 '#f7f7f7', 0.5 '#f4a582', 1 '#b2182b')
-if (vmax > 0) { set cbrange [-vmax:vmax] }
+if (vmax > 0) { set cbrange [-vmax:vmax] } else { set cbrange [-1:1] }
 set autoscale xfix
 set autoscale yfix
+if (nx < 2) { set xrange [xmin - 0.5:xmin + 0.5] }
+if (ny < 2) { set yrange [ymin - 0.5:ymin + 0.5] }
 set tics out
 set xtics nomirror
 set ytics nomirror
@@ -81,16 +95,16 @@ set bmargin 6
 labelled = ncell <= 150
 set style textbox opaque noborder
 if (nseg > 0) {
-	plot datafile skip 1 using 1:2:3 with image pixels notitle, \
-	     '' skip 1 using 1:2:(labelled ? sprintf('%.4g', $3) : '') with labels font ',9' \
+	plot datafile skip 1 using 1:2:3 @heat notitle, \
+	     '' skip 1 using 1:2:(labelled ? (ncell <= 60 ? sprintf('%.2f', $3) : sprintf('%.4g', $3)) : '') with labels font ',9' \
 		tc rgb '#333333' notitle, \
 	     contourfile skip 1 using 1:2:($3 - $1):($4 - $2) \
 		with vectors nohead lw 3 lc rgb '#000000' title 'break-even (difference 0)'
 } else {
 	set label 1 'no break-even in the grid: the difference keeps one sign' \
 		at graph 0.5, graph -0.16 center noenhanced
-	plot datafile skip 1 using 1:2:3 with image pixels notitle, \
-	     '' skip 1 using 1:2:(labelled ? sprintf('%.4g', $3) : '') with labels font ',9' \
+	plot datafile skip 1 using 1:2:3 @heat notitle, \
+	     '' skip 1 using 1:2:(labelled ? (ncell <= 60 ? sprintf('%.2f', $3) : sprintf('%.4g', $3)) : '') with labels font ',9' \
 		tc rgb '#333333' notitle
 }
 unset output

@@ -1,7 +1,10 @@
-# tornado.gp - one-at-a-time sensitivity of total CLV: for each uncertain
+# tornado.gp - which uncertain assumption moves total CLV the most?
+# One-at-a-time sensitivity of total CLV: for each uncertain
 # assumption, a horizontal bar from the CLV at its low input to the CLV at
 # its high input (others at their base values), around the base CLV;
-# widest swing on top. The input values are written at the bar ends.
+# widest swing on top. The input values are written at the bar ends, the
+# swing (CLV at the high input minus at the low, as the report prints it)
+# under the assumption's name.
 #
 # Reads tornado.csv, written by clvsim into --out DIR:
 #   assumption,low_input,high_input,clv_low,clv_high,swing,base
@@ -34,7 +37,7 @@ if (nbar < 1) { print "tornado.gp: no data in ".datafile; exit status 1 }
 
 # --- page
 W = 1100
-H = 200 + 42 * nbar
+H = 280 + 42 * nbar
 # --- terminal: clvsim sets terminal_name, terminal_options and
 # terminal_scale (by the output's extension); by hand, outfile's
 # extension picks it (.png pngcairo, .svg svg, .pdf pdfcairo)
@@ -63,12 +66,13 @@ set offsets graph 0.12, graph 0.12, 0, 0
 set key outside bottom center horizontal noenhanced
 set bmargin 5
 set arrow 1 from base, graph 0 to base, graph 1 nohead lw 1.5 dt 2 lc rgb '#333333' front
-set label 1 sprintf('base %.6g', base) at base, graph 1 center offset 0, 0.8 noenhanced
+set label 1 sprintf('base %.2f', base) at base, graph 1 center offset 0, 0.8 noenhanced
 set style fill solid 0.85 noborder
 
 lo_x(a, b) = a < b ? a : b
 row(r) = r + 1
-plot datafile skip 1 using ((base + $4) / 2):(row($0)):(abs($4 - base) / 2):(0.35):ytic(name_of(1)) \
+set format x '%g'
+plot datafile skip 1 using ((base + $4) / 2):(row($0)):(abs($4 - base) / 2):(0.35):ytic(name_of(1) . sprintf("\nswing %+.2f", ($5 < $4 ? -1 : 1) * $6)) \
 	with boxxyerror lc rgb '#2b8cbe' title 'assumption at its low value', \
      '' skip 1 using ((base + $5) / 2):(row($0)):(abs($5 - base) / 2):(0.35) \
 	with boxxyerror lc rgb '#e6550d' title 'assumption at its high value', \

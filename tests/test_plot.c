@@ -12,6 +12,12 @@
  * runs kills it at once (CLV_ERR_INTERRUPTED, in a forked child, since
  * the flag cannot be cleared).
  *
+ * Degenerate scenarios (tests/data/plot/degenerate: one state, every CLV
+ * equal, a single replication, a state with no mass, one-point sweeps)
+ * draw every figure with clvsim's stderr empty (gnuplot's warnings are
+ * passed on, so none is hidden), and the legends quote the text report
+ * digit for digit.
+ *
  * Runs from the repo top (the Makefile does). Tests that need gnuplot
  * are skipped only when no gnuplot is on PATH.
  */
@@ -76,7 +82,7 @@ typedef struct figure_case {
 static const figure_case cases[] = {
 	{"share_fan.gp", {"datafile", NULL}, {"share.csv", NULL}},
 	{"clv_dist.gp", {"datafile", "clvfile"}, {"clv_hist.csv", "clv.csv"}},
-	{"compare.gp", {"datafile", "difffile"}, {"compare_hist.csv", "compare_diff.csv"}},
+	{"compare.gp", {"datafile", NULL}, {"compare_diff.csv", NULL}},
 	{"tornado.gp", {"datafile", NULL}, {"tornado.csv", NULL}},
 	{"spider.gp", {"datafile", NULL}, {"spider.csv", NULL}},
 	{"sweep_line.gp", {"datafile", NULL}, {"sweep.csv", NULL}},
@@ -739,6 +745,219 @@ static void interrupt_kills_gnuplot(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Degenerate tables draw without a word from gnuplot.                  */
+
+#define DEGENERATE "tests/data/plot/degenerate/"
+
+/* One clvsim command on a degenerate scenario and the figures it must
+   draw (one state, every CLV equal, a single replication, a state with
+   no mass, a one-point or one-row sweep, identical scenarios). */
+typedef struct degenerate_case {
+	const char *args[12];
+	const char *figures[3];
+} degenerate_case;
+
+static const degenerate_case degenerate_cases[] = {
+	{{"run", DEGENERATE "one_state.yaml"}, {"share_fan.png", "clv_dist.png"}},
+	{{"run", DEGENERATE "no_mass.yaml"}, {"share_fan.png", "clv_dist.png"}},
+	{{"compare", DEGENERATE "one_state.yaml", DEGENERATE "one_state_offer.yaml"},
+	 {"compare.png", "compare_decision.png"}},
+	{{"sweep", DEGENERATE "one_state.yaml", "--vary", "margin.Only=100:100:1"}, {"sweep_line.png"}},
+	{{"sweep", DEGENERATE "one_state.yaml", "--vary", "margin.Only=50:150:50", "--vary",
+	  "discount_rate=0.1:0.1:1"}, {"sweep_heat.png"}},
+	{{"sweep", DEGENERATE "one_state.yaml", DEGENERATE "one_state_offer.yaml", "--vary",
+	  "campaign.cost=0:2:1"}, {"sweep_diff.png", "sweep_line.png"}},
+	{{"sweep", DEGENERATE "one_state.yaml", DEGENERATE "one_state_offer.yaml", "--vary",
+	  "campaign.cost=0:0:1", "--vary", "campaign.retention_uplift=0:0:1"},
+	 {"sweep_diff_heat.png", "sweep_heat.png"}},
+	{{"tornado", DEGENERATE "one_state_uncertain.yaml"}, {"tornado.png", "spider.png"}},
+	{{"solve", DEGENERATE "one_state.yaml", "--find", "margin.Only=50:150", "--target", "300"},
+	 {"solve.png"}},
+};
+
+/* Every figure of each degenerate command is drawn whole, and clvsim's
+   stderr is empty: no gnuplot warning (clvsim passes them on), no
+   "empty x range". */
+static void degenerate_scenarios_draw_silently(void **state)
+{
+	const char *dir = *state;
+	size_t i, k, n;
+
+	need_gnuplot();
+	for (i = 0; i < sizeof degenerate_cases / sizeof degenerate_cases[0]; i++) {
+		const degenerate_case *c = &degenerate_cases[i];
+		const char *args[20];
+		char out[PATH_MAX], name[32];
+		th_child ch;
+
+		snprintf(name, sizeof name, "degenerate%zu", i);
+		th_path(out, sizeof out, dir, name);
+		for (n = 0; c->args[n] != NULL; n++)
+			args[n] = c->args[n];
+		args[n++] = "--out";
+		args[n++] = out;
+		args[n++] = "--plot";
+		args[n++] = "png";
+		args[n++] = "--quiet";
+		args[n] = NULL;
+		th_run(&ch, args);
+		th_expect_exit(&ch, 0);
+		if (ch.err_len != 0)
+			print_error("%s %s: %s\n", c->args[0], c->args[1], ch.err);
+		assert_int_equal(ch.err_len, 0);
+		for (k = 0; k < 3 && c->figures[k] != NULL; k++)
+			assert_png(out, c->figures[k]);
+		th_child_free(&ch);
+	}
+}
+
+/* The fit figures (drawn by `clvsim fit`) on the least data they get:
+   one state, one period; a cohort seen for one period. No warning. */
+static void degenerate_fit_tables_draw_silently(void **state)
+{
+	const char *dir = *state;
+	char path[PATH_MAX];
+	const plot_var holdout[] = {{"datafile", "h.csv", PLOT_DATA}, {"holdout", "2025-01", PLOT_TEXT},
+	                            {"period_unit", "month", PLOT_TEXT}};
+	const plot_var survival[] = {{"datafile", "s.csv", PLOT_DATA},
+	                             {"period_unit", "year", PLOT_TEXT}};
+	clv_error warn = {0}, err = {0};
+
+	need_gnuplot();
+	th_write_file(th_path(path, sizeof path, dir, "h.csv"),
+	              "period,start,state,observed,predicted,buyers\n1,2025-01,Only,1,1,3\n");
+	th_write_file(th_path(path, sizeof path, dir, "s.csv"),
+	              "period,alive,survival_observed,survival,expected_alive,retention_observed,"
+	              "retention\n0,10,1,1,10,,\n1,10,1,1,10,1,1\n");
+	assert_status(plot_figure_warned("fit_holdout.gp", dir, holdout, 3, "h.png", &warn, &err),
+	              CLV_OK, &err);
+	assert_status(warn.status, CLV_OK, &warn);
+	assert_png(dir, "h.png");
+	assert_status(plot_figure_warned("fit_survival.gp", dir, survival, 2, "s.png", &warn, &err),
+	              CLV_OK, &err);
+	assert_status(warn.status, CLV_OK, &warn);
+	assert_png(dir, "s.png");
+}
+
+/* A figure that gnuplot draws while writing on stderr (as a warning,
+   or `print`, does) is kept, the text handed back (plot_figure_warned),
+   so no warning goes unseen. */
+static void gnuplot_warnings_are_reported(void **state)
+{
+	const char *dir = *state;
+	char path[PATH_MAX], plots[PATH_MAX];
+	const plot_var v[] = {{"outfile_unused", "", PLOT_TEXT}};
+	clv_error warn = {0}, err = {0};
+
+	need_gnuplot();
+	th_path(plots, sizeof plots, dir, "warnplots");
+	assert_int_equal(mkdir(plots, 0755), 0);
+	th_write_file(th_path(path, sizeof path, plots, "warn.gp"),
+	              "eval 'set terminal ' . terminal_name . ' size 400,400 ' . terminal_options\n"
+	              "set output outfile\nprint 'a warning: empty x range'\nplot x\nunset output\n");
+	setenv("CLVSIM_PLOTS_DIR", plots, 1);
+	assert_status(plot_figure_warned("warn.gp", dir, v, 1, "w.png", &warn, &err), CLV_OK, &err);
+	setenv("CLVSIM_PLOTS_DIR", plots_dir, 1);
+	assert_int_equal(warn.status, CLV_ERR_IO);
+	assert_non_null(strstr(warn.msg, "gnuplot warned drawing w.png"));
+	assert_non_null(strstr(warn.msg, "empty x range"));
+	assert_true(file_size(dir, "w.png") > 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Legends quote the report.                                            */
+
+/* Fields of the first line of text starting with `start` after `from`
+   (whitespace separated, at most n); the count. */
+static size_t report_fields(const char *from, const char *start, char fields[][32], size_t n)
+{
+	const char *p = from;
+	size_t k = 0, len = strlen(start);
+
+	while (p != NULL && strncmp(p, start, len) != 0) {
+		p = strchr(p, '\n');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	if (p == NULL)
+		return 0;
+	p += len;
+	while (k < n && *p != '\n' && *p != '\0') {
+		size_t w = 0;
+		while (*p == ' ')
+			p++;
+		while (*p != ' ' && *p != '\n' && *p != '\0' && w < 31)
+			fields[k][w++] = *p++;
+		fields[k][w] = '\0';
+		if (w > 0)
+			k++;
+	}
+	return k;
+}
+
+/* text, and a '+' before it unless it has a sign (the figure prints
+   differences with their sign). */
+static void signed_text(char *buf, size_t cap, const char *text)
+{
+	snprintf(buf, cap, "%s%s", text[0] == '-' ? "" : "+", text);
+}
+
+/* The run's CLV figure quotes the report's total row, and compare's
+   difference panels the report's MC difference, exact difference, 90%
+   interval and P(beats), digit for digit (both from the same numbers,
+   never from the histogram's bins). */
+static void legends_quote_the_report(void **state)
+{
+	const char *dir = *state;
+	char out[PATH_MAX], path[PATH_MAX], f[8][32], want[512], a[40], b[40];
+	char *svg;
+	th_child c;
+	size_t k;
+
+	need_gnuplot();
+	th_path(out, sizeof out, dir, "legend_run");
+	TH_RUN(&c, "run", "scenarios/brand_a.yaml", "--customers", "500", "--replications", "20",
+	       "--out", out, "--plot", "svg", "--quiet");
+	th_expect_exit(&c, 0);
+	/* total: exact mean se sd p05 p50 p95 ... */
+	assert_true(report_fields(strstr(c.out, "CLV per customer, discounted"), "total ", f, 8) >= 7);
+	snprintf(want, sizeof want, "mean %s (exact %s)   5%%: %s   95%%: %s", f[1], f[0], f[4], f[6]);
+	svg = th_read_file(th_path(path, sizeof path, out, "clv_dist.svg"), NULL);
+	if (strstr(svg, want) == NULL)
+		print_error("clv_dist.svg lacks \"%s\"\n", want);
+	assert_non_null(strstr(svg, want));
+	free(svg);
+	th_child_free(&c);
+
+	th_path(out, sizeof out, dir, "legend_compare");
+	TH_RUN(&c, "compare", "scenarios/brand_a.yaml", "scenarios/retention_campaign.yaml",
+	       "scenarios/discount_offer.yaml", "--customers", "500", "--replications", "40", "--out",
+	       out, "--plot", "svg", "--quiet");
+	th_expect_exit(&c, 0);
+	svg = th_read_file(th_path(path, sizeof path, out, "compare.svg"), NULL);
+	for (k = 2; k <= 3; k++) {
+		char head[8], p[8][32];
+		const char *block;
+		snprintf(head, sizeof head, "\n[%zu] ", k);
+		block = strstr(c.out, head);
+		assert_non_null(block);
+		/* total: exact diff, MC diff, SE, [lo, hi] */
+		assert_int_equal(report_fields(block + 1, "  total ", f, 8), 5);
+		assert_int_equal(report_fields(block + 1, "  P(beats [1]) = ", p, 1), 1);
+		f[3][strlen(f[3]) - 1] = '\0'; /* "[lo," */
+		f[4][strlen(f[4]) - 1] = '\0'; /* "hi]" */
+		signed_text(a, sizeof a, f[1]);
+		signed_text(b, sizeof b, f[0]);
+		snprintf(want, sizeof want, "mean %s (exact %s), 90%% interval of the mean [%s, %s],  "
+		         "P(beats [1]) = %s", a, b, f[3] + 1, f[4], p[0]);
+		if (strstr(svg, want) == NULL)
+			print_error("compare.svg lacks \"%s\"\n", want);
+		assert_non_null(strstr(svg, want));
+	}
+	free(svg);
+	th_child_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -756,6 +975,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plot_group_draws_from_temps, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(full_disk_figure_is_an_error, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(interrupt_kills_gnuplot, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(degenerate_scenarios_draw_silently, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(degenerate_fit_tables_draw_silently, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(gnuplot_warnings_are_reported, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(legends_quote_the_report, setup_dir, teardown_dir),
 	};
 
 	if (realpath("plots", plots_dir) == NULL || getcwd(top_dir, sizeof top_dir) == NULL) {
