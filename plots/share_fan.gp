@@ -81,13 +81,18 @@ set key off
 set xlabel 'time (' . units . ')' noenhanced
 set ylabel share_label . ' (%)' noenhanced
 set format y '%g'
+# periods are whole numbers: a tic per period when there are few
+stats datafile skip 1 using 1 nooutput
+if (STATS_max <= 15) { set xtics 1 }
+if (STATS_max <= 0) { set xrange [-0.5:0.5] }
+set offsets 0, 0, graph 0.05, 0
 band_out = '#c6dbef'
 band_in = '#6baed6'
 do for [k=1:nstate] {
 	set title lbl_state[k] noenhanced font ',12'
 	# a state nobody is ever in still gets an axis (no empty range)
 	stats datafile skip 1 using (sel(k) ? 100 * ($8 > $9 ? $8 : $9) : NaN) nooutput
-	if (STATS_records > 0 && STATS_max > 0) { set yrange [0:*] } else { set yrange [0:1] }
+	if (STATS_records > 0 && STATS_max > 0) { set yrange [0:* < 105] } else { set yrange [0:1] }
 	plot datafile skip 1 using 1:(sel(k) ? 100*$4 : NaN):(sel(k) ? 100*$8 : NaN) \
 		with filledcurves fc rgb band_out fs solid 1.0 noborder, \
 	     '' skip 1 using 1:(sel(k) ? 100*$5 : NaN):(sel(k) ? 100*$7 : NaN) \

@@ -112,11 +112,11 @@ cur = currency eq '' ? 'money units' : currency
 set title 'Total CLV per customer over two assumptions' . \
 	(scenario eq '' ? '' : "\n" . scenario) . "\n" . \
 	'colour and cells: exact expectation; white lines: equal total CLV' . \
-	(have_base ? '; black: break-even against the base' : (crosses0 ? '; black: total CLV 0' : '')) \
+	(have_base ? "\nblack: break-even against the base" : (crosses0 ? "\nblack: total CLV 0" : '')) \
 	noenhanced font ',13'
 set xlabel xlabel noenhanced
 set ylabel ylabel noenhanced
-set cblabel 'expected total CLV per customer (' . cur . ')' noenhanced
+set cblabel 'expected total CLV per customer (' . cur . ')' noenhanced offset 2.5, 0
 set format x '%g'
 set format y '%g'
 set format cb '%g'
@@ -139,8 +139,8 @@ labelled = ncell <= 150
 # three layers on one frame (fixed margins): the map, the iso-CLV lines
 # (whitespace-separated tables), then the cell values and the break-even
 set lmargin at screen 0.11
-set rmargin at screen 0.80
-set tmargin at screen 0.86
+set rmargin at screen 0.78
+set tmargin at screen 0.84
 set bmargin at screen 0.16
 set multiplot
 # a grid of one row or column cannot be an image: squares instead
