@@ -59,7 +59,20 @@ count_seg(x) = (nseg = nseg + 1, 0)
 if (!exists("contourfile_rows")) contourfile_rows = -1
 if (contourfile ne '' && contourfile_rows != 0) { stats contourfile skip 1 using (count_seg($1)) nooutput }
 have_base = contourfile ne ''
-crosses0 = vmin < 0 && vmax > 0
+# without a base: the scenario as written, at the values its file gives
+# the two keys (key_value, key2_value from clvsim) when that is a cell;
+# its contour is the trade-off "as much total CLV as now"
+if (!exists("key_value")) key_value = ''
+if (!exists("key2_value")) key2_value = ''
+kx = key_value ne '' ? real(key_value) : NaN
+ky = key2_value ne '' ? real(key2_value) : NaN
+near(a, b) = abs(a - b) <= 1e-9 * (abs(b) > 1 ? abs(b) : 1)
+file_level = NaN
+if (!have_base && kx == kx && ky == ky) {
+	stats datafile skip 1 using (near($1, kx) && near($2, ky) ? (file_level = column(vcol), 0) : 0) nooutput
+}
+file_base = file_level == file_level && vmin < file_level && file_level < vmax
+crosses0 = !file_base && vmin < 0 && vmax > 0
 
 # iso-CLV lines: gnuplot's contours of the grid (a 2 x 2 grid at least,
 # with some spread), into a datablock
@@ -68,12 +81,12 @@ if (nx >= 2 && ny >= 2 && vmax > vmin) {
 	set contour base
 	unset surface
 	set cntrparam levels auto 6
-	set dgrid3d ny,nx qnorm 16
+	set dgrid3d ny,nx qnorm 100
 	set table $iso
 	splot datafile skip 1 using 1:2:vcol
 	unset table
-	if (crosses0 && !have_base) {
-		set cntrparam levels discrete 0
+	if (file_base || (crosses0 && !have_base)) {
+		set cntrparam levels discrete (file_base ? file_level : 0)
 		set table $zero
 		splot datafile skip 1 using 1:2:vcol
 		unset table
@@ -112,7 +125,9 @@ cur = currency eq '' ? 'money units' : currency
 set title 'Total CLV per customer over two assumptions' . \
 	(scenario eq '' ? '' : "\n" . scenario) . "\n" . \
 	'colour and cells: exact expectation; white lines: equal total CLV' . \
-	(have_base ? "\nblack: break-even against the base" : (crosses0 ? "\nblack: total CLV 0" : '')) \
+	(have_base ? "\nblack: break-even against the base" : (file_base ? \
+		sprintf("\nblack: as much as the scenario as written (%g, %g): %.2f", kx, ky, file_level) : \
+		(crosses0 ? "\nblack: total CLV 0" : ''))) \
 	noenhanced font ',13'
 set xlabel xlabel noenhanced
 set ylabel ylabel noenhanced
@@ -165,10 +180,11 @@ set border 0
 set key outside bottom right horizontal noenhanced
 if (ncont > 0) {
 	set datafile separator whitespace
-	if (crosses0 && !have_base) {
+	if (file_base || (crosses0 && !have_base)) {
 		plot $iso using 1:2 with lines lw 1.2 lc rgb '#ffffff' notitle, \
 		     $iso using 1:2:(sprintf('%g', $3)) every ::0::0 with labels font ',8' offset 0, -0.7 tc rgb '#ffffff' notitle, \
-		     $zero using 1:2 with lines lw 3 lc rgb '#000000' title 'total CLV 0'
+		     $zero using 1:2 with lines lw 3 lc rgb '#000000' \
+			title (file_base ? 'as much total CLV as the scenario as written' : 'total CLV 0')
 	} else {
 		plot $iso using 1:2 with lines lw 1.2 lc rgb '#ffffff' notitle, \
 		     $iso using 1:2:(sprintf('%g', $3)) every ::0::0 with labels font ',8' offset 0, -0.7 tc rgb '#ffffff' notitle

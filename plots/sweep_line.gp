@@ -6,7 +6,9 @@
 # the data (not from 0). Against a base (`sweep BASE CHANGED`), the
 # base's total is the baseline (grey) and the break-even values of the
 # report (where the total crosses it) are red vertical lines; otherwise
-# the line of total CLV 0 is drawn when the total comes near it.
+# the scenario as written is the baseline, at the value its file gives
+# the key (key_value, when that is a point of the sweep), or else the line
+# of total CLV 0 is drawn when the total comes near it.
 #
 # Reads sweep.csv, written by clvsim into --out DIR:
 #   x,state,mean,se,exact
@@ -20,7 +22,8 @@
 # Variables (all optional): datafile, difffile and bevenfile ('' = no
 # base; by hand the default), outfile (.png, .svg or .pdf picks the
 # terminal by hand), xlabel (the varied key, e.g. "retention.A"),
-# scenario (title), currency (y axis unit), period_unit (unused).
+# scenario (title), currency (y axis unit), key_value (the key's value in
+# the file; '' = unknown), period_unit (unused).
 # clvsim passes a coded copy and the names in lbl_state (docs/plots.md,
 # "Labels"); by hand, names come from the file.
 
@@ -96,6 +99,18 @@ nbe = 0
 add_be(x) = (nbe < |be| ? (nbe = nbe + 1, be[nbe] = x) : 0, 0)
 if (!exists("bevenfile_rows")) bevenfile_rows = -1
 if (bevenfile ne '' && bevenfile_rows != 0) { stats bevenfile skip 1 using (add_be(column(1))) nooutput }
+# without a base: the scenario as written is the baseline, at the value
+# its file gives the key (key_value, from clvsim) when that is a point of
+# the sweep
+if (!exists("key_value")) key_value = ''
+kv = key_value ne '' ? real(key_value) : NaN
+kv_total = NaN
+near(x) = abs(x - kv) <= 1e-9 * (abs(kv) > 1 ? abs(kv) : 1)
+if (!have_base && defined(kv)) {
+	stats datafile skip 1 using (total_rows(2) && near($1) ? (kv_total = $5, 0) : 0) nooutput
+}
+file_base = !have_base && defined(kv_total)
+if (file_base) { base = kv_total; have_base = 1 }
 # the reference line: the base's total, else total CLV 0 when near
 ref = have_base ? base : 0
 span = yhi > ylo ? yhi - ylo : (abs(yhi) > 0 ? abs(yhi) * 0.1 : 1)
@@ -128,7 +143,7 @@ cur = currency eq '' ? 'money units' : currency
 set title 'CLV per customer as ' . xlabel . ' varies' . \
 	(scenario eq '' ? '' : "\n" . scenario) . "\n" . \
 	'solid: Monte Carlo mean with 95% confidence interval; dashed: exact expectation' . \
-	(have_base ? '; grey: the base; red: break-even' : '') \
+	(file_base ? '; grey: the scenario as written' : (have_base ? '; grey: the base; red: break-even' : '')) \
 	noenhanced font ',13'
 set xlabel xlabel noenhanced
 set ylabel 'expected CLV per customer (' . cur . ')' noenhanced
@@ -143,8 +158,12 @@ set offsets graph 0.02, graph 0.02, 0, 0
 set yrange [ylo - 0.08 * span:yhi + 0.08 * span]
 if (show_ref) {
 	set arrow 1 from graph 0, first ref to graph 1, first ref nohead lw 2 lc rgb '#777777' back
-	set label 1 (have_base ? 'base ' . sprintf('%.2f', ref) : 'total CLV 0') at graph 0.01, first ref \
+	set label 1 (file_base ? sprintf('as in the file (%g): %.2f', kv, ref) : \
+		(have_base ? 'base ' . sprintf('%.2f', ref) : 'total CLV 0')) at graph 0.01, first ref \
 		left offset 0, 0.7 tc rgb '#555555' noenhanced front
+}
+if (file_base) {
+	set arrow 10 from first kv, graph 0 to first kv, graph 1 nohead lw 1.5 dt 3 lc rgb '#777777' back
 }
 do for [k=1:nbe] {
 	set arrow (k + 1) from first be[k], graph 0 to first be[k], graph 1 nohead lw 2 lc rgb '#d62728' front

@@ -902,10 +902,11 @@ static void signed_text(char *buf, size_t cap, const char *text)
 	snprintf(buf, cap, "%s%s", text[0] == '-' ? "" : "+", text);
 }
 
-/* The run's CLV figure quotes the report's total row, and compare's
+/* The run's CLV figure quotes the report's total row, compare's
    difference panels the report's MC difference, exact difference, 90%
-   interval and P(beats), digit for digit (both from the same numbers,
-   never from the histogram's bins). */
+   interval and P(beats), and a one-file sweep's baseline the report's
+   total at the file's value of the key, digit for digit (from the same
+   numbers, never from the histogram's bins). */
 static void legends_quote_the_report(void **state)
 {
 	const char *dir = *state;
@@ -954,6 +955,22 @@ static void legends_quote_the_report(void **state)
 			print_error("compare.svg lacks \"%s\"\n", want);
 		assert_non_null(strstr(svg, want));
 	}
+	free(svg);
+	th_child_free(&c);
+
+	/* a one-file sweep: the scenario as written (uplift 0.1 in the file)
+	   is the baseline, at the report's total exact of that row */
+	th_path(out, sizeof out, dir, "legend_sweep");
+	TH_RUN(&c, "sweep", "scenarios/retention_campaign.yaml", "--vary",
+	       "campaign.retention_uplift=0:0.2:0.05", "--out", out, "--plot", "svg", "--quiet");
+	th_expect_exit(&c, 0);
+	/* 0.1: A B C, total exact, total MC, SE */
+	assert_true(report_fields(c.out, "0.1 ", f, 8) >= 4);
+	snprintf(want, sizeof want, "as in the file (0.1): %s", f[3]);
+	svg = th_read_file(th_path(path, sizeof path, out, "sweep_line.svg"), NULL);
+	if (strstr(svg, want) == NULL)
+		print_error("sweep_line.svg lacks \"%s\"\n", want);
+	assert_non_null(strstr(svg, want));
 	free(svg);
 	th_child_free(&c);
 }

@@ -160,9 +160,11 @@ static clv_status write_hist(FILE *f, const void *data, clv_error *err)
 	return CLV_OK;
 }
 
-/* The text variables of every figure. */
+/* The text variables of every figure (kv: room for the swept keys'
+   values in the file, 2 x KEY_VALUE bytes). */
+#define KEY_VALUE 32
 static void figure_vars(plot_var *vars, const clv_scenario *s, const char *xlabel,
-                        const char *ylabel)
+                        const char *ylabel, char *kv)
 {
 	vars[0] = (plot_var){"scenario", s->name, PLOT_TEXT};
 	vars[1] = (plot_var){"period_unit", report_period_unit(s), PLOT_TEXT};
@@ -170,8 +172,12 @@ static void figure_vars(plot_var *vars, const clv_scenario *s, const char *xlabe
 	vars[3] = (plot_var){"xlabel", xlabel ? xlabel : "", PLOT_TEXT};
 	vars[4] = (plot_var){"ylabel", ylabel ? ylabel : "", PLOT_TEXT};
 	vars[5] = (plot_var){"share_label", plot_share_label(s), PLOT_TEXT};
+	plot_key_value(s, xlabel, kv, KEY_VALUE);
+	plot_key_value(s, ylabel, kv + KEY_VALUE, KEY_VALUE);
+	vars[6] = (plot_var){"key_value", kv, PLOT_TEXT};
+	vars[7] = (plot_var){"key2_value", kv + KEY_VALUE, PLOT_TEXT};
 }
-#define N_FIGURE_VARS 6
+#define N_FIGURE_VARS 8
 
 /* The format of --plot; false (after a warning) when no figure is to be
    drawn. */
@@ -199,6 +205,7 @@ clv_status output_commit(const output_settings *opt, outfile_group *g,
                          const output_figures *fig, clv_error *err)
 {
 	plot_var vars[N_FIGURE_VARS];
+	char key_value[2 * KEY_VALUE];
 	clv_error warn = {0};
 	plot_format fmt;
 	clv_status rc = interrupt_requested() ? interrupted(err) : CLV_OK;
@@ -206,7 +213,7 @@ clv_status output_commit(const output_settings *opt, outfile_group *g,
 	if (rc == CLV_OK)
 		rc = outfile_group_finish(g, err); /* the tables whole, for gnuplot to read */
 	if (rc == CLV_OK && fig != NULL && figure_format(opt, &fmt)) {
-		figure_vars(vars, fig->s, fig->xlabel, fig->ylabel);
+		figure_vars(vars, fig->s, fig->xlabel, fig->ylabel, key_value);
 		rc = plot_group(g, fmt, vars, N_FIGURE_VARS, NULL, &warn, err);
 	}
 	if (rc == CLV_OK && interrupt_requested())

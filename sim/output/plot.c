@@ -51,6 +51,7 @@
 #include "output/gnuplot_run.h"
 #include "output/outfile.h"
 #include "output/plot_legend.h"
+#include "scenario/scenario.h"
 
 #define MAX_DATA 4          /* data files per figure */
 #define POLL_ROWS 4096      /* rows copied between looks at the interrupt flag */
@@ -114,6 +115,23 @@ const char *plot_share_label(const clv_scenario *s)
 			return "share of customers";
 	}
 	return "share of wallet";
+}
+
+void plot_key_value(const clv_scenario *s, const char *key, char *buf, size_t cap)
+{
+	clv_error err = {0};
+	clv_scenario *copy;
+	const clv_param *p;
+
+	if (cap > 0)
+		buf[0] = '\0';
+	if (s == NULL || key == NULL || key[0] == '\0' || cap == 0)
+		return;
+	copy = scenario_copy(s, &err); /* the lookup takes a scenario it may edit */
+	p = copy != NULL ? scenario_param(copy, key) : NULL;
+	if (p != NULL && p->kind == DIST_FIXED)
+		snprintf(buf, cap, "%.17g", p->a);
+	scenario_free(copy);
 }
 
 /* ------------------------------------------------------------------ */

@@ -94,6 +94,12 @@ clv_status plot_figure_warned(const char *script_name, const char *dir, const pl
    wallet" (the states are brands a customer buys from). */
 const char *plot_share_label(const clv_scenario *s);
 
+/* The value key (a dotted label, e.g. "campaign.retention_uplift") has
+   in s as written, as "%.17g" text in buf (cap bytes); "" when key is
+   NULL, not a number of s, or uncertain there (a distribution). The
+   sweep figures mark it as the scenario's own point (its baseline). */
+void plot_key_value(const clv_scenario *s, const char *key, char *buf, size_t cap);
+
 /* Draw every figure whose CSV tables are members of g (not yet
    committed: read from their temps, after outfile_group_finish), as new
    members <figure>.<ext of fmt> of g (table in plot.c and docs/plots.md:
