@@ -111,9 +111,9 @@ do for [k=1:nstate] { if (!is_total(k) && !mass(k) && defined(rep_mean[k])) { nn
 panels = npanel + 1
 cols = panels <= 3 ? panels : int(ceil(sqrt(panels)))
 rows = int(ceil(panels * 1.0 / cols))
-pw = cols > 4 ? 360 : 480
+pw = cols > 4 ? 380 : 480
 W = pw * cols
-H = (pw * 3 / 4) * rows + 100
+H = (pw * 3 / 4 + (cols >= 4 ? 20 : 0)) * rows + 100
 # --- terminal: clvsim sets terminal_name, terminal_options and
 # terminal_scale (by the output's extension); by hand, outfile's
 # extension picks it (.png pngcairo, .svg svg, .pdf pdfcairo)
@@ -152,8 +152,9 @@ set format y '%g'
 set format x '%g'
 set style fill solid 0.6 border rgb '#6baed6'
 # densities as the share of customers per U money units, U the power of
-# ten nearest a bin's width, so the axis reads "% of customers per 10 EUR"
-unit_of(w) = w > 0 ? 10 ** floor(log10(w) + 0.5) : 1
+# ten at or below a bin's width (so at most 100%), so the axis reads
+# "customers per 10 EUR (%)"
+unit_of(w) = w > 0 ? 10 ** floor(log10(w) * (1 + 1e-12)) : 1
 unit_text(u) = u >= 1 ? sprintf('%.0f', u) : sprintf('%g', u)
 do for [k=1:nstate] {
 	if (drawn[k]) {
@@ -182,7 +183,7 @@ do for [k=1:nstate] {
 		}
 		sub = rep_mean_text[k] eq '' ? '' : 'mean ' . rep_mean_text[k] . \
 			(rep_exact_text[k] eq '' ? '' : ' (exact ' . rep_exact_text[k] . ')') . \
-			'   5%: ' . rep_p05_text[k] . '   95%: ' . rep_p95_text[k]
+			(cols >= 4 ? "\n" : '   ') . '5%: ' . rep_p05_text[k] . '   95%: ' . rep_p95_text[k]
 		set title lbl_state[k] . "\n" . sub noenhanced font ',11'
 		if (single(k) || !mass(k) || !(dmax > 0) || !(xhi > xlo)) {
 			# one value for every customer: a single bar of 100%
@@ -197,7 +198,7 @@ do for [k=1:nstate] {
 		} else {
 			set xrange [xlo - 0.02 * (xhi - xlo):xhi + 0.02 * (xhi - xlo)]
 			set yrange [0:*]
-			set ylabel 'customers per ' . unit_text(u) . ' ' . cur . ' (%)' noenhanced
+			set ylabel (cols >= 4 ? '' : 'customers ') . 'per ' . unit_text(u) . ' ' . cur . ' (%)' noenhanced
 			plot datafile skip 1 using (sel(k) ? ($2 + $3) / 2 : NaN):(sel(k) ? 100 * u * $5 : NaN):($3 - $2) \
 				with boxes lc rgb '#c6dbef'
 		}
@@ -217,8 +218,17 @@ set title 'share of customers worth at most x' noenhanced font ',11'
 set ylabel 'customers with CLV <= x (%)'
 set yrange [0:100]
 set key outside top center horizontal Left reverse noenhanced
-plot for [k=1:nstate] datafile skip 1 using 2:(drawn[k] && sel(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) \
-	with vectors nohead lw (is_total(k) ? 3 : 1.5) lc (is_total(k) ? -1 : k) \
-	title (drawn[k] ? lbl_state[k] : '')
+# with many panels only the total is named, the states are thin grey lines
+many = npanel > 13
+if (many) {
+	plot for [k=1:nstate] datafile skip 1 using 2:(drawn[k] && sel(k) && !is_total(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) \
+		with vectors nohead lw 1 lc rgb '#aaaaaa' notitle, \
+	     for [k=1:nstate] datafile skip 1 using 2:(drawn[k] && sel(k) && is_total(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) \
+		with vectors nohead lw 3 lc -1 title (is_total(k) ? lbl_state[k] : '')
+} else {
+	plot for [k=1:nstate] datafile skip 1 using 2:(drawn[k] && sel(k) ? cdf0(5, 6) : NaN):($3 - $2):(step(5)) \
+		with vectors nohead lw (is_total(k) ? 3 : 1.5) lc (is_total(k) ? -1 : k) \
+		title (drawn[k] ? lbl_state[k] : '')
+}
 unset multiplot
 unset output

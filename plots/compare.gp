@@ -143,7 +143,7 @@ do for [k=2:(nscn > 1 ? nscn : 2)] {
 			set label 2 (m > 0 ? '0 is far to the left: every replication gains' : \
 				'0 is far to the right: every replication loses') at graph 0.02, graph 0.92 left noenhanced front
 		}
-		if (defined(m)) {
+		if (quoted && defined(m)) {
 			set arrow 2 from m, graph 0 to m, graph 1 nohead lw 2.5 lc rgb '#08306b' front
 		}
 		sub = !quoted ? '' : ('mean ' . rep_diff_mean_text[k] . \
@@ -209,6 +209,7 @@ if (quoted) {
 		with labels left offset 0.5, 1.2 font ',9' noenhanced
 } else {
 	set xrange [0:1]
+	unset ytics
 	set label 1 'the means are in compare.csv' at graph 0.5, 0.5 center noenhanced
 	plot NaN notitle
 }
