@@ -16,11 +16,13 @@
 # Variables (all optional): datafile, bevenfile (default:
 # sweep_breakeven.csv next to datafile), outfile (.png, .svg or .pdf picks
 # the terminal), xlabel (the varied key), scenario (title), currency (y axis
-# unit), period_unit (unused).
+# unit), method (monte_carlo, the default, exact_replications or exact),
+# period_unit (unused).
 # clvsim passes coded copies and the names in lbl_state (docs/plots.md,
 # "Labels"); by hand, names come from the file.
 
 if (!exists("datafile")) datafile = 'sweep_diff.csv'
+if (!exists("method")) method = 'monte_carlo'
 sibling(name) = (at = strstrt(datafile, 'sweep_diff.csv'), at > 0 ? datafile[1:at-1] . name : name)
 if (!exists("bevenfile")) bevenfile = sibling('sweep_breakeven.csv')
 if (!exists("outfile")) outfile = 'sweep_diff.png'
@@ -70,7 +72,9 @@ set output outfile
 cur = currency eq '' ? 'money units' : currency
 set title 'Difference from the base in total CLV per customer as ' . xlabel . ' varies' . \
 	(scenario eq '' ? '' : "\n" . scenario) . "\n" . \
-	'Monte Carlo mean with 90% interval (common random numbers); dashed: exact' \
+	(method eq 'exact' ? 'the exact difference at every point (nothing is uncertain)' : \
+	 (method eq 'exact_replications' ? 'mean of the paired exact replication values' : \
+	 'Monte Carlo mean') . ' with 90% interval (common random numbers); dashed: exact') \
 	noenhanced font ',13'
 set xlabel xlabel noenhanced
 set ylabel 'changed minus base: total CLV per customer (' . cur . ')' noenhanced
@@ -86,6 +90,8 @@ do for [k=1:nbe] {
 # (one replication has no interval: the bar shrinks to the mean)
 lo(c) = valid(c) ? column(c) : $4
 plot datafile skip 1 using 1:(total(2) ? $4 : NaN):(total(2) ? lo(6) : NaN):(total(2) ? lo(7) : NaN) \
-	with yerrorlines lw 3 pt 7 ps 0.7 lc rgb '#1f77b4' title 'Monte Carlo, 90% interval', \
-     '' skip 1 using 1:(total(2) ? $3 : NaN) with lines lw 2 dt 2 lc rgb '#000000' title 'exact'
+	with yerrorlines lw 3 pt 7 ps 0.7 lc rgb '#1f77b4' title (method eq 'exact' ? 'exact difference' : \
+		method eq 'exact_replications' ? 'exact replications, 90% interval' : 'Monte Carlo, 90% interval'), \
+     '' skip 1 using 1:(total(2) ? $3 : NaN) with lines lw 2 dt 2 lc rgb '#000000' \
+	title (method eq 'exact' ? '' : 'exact')
 unset output

@@ -23,11 +23,14 @@
 # base; by hand the default), outfile (.png, .svg or .pdf picks the
 # terminal by hand), xlabel (the varied key, e.g. "retention.A"),
 # scenario (title), currency (y axis unit), key_value (the key's value in
-# the file; '' = unknown), period_unit (unused).
+# the file; '' = unknown), method (how the means were computed:
+# monte_carlo, the default, exact_replications or exact), period_unit
+# (unused).
 # clvsim passes a coded copy and the names in lbl_state (docs/plots.md,
 # "Labels"); by hand, names come from the file.
 
 if (!exists("datafile")) datafile = 'sweep.csv'
+if (!exists("method")) method = 'monte_carlo'
 if (!exists("difffile")) difffile = ''
 if (!exists("bevenfile")) bevenfile = ''
 if (!exists("outfile")) outfile = 'sweep_line.png'
@@ -142,7 +145,9 @@ set output outfile
 cur = currency eq '' ? 'money units' : currency
 set title 'CLV per customer as ' . xlabel . ' varies' . \
 	(scenario eq '' ? '' : "\n" . scenario) . "\n" . \
-	'solid: Monte Carlo mean with 95% confidence interval; dashed: exact expectation' . \
+	(method eq 'exact' ? 'the exact expectation at every point (nothing is uncertain)' : \
+	 'solid: ' . (method eq 'exact_replications' ? 'mean of the exact replication values' : \
+	 'Monte Carlo mean') . ' with 95% confidence interval; dashed: exact expectation') . \
 	(file_base ? '; grey: the scenario as written' : (have_base ? '; grey: the base; red: break-even' : '')) \
 	noenhanced font ',13'
 set xlabel xlabel noenhanced

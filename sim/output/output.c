@@ -163,9 +163,11 @@ static clv_status write_hist(FILE *f, const void *data, clv_error *err)
 /* The text variables of every figure (kv: room for the swept keys'
    values in the file, 2 x KEY_VALUE bytes). */
 #define KEY_VALUE 32
-static void figure_vars(plot_var *vars, const clv_scenario *s, const char *xlabel,
-                        const char *ylabel, char *kv)
+static void figure_vars(plot_var *vars, const output_figures *fig, char *kv)
 {
+	const clv_scenario *s = fig->s;
+	const char *xlabel = fig->xlabel, *ylabel = fig->ylabel;
+
 	vars[0] = (plot_var){"scenario", s->name, PLOT_TEXT};
 	vars[1] = (plot_var){"period_unit", report_period_unit(s), PLOT_TEXT};
 	vars[2] = (plot_var){"currency", s->currency ? s->currency : "", PLOT_TEXT};
@@ -176,8 +178,9 @@ static void figure_vars(plot_var *vars, const clv_scenario *s, const char *xlabe
 	plot_key_value(s, ylabel, kv + KEY_VALUE, KEY_VALUE);
 	vars[6] = (plot_var){"key_value", kv, PLOT_TEXT};
 	vars[7] = (plot_var){"key2_value", kv + KEY_VALUE, PLOT_TEXT};
+	vars[8] = (plot_var){"method", fig->method ? fig->method : "monte_carlo", PLOT_TEXT};
 }
-#define N_FIGURE_VARS 8
+#define N_FIGURE_VARS 9
 
 /* The format of --plot; false (after a warning) when no figure is to be
    drawn. */
@@ -213,7 +216,7 @@ clv_status output_commit(const output_settings *opt, outfile_group *g,
 	if (rc == CLV_OK)
 		rc = outfile_group_finish(g, err); /* the tables whole, for gnuplot to read */
 	if (rc == CLV_OK && fig != NULL && figure_format(opt, &fmt)) {
-		figure_vars(vars, fig->s, fig->xlabel, fig->ylabel, key_value);
+		figure_vars(vars, fig, key_value);
 		rc = plot_group(g, fmt, vars, N_FIGURE_VARS, NULL, &warn, err);
 	}
 	if (rc == CLV_OK && interrupt_requested())
@@ -283,7 +286,7 @@ clv_status output_run(const output_settings *set, const clv_scenario *s, const m
 		{"replications.csv", output_write_replications},
 	};
 	const run_data d = {s, r, ex, b};
-	const output_figures fig = {s, NULL, NULL};
+	const output_figures fig = {s, NULL, NULL, NULL};
 	size_t n = 0, k;
 
 	for (k = 0; k < 4; k++) /* the aggregate engine follows no single customer */

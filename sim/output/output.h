@@ -43,6 +43,9 @@ typedef struct output_figures {
 	const clv_scenario *s;   /* scenario name, period unit, currency */
 	const char *xlabel;      /* swept keys, or NULL */
 	const char *ylabel;
+	const char *method;      /* how the means were computed, for the
+	                            figures' titles (a sweep's
+	                            whatif_sweep_method_name); NULL: Monte Carlo */
 } output_figures;
 
 /* The one sequence behind every command's --out DIR: make set->out_dir

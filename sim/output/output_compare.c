@@ -206,7 +206,7 @@ clv_status output_compare(const output_settings *set, const whatif_compare *c,
 		{"compare_p_best.csv", output_decision_p_best},
 		{"compare_evppi.csv", output_decision_evppi},
 	};
-	const output_figures fig = {c->arm[0].s, NULL, NULL};
+	const output_figures fig = {c->arm[0].s, NULL, NULL, NULL};
 
 	return output_files(set, tables, c->decision != NULL ? 6 : 3, c, &fig, err);
 }

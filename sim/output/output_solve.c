@@ -60,7 +60,7 @@ clv_status output_solve(const output_settings *set, const whatif_solve *v,
 		{"solve_roots.csv", write_roots},
 	};
 	char ylabel[160];
-	output_figures fig = {s, v->key, ylabel};
+	output_figures fig = {s, v->key, ylabel, NULL};
 
 	snprintf(ylabel, sizeof ylabel, "%s %s CLV per customer%s",
 	         v->versus ? "difference in expected" : "expected",

@@ -81,7 +81,8 @@ clv_status output_sweep(const output_settings *set, const whatif_sweep *w,
 		{"sweep2_diff.csv", output_sweep_vs_grid}, /* against a base: */
 		{"sweep2_breakeven.csv", output_sweep_vs_breakeven},
 	};
-	const output_figures fig = {s, w->axis[0].key, w->n_axes == 2 ? w->axis[1].key : NULL};
+	const output_figures fig = {s, w->axis[0].key, w->n_axes == 2 ? w->axis[1].key : NULL,
+	                             whatif_sweep_method_name(w->method)};
 
 	if (w->n_axes == 1)
 		return output_files(set, line, w->versus ? 3 : 1, w, &fig, err);

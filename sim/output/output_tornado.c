@@ -93,7 +93,7 @@ clv_status output_tornado(const output_settings *set, const report_tornado_view 
 		{"spider.csv", write_spider},
 		{"tornado_state.csv", write_state_bars},
 	};
-	const output_figures fig = {v->s, NULL, NULL};
+	const output_figures fig = {v->s, NULL, NULL, NULL};
 	bool bars = v->t->n_inputs > 0, state = v->state < v->t->n;
 	size_t n = !bars ? 1 : state ? 4 : 3;
 
