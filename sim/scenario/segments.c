@@ -153,11 +153,22 @@ clv_status segments_build(loader *ld, clv_scenario *s, const yamlnode *top)
 		rc = value_error(ld, segs, CLV_ERR_INPUT,
 		                 "segment weights sum to %.12g, not 1 (difference "
 		                 "%.3g; they must sum to 1 within 1e-9)", sum, sum - 1.0);
+	/* each segment on its own: the problems of one do not stop the next */
 	for (k = 0; k < s->n_segments && rc == CLV_OK; k++) {
+		size_t before = diag_kept(ld->err);
+		char *suffix;
 		s->segments[k] = build_segment(ld, s, top, segs->item[k], segs->key[k]->text);
 		files_point_names(ld, s);
-		if (s->segments[k] == NULL)
+		if (s->segments[k] != NULL)
+			continue;
+		if (ld->err->status != CLV_OK)
 			rc = in_segment(ld->err, segs->key[k]->text);
+		suffix = diag_strdupf(" (in segment \"%s\")", segs->key[k]->text);
+		if (suffix == NULL)
+			return value_nomem(ld->err);
+		if (ld->err->all != NULL)
+			diag_list_suffix(ld->err->all, before, suffix);
+		free(suffix);
 	}
 	return rc;
 }
