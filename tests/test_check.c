@@ -162,6 +162,48 @@ static void segment_problems(void **state)
 	assert_non_null(strstr(c.err, ":9:34: initial sums to 1.1, not 1"));
 	assert_non_null(strstr(c.err, "(in segment \"silver\")\n"));
 	th_child_free(&c);
+
+	/* a segment's name, weight and keys on their own; one whose keys are
+	   wrong is not built (not its keys again); no sum of unread weights */
+	check_text(&c, dir, "segs2.yaml",
+	           "states: [A, B]\ninitial: [0.5, 0.5]\nswitching: [[0.9, 0.1], [0.2, 0.8]]\n"
+	           "horizon: 3\ndiscount_rate: 0.1\nmargin: 10\nsegments:\n"
+	           "  all: {weight: 0.2}\n"
+	           "  gold: {weight: \"0.5\", margni: 3}\n"
+	           "  silver: {weight: 0.3, initial: [0.2, 0.9]}\n"
+	           "  bronze: {weight: 0.2, states: [A]}\n", 5);
+	assert_non_null(strstr(c.err, ":8:3: segment name \"all\" is reserved"));
+	assert_non_null(strstr(c.err, ":9:18: segment \"gold\": weight: expected a number"));
+	assert_non_null(strstr(c.err, ":9:25: unknown key \"margni\" in segment \"gold\" (did you "
+	                              "mean \"margin\"?)\n"));
+	assert_non_null(strstr(c.err, ":10:34: initial sums to 1.1"));
+	assert_non_null(strstr(c.err, ":11:25: key \"states\" cannot differ between segments"));
+	th_child_free(&c);
+	th_tmpdir_remove(dir);
+}
+
+/* Correlations: each entry on its own; the rules between entries (a pair
+   twice) only when all were read. */
+static void correlation_problems(void **state)
+{
+	char *dir = th_tmpdir("test-check");
+	th_child c = {0};
+
+	(void)state;
+	check_text(&c, dir, "corr.yaml",
+	           "states: [A, B]\ninitial: [0.5, 0.5]\nswitching: [[0.9, 0.1], [0.2, 0.8]]\n"
+	           "horizon: 3\ndiscount_rate: {dist: uniform, min: 0.05, max: 0.15}\n"
+	           "margin: {A: {dist: normal, mean: 10, sd: 1}, B: 5}\ncorrelations:\n"
+	           "  - [margin.A, margin.B, 0.5]\n"
+	           "  - [margin.A, discount_rat, 0.2]\n"
+	           "  - [margin.A, discount_rate, 1.5]\n"
+	           "  - [margin.A, discount_rate, 0.5]\n"
+	           "  - [margin.A, discount_rate, 0.5]\n", 3);
+	assert_non_null(strstr(c.err, ":8:16: correlations: \"margin.B\" is a fixed number"));
+	assert_non_null(strstr(c.err, ":9:16: correlations: no assumption is labelled "
+	                              "\"discount_rat\" (did you mean \"discount_rate\"?)\n"));
+	assert_non_null(strstr(c.err, ":10:31: correlations: rho = 1.5 must lie strictly"));
+	th_child_free(&c);
 	th_tmpdir_remove(dir);
 }
 
@@ -454,6 +496,7 @@ int main(void)
 		cmocka_unit_test(base_chain_problems),
 		cmocka_unit_test(segment_problems),
 		cmocka_unit_test(offer_problems),
+		cmocka_unit_test(correlation_problems),
 		cmocka_unit_test(limit_then_how_many_more),
 		cmocka_unit_test(cascades_suppressed),
 		cmocka_unit_test(good_files_pass),

@@ -266,7 +266,11 @@ clv_status keys_correlations(const loader *ld, clv_scenario *s, const yamlnode *
 		return CLV_OK;
 	if ((s->correlations = calloc(node->n, sizeof *s->correlations)) == NULL)
 		return value_nomem(ld->err);
+	/* each entry on its own; the rules between them (a pair given twice,
+	   consistency) only when all were read */
 	for (k = 0; k < node->n && rc == CLV_OK; k++)
-		rc = parse_correlation(ld, s, node->item[k], &s->correlations[s->n_correlations++]);
-	return rc;
+		rc = value_part(ld, parse_correlation(ld, s, node->item[k],
+		                                      &s->correlations[s->n_correlations++]),
+		                &ld->gaps->correlations);
+	return rc == CLV_OK && ld->gaps->correlations ? CLV_ERR_INPUT : rc;
 }
