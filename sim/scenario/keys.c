@@ -131,9 +131,8 @@ clv_status keys_by_state(const loader *ld, const clv_scenario *s, const yamlnode
                          const char *what, bool all, const yamlnode **slot)
 {
 	clv_status rc = CLV_OK;
-	size_t i, at;
-
 	bool unknown = false;
+	size_t i, at;
 
 	for (i = 0; i < s->n; i++)
 		slot[i] = NULL;
@@ -194,13 +193,12 @@ static clv_status parse_initial(const loader *ld, clv_scenario *s, const yamlnod
 {
 	const yamlnode *slot[CLV_MAX_STATES];
 	double sum = 0.0;
+	bool bad = false;
 	clv_status rc;
 	size_t i;
 
 	if (node->kind == YAMLNODE_MAP && value_is_dist(node))
 		return value_error(ld, node, CLV_ERR_INPUT, "initial takes fixed numbers only");
-	bool bad = false;
-
 	rc = list_or_map(ld, s, node, "initial", slot);
 	for (i = 0; i < s->n && rc == CLV_OK; i++) {
 		char label[512];
@@ -259,6 +257,7 @@ static clv_status parse_entries(const loader *ld, clv_scenario *s, size_t i,
 {
 	clv_row *r = &s->switching[i];
 	clv_status rc = CLV_OK;
+	bool bad = false;
 	size_t j;
 
 	if (row->n != s->n)
@@ -267,8 +266,6 @@ static clv_status parse_entries(const loader *ld, clv_scenario *s, size_t i,
 		                   s->states[i], row->n, s->n);
 	if ((r->p = calloc(s->n, sizeof *r->p)) == NULL)
 		return value_nomem(ld->err);
-	bool bad = false;
-
 	for (j = 0; j < s->n && rc == CLV_OK; j++) {
 		char *label = diag_strdupf("switching.%s.%s", s->states[i], s->states[j]);
 		if (label == NULL)
@@ -455,6 +452,7 @@ static clv_status parse_per_state(const loader *ld, const clv_scenario *s, const
 {
 	const yamlnode *slot[CLV_MAX_STATES];
 	clv_status rc = CLV_OK;
+	bool bad = false;
 	size_t i;
 
 	bool per_state = node != NULL && node->kind == YAMLNODE_MAP && !value_is_dist(node);
@@ -465,8 +463,6 @@ static clv_status parse_per_state(const loader *ld, const clv_scenario *s, const
 		                   "or a map state: value, found a list", key);
 	if (per_state)
 		rc = keys_by_state(ld, s, node, key, true, slot);
-	bool bad = false;
-
 	for (i = 0; i < s->n && rc == CLV_OK; i++) {
 		char *label = diag_strdupf("%s.%s", key, s->states[i]);
 		if (label == NULL)
