@@ -231,6 +231,21 @@ static void offer_problems(void **state)
 	assert_null(strstr(c.err, "missing required key"));
 	assert_null(strstr(c.err, "share one `periods`"));
 	th_child_free(&c);
+
+	/* each entry of win_from, each alpha of a dirichlet row */
+	check_text(&c, dir, "entries.yaml",
+	           "states: [A, B, C]\ninitial: [0.5, 0.5, 0]\nswitching:\n"
+	           "  - {dist: dirichlet, alpha: [0, \"2\", 3]}\n"
+	           "  - {dist: dirichlet, alpha: [1, 2]}\n  - [0, 0, 1]\n"
+	           "horizon: 3\ndiscount_rate: 0.1\nmargin: 10\n"
+	           "campaign: {brand: A, win_from: {B: 2, C: \"x\"}}\n", 5);
+	assert_non_null(strstr(c.err, ":4:31: switching row \"A\": alpha for \"A\" = 0 must be > 0"));
+	assert_non_null(strstr(c.err, ":4:34: switching row \"A\": alpha for \"B\": expected a "
+	                              "number"));
+	assert_non_null(strstr(c.err, ":5:30: switching row \"B\": alpha must be a list of 3"));
+	assert_non_null(strstr(c.err, ":10:36: campaign.win_from.B = 2 is outside [0, 1]"));
+	assert_non_null(strstr(c.err, ":10:42: campaign.win_from.C: expected a number"));
+	th_child_free(&c);
 	th_tmpdir_remove(dir);
 }
 

@@ -224,6 +224,7 @@ static clv_status parse_dirichlet(const loader *ld, clv_scenario *s, size_t i,
 	const yamlnode *alpha = yamlnode_get(map, "alpha");
 	clv_row *r = &s->switching[i];
 	char where[512], what[512];
+	bool bad = false;
 	clv_status rc;
 	size_t j;
 
@@ -242,14 +243,16 @@ static clv_status parse_dirichlet(const loader *ld, clv_scenario *s, size_t i,
 	if ((r->alpha = calloc(s->n, sizeof *r->alpha)) == NULL)
 		return value_nomem(ld->err);
 	for (j = 0; j < s->n && rc == CLV_OK; j++) {
+		clv_status one;
 		snprintf(what, sizeof what, "switching row \"%s\": alpha for \"%s\"", s->states[i],
 		         s->states[j]);
-		rc = value_number(ld, alpha->item[j], what, &r->alpha[j]);
-		if (rc == CLV_OK && !(r->alpha[j] > 0.0))
-			rc = value_error(ld, alpha->item[j], CLV_ERR_INPUT, "%s = %s must be > 0", what,
-			                 alpha->item[j]->text);
+		one = value_number(ld, alpha->item[j], what, &r->alpha[j]);
+		if (one == CLV_OK && !(r->alpha[j] > 0.0))
+			one = value_error(ld, alpha->item[j], CLV_ERR_INPUT, "%s = %s must be > 0", what,
+			                  alpha->item[j]->text);
+		rc = value_part(ld, one, &bad);
 	}
-	return rc;
+	return rc == CLV_OK && bad ? CLV_ERR_INPUT : rc;
 }
 
 static clv_status parse_entries(const loader *ld, clv_scenario *s, size_t i,

@@ -57,6 +57,7 @@ static clv_status offer_win_from(const loader *ld, const clv_scenario *s, const 
 	const yamlnode *node = yamlnode_get(map, "win_from"), *slot[CLV_MAX_STATES];
 	char what[256], desc[64];
 	clv_status rc = CLV_OK;
+	bool bad = false;
 	size_t r;
 
 	if ((o->win_from = calloc(s->n, sizeof *o->win_from)) == NULL)
@@ -79,10 +80,11 @@ static clv_status offer_win_from(const loader *ld, const clv_scenario *s, const 
 		if (node == NULL || slot[r] == NULL)
 			rc = value_default_param(ld, label, &Q_PROB, 0.0, &o->win_from[r]);
 		else
-			rc = value_param(ld, slot[r], label, &Q_PROB, ALLOW_ANY, &o->win_from[r]);
+			rc = value_part(ld, value_param(ld, slot[r], label, &Q_PROB, ALLOW_ANY,
+			                                &o->win_from[r]), &bad);
 		free(label);
 	}
-	return rc;
+	return rc == CLV_OK && bad ? CLV_ERR_INPUT : rc;
 }
 
 static clv_status offer_field(const loader *ld, const yamlnode *map, const char *prefix,
