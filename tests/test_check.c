@@ -299,6 +299,13 @@ static void limit_then_how_many_more(void **state)
 	assert_non_null(strstr(c.err, ": 1 more problem not shown\n"));
 	free(text);
 	th_child_free(&c);
+
+	/* past the problems kept (10000), the rest are counted, quickly */
+	text = with_unknown_keys(30000);
+	check_text(&c, dir, "many.yaml", text, 21);
+	assert_non_null(strstr(c.err, ": 29980 more problems not shown\n"));
+	free(text);
+	th_child_free(&c);
 	th_tmpdir_remove(dir);
 }
 
@@ -504,6 +511,33 @@ static void keep_sort_and_dedupe(void **state)
 	diag_list_free(&all);
 }
 
+/* Past DIAG_KEEP_MAX problems are counted, not kept; the sort puts the
+   kept ones in file order, found order at one place, repeats dropped. */
+static void many_problems_counted(void **state)
+{
+	diag_list all = {0};
+	clv_error err = {.all = &all};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < DIAG_KEEP_MAX + 5; i++) {
+		clv_pos at = {"f.yaml", (int)(DIAG_KEEP_MAX - i % DIAG_KEEP_MAX), (int)(i % 3) + 1};
+		diag_set(&err, CLV_ERR_INPUT, &at, "p%zu", i % 7);
+		assert_true(diag_keep(&err));
+	}
+	assert_int_equal(all.n, DIAG_KEEP_MAX);
+	assert_int_equal(all.dropped, 5);
+	assert_int_equal(diag_kept(&err), DIAG_KEEP_MAX + 5);
+	diag_list_sort(&all, NULL, 0);
+	assert_int_equal(all.n, DIAG_KEEP_MAX);
+	for (i = 1; i < all.n; i++)
+		assert_true(all.item[i - 1].line < all.item[i].line ||
+		            (all.item[i - 1].line == all.item[i].line &&
+		             all.item[i - 1].column <= all.item[i].column));
+	diag_list_free(&all);
+	assert_int_equal(all.dropped, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +552,7 @@ int main(void)
 		cmocka_unit_test(run_refuses_with_the_first),
 		cmocka_unit_test(load_keeps_every_problem),
 		cmocka_unit_test(keep_sort_and_dedupe),
+		cmocka_unit_test(many_problems_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

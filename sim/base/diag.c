@@ -96,6 +96,11 @@ bool diag_keep(clv_error *err)
 		return true;
 	if (err->status != CLV_ERR_INPUT && err->status != CLV_ERR_LIMIT)
 		return false;
+	if (l->n >= DIAG_KEEP_MAX) {
+		l->dropped++;
+		diag_clear(err);
+		return true;
+	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
 		diag_problem *grown = realloc(l->item, cap * sizeof *grown);
@@ -108,6 +113,7 @@ bool diag_keep(clv_error *err)
 	p->status = err->status;
 	p->line = err->line;
 	p->column = err->column;
+	p->seq = l->n + l->dropped;
 	p->file = err->file != NULL ? strdup(err->file) : NULL;
 	p->msg = strdup(err->msg);
 	if (p->msg == NULL || (err->file != NULL && p->file == NULL)) {
@@ -122,7 +128,7 @@ bool diag_keep(clv_error *err)
 
 size_t diag_kept(const clv_error *err)
 {
-	return err != NULL && err->all != NULL ? err->all->n : 0;
+	return err != NULL && err->all != NULL ? err->all->n + err->all->dropped : 0;
 }
 
 void diag_list_suffix(diag_list *l, size_t from, const char *suffix)
@@ -138,6 +144,12 @@ void diag_list_suffix(diag_list *l, size_t from, const char *suffix)
 	}
 }
 
+/* A problem and the rank of its file, for sorting. */
+typedef struct ranked {
+	diag_problem p;
+	size_t rank;
+} ranked;
+
 static size_t file_rank(const char *file, const char *const *files, size_t n_files)
 {
 	size_t k;
@@ -148,46 +160,66 @@ static size_t file_rank(const char *file, const char *const *files, size_t n_fil
 	return 0;
 }
 
-/* a before b in file order (ranks given). */
-static int before(const diag_problem *a, size_t ra, const diag_problem *b, size_t rb)
+static int cmp_size(size_t a, size_t b)
 {
-	if (ra != rb)
-		return ra < rb;
-	if (a->line != b->line)
-		return a->line < b->line;
-	return a->column < b->column;
+	return (a > b) - (a < b);
+}
+
+static int same_place(const ranked *a, const ranked *b)
+{
+	if (a->rank != b->rank)
+		return cmp_size(a->rank, b->rank);
+	if (a->p.line != b->p.line)
+		return a->p.line < b->p.line ? -1 : 1;
+	if (a->p.column != b->p.column)
+		return a->p.column < b->p.column ? -1 : 1;
+	return 0;
+}
+
+/* File order; at one place, the order found. */
+static int cmp_ranked(const void *x, const void *y)
+{
+	const ranked *a = x, *b = y;
+	int c = same_place(a, b);
+
+	return c != 0 ? c : cmp_size(a->p.seq, b->p.seq);
 }
 
 static bool same(const diag_problem *a, const diag_problem *b)
 {
-	return a->line == b->line && a->column == b->column && strcmp(a->msg, b->msg) == 0 &&
+	return strcmp(a->msg, b->msg) == 0 &&
 	       (a->file == NULL ? b->file == NULL : b->file != NULL && strcmp(a->file, b->file) == 0);
 }
 
 void diag_list_sort(diag_list *l, const char *const *files, size_t n_files)
 {
-	size_t i, j, kept = 0;
+	ranked *r;
+	size_t i, j, start = 0, kept = 0;
 
-	/* insertion sort: stable, and a file has few problems */
-	for (i = 1; i < l->n; i++) {
-		diag_problem p = l->item[i];
-		size_t rp = file_rank(p.file, files, n_files);
-		for (j = i; j > 0 && before(&p, rp, &l->item[j - 1],
-		                            file_rank(l->item[j - 1].file, files, n_files)); j--)
-			l->item[j] = l->item[j - 1];
-		l->item[j] = p;
-	}
+	if (l->n < 2)
+		return;
+	if ((r = malloc(l->n * sizeof *r)) == NULL)
+		return; /* out of memory: left in the order found */
 	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < kept && !same(&l->item[i], &l->item[j]); j++)
+		r[i].p = l->item[i];
+		r[i].rank = file_rank(r[i].p.file, files, n_files);
+	}
+	qsort(r, l->n, sizeof *r, cmp_ranked);
+	/* repeats are at one place: compare within each run of one place */
+	for (i = 0; i < l->n; i++) {
+		if (i > 0 && same_place(&r[i], &r[i - 1]) != 0)
+			start = kept;
+		for (j = start; j < kept && !same(&r[i].p, &l->item[j]); j++)
 			;
 		if (j < kept) {
-			free(l->item[i].file);
-			free(l->item[i].msg);
+			free(r[i].p.file);
+			free(r[i].p.msg);
 			continue;
 		}
-		l->item[kept++] = l->item[i];
+		l->item[kept++] = r[i].p;
 	}
 	l->n = kept;
+	free(r);
 }
 
 void diag_list_take(const diag_list *l, size_t i, clv_error *err)
@@ -207,7 +239,7 @@ void diag_list_free(diag_list *l)
 	}
 	free(l->item);
 	l->item = NULL;
-	l->n = l->cap = 0;
+	l->n = l->cap = l->dropped = 0;
 }
 
 int diag_exit_code(clv_status status)

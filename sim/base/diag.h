@@ -25,12 +25,19 @@ typedef struct diag_problem {
 	char *file; /* owned; NULL when the message names no file */
 	int line, column;
 	char *msg;  /* owned */
+	size_t seq; /* the order it was found in */
 } diag_problem;
 
-/* The problems kept so far, in the order they were found. */
+/* At most this many problems are kept; later ones are only counted (a
+   file of a million unknown keys must not take a million messages). */
+#define DIAG_KEEP_MAX 10000
+
+/* The problems kept so far, in the order they were found, and how many
+   more were found past DIAG_KEEP_MAX. */
 typedef struct diag_list {
 	diag_problem *item;
 	size_t n, cap;
+	size_t dropped;
 } diag_list;
 
 typedef struct clv_error {
@@ -75,7 +82,8 @@ void diag_clear(clv_error *err);
    list cannot grow: then err is left as it is and the caller stops. */
 bool diag_keep(clv_error *err);
 
-/* Number of problems in err->all (0 without a list). */
+/* Number of problems found into err->all, kept or only counted (0
+   without a list). */
 size_t diag_kept(const clv_error *err);
 
 /* Append `suffix` to the message of every problem from index `from` on
@@ -83,9 +91,9 @@ size_t diag_kept(const clv_error *err);
 void diag_list_suffix(diag_list *l, size_t from, const char *suffix);
 
 /* Sort the problems in file order: by the file's rank in files[] (names
-   not there, or none, first), then line, then column; a stable sort, so
-   problems at one place keep the order they were found in. Drop exact
-   repeats (same place and message). */
+   not there, or none, first), then line, then column; problems at one
+   place keep the order they were found in. Drop exact repeats (same place
+   and message). O(n log n). */
 void diag_list_sort(diag_list *l, const char *const *files, size_t n_files);
 
 /* Set err (cleared first) to problem i of l, its status and message. */

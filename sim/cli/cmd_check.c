@@ -42,9 +42,9 @@ static int print_problems(const char *path, const diag_list *all, const clv_erro
 		fprintf(stderr, "clvsim: error: %s\n", all->item[i].msg);
 		rc = diag_exit_code(all->item[i].status);
 	}
-	if (all->n > shown)
+	if (all->n + all->dropped > shown)
 		fprintf(stderr, "clvsim: error: %s: %zu more problem%s not shown\n", path,
-		        all->n - shown, all->n - shown == 1 ? "" : "s");
+		        all->n + all->dropped - shown, all->n + all->dropped - shown == 1 ? "" : "s");
 	/* err repeats the first kept problem, unless something else stopped
 	   the load (e.g. a base file that cannot be read) */
 	if (err->status != CLV_OK && (all->n == 0 || err->status != all->item[0].status ||

@@ -55,7 +55,7 @@ static void loader_free(loader *ld)
 /* After a failed load: the problems in file order, the first in err. The
    error that stopped the load, if it is not one of the input (out of
    memory, a base file that cannot be read), stays in err instead. */
-static void report(loader *ld, diag_list *own, size_t kept_before)
+static void report(loader *ld, diag_list *own, size_t kept_before, size_t dropped_before)
 {
 	clv_error *err = ld->err;
 	diag_list *all = err->all;
@@ -64,15 +64,16 @@ static void report(loader *ld, diag_list *own, size_t kept_before)
 	if (err->status != CLV_OK && !diag_keep(err))
 		return;
 	if (all->n == kept_before)
-		return; /* nothing was wrong after all (cannot happen) */
+		return; /* nothing kept (cannot happen: the first problems are) */
 	/* the caller's earlier problems (other files) stay where they are */
 	{
-		diag_list mine = {all->item + kept_before, all->n - kept_before, all->n - kept_before};
+		diag_list mine = {.item = all->item + kept_before, .n = all->n - kept_before,
+		                  .cap = all->n - kept_before};
 		diag_list_sort(&mine, (const char *const *)ld->shown, (size_t)ld->n_files);
 		all->n = kept_before + mine.n;
 	}
 	diag_list_take(all, kept_before, err);
-	more = all->n - kept_before - 1;
+	more = all->n - kept_before - 1 + (all->dropped - dropped_before);
 	if (all == own && more > 0) {
 		size_t used = strlen(err->msg);
 		if (used < sizeof err->msg)
@@ -86,7 +87,7 @@ clv_scenario *scenario_load_buffer(const char *path, const char *text, size_t le
 {
 	loader ld = {.err = err};
 	diag_list own = {0}, *caller = err->all;
-	size_t kept_before;
+	size_t kept_before, dropped_before;
 	clv_scenario *s = NULL;
 	yamlnode *tree = NULL;
 
@@ -97,10 +98,11 @@ clv_scenario *scenario_load_buffer(const char *path, const char *text, size_t le
 	if (caller == NULL)
 		err->all = &own;
 	kept_before = err->all->n;
+	dropped_before = err->all->dropped;
 	if (files_load_layer(&ld, path, text, len, &tree) == CLV_OK)
 		s = keys_build(&ld, tree, NULL, false);
 	if (s == NULL)
-		report(&ld, &own, kept_before);
+		report(&ld, &own, kept_before, dropped_before);
 	yamlnode_free(tree);
 	loader_free(&ld);
 	err->all = caller;
