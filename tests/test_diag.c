@@ -153,7 +153,7 @@ static void did_you_mean_bounds(void **state)
 
 static void binary_reports_place_hint_and_status(void **state)
 {
-	char *dir = th_tmpdir("test-diag"), path[512], want[600];
+	char *dir = th_tmpdir("test-diag"), path[512], want[1200];
 	th_child c = {0};
 
 	(void)state;
@@ -162,8 +162,11 @@ static void binary_reports_place_hint_and_status(void **state)
 	                    "margin: 1\n  \nhorizn: 3\n");
 	TH_RUN(&c, "check", path);
 	th_expect_exit(&c, CLV_EXIT_INPUT);
+	/* every problem, in file order: the missing key is the map's (1:1) */
 	snprintf(want, sizeof want,
-	         "clvsim: error: %s:6:1: unknown key \"horizn\" (did you mean \"horizon\"?)\n", path);
+	         "clvsim: error: %s:1:1: missing required key \"discount_rate\"\n"
+	         "clvsim: error: %s:6:1: unknown key \"horizn\" (did you mean \"horizon\"?)\n",
+	         path, path);
 	assert_string_equal(c.err, want);
 	assert_int_equal(c.out_len, 0);
 	th_child_free(&c);

@@ -131,15 +131,21 @@ clv_status keys_by_state(const loader *ld, const clv_scenario *s, const yamlnode
                          const char *what, bool all, const yamlnode **slot)
 {
 	clv_status rc = CLV_OK;
+	bool unknown = false;
 	size_t i, at;
 
 	for (i = 0; i < s->n; i++)
 		slot[i] = NULL;
 	for (i = 0; i < map->n && rc == CLV_OK; i++) {
-		rc = state_key(ld, s, map->key[i], what, &at);
-		if (rc == CLV_OK)
+		if (state_key(ld, s, map->key[i], what, &at) == CLV_OK)
 			slot[at] = map->item[i];
+		else
+			rc = value_part(ld, ld->err->status, &unknown);
 	}
+	/* a state missing beside a key that is not a state: the key was
+	   probably meant for it (said once, at the key) */
+	if (rc == CLV_OK && unknown)
+		return CLV_ERR_INPUT;
 	for (i = 0; i < s->n && rc == CLV_OK && all; i++)
 		if (slot[i] == NULL)
 			rc = value_error(ld, map, CLV_ERR_INPUT,
@@ -187,6 +193,7 @@ static clv_status parse_initial(const loader *ld, clv_scenario *s, const yamlnod
 {
 	const yamlnode *slot[CLV_MAX_STATES];
 	double sum = 0.0;
+	bool bad = false;
 	clv_status rc;
 	size_t i;
 
@@ -195,12 +202,16 @@ static clv_status parse_initial(const loader *ld, clv_scenario *s, const yamlnod
 	rc = list_or_map(ld, s, node, "initial", slot);
 	for (i = 0; i < s->n && rc == CLV_OK; i++) {
 		char label[512];
+		clv_status one;
 		snprintf(label, sizeof label, "initial.%s", s->states[i]);
-		rc = value_number(ld, slot[i], label, &s->initial[i]);
-		if (rc == CLV_OK)
-			rc = value_check_range(ld, slot[i], label, &Q_PROB, s->initial[i]);
+		one = value_number(ld, slot[i], label, &s->initial[i]);
+		if (one == CLV_OK)
+			one = value_check_range(ld, slot[i], label, &Q_PROB, s->initial[i]);
+		rc = value_part(ld, one, &bad);
 		sum += s->initial[i];
 	}
+	if (rc == CLV_OK && bad)
+		return CLV_ERR_INPUT; /* no sum of entries that could not be read */
 	if (rc == CLV_OK)
 		rc = check_sum(ld, node, "initial", sum);
 	return rc;
@@ -213,6 +224,7 @@ static clv_status parse_dirichlet(const loader *ld, clv_scenario *s, size_t i,
 	const yamlnode *alpha = yamlnode_get(map, "alpha");
 	clv_row *r = &s->switching[i];
 	char where[512], what[512];
+	bool bad = false;
 	clv_status rc;
 	size_t j;
 
@@ -231,14 +243,16 @@ static clv_status parse_dirichlet(const loader *ld, clv_scenario *s, size_t i,
 	if ((r->alpha = calloc(s->n, sizeof *r->alpha)) == NULL)
 		return value_nomem(ld->err);
 	for (j = 0; j < s->n && rc == CLV_OK; j++) {
+		clv_status one;
 		snprintf(what, sizeof what, "switching row \"%s\": alpha for \"%s\"", s->states[i],
 		         s->states[j]);
-		rc = value_number(ld, alpha->item[j], what, &r->alpha[j]);
-		if (rc == CLV_OK && !(r->alpha[j] > 0.0))
-			rc = value_error(ld, alpha->item[j], CLV_ERR_INPUT, "%s = %s must be > 0", what,
-			                 alpha->item[j]->text);
+		one = value_number(ld, alpha->item[j], what, &r->alpha[j]);
+		if (one == CLV_OK && !(r->alpha[j] > 0.0))
+			one = value_error(ld, alpha->item[j], CLV_ERR_INPUT, "%s = %s must be > 0", what,
+			                  alpha->item[j]->text);
+		rc = value_part(ld, one, &bad);
 	}
-	return rc;
+	return rc == CLV_OK && bad ? CLV_ERR_INPUT : rc;
 }
 
 static clv_status parse_entries(const loader *ld, clv_scenario *s, size_t i,
@@ -246,6 +260,7 @@ static clv_status parse_entries(const loader *ld, clv_scenario *s, size_t i,
 {
 	clv_row *r = &s->switching[i];
 	clv_status rc = CLV_OK;
+	bool bad = false;
 	size_t j;
 
 	if (row->n != s->n)
@@ -258,10 +273,11 @@ static clv_status parse_entries(const loader *ld, clv_scenario *s, size_t i,
 		char *label = diag_strdupf("switching.%s.%s", s->states[i], s->states[j]);
 		if (label == NULL)
 			return value_nomem(ld->err);
-		rc = value_param(ld, row->item[j], label, &Q_PROB, ALLOW_ANY, &r->p[j]);
+		rc = value_part(ld, value_param(ld, row->item[j], label, &Q_PROB, ALLOW_ANY, &r->p[j]),
+		                &bad);
 		free(label);
 	}
-	return rc;
+	return rc == CLV_OK && bad ? CLV_ERR_INPUT : rc;
 }
 
 static clv_status parse_row(const loader *ld, clv_scenario *s, size_t i, const yamlnode *row)
@@ -292,6 +308,8 @@ static clv_status parse_switching(const loader *ld, clv_scenario *s, const yamln
 	clv_status rc;
 	size_t i;
 
+	for (i = 0; i < s->n; i++)
+		ld->gaps->row[i] = true; /* until read */
 	if (node->kind == YAMLNODE_SEQ && node->n != s->n)
 		return value_error(ld, node, CLV_ERR_INPUT,
 		                   "switching has %zu rows, expected %zu (one per "
@@ -304,7 +322,9 @@ static clv_status parse_switching(const loader *ld, clv_scenario *s, const yamln
 		                   "state: row, found %s", yamlnode_describe(node, desc, sizeof desc));
 	rc = list_or_map(ld, s, node, "switching", slot);
 	for (i = 0; i < s->n && rc == CLV_OK; i++)
-		rc = parse_row(ld, s, i, slot[i]);
+		ld->gaps->row[i] = false;
+	for (i = 0; i < s->n && rc == CLV_OK; i++)
+		rc = value_part(ld, parse_row(ld, s, i, slot[i]), &ld->gaps->row[i]);
 	return rc;
 }
 
@@ -326,7 +346,8 @@ static clv_status parse_retention(const loader *ld, clv_scenario *s, const yamln
 			continue;
 		if ((label = diag_strdupf("retention.%s", s->states[i])) == NULL)
 			return value_nomem(ld->err);
-		rc = value_param(ld, slot[i], label, &Q_PROB, ALLOW_ANY, &s->retention[i]);
+		rc = value_part(ld, value_param(ld, slot[i], label, &Q_PROB, ALLOW_ANY,
+		                                &s->retention[i]), &ld->gaps->retention[i]);
 		s->has_retention[i] = true;
 		free(label);
 	}
@@ -398,7 +419,7 @@ static clv_status parse_discount(const loader *ld, clv_scenario *s, const yamlno
 			return value_error(ld, node, CLV_ERR_INPUT, "discount_rate: a map must be {annual: "
 			                   "RATE} or a distribution {dist: ...}");
 		s->discount_annual = true;
-		if (s->periods_per_year <= 0.0)
+		if (s->periods_per_year <= 0.0 && !ld->gaps->period)
 			return value_error(ld, node, CLV_ERR_INPUT,
 			                   "discount_rate: {annual: ...} needs a period "
 			                   "of known length, but period is \"%s\" (set period: to day, week, "
@@ -434,6 +455,7 @@ static clv_status parse_per_state(const loader *ld, const clv_scenario *s, const
 {
 	const yamlnode *slot[CLV_MAX_STATES];
 	clv_status rc = CLV_OK;
+	bool bad = false;
 	size_t i;
 
 	bool per_state = node != NULL && node->kind == YAMLNODE_MAP && !value_is_dist(node);
@@ -448,10 +470,14 @@ static clv_status parse_per_state(const loader *ld, const clv_scenario *s, const
 		char *label = diag_strdupf("%s.%s", key, s->states[i]);
 		if (label == NULL)
 			return value_nomem(ld->err);
-		rc = value_param_or_default(ld, per_state ? slot[i] : node, label, q, dflt, &out[i]);
+		rc = value_part(ld, value_param_or_default(ld, per_state ? slot[i] : node, label, q,
+		                                           dflt, &out[i]), &bad);
 		free(label);
+		/* one number or distribution for every state: one problem */
+		if (bad && !per_state)
+			break;
 	}
-	return rc;
+	return rc == CLV_OK && bad ? CLV_ERR_INPUT : rc;
 }
 /* ------------------------------------------------------------------ */
 /* Sizes: customers, replications, seed.                               */
@@ -548,89 +574,158 @@ static clv_status parse_currency(const loader *ld, clv_scenario *s, const yamlno
 	return s->currency != NULL ? CLV_OK : value_nomem(ld->err);
 }
 
+/* The keys per state; nothing of them when `states` could not be read. */
 static clv_status parse_chain_states(const loader *ld, clv_scenario *s, const yamlnode *top)
 {
+	const yamlnode *initial = yamlnode_get(top, "initial");
+	const yamlnode *switching = yamlnode_get(top, "switching");
 	const yamlnode *retention = yamlnode_get(top, "retention");
+	load_gaps *g = ld->gaps;
 	clv_status rc;
+	size_t i;
 
-	rc = parse_states(ld, s, yamlnode_get(top, "states"));
-	if (rc == CLV_OK)
-		rc = parse_initial(ld, s, yamlnode_get(top, "initial"));
-	if (rc == CLV_OK)
-		rc = parse_switching(ld, s, yamlnode_get(top, "switching"));
-	if (rc == CLV_OK && retention != NULL)
-		rc = parse_retention(ld, s, retention);
+	if (g->states) /* missing */
+		return CLV_OK;
+	rc = value_part(ld, parse_states(ld, s, yamlnode_get(top, "states")), &g->states);
+	if (rc != CLV_OK || g->states)
+		return rc;
+	if (initial != NULL)
+		rc = value_part(ld, parse_initial(ld, s, initial), &g->initial);
+	for (i = 0; i < s->n && switching == NULL; i++)
+		g->row[i] = true;
+	if (rc == CLV_OK && switching != NULL)
+		rc = value_part(ld, parse_switching(ld, s, switching), NULL);
+	if (rc == CLV_OK && retention != NULL) {
+		bool whole = false; /* the map itself, not one entry */
+		rc = value_part(ld, parse_retention(ld, s, retention), &whole);
+		for (i = 0; i < s->n && whole; i++)
+			g->retention[i] = true;
+	}
 	return rc;
 }
 
 static clv_status parse_time(const loader *ld, clv_scenario *s, const yamlnode *top)
 {
-	clv_status rc;
+	const yamlnode *horizon = yamlnode_get(top, "horizon");
+	const yamlnode *discount = yamlnode_get(top, "discount_rate");
+	load_gaps *g = ld->gaps;
+	clv_status rc = CLV_OK;
 
-	rc = parse_horizon(ld, s, yamlnode_get(top, "horizon"));
+	if (horizon != NULL)
+		rc = value_part(ld, parse_horizon(ld, s, horizon), &g->horizon);
 	if (rc == CLV_OK)
-		rc = parse_period(ld, s, yamlnode_get(top, "period"));
+		rc = value_part(ld, parse_period(ld, s, yamlnode_get(top, "period")), &g->period);
+	if (rc == CLV_OK && discount != NULL)
+		rc = value_part(ld, parse_discount(ld, s, discount), &g->discount);
 	if (rc == CLV_OK)
-		rc = parse_discount(ld, s, yamlnode_get(top, "discount_rate"));
-	if (rc == CLV_OK)
-		rc = parse_purchases(ld, s, yamlnode_get(top, "purchases_per_period"));
+		rc = value_part(ld, parse_purchases(ld, s, yamlnode_get(top, "purchases_per_period")),
+		                &g->purchases);
 	return rc;
 }
 
 static clv_status parse_money(const loader *ld, clv_scenario *s, const yamlnode *top)
 {
-	clv_status rc;
+	static const char *const per_state[] = {"margin", "cost_per_period", "referral_value"};
+	clv_param *out[] = {s->margin, s->cost, s->referral};
+	load_gaps *g = ld->gaps;
+	clv_status rc = CLV_OK;
+	size_t k;
 
-	rc = parse_per_state(ld, s, yamlnode_get(top, "margin"), "margin", &Q_MONEY, 0.0,
-	                     s->margin);
+	for (k = 0; k < COUNT(per_state) && rc == CLV_OK && !g->states; k++)
+		rc = value_part(ld, parse_per_state(ld, s, yamlnode_get(top, per_state[k]),
+		                                    per_state[k], &Q_MONEY, 0.0, out[k]), &g->money);
 	if (rc == CLV_OK)
-		rc = parse_per_state(ld, s, yamlnode_get(top, "cost_per_period"), "cost_per_period",
-		                     &Q_MONEY, 0.0, s->cost);
+		rc = value_part(ld, value_single(ld, top, "acquisition_cost", &Q_MONEY, 0.0,
+		                                 &s->acquisition), &g->money);
 	if (rc == CLV_OK)
-		rc = parse_per_state(ld, s, yamlnode_get(top, "referral_value"), "referral_value",
-		                     &Q_MONEY, 0.0, s->referral);
-	if (rc == CLV_OK)
-		rc = value_single(ld, top, "acquisition_cost", &Q_MONEY, 0.0, &s->acquisition);
-	if (rc == CLV_OK)
-		rc = value_single(ld, top, "spend_growth", &Q_GROWTH, 0.0, &s->spend_growth);
+		rc = value_part(ld, value_single(ld, top, "spend_growth", &Q_GROWTH, 0.0,
+		                                 &s->spend_growth), &g->growth);
 	return rc;
 }
 
 static clv_status parse_sizes(const loader *ld, clv_scenario *s, const yamlnode *top)
 {
+	load_gaps *g = ld->gaps;
 	clv_status rc;
 
-	rc = parse_count(ld, top, "customers", (double)CLV_MAX_CUSTOMERS, DEFAULT_CUSTOMERS,
-	                 &s->customers);
+	rc = value_part(ld, parse_count(ld, top, "customers", (double)CLV_MAX_CUSTOMERS,
+	                                DEFAULT_CUSTOMERS, &s->customers), &g->sizes);
 	if (rc == CLV_OK)
-		rc = parse_count(ld, top, "replications", (double)CLV_MAX_REPLICATIONS,
-		                 DEFAULT_REPLICATIONS, &s->replications);
+		rc = value_part(ld, parse_count(ld, top, "replications", (double)CLV_MAX_REPLICATIONS,
+		                                DEFAULT_REPLICATIONS, &s->replications), &g->sizes);
 	if (rc == CLV_OK)
-		rc = parse_seed(ld, s, top);
+		rc = value_part(ld, parse_seed(ld, s, top), &g->sizes);
+	return rc;
+}
+
+/* The required keys: a missing one leaves its part unread. */
+static clv_status check_required(const loader *ld, const yamlnode *top)
+{
+	load_gaps *g = ld->gaps;
+	clv_status rc = value_check_required(ld, top, REQUIRED_KEYS, COUNT(REQUIRED_KEYS), "");
+
+	if (rc == CLV_OK)
+		return CLV_OK;
+	g->states = g->states || !yamlnode_has(top, "states");
+	g->initial = g->initial || !yamlnode_has(top, "initial");
+	g->horizon = g->horizon || !yamlnode_has(top, "horizon");
+	g->discount = g->discount || !yamlnode_has(top, "discount_rate");
+	g->money = g->money || !yamlnode_has(top, "margin");
+	return value_part(ld, rc, NULL);
+}
+
+/* What follows the keys: the offers, correlations (only when every
+   assumption they may name was read), customer_base, then the rules
+   between keys and the segments (only for a file without problems). */
+static clv_status parse_rest(loader *ld, clv_scenario *s, const yamlnode *top, bool segment,
+                             size_t kept_before)
+{
+	load_gaps *g = ld->gaps;
+	clv_status rc = CLV_OK;
+
+	if (!g->states)
+		rc = value_part(ld, keys_offers(ld, s, top), &g->offers);
+	if (rc == CLV_OK && !g->any)
+		rc = value_part(ld, keys_correlations(ld, s, yamlnode_get(top, "correlations")),
+		                &g->correlations);
+	if (rc == CLV_OK)
+		rc = parse_sizes(ld, s, top);
+	if (rc == CLV_OK && !g->states && !g->horizon)
+		rc = value_part(ld, keys_base(ld, s, top), &g->base);
+	if (rc == CLV_OK)
+		rc = value_part(ld, scenario_validate_gaps(s, g, ld->err), NULL);
+	if (rc == CLV_OK && !segment && diag_kept(ld->err) == kept_before)
+		rc = segments_build(ld, s, top);
 	return rc;
 }
 
 /* Interpret the merged tree `top` into a new scenario. `name` overrides the
    default name (segments); `segment` marks a segment (no segments of its
-   own). Returns NULL with ld->err set on failure. */
+   own). Each independent problem is kept (value_part); returns NULL when
+   there was any, with the last, if it stopped the load, in ld->err. */
 clv_scenario *keys_build(loader *ld, const yamlnode *top, const char *name, bool segment)
 {
 	clv_scenario *s = calloc(1, sizeof *s);
+	load_gaps gaps = {0}, *outer = ld->gaps;
+	size_t kept_before = diag_kept(ld->err);
 	clv_status rc;
 
 	if (s == NULL) {
 		value_nomem(ld->err);
 		return NULL;
 	}
+	ld->gaps = &gaps;
 	rc = files_set_paths(ld, s);
 	if (rc == CLV_OK)
 		rc = value_check_keys(ld, top, TOP_KEYS, COUNT(TOP_KEYS), "");
+	if (rc != CLV_OK && ld->err->status == CLV_OK)
+		rc = CLV_OK; /* unknown keys, all kept: the rest does not need them */
 	if (rc == CLV_OK)
-		rc = value_check_required(ld, top, REQUIRED_KEYS, COUNT(REQUIRED_KEYS), "");
+		rc = check_required(ld, top);
 	if (rc == CLV_OK)
-		rc = parse_name(ld, s, top, name);
+		rc = value_part(ld, parse_name(ld, s, top, name), NULL);
 	if (rc == CLV_OK)
-		rc = parse_currency(ld, s, top);
+		rc = value_part(ld, parse_currency(ld, s, top), NULL);
 	if (rc == CLV_OK)
 		rc = parse_chain_states(ld, s, top);
 	if (rc == CLV_OK)
@@ -638,19 +733,11 @@ clv_scenario *keys_build(loader *ld, const yamlnode *top, const char *name, bool
 	if (rc == CLV_OK)
 		rc = parse_money(ld, s, top);
 	if (rc == CLV_OK)
-		rc = keys_offers(ld, s, top);
-	if (rc == CLV_OK)
-		rc = keys_correlations(ld, s, yamlnode_get(top, "correlations"));
-	if (rc == CLV_OK)
-		rc = parse_sizes(ld, s, top);
-	if (rc == CLV_OK)
-		rc = keys_base(ld, s, top);
-	if (rc == CLV_OK)
-		rc = scenario_validate(s, ld->err);
-	if (rc == CLV_OK && !segment)
-		rc = segments_build(ld, s, top);
-	if (rc == CLV_OK)
+		rc = parse_rest(ld, s, top, segment, kept_before);
+	ld->gaps = outer;
+	if (rc == CLV_OK && diag_kept(ld->err) == kept_before)
 		return s;
+	diag_keep(ld->err); /* while the names it points to live */
 	scenario_free(s);
 	return NULL;
 }

@@ -127,6 +127,7 @@ clv_status keys_base(const loader *ld, clv_scenario *s, const yamlnode *top)
 	static const char *const keys[] = {"customers", "acquired_per_period", "acquired_initial"};
 	const yamlnode *map = yamlnode_get(top, "customer_base"), *start;
 	char desc[64];
+	bool bad;
 	clv_status rc;
 
 	if (map == NULL)
@@ -137,14 +138,18 @@ clv_status keys_base(const loader *ld, clv_scenario *s, const yamlnode *top)
 		                   "a distribution" : yamlnode_describe(map, desc, sizeof desc));
 	s->base.given = true;
 	s->base.pos = value_pos(ld, map);
+	/* unknown keys, then each field on its own */
 	rc = value_check_keys(ld, map, keys, COUNT(keys), "customer_base");
+	if (rc != CLV_OK && ld->err->status != CLV_OK)
+		return rc;
+	bad = rc != CLV_OK;
+	rc = value_part(ld, value_check_required(ld, map, keys, 1, "customer_base"), &bad);
+	if (rc == CLV_OK && yamlnode_has(map, "customers"))
+		rc = value_part(ld, parse_customers(ld, s, map), &bad);
 	if (rc == CLV_OK)
-		rc = value_check_required(ld, map, keys, 1, "customer_base");
-	if (rc == CLV_OK)
-		rc = parse_customers(ld, s, map);
-	if (rc == CLV_OK)
-		rc = parse_acquired(ld, s, yamlnode_get(map, "acquired_per_period"));
+		rc = value_part(ld, parse_acquired(ld, s, yamlnode_get(map, "acquired_per_period")),
+		                &bad);
 	if (rc == CLV_OK && (start = yamlnode_get(map, "acquired_initial")) != NULL)
-		rc = parse_start(ld, s, start);
-	return rc;
+		rc = value_part(ld, parse_start(ld, s, start), &bad);
+	return rc == CLV_OK && bad ? CLV_ERR_INPUT : rc;
 }

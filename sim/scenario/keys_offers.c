@@ -57,6 +57,7 @@ static clv_status offer_win_from(const loader *ld, const clv_scenario *s, const 
 	const yamlnode *node = yamlnode_get(map, "win_from"), *slot[CLV_MAX_STATES];
 	char what[256], desc[64];
 	clv_status rc = CLV_OK;
+	bool bad = false;
 	size_t r;
 
 	if ((o->win_from = calloc(s->n, sizeof *o->win_from)) == NULL)
@@ -79,10 +80,11 @@ static clv_status offer_win_from(const loader *ld, const clv_scenario *s, const 
 		if (node == NULL || slot[r] == NULL)
 			rc = value_default_param(ld, label, &Q_PROB, 0.0, &o->win_from[r]);
 		else
-			rc = value_param(ld, slot[r], label, &Q_PROB, ALLOW_ANY, &o->win_from[r]);
+			rc = value_part(ld, value_param(ld, slot[r], label, &Q_PROB, ALLOW_ANY,
+			                                &o->win_from[r]), &bad);
 		free(label);
 	}
-	return rc;
+	return rc == CLV_OK && bad ? CLV_ERR_INPUT : rc;
 }
 
 static clv_status offer_field(const loader *ld, const yamlnode *map, const char *prefix,
@@ -118,6 +120,7 @@ static clv_status parse_offer(const loader *ld, const clv_scenario *s, const yam
 	const yamlnode *target = yamlnode_get(map, "target");
 	char desc[64], what[256];
 	size_t which = 0;
+	bool unknown, no_brand = false, bad = false;
 	clv_status rc;
 
 	if ((o->label = strdup(kind)) == NULL)
@@ -127,24 +130,35 @@ static clv_status parse_offer(const loader *ld, const clv_scenario *s, const yam
 		return value_error(ld, map, CLV_ERR_INPUT,
 		                   "%s must be a map (brand, cost, ...) or a list of "
 		                   "maps, found %s", prefix, yamlnode_describe(map, desc, sizeof desc));
+	/* each field on its own; win_from needs the brand, and a brand taken
+	   for an unknown key ("brnad") is not missing twice */
 	rc = value_check_keys(ld, map, OFFER_KEYS, COUNT(OFFER_KEYS), prefix);
+	if (rc != CLV_OK && ld->err->status != CLV_OK)
+		return rc;
+	unknown = rc != CLV_OK;
+	rc = CLV_OK;
+	if (unknown && !yamlnode_has(map, "brand"))
+		no_brand = true;
+	else
+		rc = value_part(ld, offer_brand(ld, s, map, prefix, o), &no_brand);
 	if (rc == CLV_OK)
-		rc = offer_brand(ld, s, map, prefix, o);
+		rc = value_part(ld, offer_field(ld, map, prefix, "cost", &Q_MONEY, &o->cost), &bad);
 	if (rc == CLV_OK)
-		rc = offer_field(ld, map, prefix, "cost", &Q_MONEY, &o->cost);
+		rc = value_part(ld, offer_field(ld, map, prefix, "margin_cut", &Q_SHARE,
+		                                &o->margin_cut), &bad);
 	if (rc == CLV_OK)
-		rc = offer_field(ld, map, prefix, "margin_cut", &Q_SHARE, &o->margin_cut);
-	if (rc == CLV_OK)
-		rc = offer_field(ld, map, prefix, "retention_uplift", &Q_PROB, &o->retention_uplift);
-	if (rc == CLV_OK)
-		rc = offer_win_from(ld, s, map, prefix, o);
+		rc = value_part(ld, offer_field(ld, map, prefix, "retention_uplift", &Q_PROB,
+		                                &o->retention_uplift), &bad);
+	if (rc == CLV_OK && !no_brand)
+		rc = value_part(ld, offer_win_from(ld, s, map, prefix, o), &bad);
 	snprintf(what, sizeof what, "%s.target", prefix);
 	if (rc == CLV_OK && target != NULL)
-		rc = value_word(ld, target, what, TARGETS, COUNT(TARGETS), &which);
+		rc = value_part(ld, value_word(ld, target, what, TARGETS, COUNT(TARGETS), &which),
+		                &bad);
 	o->target_all = which == 1;
 	if (rc == CLV_OK)
-		rc = offer_periods(ld, map, prefix, o);
-	return rc;
+		rc = value_part(ld, offer_periods(ld, map, prefix, o), &bad);
+	return rc == CLV_OK && (unknown || no_brand || bad) ? CLV_ERR_INPUT : rc;
 }
 
 static clv_status parse_offer_kind(const loader *ld, clv_scenario *s, const yamlnode *node,
@@ -160,7 +174,8 @@ static clv_status parse_offer_kind(const loader *ld, clv_scenario *s, const yaml
 			snprintf(prefix, sizeof prefix, "%s[%zu]", kind, k);
 		else
 			snprintf(prefix, sizeof prefix, "%s", kind);
-		rc = parse_offer(ld, s, map, kind, prefix, &s->offers[s->n_offers++]);
+		rc = value_part(ld, parse_offer(ld, s, map, kind, prefix, &s->offers[s->n_offers++]),
+		                &ld->gaps->offers);
 	}
 	return rc;
 }
@@ -179,9 +194,9 @@ clv_status keys_offers(const loader *ld, clv_scenario *s, const yamlnode *top)
 	rc = parse_offer_kind(ld, s, campaign, "campaign");
 	if (rc == CLV_OK)
 		rc = parse_offer_kind(ld, s, discount, "price_discount");
-	if (rc == CLV_OK)
+	if (rc == CLV_OK && !ld->gaps->offers)
 		rc = validate_offers_share_periods(s, ld->err);
-	return rc;
+	return rc == CLV_OK && ld->gaps->offers ? CLV_ERR_INPUT : rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -253,7 +268,11 @@ clv_status keys_correlations(const loader *ld, clv_scenario *s, const yamlnode *
 		return CLV_OK;
 	if ((s->correlations = calloc(node->n, sizeof *s->correlations)) == NULL)
 		return value_nomem(ld->err);
+	/* each entry on its own; the rules between them (a pair given twice,
+	   consistency) only when all were read */
 	for (k = 0; k < node->n && rc == CLV_OK; k++)
-		rc = parse_correlation(ld, s, node->item[k], &s->correlations[s->n_correlations++]);
-	return rc;
+		rc = value_part(ld, parse_correlation(ld, s, node->item[k],
+		                                      &s->correlations[s->n_correlations++]),
+		                &ld->gaps->correlations);
+	return rc == CLV_OK && ld->gaps->correlations ? CLV_ERR_INPUT : rc;
 }

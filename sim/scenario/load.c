@@ -14,6 +14,12 @@
  * Nothing is ever renormalised or guessed: every problem is an error
  * "FILE:LINE:COLUMN: what is wrong (the rule)".
  *
+ * A load goes on past each problem to the next independent part (see
+ * scenario_internal.h) and keeps them all; at the end they are sorted in
+ * file order. With err->all set (clvsim check) the caller gets them all
+ * there and err is set to the first; without, err gets the first, and a
+ * note of how many more there are.
+ *
  * Invariants of a loaded scenario (scenario_validate re-checks them):
  * every per-state array has n entries; every clv_param has a label (its
  * dotted key path), its place, and the support [lo, hi] of its quantity;
@@ -26,7 +32,9 @@
  */
 #include "scenario/scenario.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scenario/scenario_internal.h"
 #include "scenario/yamlnode.h"
@@ -44,10 +52,42 @@ static void loader_free(loader *ld)
 	}
 }
 
+/* After a failed load: the problems in file order, the first in err. The
+   error that stopped the load, if it is not one of the input (out of
+   memory, a base file that cannot be read), stays in err instead. */
+static void report(loader *ld, diag_list *own, size_t kept_before, size_t dropped_before)
+{
+	clv_error *err = ld->err;
+	diag_list *all = err->all;
+	size_t more;
+
+	if (err->status != CLV_OK && !diag_keep(err))
+		return;
+	if (all->n == kept_before)
+		return; /* nothing kept (cannot happen: the first problems are) */
+	/* the caller's earlier problems (other files) stay where they are */
+	{
+		diag_list mine = {.item = all->item + kept_before, .n = all->n - kept_before,
+		                  .cap = all->n - kept_before};
+		diag_list_sort(&mine, (const char *const *)ld->shown, (size_t)ld->n_files);
+		all->n = kept_before + mine.n;
+	}
+	diag_list_take(all, kept_before, err);
+	more = all->n - kept_before - 1 + (all->dropped - dropped_before);
+	if (all == own && more > 0) {
+		size_t used = strlen(err->msg);
+		if (used < sizeof err->msg)
+			snprintf(err->msg + used, sizeof err->msg - used, " (and %zu more problem%s: "
+			         "clvsim check lists them all)", more, more == 1 ? "" : "s");
+	}
+}
+
 clv_scenario *scenario_load_buffer(const char *path, const char *text, size_t len,
                                    clv_error *err)
 {
 	loader ld = {.err = err};
+	diag_list own = {0}, *caller = err->all;
+	size_t kept_before, dropped_before;
 	clv_scenario *s = NULL;
 	yamlnode *tree = NULL;
 
@@ -55,10 +95,18 @@ clv_scenario *scenario_load_buffer(const char *path, const char *text, size_t le
 		diag_set_file(err, CLV_ERR_LIMIT, path, "the scenario is larger than 16 MiB");
 		return NULL;
 	}
+	if (caller == NULL)
+		err->all = &own;
+	kept_before = err->all->n;
+	dropped_before = err->all->dropped;
 	if (files_load_layer(&ld, path, text, len, &tree) == CLV_OK)
 		s = keys_build(&ld, tree, NULL, false);
+	if (s == NULL)
+		report(&ld, &own, kept_before, dropped_before);
 	yamlnode_free(tree);
 	loader_free(&ld);
+	err->all = caller;
+	diag_list_free(&own);
 	return s;
 }
 

@@ -19,6 +19,16 @@
  * at a node's place ("FILE:LINE:COLUMN: ...") in ld->err; they return
  * CLV_OK or the error's status, and keep nothing on failure beyond what the
  * scenario being built owns (scenario_free releases it).
+ *
+ * Every problem of a file: a load keeps each problem in ld->err->all
+ * (diag_keep) and goes on with the next part that does not depend on the
+ * failed one (value_part): each top-level key, each state's entry of a
+ * per-state key, each switching row, each offer field. What failed is
+ * marked in ld->gaps, and the rules that need it are not checked, so a
+ * problem that follows from an earlier one is not reported (no row sum
+ * for a row with a bad entry, nothing per state when `states` is bad).
+ * A function that fails after its problems were kept returns a non-OK
+ * status with ld->err clear. Load.c sorts the problems in file order.
  */
 #ifndef CLV_SCENARIO_INTERNAL_H
 #define CLV_SCENARIO_INTERNAL_H
@@ -41,6 +51,20 @@
 #define MAX_BASE_LINKS 32
 #define MAX_FILES (MAX_BASE_LINKS + 1)
 
+/* The parts of a scenario whose problems were kept: the rules that need
+   them are skipped (scenario_validate_gaps). */
+typedef struct load_gaps {
+	bool states;                   /* states unusable: nothing per state */
+	bool initial;
+	bool row[CLV_MAX_STATES];      /* switching row of state i */
+	bool retention[CLV_MAX_STATES];
+	bool horizon, period, discount, growth, purchases;
+	bool money;                    /* margin, cost_per_period, referral_value,
+	                                  acquisition_cost */
+	bool offers, correlations, sizes, base;
+	bool any;                      /* some problem was kept */
+} load_gaps;
+
 /* The files of one load and the names positions point to. */
 typedef struct loader {
 	clv_error *err;
@@ -50,6 +74,7 @@ typedef struct loader {
 	const char *name[MAX_FILES]; /* the names positions point to: shown[]
 	                                while parsing, then the path block of
 	                                the scenario being built */
+	load_gaps *gaps;             /* of the scenario being built (keys_build) */
 } loader;
 
 /* ------------------------------------------------------------------ */
@@ -100,6 +125,12 @@ clv_pos value_pos(const loader *ld, const yamlnode *node);
 clv_status value_error(const loader *ld, const yamlnode *node, clv_status status,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The end of one independent part whose status is rc: CLV_OK when it
+   passed, or when it failed and its problem was kept (then *gap, if not
+   NULL, and ld->gaps->any are set, and the caller goes on); rc when the
+   load must stop (out of memory, or nothing collects). */
+clv_status value_part(const loader *ld, clv_status rc, bool *gap);
+
 /* CLV_ERR_NOMEM with the loader's message. */
 clv_status value_nomem(clv_error *err);
 
@@ -135,11 +166,16 @@ clv_status value_whole(const loader *ld, const yamlnode *node, const char *what,
 clv_status value_check_range(const loader *ld, const yamlnode *node, const char *label,
                              const quantity *q, double v);
 
-/* Every key of map must be in `known`; `where` names the map ("" = top). */
+/* Every key of map must be in `known`; `where` names the map ("" = top).
+   Each unknown key is a problem of its own (all are kept); the status is
+   not OK when there was one. At the top, a map none of whose keys is a
+   scenario key stops the load ("this file is not a scenario"). */
 clv_status value_check_keys(const loader *ld, const yamlnode *map, const char *const *known,
                             size_t n_known, const char *where);
 
-/* Every one of keys must be in map. */
+/* Every one of keys must be in map (each missing key a problem of its own,
+   but not one an unknown key of map was taken for: its "did you mean"
+   says it already). */
 clv_status value_check_required(const loader *ld, const yamlnode *map, const char *const *keys,
                                 size_t n, const char *where);
 
@@ -198,14 +234,22 @@ clv_status segments_build(loader *ld, clv_scenario *s, const yamlnode *top);
    it; *n its length), for "did you mean". NULL on no memory. */
 const char **params_labels_alloc(clv_scenario *s, size_t *n);
 
+/* scenario_validate, skipping the rules that need a part in gaps (NULL:
+   none) and, when err->all is set, going on past each broken rule to the
+   next independent one. */
+clv_status scenario_validate_gaps(const clv_scenario *s, const load_gaps *gaps,
+                                  clv_error *err);
+
 /* True for quantities whose lower bound is excluded (spend_growth,
    purchases_per_period). */
 bool validate_lo_open(const clv_param *p);
 
 /* The rules of scenario_limits.c (the engines' limits: Dirichlet
-   concentration...), after the rules of scenario_validate.c. CLV_OK or
-   the first broken rule with its place. */
-clv_status scenario_check_limits(const clv_scenario *s, clv_error *err);
+   concentration...), after the rules of scenario_validate.c, skipping
+   those that need a part in gaps (NULL: none). CLV_OK or the first broken
+   rule with its place (with err->all, each kept and a non-OK status). */
+clv_status scenario_check_limits(const clv_scenario *s, const load_gaps *gaps,
+                                 clv_error *err);
 
 /* The lowest discount rate per period and the highest spend growth s can
    draw (their values when fixed; the 1e-9 and 1 - 1e-9 quantiles when

@@ -210,17 +210,29 @@ static clv_status check_correlations(const clv_scenario *s, clv_error *err)
 	return rc;
 }
 
-clv_status scenario_check_limits(const clv_scenario *s, clv_error *err)
+clv_status scenario_check_limits(const clv_scenario *s, const load_gaps *gaps, clv_error *err)
 {
+	static const load_gaps none = {0};
 	clv_status rc = CLV_OK;
+	bool failed = false;
 	size_t i;
 
-	for (i = 0; i < s->n && rc == CLV_OK; i++)
-		if (s->switching[i].dirichlet)
-			rc = check_concentration(s, i, err);
-	if (rc == CLV_OK)
-		rc = scenario_check_reach(s, err);
-	if (rc == CLV_OK)
+	if (gaps == NULL)
+		gaps = &none;
+	for (i = 0; i < s->n && rc == CLV_OK && !gaps->states; i++)
+		if (!gaps->row[i] && s->switching[i].dirichlet &&
+		    (rc = check_concentration(s, i, err)) != CLV_OK && diag_keep(err)) {
+			rc = CLV_OK;
+			failed = true;
+		}
+	/* the reach needs the rate, growth and horizon; the correlations every
+	   assumption */
+	if (rc == CLV_OK && !gaps->horizon && !gaps->period && !gaps->discount && !gaps->growth &&
+	    (rc = scenario_check_reach(s, err)) != CLV_OK && diag_keep(err)) {
+		rc = CLV_OK;
+		failed = true;
+	}
+	if (rc == CLV_OK && !gaps->any)
 		rc = check_correlations(s, err);
-	return rc;
+	return rc == CLV_OK && failed ? CLV_ERR_INPUT : rc;
 }

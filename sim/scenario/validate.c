@@ -8,6 +8,13 @@
  * naming uncertain assumptions, sizes within the limits of clvsim.h, and
  * every segment. Each failure names the place in the file and the rule
  * broken.
+ *
+ * In a load (scenario_validate_gaps), the rules that need a part the load
+ * could not read are skipped, and with err->all each broken rule is kept
+ * and the next independent one checked: each row, each retention, time,
+ * purchases, money, offers, correlations, sizes. A rule that follows one
+ * already broken (a row's room after its sum, the reach after the growth)
+ * is not checked.
  */
 #include "scenario/scenario.h"
 
@@ -181,19 +188,38 @@ static clv_status check_room(const clv_scenario *s, size_t i, clv_error *err)
 	                "(retention below 1 needs some switching)", p->label, s->states[i]);
 }
 
-static clv_status check_chain(const clv_scenario *s, clv_error *err)
+/* rc of one independent rule: CLV_OK to go on (it passed, or it broke and
+   was kept: *failed set), else rc. */
+static clv_status rule(clv_status rc, clv_error *err, bool *failed)
 {
-	clv_status rc = check_initial(s, err);
+	if (rc == CLV_OK)
+		return CLV_OK;
+	if (!diag_keep(err))
+		return rc;
+	*failed = true;
+	return CLV_OK;
+}
+
+/* initial, each row, each retention; g->row[i] set for a broken row. */
+static clv_status check_chain(const clv_scenario *s, load_gaps *g, clv_error *err, bool *failed)
+{
+	clv_status rc = CLV_OK;
 	size_t i;
 
+	if (!g->initial)
+		rc = rule(check_initial(s, err), err, failed);
 	for (i = 0; i < s->n && rc == CLV_OK; i++)
-		rc = check_row(s, i, err);
+		if (!g->row[i])
+			rc = rule(check_row(s, i, err), err, &g->row[i]);
 	for (i = 0; i < s->n && rc == CLV_OK; i++)
-		if (s->has_retention[i]) {
-			rc = check_param(&s->retention[i], err);
-			if (rc == CLV_OK)
-				rc = check_room(s, i, err);
+		if (s->has_retention[i] && !g->retention[i]) {
+			clv_status one = check_param(&s->retention[i], err);
+			if (one == CLV_OK && !g->row[i])
+				one = check_room(s, i, err);
+			rc = rule(one, err, &g->retention[i]);
 		}
+	for (i = 0; i < s->n; i++)
+		*failed = *failed || g->row[i] || g->retention[i];
 	return rc;
 }
 
@@ -224,21 +250,31 @@ static clv_status check_growth(const clv_scenario *s, clv_error *err)
 	return CLV_OK;
 }
 
-static clv_status check_time(const clv_scenario *s, clv_error *err)
+/* horizon, discount_rate, spend_growth and the growth against the rate;
+   g->growth set when one of them broke (the reach is not checked then). */
+static clv_status check_time(const clv_scenario *s, load_gaps *g, clv_error *err, bool *failed)
 {
-	clv_status rc;
+	bool broke = false;
+	clv_status rc = CLV_OK;
 
-	if (!s->infinite && (s->horizon < 0 || s->horizon > CLV_MAX_HORIZON))
-		return diag_set_file(err, s->horizon < 0 ? CLV_ERR_INPUT : CLV_ERR_LIMIT, s->path,
-		                     "horizon = %ld is outside [0, %ld]", s->horizon, CLV_MAX_HORIZON);
-	if (s->discount_annual && !(s->periods_per_year > 0.0))
-		return diag_set(err, CLV_ERR_INPUT, &s->discount.pos, "discount_rate: {annual: ...} "
-		                "needs a period of known length");
-	rc = check_param(&s->discount, err);
-	if (rc == CLV_OK)
-		rc = check_param(&s->spend_growth, err);
-	if (rc == CLV_OK)
-		rc = check_growth(s, err);
+	if (!g->horizon && !s->infinite && (s->horizon < 0 || s->horizon > CLV_MAX_HORIZON))
+		rc = rule(diag_set_file(err, s->horizon < 0 ? CLV_ERR_INPUT : CLV_ERR_LIMIT, s->path,
+		                        "horizon = %ld is outside [0, %ld]", s->horizon,
+		                        CLV_MAX_HORIZON), err, &broke);
+	if (rc == CLV_OK && !g->discount && !g->period && s->discount_annual &&
+	    !(s->periods_per_year > 0.0))
+		rc = rule(diag_set(err, CLV_ERR_INPUT, &s->discount.pos, "discount_rate: {annual: ...} "
+		                   "needs a period of known length"), err, &broke);
+	if (rc == CLV_OK && !g->discount)
+		rc = rule(check_param(&s->discount, err), err, &broke);
+	if (rc == CLV_OK && !g->growth)
+		rc = rule(check_param(&s->spend_growth, err), err, &broke);
+	if (rc == CLV_OK && !broke && !g->horizon && !g->period && !g->discount && !g->growth)
+		rc = rule(check_growth(s, err), err, &broke);
+	if (broke) {
+		g->growth = true;
+		*failed = true;
+	}
 	return rc;
 }
 
@@ -262,7 +298,7 @@ static clv_status check_purchases(const clv_scenario *s, clv_error *err)
 	return CLV_OK;
 }
 
-static clv_status check_money(const clv_scenario *s, clv_error *err)
+static clv_status check_money(const clv_scenario *s, const load_gaps *g, clv_error *err)
 {
 	const clv_param *per_state[] = {s->margin, s->cost, s->referral};
 	clv_status rc = CLV_OK;
@@ -273,7 +309,7 @@ static clv_status check_money(const clv_scenario *s, clv_error *err)
 			rc = check_param(&per_state[k][i], err);
 	if (rc == CLV_OK)
 		rc = check_param(&s->acquisition, err);
-	if (rc == CLV_OK)
+	if (rc == CLV_OK && !g->growth)
 		rc = check_param(&s->spend_growth, err);
 	return rc;
 }
@@ -457,30 +493,56 @@ static clv_status check_segments(const clv_scenario *s, clv_error *err)
 
 clv_status scenario_validate(const clv_scenario *s, clv_error *err)
 {
-	clv_status rc = check_state_names(s, err);
+	return scenario_validate_gaps(s, NULL, err);
+}
 
+/* The chain, offers and money need every state's parts. */
+static bool chain_read(const clv_scenario *s, const load_gaps *g)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (g->row[i] || g->retention[i])
+			return false;
+	return !g->states;
+}
+
+clv_status scenario_validate_gaps(const clv_scenario *s, const load_gaps *gaps,
+                                  clv_error *err)
+{
+	load_gaps g = {0};
+	bool failed = false;
+	clv_status rc;
+
+	if (gaps != NULL)
+		g = *gaps;
+	rc = g.states ? CLV_OK : rule(check_state_names(s, err), err, &failed);
+	g.states = g.states || failed;
+	if (rc == CLV_OK && !g.states)
+		rc = check_chain(s, &g, err, &failed);
 	if (rc == CLV_OK)
-		rc = check_chain(s, err);
+		rc = check_time(s, &g, err, &failed);
+	if (rc == CLV_OK && !g.purchases)
+		rc = rule(check_purchases(s, err), err, &failed);
+	if (rc == CLV_OK && !g.money && !g.states)
+		rc = rule(check_money(s, &g, err), err, &failed);
+	if (rc == CLV_OK && !g.offers && chain_read(s, &g))
+		rc = rule(check_offers(s, err), err, &failed);
+	if (rc == CLV_OK && !g.correlations && !g.any)
+		rc = rule(check_correlations(s, err), err, &failed);
+	if (rc == CLV_OK && !g.sizes)
+		rc = rule(check_size(s, "customers", s->customers, CLV_MAX_CUSTOMERS, err), err,
+		          &failed);
+	if (rc == CLV_OK && !g.sizes)
+		rc = rule(check_size(s, "replications", s->replications, CLV_MAX_REPLICATIONS, err),
+		          err, &failed);
+	if (rc == CLV_OK && !g.sizes && s->seed > INT64_MAX)
+		rc = rule(diag_set_file(err, CLV_ERR_INPUT, s->path, "seed is over the limit of %lld",
+		                        (long long)INT64_MAX), err, &failed);
+	g.any = g.any || failed;
 	if (rc == CLV_OK)
-		rc = check_time(s, err);
-	if (rc == CLV_OK)
-		rc = check_purchases(s, err);
-	if (rc == CLV_OK)
-		rc = check_money(s, err);
-	if (rc == CLV_OK)
-		rc = check_offers(s, err);
-	if (rc == CLV_OK)
-		rc = check_correlations(s, err);
-	if (rc == CLV_OK)
-		rc = check_size(s, "customers", s->customers, CLV_MAX_CUSTOMERS, err);
-	if (rc == CLV_OK)
-		rc = check_size(s, "replications", s->replications, CLV_MAX_REPLICATIONS, err);
-	if (rc == CLV_OK && s->seed > INT64_MAX)
-		rc = diag_set_file(err, CLV_ERR_INPUT, s->path, "seed is over the limit of %lld",
-		                   (long long)INT64_MAX);
-	if (rc == CLV_OK)
-		rc = scenario_check_limits(s, err);
-	if (rc == CLV_OK)
-		rc = check_segments(s, err);
-	return rc;
+		rc = rule(scenario_check_limits(s, &g, err), err, &failed);
+	if (rc == CLV_OK && !g.any)
+		rc = rule(check_segments(s, err), err, &failed);
+	return rc == CLV_OK && failed ? CLV_ERR_INPUT : rc;
 }

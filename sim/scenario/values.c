@@ -74,6 +74,19 @@ clv_status value_error(const loader *ld, const yamlnode *node, clv_status status
 	return diag_set(ld->err, status, &pos, "%s", msg);
 }
 
+clv_status value_part(const loader *ld, clv_status rc, bool *gap)
+{
+	if (rc == CLV_OK)
+		return CLV_OK;
+	if (!diag_keep(ld->err))
+		return rc;
+	if (gap != NULL)
+		*gap = true;
+	if (ld->gaps != NULL)
+		ld->gaps->any = true;
+	return CLV_OK;
+}
+
 clv_status value_nomem(clv_error *err)
 {
 	return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory loading the scenario");
@@ -240,10 +253,12 @@ static bool foreign_file(const yamlnode *map, int file, const char *const *known
 }
 
 /* Every key of map must be in `known`; `where` names the map ("" = top).
-   Keys are quoted to 40 characters at most. */
+   Keys are quoted to 40 characters at most. Each unknown key is kept as a
+   problem of its own; a file that is not a scenario stops the load. */
 clv_status value_check_keys(const loader *ld, const yamlnode *map,
                             const char *const *known, size_t n_known, const char *where)
 {
+	clv_status rc, out = CLV_OK;
 	char tip[128];
 	size_t i;
 
@@ -255,23 +270,57 @@ clv_status value_check_keys(const loader *ld, const yamlnode *map,
 			return value_error(ld, map->key[i], CLV_ERR_INPUT, "unknown key \"%.40s%s\": this "
 			                   "file is not a scenario (none of its keys is a scenario key)", key,
 			                   strlen(key) > 40 ? "..." : "");
-		return value_error(ld, map->key[i], CLV_ERR_INPUT, "unknown key \"%.40s%s\"%s%s%s", key,
-		                   strlen(key) > 40 ? "..." : "", where[0] ? " in " : "", where,
-		                   value_hint_or_list(key, known, n_known, tip, sizeof tip));
+		out = rc = value_error(ld, map->key[i], CLV_ERR_INPUT, "unknown key \"%.40s%s\"%s%s%s",
+		                       key, strlen(key) > 40 ? "..." : "", where[0] ? " in " : "", where,
+		                       value_hint_or_list(key, known, n_known, tip, sizeof tip));
+		if (!diag_keep(ld->err))
+			return rc;
 	}
-	return CLV_OK;
+	return out;
 }
 
-clv_status value_check_required(const loader *ld, const yamlnode *map,
-                                const char *const *keys, size_t n, const char *where)
+/* True when some unknown key of map would be taken for `key` (its "did
+   you mean" names it). */
+static bool misspelt_in(const yamlnode *map, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!yamlnode_has(map, keys[i]))
-			return value_error(ld, map, CLV_ERR_INPUT, "missing required key \"%s\"%s%s", keys[i],
-			                   where[0] ? " in " : "", where);
-	return CLV_OK;
+	for (i = 0; i < map->n; i++)
+		if (strcmp(map->key[i]->text, key) != 0 &&
+		    diag_did_you_mean(map->key[i]->text, &key, 1) != NULL)
+			return true;
+	return false;
+}
+
+/* Every one of keys must be in map: the missing ones are one problem
+   ("missing required key \"a\"", or "keys \"a\", \"b\""), leaving out
+   a key an unknown key of map was taken for. */
+clv_status value_check_required(const loader *ld, const yamlnode *map,
+                                const char *const *keys, size_t n, const char *where)
+{
+	char names[512];
+	size_t i, used = 0, missing = 0;
+	bool left_out = false;
+
+	names[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (yamlnode_has(map, keys[i]))
+			continue;
+		if (ld->err->all != NULL && misspelt_in(map, keys[i])) {
+			left_out = true; /* its unknown key was reported */
+			continue;
+		}
+		if (ld->err->all == NULL && missing > 0)
+			break; /* only the first counts */
+		if (used < sizeof names)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s\"%s\"",
+			                         missing > 0 ? ", " : "", keys[i]);
+		missing++;
+	}
+	if (missing > 0)
+		return value_error(ld, map, CLV_ERR_INPUT, "missing required key%s %s%s%s",
+		                   missing > 1 ? "s" : "", names, where[0] ? " in " : "", where);
+	return left_out ? CLV_ERR_INPUT : CLV_OK;
 }
 
 /* One of a fixed list of words (e.g. period: year). */
