@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const struct {
 	struct option opt;
@@ -188,6 +189,9 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_options *opt, b
 
 	memset(opt, 0, sizeof *opt);
 	opt->periods = 20;
+	opt->all_argc = argc;
+	opt->all_argv = argv;
+	opt->started = time(NULL);
 	if (cmd->options & OPT_MODE)
 		opt->mode = "auto";
 	*done = false;

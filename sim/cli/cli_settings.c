@@ -89,8 +89,16 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 	mc->share_periods = opt->periods;
 	mc->has_share_periods = true;
 	mc->progress = !opt->quiet && isatty(STDERR_FILENO);
+	memset(out, 0, sizeof *out);
 	out->out_dir = opt->out_dir;
 	out->plot = opt->plot;
+	out->manifest.argc = opt->all_argc;
+	out->manifest.argv = opt->all_argv;
+	out->manifest.started = opt->started;
+	out->manifest.threads = opt->threads;
+	out->manifest.report = opt->report;
+	out->manifest.seed = mc->seed;
+	out->manifest.has_seed = mc->has_seed;
 	if (parse_sampling(opt->sampling, &mc->sampling) != 0 || parse_mode(opt->mode, &mc->mode) != 0)
 		return CLV_EXIT_INPUT;
 	if (opt->precision != NULL &&
@@ -100,4 +108,18 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 		return CLV_EXIT_INPUT;
 	}
 	return 0;
+}
+
+void cli_manifest_scenarios(output_settings *out, const mc_settings *set,
+                            const clv_scenario *const *s, size_t n)
+{
+	mc_config cfg;
+
+	out->manifest.scenarios = s;
+	out->manifest.n_scenarios = n;
+	if (n > 0) {
+		mc_config_from(&cfg, s[0], set); /* seed: set's, else the file's, else 42 */
+		out->manifest.seed = cfg.seed;
+		out->manifest.has_seed = true;
+	}
 }

@@ -67,6 +67,7 @@ static int run_compare(const cli_options *opt)
 		return cli_fail(&err);
 	}
 	c->customers_base = opt->customers_base;
+	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)s, (size_t)opt->argc);
 	if (out.out_dir != NULL)
 		rc = output_compare(&out, c, &err);
 	if (rc == CLV_OK)

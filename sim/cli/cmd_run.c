@@ -150,6 +150,11 @@ static int run_run(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
+	out.manifest.scenarios = (const clv_scenario *const *)&s; /* for manifest.json */
+	out.manifest.n_scenarios = 1;
+	out.manifest.seed = cfg.seed;
+	out.manifest.has_seed = true;
+	out.manifest.builtin = opt->argc == 0;
 	if (out.out_dir != NULL && output_run(&out, s, r, x->mean, b, &err) != CLV_OK) {
 		rc = cli_fail(&err);
 		goto cleanup;

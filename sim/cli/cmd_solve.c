@@ -48,6 +48,7 @@ static int run_solve(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
+	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)s, (size_t)opt->argc);
 	base = opt->argc == 2 ? s[0] : NULL;
 	changed = opt->argc == 2 ? s[1] : s[0];
 	v = whatif_solve_run(base, changed, &find, opt->has_target ? opt->target : 0.0, opt->state,

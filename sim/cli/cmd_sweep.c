@@ -40,6 +40,7 @@ static int run_sweep(const cli_options *opt)
 	output_settings out;
 	whatif_sweep *w = NULL;
 	clv_scenario *s = NULL, *base = NULL;
+	const clv_scenario *read[2]; /* the files read, for manifest.json */
 	clv_status st = CLV_OK;
 	int rc = 0;
 
@@ -54,6 +55,9 @@ static int run_sweep(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
+	read[0] = base != NULL ? base : s;
+	read[1] = s;
+	cli_manifest_scenarios(&out, &set, read, base != NULL ? 2 : 1);
 	if (base != NULL)
 		w = whatif_sweep_vs(base, s, axes, (size_t)opt->n_vary, &set, &err);
 	else

@@ -65,6 +65,7 @@ static int run_tornado(const cli_options *opt)
 		return CLV_EXIT_INPUT;
 	}
 	set.progress = false;
+	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)&s, 1);
 	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	v.t = whatif_tornado_run(s, &set, &err);
 	if (v.t != NULL && v.t->n_inputs == 0) /* nothing to rank: say what to do */

@@ -23,6 +23,7 @@
 
 #include "base/interrupt.h"
 #include "output/csv.h"
+#include "output/manifest.h"
 #include "output/outfile.h"
 #include "output/output_run.h"
 #include "output/plot.h"
@@ -194,6 +195,22 @@ static clv_status interrupted(clv_error *err)
 	return diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 }
 
+/* manifest.json as the group's last member, the figures and tables
+   before it finished so that their hashes are those committed. */
+static clv_status add_manifest(const output_settings *opt, outfile_group *g, clv_error *err)
+{
+	clv_status rc = outfile_group_finish(g, err);
+	json_t *doc = rc == CLV_OK ? manifest_build(&opt->manifest, g, outfile_group_dir(g), err)
+	                           : NULL;
+
+	if (rc == CLV_OK && doc == NULL)
+		rc = err->status;
+	if (rc == CLV_OK)
+		rc = manifest_add(g, doc, err);
+	json_decref(doc);
+	return rc;
+}
+
 clv_status output_commit(const output_settings *opt, outfile_group *g,
                          const output_figures *fig, clv_error *err)
 {
@@ -210,6 +227,8 @@ clv_status output_commit(const output_settings *opt, outfile_group *g,
 	}
 	if (rc == CLV_OK && interrupt_requested())
 		rc = interrupted(err);
+	if (rc == CLV_OK)
+		rc = add_manifest(opt, g, err);
 	if (rc == CLV_OK)
 		rc = outfile_group_commit(g, err);
 	if (rc == CLV_OK && warn.status != CLV_OK)
