@@ -89,6 +89,7 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 	mc->share_periods = opt->periods;
 	mc->has_share_periods = true;
 	mc->progress = !opt->quiet && isatty(STDERR_FILENO);
+	mc->predict = isatty(STDERR_FILENO); /* a long run says so, --quiet or not */
 	memset(out, 0, sizeof *out);
 	out->out_dir = opt->out_dir;
 	out->plot = opt->plot;
