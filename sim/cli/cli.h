@@ -75,7 +75,8 @@ enum {
 	OPT_REPS = 1 << 18,      /* --replications alone (no --customers) */
 	OPT_BASE_SIZE = 1 << 19, /* --customers-base (compare) */
 	OPT_BY_START = 1 << 20,
-	OPT_MODE = 1 << 21       /* --mode (run) */
+	OPT_MODE = 1 << 21,      /* --mode (run) */
+	OPT_REPORT = 1 << 22     /* --report FILE.html */
 };
 
 typedef struct cli_command {

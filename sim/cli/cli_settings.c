@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +73,30 @@ static int parse_mode(const char *text, mc_mode *mode)
 	return 0;
 }
 
+/* --report FILE: its folder exists (checked before any long run). */
+static int check_report(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? strdup(".") : slash == path ? strdup("/")
+	                                        : strndup(path, (size_t)(slash - path));
+	struct stat st;
+	int rc = 0;
+
+	if (dir == NULL || (slash != NULL && slash[1] == '\0') || path[0] == '\0') {
+		fprintf(stderr, "clvsim: --report needs a file name, e.g. report.html, not '%s'\n", path);
+		rc = CLV_EXIT_INPUT;
+	} else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "clvsim: --report %s: no folder '%s' to write it in\n", path, dir);
+		rc = CLV_EXIT_INPUT;
+	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "clvsim: --report %s: a folder; give a file name, e.g. %s/report.html\n",
+		        path, path);
+		rc = CLV_EXIT_INPUT;
+	}
+	free(dir);
+	return rc;
+}
+
 int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 {
 	memset(mc, 0, sizeof *mc);
@@ -98,6 +123,9 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 	out->manifest.started = opt->started;
 	out->manifest.threads = opt->threads;
 	out->manifest.report = opt->report;
+	out->report = opt->report;
+	if (opt->report != NULL && check_report(opt->report) != 0)
+		return CLV_EXIT_INPUT;
 	out->manifest.seed = mc->seed;
 	out->manifest.has_seed = mc->has_seed;
 	if (parse_sampling(opt->sampling, &mc->sampling) != 0 || parse_mode(opt->mode, &mc->mode) != 0)

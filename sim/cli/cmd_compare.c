@@ -68,7 +68,7 @@ static int run_compare(const cli_options *opt)
 	}
 	c->customers_base = opt->customers_base;
 	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)s, (size_t)opt->argc);
-	if (out.out_dir != NULL)
+	if (out.out_dir != NULL || out.report != NULL)
 		rc = output_compare(&out, c, &err);
 	if (rc == CLV_OK)
 		rc = report_compare_print(c, opt->format == FORMAT_JSON, &err);
@@ -97,7 +97,8 @@ const cli_command cmd_compare = {
 	"more advised). --out DIR writes compare.csv, compare_hist.csv, compare_diff.csv,\n"
 	"compare_replications.csv, compare_p_best.csv, compare_evppi.csv and the figures.\n"
 	"See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE |
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE |
 		OPT_INDEPENDENT | OPT_BASE_SIZE,
 	2, -1, run_compare,
 };

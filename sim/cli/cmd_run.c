@@ -155,7 +155,9 @@ static int run_run(const cli_options *opt)
 	out.manifest.seed = cfg.seed;
 	out.manifest.has_seed = true;
 	out.manifest.builtin = opt->argc == 0;
-	if (out.out_dir != NULL && output_run(&out, s, r, x->mean, b, &err) != CLV_OK) {
+	out.manifest.builtin_text = default_scenario;
+	if ((out.out_dir != NULL || out.report != NULL) &&
+	    output_run(&out, s, r, x->mean, b, &err) != CLV_OK) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
@@ -186,7 +188,8 @@ const cli_command cmd_run = {
 	"customer; auto (the default) aggregates when it can and the per-customer run\n"
 	"would be long (over 2e9 purchase steps). The report says which engine ran, and\n"
 	"beside it the exact distribution of a customer's CLV (no simulation).\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SAMPLING |
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SAMPLING |
 		OPT_PRECISION | OPT_PERIODS | OPT_SIZE | OPT_BY_START | OPT_MODE,
 	0, 1, run_run,
 };

@@ -57,7 +57,7 @@ static int run_solve(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	if (out.out_dir != NULL)
+	if (out.out_dir != NULL || out.report != NULL)
 		st = output_solve(&out, v, changed, &err);
 	if (st == CLV_OK)
 		st = report_solve_print(v, base, changed, opt->format == FORMAT_JSON, &err);
@@ -84,7 +84,8 @@ const cli_command cmd_solve = {
 	"interval, and P(pays) on a grid of 41 values across [LO, HI] (the acceptability\n"
 	"curve). --out DIR writes solve.csv, solve_summary.csv, solve_roots.csv and solve.png.\n"
 	"See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_REPS | OPT_FIND |
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_REPS | OPT_FIND |
 		OPT_SOLVE_STATE,
 	1, 2, run_solve,
 };

@@ -66,7 +66,7 @@ static int run_sweep(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	if (out.out_dir != NULL)
+	if (out.out_dir != NULL || out.report != NULL)
 		st = output_sweep(&out, w, s, &err);
 	if (st == CLV_OK)
 		st = report_sweep_print(w, s, opt->format == FORMAT_JSON, &err);
@@ -99,7 +99,7 @@ const cli_command cmd_sweep = {
 	"and 90% interval, and where the total difference crosses 0 (the break-even; with\n"
 	"two keys its contour, drawn on the heat map of the difference); --out DIR adds\n"
 	"sweep_diff.csv or sweep2_diff.csv and sweep2_breakeven.csv. See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_VARY |
-	    OPT_MODE,
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT | OPT_SEED | OPT_THREADS | OPT_QUIET |
+	    OPT_SIZE | OPT_VARY | OPT_MODE,
 	1, 2, run_sweep,
 };

@@ -35,7 +35,7 @@ static clv_status report(const cli_options *opt, const output_settings *out,
 {
 	clv_status rc = report_tornado_rank(v, err);
 
-	if (rc == CLV_OK && out->out_dir != NULL)
+	if (rc == CLV_OK && (out->out_dir != NULL || out->report != NULL))
 		rc = output_tornado(out, v, err);
 	if (rc == CLV_OK)
 		rc = report_tornado_print(v, opt->format == FORMAT_JSON, err);
@@ -96,6 +96,7 @@ const cli_command cmd_tornado = {
 	"A scenario with nothing uncertain is refused (exit 2): use sweep instead.\n"
 	"--out DIR writes tornado.csv, spider.csv, elasticity.csv (and tornado_state.csv)\n"
 	"and the figures. See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_STATE,
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_STATE,
 	1, 1, run_tornado,
 };

@@ -41,6 +41,7 @@ typedef struct manifest_info {
 	const clv_scenario *const *scenarios; /* the scenarios read, in operand order */
 	size_t n_scenarios;
 	bool builtin;            /* the scenario is the built-in default (no file) */
+	const char *builtin_text; /* its text, for the report */
 	const char *report;      /* --report FILE.html, or NULL */
 } manifest_info;
 

@@ -21,9 +21,11 @@
 
 /* Where the files of a command go (from --out and --plot). */
 typedef struct output_settings {
-	const char *out_dir;     /* --out DIR; NULL = no files */
+	const char *out_dir;     /* --out DIR; NULL = no files in a folder
+	                            (with report set: the tables only in it) */
 	const char *plot;        /* --plot png|svg|pdf|none; NULL = png when
 	                            gnuplot is installed */
+	const char *report;      /* --report FILE.html, or NULL (html_report.h) */
 	manifest_info manifest;  /* what manifest.json says of the command */
 } output_settings;
 
