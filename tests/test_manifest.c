@@ -132,6 +132,8 @@ static void test_run_manifest(void **state)
 	argv = json_object_get(json_object_get(doc, "command"), "argv");
 	assert_int_equal(json_array_size(argv), 14); /* "clvsim" and 13 words */
 	assert_string_equal(json_string_value(json_array_get(argv, 1)), "run");
+	assert_string_equal(json_string_value(json_array_get(argv, 2)), BASED); /* as typed */
+	assert_string_equal(json_string_value(json_array_get(argv, 13)), "300");
 	/* the scenario and its base chain, each with its hash */
 	assert_int_equal(json_array_size(json_object_get(doc, "scenarios")), 1);
 	scen = json_array_get(json_object_get(doc, "scenarios"), 0);

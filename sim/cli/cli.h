@@ -54,7 +54,8 @@ typedef struct cli_options {
 	const char *mode;        /* --mode auto|customers|aggregate; "auto" by default
 	                            for a command that takes it, else NULL */
 	const char *report;      /* --report FILE.html, or NULL */
-	int all_argc;            /* the command's words from its name on (manifest.json) */
+	int all_argc;            /* the command's words from its name on (manifest.json;
+	                            main points all_argv at them in the order typed) */
 	char **all_argv;
 	time_t started;          /* when the command started */
 	int argc;                /* operands left after the options */
