@@ -1,6 +1,7 @@
 /*
  * test_html_report.c - --report FILE.html (output/html_report.h) for run,
- * compare, sweep, tornado and solve: the file parses as HTML (libxml2's
+ * compare, sweep, tornado and solve: the command's text report is its
+ * Results; the file parses as HTML (libxml2's
  * HTML parser, whose only complaints may be HTML5 or SVG element names
  * it does not know) and as well-formed XML (libxml2, strict: no
  * recovery); every figure of the --out folder is inline as an <svg>,
@@ -283,6 +284,30 @@ static char *expect_report(const char *dir, const char *report, size_t min_figur
 	return text;
 }
 
+/* The command's text report (its stdout) is the report's Results, as
+   escaped text. */
+static void expect_results(const char *report_text, const char *out)
+{
+	char *want = malloc(6 * strlen(out) + 1), *w = want;
+	const char *p;
+
+	assert_non_null(want);
+	for (p = out; *p != '\0'; p++)
+		switch (*p) {
+		case '&': w += sprintf(w, "&amp;"); break;
+		case '<': w += sprintf(w, "&lt;"); break;
+		case '>': w += sprintf(w, "&gt;"); break;
+		case '"': w += sprintf(w, "&quot;"); break;
+		case '\'': w += sprintf(w, "&#39;"); break;
+		default: *w++ = *p;
+		}
+	*w = '\0';
+	assert_true(strlen(out) > 100);
+	if (strstr(report_text, "<section id=\"results\">") == NULL || strstr(report_text, want) == NULL)
+		fail_msg("the report's Results are not the command's text report");
+	free(want);
+}
+
 static void run_and_check(const char *tag, const char *const *args, size_t min_figures)
 {
 	char *dir = th_tmpdir(tag), report[512], *text;
@@ -302,6 +327,7 @@ static void run_and_check(const char *tag, const char *const *args, size_t min_f
 	th_run(&c, argv);
 	th_expect_exit(&c, 0);
 	text = expect_report(dir, report, min_figures);
+	expect_results(text, c.out);
 	free(text);
 	th_child_free(&c);
 	th_tmpdir_remove(dir);
@@ -318,6 +344,7 @@ static void test_run_report(void **state)
 	       "--quiet", "--replications", "20", "--customers", "500");
 	th_expect_exit(&c, 0);
 	text = expect_report(dir, report, 2);
+	expect_results(text, c.out);
 	/* the scenario file and its base, as text */
 	assert_non_null(strstr(text, "scenarios/textbook_whatif1.yaml"));
 	assert_non_null(strstr(text, "scenarios/textbook.yaml (base:"));

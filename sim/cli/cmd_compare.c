@@ -47,6 +47,12 @@ static clv_scenario **load_all(const cli_options *opt, clv_error *err)
 	return s;
 }
 
+/* The report's summary: the text report (report_compare.h). */
+static void summary(FILE *f, const void *c)
+{
+	report_compare_text(f, c);
+}
+
 static int run_compare(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -68,6 +74,8 @@ static int run_compare(const cli_options *opt)
 	}
 	c->customers_base = opt->customers_base;
 	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)s, (size_t)opt->argc);
+	out.summary = summary;
+	out.summary_data = c;
 	if (out.out_dir != NULL || out.report != NULL)
 		rc = output_compare(&out, c, &err);
 	if (rc == CLV_OK)

@@ -17,6 +17,19 @@
 #include "scenario/scenario.h"
 #include "whatif/solve.h"
 
+/* The report's summary: the text report (report_solve.h). */
+typedef struct solve_text {
+	const whatif_solve *v;
+	const clv_scenario *base, *changed;
+} solve_text;
+
+static void summary(FILE *f, const void *data)
+{
+	const solve_text *t = data;
+
+	report_solve_text(f, t->v, t->base, t->changed);
+}
+
 static int run_solve(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -57,6 +70,9 @@ static int run_solve(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
+	solve_text text = {v, base, changed};
+	out.summary = summary;
+	out.summary_data = &text;
 	if (out.out_dir != NULL || out.report != NULL)
 		st = output_solve(&out, v, changed, &err);
 	if (st == CLV_OK)

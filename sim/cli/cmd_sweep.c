@@ -32,6 +32,19 @@ static int parse_axes(const cli_options *opt, whatif_axis *axes, clv_error *err)
 	return 0;
 }
 
+/* The report's summary: the text report (report_sweep.h). */
+typedef struct sweep_text {
+	const whatif_sweep *w;
+	const clv_scenario *s;
+} sweep_text;
+
+static void summary(FILE *f, const void *data)
+{
+	const sweep_text *t = data;
+
+	report_sweep_text(f, t->w, t->s);
+}
+
 static int run_sweep(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -41,6 +54,7 @@ static int run_sweep(const cli_options *opt)
 	whatif_sweep *w = NULL;
 	clv_scenario *s = NULL, *base = NULL;
 	const clv_scenario *read[2]; /* the files read, for manifest.json */
+	sweep_text text;
 	clv_status st = CLV_OK;
 	int rc = 0;
 
@@ -66,6 +80,9 @@ static int run_sweep(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
+	text = (sweep_text){w, s};
+	out.summary = summary;
+	out.summary_data = &text;
 	if (out.out_dir != NULL || out.report != NULL)
 		st = output_sweep(&out, w, s, &err);
 	if (st == CLV_OK)

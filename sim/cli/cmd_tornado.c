@@ -29,12 +29,20 @@ static long chosen_state(const cli_options *opt, const clv_scenario *s, clv_erro
 	return -1;
 }
 
+/* The report's summary: the text report (report_tornado.h). */
+static void summary(FILE *f, const void *v)
+{
+	report_tornado_text(f, v);
+}
+
 /* The tables (with --out) and the report of v; a status. */
-static clv_status report(const cli_options *opt, const output_settings *out,
+static clv_status report(const cli_options *opt, output_settings *out,
                          report_tornado_view *v, clv_error *err)
 {
 	clv_status rc = report_tornado_rank(v, err);
 
+	out->summary = summary;
+	out->summary_data = v;
 	if (rc == CLV_OK && (out->out_dir != NULL || out->report != NULL))
 		rc = output_tornado(out, v, err);
 	if (rc == CLV_OK)

@@ -1,7 +1,7 @@
 /*
  * html_report.c - stage output: the self-contained HTML report
  * (html_report.h). Sections: the facts of the run (command, version,
- * times, seed, threads), the figures (gnuplot's SVG, inlined with their
+ * times, seed, threads), the command's text report, the figures (gnuplot's SVG, inlined with their
  * ids made unique per figure, so that two figures' definitions never
  * collide in one document), the tables (read back from the command's CSV
  * members with the RFC 4180 reader), the scenario files and the manifest.
@@ -35,13 +35,15 @@ static const char style[] =
 	"p.more{font-size:.85rem;color:#555;margin:.3rem 0 0}"
 	"pre{background:#f6f6f6;border:1px solid #e3e3e3;padding:.6rem .8rem;font-size:.8rem;"
 	"white-space:pre-wrap;overflow-wrap:anywhere}"
-	"code{font-size:.9em}"
+	"code{font-size:.9em}pre.report{white-space:pre;overflow-x:auto;overflow-wrap:normal;"
+	"font-size:.78rem;line-height:1.35}"
 	"@media (max-width:40rem){body{font-size:15px;padding:0 .6rem 2rem}"
 	"dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dd{margin:0 0 .35rem}}"
 	"@media print{body{max-width:none;font-size:10pt;padding:0}nav{display:none}"
 	"a{color:inherit;text-decoration:none}.scroll{overflow:visible;border:0}"
 	"table{font-size:7.5pt}th,td{white-space:normal;padding:.1rem .3rem}"
-	"figure,tr,pre{break-inside:avoid}h2,h3{break-after:avoid}"
+	"figure,tr{break-inside:avoid}h2,h3{break-after:avoid}"
+	"pre.report{white-space:pre-wrap;font-size:7.5pt}"
 	"figure svg{max-height:24cm}}";
 
 void html_escape(FILE *f, const char *text)
@@ -391,6 +393,29 @@ static clv_status manifest_section(FILE *f, const html_report_input *in, clv_err
 	return CLV_OK;
 }
 
+/* The command's text report (what it prints on stdout), as written. */
+static clv_status summary(FILE *f, const html_report_input *in, clv_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (in->summary == NULL)
+		return CLV_OK;
+	if ((mem = open_memstream(&text, &len)) == NULL)
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	in->summary(mem, in->summary_data);
+	if (fclose(mem) != 0 || text == NULL) {
+		free(text);
+		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	}
+	fputs("<section id=\"results\">\n<h2>Results</h2>\n<pre class=\"report\">", f);
+	html_escape(f, text);
+	fputs("</pre>\n</section>\n", f);
+	free(text);
+	return CLV_OK;
+}
+
 /* ---- the document ------------------------------------------------------- */
 
 static void title(FILE *f, const html_report_input *in)
@@ -411,7 +436,10 @@ static void contents(FILE *f, const html_report_input *in)
 {
 	size_t i, n = outfile_group_count(in->tables);
 
-	fputs("<nav><ul><li><a href=\"#figures\">Figures</a></li>", f);
+	fputs("<nav><ul>", f);
+	if (in->summary != NULL)
+		fputs("<li><a href=\"#results\">Results</a></li>", f);
+	fputs("<li><a href=\"#figures\">Figures</a></li>", f);
 	for (i = 0; i < n; i++) {
 		const char *name = outfile_group_name_at(in->tables, i);
 		if (!ends_with(name, ".csv"))
@@ -441,7 +469,9 @@ clv_status html_report_write(FILE *f, const html_report_input *in, clv_error *er
 	facts(f, in);
 	contents(f, in);
 	fputs("</header>\n<main>\n", f);
-	rc = figures(f, in, err);
+	rc = summary(f, in, err);
+	if (rc == CLV_OK)
+		rc = figures(f, in, err);
 	if (rc == CLV_OK)
 		rc = tables(f, in, err);
 	if (rc == CLV_OK) {

@@ -1,6 +1,7 @@
 /*
  * html_report.h - stage output: the shareable report of a command
- * (--report FILE.html), one self-contained HTML file: the figures inline
+ * (--report FILE.html), one self-contained HTML file: the command's text
+ * report (what it prints on stdout), the figures inline
  * as SVG (gnuplot's svg terminal, the same plots/NAME.gp scripts as the
  * --out figures), every CSV table of the command as an HTML table, the
  * scenario files' text and the manifest (manifest.h). No JavaScript, no
@@ -33,6 +34,8 @@ typedef struct html_report_input {
 	const char *figures_note;     /* why there are no figures, or NULL */
 	const json_t *manifest;       /* manifest_build's document */
 	const manifest_info *mi;      /* the command and its scenario files */
+	void (*summary)(FILE *f, const void *data); /* writes the text report, or NULL */
+	const void *summary_data;
 } html_report_input;
 
 /* Write the report of in into f (errors of f are the caller's to catch

@@ -264,7 +264,8 @@ static clv_status write_report(const output_settings *opt, const outfile_group *
                                const output_figures *fig, const json_t *doc,
                                outfile_group **rep, clv_error *err)
 {
-	html_report_input in = {g, NULL, NULL, doc, &opt->manifest};
+	html_report_input in = {g, NULL, NULL, doc, &opt->manifest, opt->summary,
+	                        opt->summary_data};
 	outfile_group *svg = outfile_group_create(outfile_group_dir(g), err);
 	const char *name;
 	char *dir = NULL;

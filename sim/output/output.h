@@ -26,6 +26,9 @@ typedef struct output_settings {
 	const char *plot;        /* --plot png|svg|pdf|none; NULL = png when
 	                            gnuplot is installed */
 	const char *report;      /* --report FILE.html, or NULL (html_report.h) */
+	void (*summary)(FILE *f, const void *data); /* the command's text report,
+	                            the report's summary (NULL: none) */
+	const void *summary_data;
 	manifest_info manifest;  /* what manifest.json says of the command */
 } output_settings;
 
