@@ -475,6 +475,27 @@ static void test_bad_report_refused(void **state)
 	th_tmpdir_remove(dir);
 }
 
+/* When the --out files cannot be written (--out names a file), no report
+   is written either, and nothing temporary stays beside it. */
+static void test_no_report_when_out_fails(void **state)
+{
+	char *dir = th_tmpdir("report-outfails"), report[512], file[512], *names;
+	th_child c;
+
+	(void)state;
+	th_path(report, sizeof report, dir, "r.html");
+	th_path(file, sizeof file, dir, "plain");
+	th_write_file(file, "keep\n");
+	TH_RUN(&c, "run", "scenarios/textbook.yaml", "--out", file, "--report", report, "--quiet",
+	       "--replications", "10", "--customers", "300");
+	th_expect_exit(&c, 1);
+	names = th_list_dir(dir);
+	assert_string_equal(names, "plain\n");
+	free(names);
+	th_child_free(&c);
+	th_tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_text_escaped),
 		cmocka_unit_test(test_report_without_out),
 		cmocka_unit_test(test_bad_report_refused),
+		cmocka_unit_test(test_no_report_when_out_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
