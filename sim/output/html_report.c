@@ -426,8 +426,7 @@ static void title(FILE *f, const html_report_input *in)
 	fputs("clvsim ", f);
 	html_escape(f, mi->argc > 0 ? mi->argv[0] : "report");
 	for (k = 0; k < mi->n_scenarios; k++) {
-		fputs(k == 0 ? ": " : mi->argc > 0 && strcmp(mi->argv[0], "compare") == 0 ? " vs " : ", ",
-		      f);
+		fputs(k == 0 ? ": " : " vs ", f); /* compare, or a base and its change */
 		html_escape(f, mi->scenarios[k]->name);
 	}
 }
