@@ -1,6 +1,7 @@
 /*
  * output.c - stage output: the one "tables as an atomic group, then the
- * figures" sequence of every command (output_files), and the tables of a
+ * figures, then manifest.json, committed together (and --report beside
+ * them)" sequence of every command (output_files), and the tables of a
  * run, as tidy CSV (RFC 4180) in --out DIR. Columns are the public
  * interface of the files (docs/plots.md shows them):
  *
@@ -352,16 +353,15 @@ clv_status output_files(const output_settings *set, const output_table *tables, 
                         const void *data, const output_figures *fig, clv_error *err)
 {
 	outfile_group *g = NULL;
+	char *report_dir = NULL;
+	const char *report_name;
+	clv_status rc = CLV_OK;
 	FILE **f;
 
 	if (set->out_dir == NULL && set->report == NULL)
 		return CLV_OK; /* no files asked for */
 	if ((f = calloc(n + 1, sizeof *f)) == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	char *report_dir = NULL;
-	const char *report_name;
-	clv_status rc = CLV_OK;
-
 	if (set->out_dir != NULL)
 		rc = outfile_make_dir(set->out_dir, err);
 	else if (set->report != NULL) /* the tables only for the report: temps beside it */

@@ -52,13 +52,17 @@ typedef struct output_figures {
 	const char *ylabel;
 } output_figures;
 
-/* The one sequence behind every command's --out DIR: make set->out_dir
+/* The one sequence behind every command's --out DIR and --report FILE
+   (neither: nothing, CLV_OK): make set->out_dir
    (mkdir -p), open tables[0..n-1] in order as the members of one atomic
    group, write each with its writer (given data), draw the figures
    (fig NULL: none), add manifest.json (manifest.h: set->manifest, the
    hashes of every file of the group) and commit the whole group unless a
    signal has arrived, removing the earlier command's files by the folder
-   rule (manifest.h).
+   rule (manifest.h). With set->report, the HTML report (html_report.h)
+   is written whole before the group commits and renamed after it;
+   without set->out_dir the tables are drafted beside the report and
+   discarded after it.
    CLV_OK, or the first failure with err set (CLV_ERR_IO naming the path,
    CLV_ERR_NOMEM, a writer's error, CLV_ERR_INTERRUPTED after a signal):
    then no file in the folder is created or replaced and no temporary
