@@ -29,7 +29,9 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 OPT     ?= -O2 -fopenmp
 DEBUG   ?= -DNDEBUG
 DEPS     = -MMD -MP
-LIBS     = $(shell pkg-config --libs gsl yaml-0.1 jansson nettle 2>/dev/null || echo -lgsl -lgslcblas -lyaml -ljansson -lnettle) -lm
+LIBS     = $(shell pkg-config --libs gsl yaml-0.1 jansson nettle libxml-2.0 2>/dev/null || echo -lgsl -lgslcblas -lyaml -ljansson -lnettle -lxml2) -lm
+# libxml2: the tests parse the HTML report with it (tests/test_html_report.c).
+XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 CMOCKA   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(DEBUG) $(DEPS) $(CFLAGS)
@@ -75,7 +77,7 @@ $(filter $(BUILD)/sim/cli/%,$(LIB_OBJ)) $(BUILD)/sim/cli/main.o: $(BUILD)/gen/cl
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(FINAL_CFLAGS) -Isim -Wno-missing-prototypes -c -o $@ $<
+	$(CC) $(FINAL_CFLAGS) -Isim $(XML_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 $(BUILD)/tests/%_ref.o: tests/%_ref.cpp
 	@mkdir -p $(dir $@)

@@ -3,7 +3,7 @@
 # As root: installs what is missing (apt-get update first). Otherwise:
 # prints the exact apt-get line and fails. Usage: .ci/deps.sh [extra packages]
 set -eu
-pkgs="gcc g++ make pkg-config libgsl-dev libcmocka-dev libyaml-dev libjansson-dev libpcg-cpp-dev nettle-dev gnuplot-nox man-db groff-base $*"
+pkgs="gcc g++ make pkg-config libgsl-dev libcmocka-dev libyaml-dev libjansson-dev libpcg-cpp-dev nettle-dev libxml2-dev gnuplot-nox man-db groff-base $*"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -601,7 +601,7 @@ static void test_run_out_dir(void **state)
 	expect_exit(&c, 0);
 	assert_true(c.out_len > 0);
 	names = list_dir(dir);
-	assert_string_equal(names, "clv.csv\nclv_hist.csv\nreplications.csv\nshare.csv\n"); /* no temp files */
+	assert_string_equal(names, "clv.csv\nclv_hist.csv\nmanifest.json\nreplications.csv\nshare.csv\n"); /* no temp files */
 	expect_csv(dir, "share.csv");
 	expect_csv(dir, "clv.csv");
 	expect_csv(dir, "clv_hist.csv");
@@ -631,6 +631,8 @@ static void test_run_out_dir_plots(void **state)
 		if (strcmp(name, "share.csv") == 0 || strcmp(name, "clv.csv") == 0 ||
 		    strcmp(name, "clv_hist.csv") == 0 || strcmp(name, "replications.csv") == 0)
 			csv++;
+		else if (strcmp(name, "manifest.json") == 0)
+			continue;
 		else if (end - name > 4 && strcmp(end - 4, ".png") == 0)
 			png++;
 		else

@@ -737,8 +737,16 @@ static void test_concurrent_writers(void **state)
 				         r, files[f], who + 1, from + 1);
 			from = who;
 		}
+		{ /* the manifest is the same writer's: its seed */
+			size_t man_len;
+			char *man = read_in(shared, "manifest.json", &man_len), key[64];
+			snprintf(key, sizeof key, "\"seed\": %s,", seed[from]);
+			if (strstr(man, key) == NULL)
+				fail_msg("round %d: manifest.json is not from seed %s's writer", r, seed[from]);
+			free(man);
+		}
 		names = list_dir(shared);
-		assert_string_equal(names, "clv.csv\nclv_hist.csv\nreplications.csv\nshare.csv\n");
+		assert_string_equal(names, "clv.csv\nclv_hist.csv\nmanifest.json\nreplications.csv\nshare.csv\n");
 		free(names);
 	}
 	for (k = 0; k < WRITERS; k++)

@@ -268,7 +268,7 @@ static void tables_of_a_run(void **state)
 	assert_int_equal(write_run(dir, x.s, x.r, x.ex, &err), CLV_OK);
 	names = th_list_dir(dir);
 	/* no temporaries */
-	assert_string_equal(names, "clv.csv\nclv_hist.csv\nreplications.csv\nshare.csv\n");
+	assert_string_equal(names, "clv.csv\nclv_hist.csv\nmanifest.json\nreplications.csv\nshare.csv\n");
 	free(names);
 
 	/* replications.csv: the iteration table, one row per replication, its

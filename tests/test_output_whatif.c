@@ -322,7 +322,7 @@ static void test_compare_tables(void **state)
 
 	assert_int_equal(output_compare(&set, fx.cmp, &err), CLV_OK);
 	assert_listing(dir, "compare.csv compare_diff.csv compare_evppi.csv compare_hist.csv "
-	               "compare_p_best.csv compare_replications.csv");
+	               "compare_p_best.csv compare_replications.csv manifest.json");
 	assert_compare_table(fx.cmp, dir);
 	assert_compare_hist(fx.cmp, dir);
 	assert_compare_diff(fx.cmp, dir);
@@ -353,7 +353,7 @@ static void test_sweep_tables(void **state)
 	size_t i, p, row = 1;
 
 	assert_int_equal(output_sweep(&set, fx.line, fx.book, &err), CLV_OK);
-	assert_listing(dir, "sweep.csv");
+	assert_listing(dir, "manifest.json sweep.csv");
 	t = table_read(path_in(path, "sweep1", "sweep.csv"));
 	assert_header(t, "x,state,mean,se,exact");
 	assert_int_equal(t->n_rows, 1 + (fx.line->n + 1) * fx.line->n_points);
@@ -376,7 +376,7 @@ static void test_sweep_grid_tables(void **state)
 	size_t i, p, row = 1;
 
 	assert_int_equal(output_sweep(&set, w, fx.book, &err), CLV_OK);
-	assert_listing(dir, "sweep2.csv sweep2_states.csv");
+	assert_listing(dir, "manifest.json sweep2.csv sweep2_states.csv");
 	t = table_read(path_in(path, "sweep2", "sweep2.csv"));
 	st = table_read(path_in(path, "sweep2", "sweep2_states.csv"));
 	assert_header(t, "x,y,mean,se,exact");
@@ -455,7 +455,7 @@ static void test_tornado_tables(void **state)
 
 	assert_true(t->base[v.state] != t->base[t->n]); /* the two rankings differ */
 	assert_int_equal(output_tornado(&set, &v, &err), CLV_OK);
-	assert_listing(dir, "elasticity.csv spider.csv tornado.csv tornado_state.csv");
+	assert_listing(dir, "elasticity.csv manifest.json spider.csv tornado.csv tornado_state.csv");
 	assert_bars(path_in(path, "tor", "tornado.csv"), &v, t->n);
 	assert_bars(path_in(path, "tor", "tornado_state.csv"), &v, v.state);
 	assert_elasticities(path_in(path, "tor", "elasticity.csv"), t);
@@ -486,10 +486,10 @@ static void test_tornado_tables_fewer(void **state)
 	clv_error err = {0};
 
 	assert_int_equal(output_tornado(&set, &v, &err), CLV_OK);
-	assert_listing(dir, "elasticity.csv spider.csv tornado.csv");
+	assert_listing(dir, "elasticity.csv manifest.json spider.csv tornado.csv");
 	set = settings_in(flat_dir, "tor_flat");
 	assert_int_equal(output_tornado(&set, &flat, &err), CLV_OK);
-	assert_listing(flat_dir, "elasticity.csv");
+	assert_listing(flat_dir, "elasticity.csv manifest.json");
 	assert_elasticities(path_in(path, "tor_flat", "elasticity.csv"), fx.flat);
 	report_tornado_view_clear(&v);
 	report_tornado_view_clear(&flat);

@@ -193,8 +193,8 @@ static void command_json_and_files(void **state)
 	assert_true(json_array_size(json_object_get(doc, "breakeven")) > 0);
 	assert_int_equal(json_array_size(json_array_get(json_object_get(doc, "breakeven"), 0)), 4);
 	list = th_list_dir(out);
-	assert_string_equal(list, "sweep2.csv\nsweep2_breakeven.csv\nsweep2_diff.csv\n"
-	                          "sweep2_states.csv\n");
+	assert_string_equal(list, "manifest.json\nsweep2.csv\nsweep2_breakeven.csv\n"
+	                          "sweep2_diff.csv\nsweep2_states.csv\n");
 	free(list);
 	json_decref(doc);
 	th_child_free(&c);

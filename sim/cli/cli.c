@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const struct {
 	struct option opt;
@@ -45,6 +46,7 @@ static const struct {
 	{{"replications", required_argument, NULL, 'R'}, OPT_REPS, "--replications N     draws of the uncertain assumptions (default: the scenario's)"},
 	{{"customers-base", required_argument, NULL, 'B'}, OPT_BASE_SIZE, "--customers-base N   also give EVPI for a base of N customers"},
 	{{"by-start", no_argument, NULL, 'b'}, OPT_BY_START, "--by-start           also simulate a customer's value from each starting state"},
+	{{"report", required_argument, NULL, 'r'}, OPT_REPORT, "--report FILE.html   also one self-contained HTML report: figures, tables, scenario, manifest"},
 	{{"mode", required_argument, NULL, 'E'}, OPT_MODE, "--mode auto|customers|aggregate  engine: every customer, or state counts of the whole population (default auto)"},
 };
 #define N_OPTIONS (sizeof option_table / sizeof option_table[0])
@@ -138,6 +140,7 @@ static int apply_option(const cli_command *cmd, int c, const char *arg, cli_opti
 		return 0;
 	case 'b': opt->by_start = true; return 0;
 	case 'E': opt->mode = arg; return 0;
+	case 'r': opt->report = arg; return 0;
 	case 'v':
 		if (opt->n_vary == 2)
 			return usage_error(cmd, "--vary may be given at most twice");
@@ -188,6 +191,9 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_options *opt, b
 
 	memset(opt, 0, sizeof *opt);
 	opt->periods = 20;
+	opt->all_argc = argc;
+	opt->all_argv = argv;
+	opt->started = time(NULL);
 	if (cmd->options & OPT_MODE)
 		opt->mode = "auto";
 	*done = false;

@@ -10,6 +10,7 @@
 #define CLV_CLI_H
 
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 
 #include "clvsim.h"
@@ -52,6 +53,11 @@ typedef struct cli_options {
 	bool by_start;           /* --by-start (run: Monte Carlo per starting state) */
 	const char *mode;        /* --mode auto|customers|aggregate; "auto" by default
 	                            for a command that takes it, else NULL */
+	const char *report;      /* --report FILE.html, or NULL */
+	int all_argc;            /* the command's words from its name on (manifest.json;
+	                            main points all_argv at them in the order typed) */
+	char **all_argv;
+	time_t started;          /* when the command started */
 	int argc;                /* operands left after the options */
 	char **argv;
 } cli_options;
@@ -70,7 +76,8 @@ enum {
 	OPT_REPS = 1 << 18,      /* --replications alone (no --customers) */
 	OPT_BASE_SIZE = 1 << 19, /* --customers-base (compare) */
 	OPT_BY_START = 1 << 20,
-	OPT_MODE = 1 << 21       /* --mode (run) */
+	OPT_MODE = 1 << 21,      /* --mode (run) */
+	OPT_REPORT = 1 << 22     /* --report FILE.html */
 };
 
 typedef struct cli_command {
@@ -103,6 +110,12 @@ int cli_exit(clv_status rc, const clv_error *err);
    ("auto" for run). Returns 0, or 2 with a message on stderr for a bad
    --sampling, --precision or --mode. */
 int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out);
+
+/* The scenarios s[0..n-1] a command read, and the seed its runs use
+   (set's, else the first scenario's), for manifest.json; s stays the
+   caller's and must outlive out. */
+void cli_manifest_scenarios(output_settings *out, const mc_settings *set,
+                            const clv_scenario *const *s, size_t n);
 
 /* A text report built in memory, then written to stdout in one piece. */
 typedef textout cli_text;

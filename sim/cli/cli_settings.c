@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +73,30 @@ static int parse_mode(const char *text, mc_mode *mode)
 	return 0;
 }
 
+/* --report FILE: its folder exists (checked before any long run). */
+static int check_report(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? strdup(".") : slash == path ? strdup("/")
+	                                        : strndup(path, (size_t)(slash - path));
+	struct stat st;
+	int rc = 0;
+
+	if (dir == NULL || (slash != NULL && slash[1] == '\0') || path[0] == '\0') {
+		fprintf(stderr, "clvsim: --report needs a file name, e.g. report.html, not '%s'\n", path);
+		rc = CLV_EXIT_INPUT;
+	} else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "clvsim: --report %s: no folder '%s' to write it in\n", path, dir);
+		rc = CLV_EXIT_INPUT;
+	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "clvsim: --report %s: a folder; give a file name, e.g. %s/report.html\n",
+		        path, path);
+		rc = CLV_EXIT_INPUT;
+	}
+	free(dir);
+	return rc;
+}
+
 int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 {
 	memset(mc, 0, sizeof *mc);
@@ -89,8 +114,20 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 	mc->share_periods = opt->periods;
 	mc->has_share_periods = true;
 	mc->progress = !opt->quiet && isatty(STDERR_FILENO);
+	mc->predict = isatty(STDERR_FILENO); /* a long run says so, --quiet or not */
+	memset(out, 0, sizeof *out);
 	out->out_dir = opt->out_dir;
 	out->plot = opt->plot;
+	out->manifest.argc = opt->all_argc;
+	out->manifest.argv = opt->all_argv;
+	out->manifest.started = opt->started;
+	out->manifest.threads = opt->threads;
+	out->manifest.report = opt->report;
+	out->report = opt->report;
+	if (opt->report != NULL && check_report(opt->report) != 0)
+		return CLV_EXIT_INPUT;
+	out->manifest.seed = mc->seed;
+	out->manifest.has_seed = mc->has_seed;
 	if (parse_sampling(opt->sampling, &mc->sampling) != 0 || parse_mode(opt->mode, &mc->mode) != 0)
 		return CLV_EXIT_INPUT;
 	if (opt->precision != NULL &&
@@ -100,4 +137,18 @@ int cli_settings(const cli_options *opt, mc_settings *mc, output_settings *out)
 		return CLV_EXIT_INPUT;
 	}
 	return 0;
+}
+
+void cli_manifest_scenarios(output_settings *out, const mc_settings *set,
+                            const clv_scenario *const *s, size_t n)
+{
+	mc_config cfg;
+
+	out->manifest.scenarios = s;
+	out->manifest.n_scenarios = n;
+	if (n > 0) {
+		mc_config_from(&cfg, s[0], set); /* seed: set's, else the file's, else 42 */
+		out->manifest.seed = cfg.seed;
+		out->manifest.has_seed = true;
+	}
 }

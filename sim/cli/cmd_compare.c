@@ -47,6 +47,12 @@ static clv_scenario **load_all(const cli_options *opt, clv_error *err)
 	return s;
 }
 
+/* The report's summary: the text report (report_compare.h). */
+static void summary(FILE *f, const void *c)
+{
+	report_compare_text(f, c);
+}
+
 static int run_compare(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -67,7 +73,10 @@ static int run_compare(const cli_options *opt)
 		return cli_fail(&err);
 	}
 	c->customers_base = opt->customers_base;
-	if (out.out_dir != NULL)
+	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)s, (size_t)opt->argc);
+	out.summary = summary;
+	out.summary_data = c;
+	if (out.out_dir != NULL || out.report != NULL)
 		rc = output_compare(&out, c, &err);
 	if (rc == CLV_OK)
 		rc = report_compare_print(c, opt->format == FORMAT_JSON, &err);
@@ -96,7 +105,8 @@ const cli_command cmd_compare = {
 	"more advised). --out DIR writes compare.csv, compare_hist.csv, compare_diff.csv,\n"
 	"compare_replications.csv, compare_p_best.csv, compare_evppi.csv and the figures.\n"
 	"See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE |
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE |
 		OPT_INDEPENDENT | OPT_BASE_SIZE,
 	2, -1, run_compare,
 };

@@ -68,11 +68,41 @@ static int configure(const cli_options *opt, const clv_scenario *s, mc_config *c
 	return 0;
 }
 
+/* What the text report of a run reads (stdout, and --report's summary). */
+typedef struct run_text {
+	const cli_options *opt;
+	const clv_scenario *s;
+	const clv_model *m;
+	const mc_result *r;
+	const expect_result *x;
+	const exact_result *at_means;
+	const breakdown *b;
+	const clvdist_report *dist;
+	const mc_config *cfg;
+} run_text;
+
+static void write_text(FILE *f, const void *data)
+{
+	const run_text *t = data;
+
+	report_text_head(f, t->s, t->m);
+	report_text_mc(f, t->s, t->r, t->x, t->at_means);
+	report_segments_text(f, t->s, t->x, t->r, t->b);
+	report_base_text(f, t->s, t->x, t->at_means, t->b);
+	report_text_clvdist(f, t->s, t->dist);
+	if (t->cfg->precision > 0)
+		fprintf(f, "Precision target %s%s: %s after %llu replications.\n", t->opt->precision,
+		        t->cfg->precision_relative ? " of the mean" : "",
+		        t->r->precision_reached ? "reached" : "NOT reached (cap hit)",
+		        (unsigned long long)t->r->replications);
+}
+
 static int print_results(const cli_options *opt, clv_scenario *s, const clv_model *m,
                          const mc_result *r, const expect_result *x, const exact_result *at_means,
                          const breakdown *b, const clvdist_report *dist,
                          const mc_config *cfg)
 {
+	const run_text rt = {opt, s, m, r, x, at_means, b, dist, cfg};
 	clv_error err = {0};
 	cli_text t;
 	FILE *f;
@@ -94,16 +124,7 @@ static int print_results(const cli_options *opt, clv_scenario *s, const clv_mode
 	f = cli_text_open(&t);
 	if (f == NULL)
 		return CLV_EXIT_RUNTIME;
-	report_text_head(f, s, m);
-	report_text_mc(f, s, r, x, at_means);
-	report_segments_text(f, s, x, r, b);
-	report_base_text(f, s, x, at_means, b);
-	report_text_clvdist(f, s, dist);
-	if (cfg->precision > 0)
-		fprintf(f, "Precision target %s%s: %s after %llu replications.\n", opt->precision,
-		        cfg->precision_relative ? " of the mean" : "",
-		        r->precision_reached ? "reached" : "NOT reached (cap hit)",
-		        (unsigned long long)r->replications);
+	write_text(f, &rt);
 	return cli_text_print(&t);
 }
 
@@ -150,7 +171,17 @@ static int run_run(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	if (out.out_dir != NULL && output_run(&out, s, r, x->mean, b, &err) != CLV_OK) {
+	out.manifest.scenarios = (const clv_scenario *const *)&s; /* for manifest.json */
+	out.manifest.n_scenarios = 1;
+	out.manifest.seed = cfg.seed;
+	out.manifest.has_seed = true;
+	out.manifest.builtin = opt->argc == 0;
+	out.manifest.builtin_text = default_scenario;
+	const run_text rt = {opt, s, m, r, x, at_means, b, dist, &cfg};
+	out.summary = write_text; /* the report's summary: the text report */
+	out.summary_data = &rt;
+	if ((out.out_dir != NULL || out.report != NULL) &&
+	    output_run(&out, s, r, x->mean, b, &err) != CLV_OK) {
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
@@ -181,7 +212,8 @@ const cli_command cmd_run = {
 	"customer; auto (the default) aggregates when it can and the per-customer run\n"
 	"would be long (over 2e9 purchase steps). The report says which engine ran, and\n"
 	"beside it the exact distribution of a customer's CLV (no simulation).\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SAMPLING |
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SAMPLING |
 		OPT_PRECISION | OPT_PERIODS | OPT_SIZE | OPT_BY_START | OPT_MODE,
 	0, 1, run_run,
 };

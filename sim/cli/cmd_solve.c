@@ -17,6 +17,19 @@
 #include "scenario/scenario.h"
 #include "whatif/solve.h"
 
+/* The report's summary: the text report (report_solve.h). */
+typedef struct solve_text {
+	const whatif_solve *v;
+	const clv_scenario *base, *changed;
+} solve_text;
+
+static void summary(FILE *f, const void *data)
+{
+	const solve_text *t = data;
+
+	report_solve_text(f, t->v, t->base, t->changed);
+}
+
 static int run_solve(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -48,6 +61,7 @@ static int run_solve(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
+	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)s, (size_t)opt->argc);
 	base = opt->argc == 2 ? s[0] : NULL;
 	changed = opt->argc == 2 ? s[1] : s[0];
 	v = whatif_solve_run(base, changed, &find, opt->has_target ? opt->target : 0.0, opt->state,
@@ -56,7 +70,10 @@ static int run_solve(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	if (out.out_dir != NULL)
+	solve_text text = {v, base, changed};
+	out.summary = summary;
+	out.summary_data = &text;
+	if (out.out_dir != NULL || out.report != NULL)
 		st = output_solve(&out, v, changed, &err);
 	if (st == CLV_OK)
 		st = report_solve_print(v, base, changed, opt->format == FORMAT_JSON, &err);
@@ -83,7 +100,8 @@ const cli_command cmd_solve = {
 	"interval, and P(pays) on a grid of 41 values across [LO, HI] (the acceptability\n"
 	"curve). --out DIR writes solve.csv, solve_summary.csv, solve_roots.csv and solve.png.\n"
 	"See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_REPS | OPT_FIND |
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_REPS | OPT_FIND |
 		OPT_SOLVE_STATE,
 	1, 2, run_solve,
 };

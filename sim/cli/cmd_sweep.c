@@ -32,6 +32,19 @@ static int parse_axes(const cli_options *opt, whatif_axis *axes, clv_error *err)
 	return 0;
 }
 
+/* The report's summary: the text report (report_sweep.h). */
+typedef struct sweep_text {
+	const whatif_sweep *w;
+	const clv_scenario *s;
+} sweep_text;
+
+static void summary(FILE *f, const void *data)
+{
+	const sweep_text *t = data;
+
+	report_sweep_text(f, t->w, t->s);
+}
+
 static int run_sweep(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -40,6 +53,8 @@ static int run_sweep(const cli_options *opt)
 	output_settings out;
 	whatif_sweep *w = NULL;
 	clv_scenario *s = NULL, *base = NULL;
+	const clv_scenario *read[2]; /* the files read, for manifest.json */
+	sweep_text text;
 	clv_status st = CLV_OK;
 	int rc = 0;
 
@@ -54,6 +69,9 @@ static int run_sweep(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
+	read[0] = base != NULL ? base : s;
+	read[1] = s;
+	cli_manifest_scenarios(&out, &set, read, base != NULL ? 2 : 1);
 	if (base != NULL)
 		w = whatif_sweep_vs(base, s, axes, (size_t)opt->n_vary, &set, &err);
 	else
@@ -62,7 +80,10 @@ static int run_sweep(const cli_options *opt)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	if (out.out_dir != NULL)
+	text = (sweep_text){w, s};
+	out.summary = summary;
+	out.summary_data = &text;
+	if (out.out_dir != NULL || out.report != NULL)
 		st = output_sweep(&out, w, s, &err);
 	if (st == CLV_OK)
 		st = report_sweep_print(w, s, opt->format == FORMAT_JSON, &err);
@@ -95,7 +116,7 @@ const cli_command cmd_sweep = {
 	"and 90% interval, and where the total difference crosses 0 (the break-even; with\n"
 	"two keys its contour, drawn on the heat map of the difference); --out DIR adds\n"
 	"sweep_diff.csv or sweep2_diff.csv and sweep2_breakeven.csv. See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_VARY |
-	    OPT_MODE,
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT | OPT_SEED | OPT_THREADS | OPT_QUIET |
+	    OPT_SIZE | OPT_VARY | OPT_MODE,
 	1, 2, run_sweep,
 };

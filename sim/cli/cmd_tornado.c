@@ -29,13 +29,21 @@ static long chosen_state(const cli_options *opt, const clv_scenario *s, clv_erro
 	return -1;
 }
 
+/* The report's summary: the text report (report_tornado.h). */
+static void summary(FILE *f, const void *v)
+{
+	report_tornado_text(f, v);
+}
+
 /* The tables (with --out) and the report of v; a status. */
-static clv_status report(const cli_options *opt, const output_settings *out,
+static clv_status report(const cli_options *opt, output_settings *out,
                          report_tornado_view *v, clv_error *err)
 {
 	clv_status rc = report_tornado_rank(v, err);
 
-	if (rc == CLV_OK && out->out_dir != NULL)
+	out->summary = summary;
+	out->summary_data = v;
+	if (rc == CLV_OK && (out->out_dir != NULL || out->report != NULL))
 		rc = output_tornado(out, v, err);
 	if (rc == CLV_OK)
 		rc = report_tornado_print(v, opt->format == FORMAT_JSON, err);
@@ -65,6 +73,7 @@ static int run_tornado(const cli_options *opt)
 		return CLV_EXIT_INPUT;
 	}
 	set.progress = false;
+	cli_manifest_scenarios(&out, &set, (const clv_scenario *const *)&s, 1);
 	interrupt_install(); /* SIGINT/SIGTERM: stop between blocks, exit 130 */
 	v.t = whatif_tornado_run(s, &set, &err);
 	if (v.t != NULL && v.t->n_inputs == 0) /* nothing to rank: say what to do */
@@ -95,6 +104,7 @@ const cli_command cmd_tornado = {
 	"A scenario with nothing uncertain is refused (exit 2): use sweep instead.\n"
 	"--out DIR writes tornado.csv, spider.csv, elasticity.csv (and tornado_state.csv)\n"
 	"and the figures. See " CLV_DOCDIR "/whatif.md.\n",
-	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_STATE,
+	OPT_FORMAT | OPT_OUT | OPT_PLOT | OPT_REPORT |
+		OPT_SEED | OPT_THREADS | OPT_QUIET | OPT_SIZE | OPT_STATE,
 	1, 1, run_tornado,
 };

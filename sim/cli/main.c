@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -64,10 +65,21 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i]->name) == 0) {
 			cli_options opt;
 			bool done;
-			int rc = cli_parse(commands[i], argc - 1, argv + 1, &opt, &done);
-			if (rc != 0 || done)
-				return flushed(rc);
-			return flushed(commands[i]->run(&opt));
+			/* getopt reorders the words it parses: it gets a copy, so that
+			   manifest.json records the command line as typed */
+			char **words = malloc((size_t)argc * sizeof *words);
+			int rc;
+			if (words == NULL) {
+				fprintf(stderr, "clvsim: error: out of memory\n");
+				return CLV_EXIT_RUNTIME;
+			}
+			memcpy(words, argv + 1, (size_t)argc * sizeof *words); /* with the NULL */
+			rc = cli_parse(commands[i], argc - 1, words, &opt, &done);
+			opt.all_argv = argv + 1;
+			if (rc == 0 && !done)
+				rc = commands[i]->run(&opt);
+			free(words);
+			return flushed(rc);
 		}
 	}
 	fprintf(stderr, "clvsim: unknown command '%s'\n", argv[1]);

@@ -44,6 +44,7 @@
 #include "engine/chain.h"
 #include "base/dist.h"
 #include "base/interrupt.h"
+#include "base/progress.h"
 #include "engine/mc_population.h"
 #include "engine/mc_figures.h"
 #include "engine/mc_exact.h"
@@ -76,6 +77,7 @@ void mc_config_from(mc_config *cfg, const clv_scenario *s, const mc_settings *se
 		cfg->share_periods = set->share_periods;
 	cfg->threads = set->threads;
 	cfg->progress = set->progress;
+	cfg->predict = set->predict;
 	cfg->sampling = set->sampling;
 	cfg->precision = set->precision;
 	cfg->precision_relative = set->precision_relative;
@@ -310,21 +312,24 @@ typedef struct run_state {
 	uint64_t reps_done;
 	mc_exact *exact;         /* exact replication values, or NULL */
 	double *ex_clv, *ex_share; /* wave_cap x (n + 1), wave_cap x share cells */
+	progress_bar bar;        /* the bar and the long-run prediction */
+	uint64_t blocks_done;    /* tasks (blocks of customers) run so far */
+	size_t blocks_per_rep;
 } run_state;
 
-static void progress(const run_state *st, uint64_t done, uint64_t total)
+/* Replications [0, total) to run, blocks_done of their blocks done: the
+   bar (with the ETA) and the prediction (base/progress.h). Called by
+   thread 0 between its tasks and after every wave. */
+static void progress(run_state *st, uint64_t total)
 {
-	int width = 40, filled = total ? (int)((double)width * (double)done / (double)total) : width;
+	uint64_t done;
 
-	if (!st->cfg->progress)
+	if (!st->bar.draw && !st->bar.predict)
 		return;
-	fprintf(stderr, "\r[%.*s%*s] %3.0f%%  replication %llu/%llu", filled,
-	        "########################################", width - filled, "",
-	        total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)done,
-	        (unsigned long long)total);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
+#pragma omp atomic read
+	done = st->blocks_done;
+	progress_update(&st->bar, (double)done, (double)total * (double)st->blocks_per_rep,
+	                done / st->blocks_per_rep, total, "replication");
 }
 
 /* Grow the per-replication tables (the result's and the figures') to
@@ -518,6 +523,10 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 			if (interrupt_requested())
 				continue;
 			run_task(&st->pop, wave, &st->workers[me], st->seed, &tasks[t]);
+#pragma omp atomic update
+			st->blocks_done++;
+			if (me == 0)
+				progress(st, r1);
 		}
 		if (interrupt_requested()) {
 			rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
@@ -525,7 +534,7 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 		}
 		reduce_wave(st, w0, wk, tasks, nt);
 		st->reps_done = w0 + wk;
-		progress(st, st->reps_done, r1);
+		progress(st, r1);
 	}
 cleanup:
 	if (wave)
@@ -850,6 +859,9 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		goto cleanup;
 	}
 	rc = exact_init(&st, s, err);
+	st.blocks_per_rep = tasks_per_rep(&st);
+	progress_start(&st.bar, cfg->progress, cfg->predict, plan.steps, "purchase steps",
+	               st.threads);
 	if (rc == CLV_OK)
 		rc = run_batches(&st, err);
 	if (rc == CLV_OK)

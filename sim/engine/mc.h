@@ -51,6 +51,8 @@ typedef struct mc_config {
 	int threads;             /* 0 = OpenMP default */
 	sample_method sampling;
 	bool progress;           /* progress bar on stderr */
+	bool predict;            /* a line on stderr when the run will take over
+	                            a minute (base/progress.h) */
 	double precision;        /* target half-width of the 95% CI of mean total
 	                            CLV; 0 = off */
 	bool precision_relative; /* precision is a fraction of |mean| */
@@ -184,6 +186,7 @@ typedef struct mc_settings {
 	uint64_t customers;
 	int threads;             /* 0 = OpenMP's default */
 	bool progress;           /* progress bar on stderr */
+	bool predict;            /* as mc_config */
 	sample_method sampling;
 	double precision;        /* as mc_config; 0 = off */
 	bool precision_relative;

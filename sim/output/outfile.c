@@ -338,6 +338,8 @@ struct outfile_group {
 	char *dir;
 	outfile **member;
 	size_t n, cap;
+	outfile_group_hook hook; /* run under the lock before the renames */
+	void *hook_ctx;
 };
 
 outfile_group *outfile_group_create(const char *dir, clv_error *err)
@@ -455,6 +457,32 @@ void outfile_group_drop(outfile_group *g, const char *name)
 	g->n--;
 }
 
+size_t outfile_group_count(const outfile_group *g)
+{
+	return g->n;
+}
+
+const char *outfile_group_name_at(const outfile_group *g, size_t i)
+{
+	const char *slash;
+
+	if (i >= g->n)
+		return NULL;
+	slash = strrchr(g->member[i]->final_path, '/');
+	return slash != NULL ? slash + 1 : g->member[i]->final_path;
+}
+
+const char *outfile_group_temp_at(const outfile_group *g, size_t i)
+{
+	return i < g->n ? g->member[i]->temp_path : NULL;
+}
+
+void outfile_group_set_hook(outfile_group *g, outfile_group_hook fn, void *ctx)
+{
+	g->hook = fn;
+	g->hook_ctx = ctx;
+}
+
 clv_status outfile_group_finish(outfile_group *g, clv_error *err)
 {
 	clv_status rc = CLV_OK;
@@ -475,6 +503,10 @@ clv_status outfile_group_commit(outfile_group *g, clv_error *err)
 
 	if (rc == CLV_OK && g->n > 0 && (lock = dirlock_take(g->dir, err)) == NULL)
 		rc = err->status;
+	if (lock != NULL && g->hook != NULL && (rc = g->hook(g, g->hook_ctx, err)) != CLV_OK) {
+		dirlock_release(lock); /* nothing renamed */
+		lock = NULL;
+	}
 	for (i = 0; i < g->n && lock != NULL; i++) {
 		clv_status one = install(g->member[i], err);
 		if (rc == CLV_OK)

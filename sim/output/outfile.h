@@ -103,10 +103,25 @@ void outfile_group_drop(outfile_group *g, const char *name);
    names the first failing path. */
 clv_status outfile_group_finish(outfile_group *g, clv_error *err);
 
+/* The members of g, in the order they were added: their number, and
+   member i's final file name (its last path part) and temp path (owned
+   by g). After outfile_group_finish the temps are whole and can be
+   read (manifest.c hashes them). */
+size_t outfile_group_count(const outfile_group *g);
+const char *outfile_group_name_at(const outfile_group *g, size_t i);
+const char *outfile_group_temp_at(const outfile_group *g, size_t i);
+
+/* A step run by outfile_group_commit while it holds the folder's lock,
+   after phase 1 and before the first rename (manifest.c: removing the
+   files of the folder's previous manifest that this group does not
+   replace). Its failure fails the commit (nothing renamed). */
+typedef clv_status (*outfile_group_hook)(const outfile_group *g, void *ctx, clv_error *err);
+void outfile_group_set_hook(outfile_group *g, outfile_group_hook fn, void *ctx);
+
 /* Commit every member (two phases, above). After it, the group is empty
    whatever the outcome; free it with outfile_group_free. CLV_ERR_IO with
    the first failing path; the lock's errors (dirlock_take: another
-   process holding it too long, CLV_ERR_INTERRUPTED). */
+   process holding it too long, CLV_ERR_INTERRUPTED), the hook's. */
 clv_status outfile_group_commit(outfile_group *g, clv_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * output.c - stage output: the one "tables as an atomic group, then the
- * figures" sequence of every command (output_files), and the tables of a
+ * figures, then manifest.json, committed together (and --report beside
+ * them)" sequence of every command (output_files), and the tables of a
  * run, as tidy CSV (RFC 4180) in --out DIR. Columns are the public
  * interface of the files (docs/plots.md shows them):
  *
@@ -23,6 +24,8 @@
 
 #include "base/interrupt.h"
 #include "output/csv.h"
+#include "output/html_report.h"
+#include "output/manifest.h"
 #include "output/outfile.h"
 #include "output/output_run.h"
 #include "output/plot.h"
@@ -204,6 +207,99 @@ static clv_status interrupted(clv_error *err)
 	return diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 }
 
+/* manifest.json as the group's last member, the figures and tables
+   before it finished so that their hashes are those committed; *doc
+   gets the document (the report holds it too). */
+static clv_status add_manifest(const output_settings *opt, outfile_group *g, json_t **doc,
+                               clv_error *err)
+{
+	clv_status rc = outfile_group_finish(g, err);
+
+	*doc = rc == CLV_OK ? manifest_build(&opt->manifest, g, opt->out_dir, err) : NULL;
+	if (rc == CLV_OK && *doc == NULL)
+		rc = err->status;
+	if (rc == CLV_OK && opt->out_dir != NULL)
+		rc = manifest_add(g, *doc, err);
+	return rc;
+}
+
+/* The report's folder and file name: "a/b/r.html" -> "a/b", "r.html". */
+static clv_status report_place(const char *path, char **dir, const char **name, clv_error *err)
+{
+	const char *slash = strrchr(path, '/');
+
+	*name = slash != NULL ? slash + 1 : path;
+	if (**name == '\0')
+		return diag_set(err, CLV_ERR_USAGE, NULL, "--report %s: not a file name", path);
+	*dir = slash == NULL ? strdup(".") : slash == path ? strdup("/")
+	                                   : strndup(path, (size_t)(slash - path));
+	return *dir != NULL ? CLV_OK : diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+}
+
+/* The SVG figures of g's tables, for the report, into svg (never
+   committed); a figure gnuplot cannot draw leaves a note. */
+static clv_status report_figures(const output_settings *opt, const outfile_group *g,
+                                 outfile_group *svg, const output_figures *fig,
+                                 const char **note, clv_error *err)
+{
+	plot_var vars[N_FIGURE_VARS];
+	char key_value[2 * KEY_VALUE];
+	plot_format fmt = PLOT_SVG;
+	clv_error warn = {0};
+	clv_status rc;
+
+	*note = NULL;
+	if (fig == NULL)
+		return CLV_OK;
+	if (opt->plot != NULL && plot_parse_format(opt->plot, &fmt, &warn) == CLV_OK &&
+	    fmt == PLOT_NONE) {
+		*note = "--plot none";
+		return CLV_OK;
+	}
+	if (plot_default_format() == PLOT_NONE) {
+		*note = "gnuplot is not installed (apt-get install gnuplot-nox)";
+		return CLV_OK;
+	}
+	figure_vars(vars, fig, key_value);
+	rc = plot_group_from(svg, g, PLOT_SVG, vars, N_FIGURE_VARS, NULL, &warn, err);
+	if (rc == CLV_OK && warn.status != CLV_OK) {
+		diag_warn("%s (the report was written without that figure)", warn.msg);
+		*note = "gnuplot failed on a figure";
+	}
+	return rc == CLV_OK ? outfile_group_finish(svg, err) : rc;
+}
+
+/* Write --report FILE.html from g (finished, manifest included) as the
+   one member of *rep, finished but not committed: the caller commits it
+   after g. */
+static clv_status write_report(const output_settings *opt, const outfile_group *g,
+                               const output_figures *fig, const json_t *doc,
+                               outfile_group **rep, clv_error *err)
+{
+	html_report_input in = {g, NULL, NULL, doc, &opt->manifest, opt->summary,
+	                        opt->summary_data};
+	outfile_group *svg = outfile_group_create(outfile_group_dir(g), err);
+	const char *name;
+	char *dir = NULL;
+	clv_status rc = svg != NULL ? report_place(opt->report, &dir, &name, err) : err->status;
+	FILE *f = NULL;
+
+	if (rc == CLV_OK)
+		rc = report_figures(opt, g, svg, fig, &in.figures_note, err);
+	in.figures = svg;
+	if (rc == CLV_OK && (*rep = outfile_group_create(dir, err)) == NULL)
+		rc = err->status;
+	if (rc == CLV_OK && (f = outfile_group_add(*rep, name, err)) == NULL)
+		rc = err->status;
+	if (rc == CLV_OK)
+		rc = html_report_write(f, &in, err);
+	if (rc == CLV_OK)
+		rc = outfile_group_finish(*rep, err); /* whole and durable before g commits */
+	outfile_group_free(svg);
+	free(dir);
+	return rc;
+}
+
 clv_status output_commit(const output_settings *opt, outfile_group *g,
                          const output_figures *fig, clv_error *err)
 {
@@ -211,18 +307,30 @@ clv_status output_commit(const output_settings *opt, outfile_group *g,
 	char key_value[2 * KEY_VALUE];
 	clv_error warn = {0};
 	plot_format fmt;
+	outfile_group *rep = NULL;
+	json_t *doc = NULL;
 	clv_status rc = interrupt_requested() ? interrupted(err) : CLV_OK;
 
 	if (rc == CLV_OK)
 		rc = outfile_group_finish(g, err); /* the tables whole, for gnuplot to read */
-	if (rc == CLV_OK && fig != NULL && figure_format(opt, &fmt)) {
+	if (rc == CLV_OK && fig != NULL && opt->out_dir != NULL && figure_format(opt, &fmt)) {
 		figure_vars(vars, fig, key_value);
 		rc = plot_group(g, fmt, vars, N_FIGURE_VARS, NULL, &warn, err);
 	}
 	if (rc == CLV_OK && interrupt_requested())
 		rc = interrupted(err);
 	if (rc == CLV_OK)
+		rc = add_manifest(opt, g, &doc, err);
+	if (rc == CLV_OK && opt->report != NULL)
+		rc = write_report(opt, g, fig, doc, &rep, err);
+	if (rc == CLV_OK && interrupt_requested())
+		rc = interrupted(err);
+	if (rc == CLV_OK && opt->out_dir != NULL) /* else the tables were for the report only */
 		rc = outfile_group_commit(g, err);
+	if (rc == CLV_OK && rep != NULL)
+		rc = outfile_group_commit(rep, err);
+	outfile_group_free(rep);
+	json_decref(doc);
 	if (rc == CLV_OK && warn.status != CLV_OK)
 		diag_warn("%s (the CSV tables were written; the simulation succeeded)", warn.msg);
 	return rc;
@@ -257,14 +365,23 @@ clv_status output_files(const output_settings *set, const output_table *tables, 
                         const void *data, const output_figures *fig, clv_error *err)
 {
 	outfile_group *g = NULL;
-	FILE **f = calloc(n + 1, sizeof *f);
-	clv_status rc;
+	char *report_dir = NULL;
+	const char *report_name;
+	clv_status rc = CLV_OK;
+	FILE **f;
 
-	if (f == NULL)
+	if (set->out_dir == NULL && set->report == NULL)
+		return CLV_OK; /* no files asked for */
+	if ((f = calloc(n + 1, sizeof *f)) == NULL)
 		return diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
-	rc = outfile_make_dir(set->out_dir, err);
-	if (rc == CLV_OK && (g = outfile_group_create(set->out_dir, err)) == NULL)
+	if (set->out_dir != NULL)
+		rc = outfile_make_dir(set->out_dir, err);
+	else if (set->report != NULL) /* the tables only for the report: temps beside it */
+		rc = report_place(set->report, &report_dir, &report_name, err);
+	if (rc == CLV_OK && (g = outfile_group_create(set->out_dir != NULL ? set->out_dir
+	                                                                    : report_dir, err)) == NULL)
 		rc = err->status;
+	free(report_dir);
 	if (rc == CLV_OK)
 		rc = add_all(g, tables, n, f, err);
 	if (rc == CLV_OK)

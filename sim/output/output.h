@@ -16,13 +16,20 @@
 #include "engine/breakdown.h"
 #include "engine/exact.h"
 #include "engine/mc.h"
+#include "output/manifest.h"
 #include "output/outfile.h"
 
 /* Where the files of a command go (from --out and --plot). */
 typedef struct output_settings {
-	const char *out_dir;     /* --out DIR; NULL = no files */
+	const char *out_dir;     /* --out DIR; NULL = no files in a folder
+	                            (with report set: the tables only in it) */
 	const char *plot;        /* --plot png|svg|pdf|none; NULL = png when
 	                            gnuplot is installed */
+	const char *report;      /* --report FILE.html, or NULL (html_report.h) */
+	void (*summary)(FILE *f, const void *data); /* the command's text report,
+	                            the report's summary (NULL: none) */
+	const void *summary_data;
+	manifest_info manifest;  /* what manifest.json says of the command */
 } output_settings;
 
 /* Equal bins of every CLV histogram table (clv_hist.csv,
@@ -48,10 +55,17 @@ typedef struct output_figures {
 	                            whatif_sweep_method_name); NULL: Monte Carlo */
 } output_figures;
 
-/* The one sequence behind every command's --out DIR: make set->out_dir
+/* The one sequence behind every command's --out DIR and --report FILE
+   (neither: nothing, CLV_OK): make set->out_dir
    (mkdir -p), open tables[0..n-1] in order as the members of one atomic
-   group, write each with its writer (given data), commit the group
-   unless a signal has arrived, then draw the figures (fig NULL: none).
+   group, write each with its writer (given data), draw the figures
+   (fig NULL: none), add manifest.json (manifest.h: set->manifest, the
+   hashes of every file of the group) and commit the whole group unless a
+   signal has arrived, removing the earlier command's files by the folder
+   rule (manifest.h). With set->report, the HTML report (html_report.h)
+   is written whole before the group commits and renamed after it;
+   without set->out_dir the tables are drafted beside the report and
+   discarded after it.
    CLV_OK, or the first failure with err set (CLV_ERR_IO naming the path,
    CLV_ERR_NOMEM, a writer's error, CLV_ERR_INTERRUPTED after a signal):
    then no file in the folder is created or replaced and no temporary
@@ -74,8 +88,8 @@ clv_status output_run(const output_settings *set, const clv_scenario *s, const m
 
 /* The end of output_files (and of fit's own group): with the tables of g
    written (not committed), draw the figures of those tables into g (per
-   set->plot; fig NULL: none), then commit the whole group under the
-   folder's lock, unless a signal came (checked before and after drawing;
+   set->plot; fig NULL: none), add manifest.json, then commit the whole
+   group under the folder's lock, unless a signal came (checked before and after drawing;
    gnuplot is killed at once). Returns as output_run; on any failure
    nothing of g is committed (the caller frees g, which removes its
    temps). */

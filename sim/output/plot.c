@@ -981,6 +981,19 @@ clv_status plot_group(outfile_group *g, plot_format fmt, const plot_var *text_va
 	return rc;
 }
 
+clv_status plot_group_from(outfile_group *dst, const outfile_group *src, plot_format fmt,
+                           const plot_var *text_vars, size_t n_text_vars, size_t *n_drawn,
+                           clv_error *warn, clv_error *err)
+{
+	size_t drawn = 0;
+	clv_status rc = draw_all(dst, outfile_group_dir(src), src, fmt, text_vars, n_text_vars,
+	                         &drawn, warn, err);
+
+	if (n_drawn != NULL)
+		*n_drawn = rc == CLV_OK ? drawn : 0;
+	return rc;
+}
+
 clv_status plot_all(const char *dir, plot_format fmt, const plot_var *text_vars,
                     size_t n_text_vars, size_t *n_drawn, clv_error *err)
 {

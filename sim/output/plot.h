@@ -116,6 +116,14 @@ void plot_key_value(const clv_scenario *s, const char *key, char *buf, size_t ca
 clv_status plot_group(outfile_group *g, plot_format fmt, const plot_var *text_vars,
                       size_t n_text_vars, size_t *n_drawn, clv_error *warn, clv_error *err);
 
+/* As plot_group, but the tables are read from the members of src
+   (finished) and the figures become members of dst, a group of the same
+   folder that may never be committed (the SVG figures inlined in an HTML
+   report, then discarded). */
+clv_status plot_group_from(outfile_group *dst, const outfile_group *src, plot_format fmt,
+                           const plot_var *text_vars, size_t n_text_vars, size_t *n_drawn,
+                           clv_error *warn, clv_error *err);
+
 /* Draw every figure whose CSV files are all in dir (as plot_group, from
    tables already committed there) and commit the figures as one group.
    Returns the first failure (err holds its message): a fatal one (see
