@@ -38,13 +38,16 @@ static const char style[] =
 	"code{font-size:.9em}pre.report{white-space:pre;overflow-x:auto;overflow-wrap:normal;"
 	"font-size:.78rem;line-height:1.35}"
 	"@media (max-width:40rem){body{font-size:15px;padding:0 .6rem 2rem}"
-	"dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dd{margin:0 0 .35rem}}"
+	"dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts dd{margin:0 0 .35rem}"
+	/* a phone: figures keep a readable size and scroll sideways */
+	"figure{overflow-x:auto}figure svg{width:46rem;max-width:none}"
+	"figcaption{position:sticky;left:0;max-width:calc(100vw - 1.2rem)}}"
 	"@media print{body{max-width:none;font-size:10pt;padding:0}nav{display:none}"
 	"a{color:inherit;text-decoration:none}.scroll{overflow:visible;border:0}"
 	"table{font-size:7.5pt}th,td{white-space:normal;padding:.1rem .3rem}"
 	"figure,tr{break-inside:avoid}h2,h3{break-after:avoid}"
 	"pre.report{white-space:pre-wrap;font-size:7.5pt}"
-	"figure svg{max-height:24cm}}";
+	"figure{overflow:visible}figure svg{width:100%;max-height:24cm}}";
 
 void html_escape(FILE *f, const char *text)
 {
