@@ -24,13 +24,16 @@
 
 #include <jansson.h>
 
-#include "child.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
 
 #define DATA "tests/data/explain/"
-#define RUN(c, ...) \
-	assert_int_equal(child_run_program((c), (const char *const[]){NULL, __VA_ARGS__, NULL}), 0)
+#define RUN(c, ...) TH_RUN((c), __VA_ARGS__)
 
-static void expect_ok(const child *c)
+static void expect_ok(const th_child *c)
 {
 	if (c->code != 0)
 		fprintf(stderr, "exit %d, stderr:\n%s\n", c->code, c->err);
@@ -38,13 +41,13 @@ static void expect_ok(const child *c)
 	assert_int_equal(c->err_len, 0);
 }
 
-static void expect_has(const child *c, const char *text)
+static void expect_has(const th_child *c, const char *text)
 {
 	if (strstr(c->out, text) == NULL)
 		fail_msg("output lacks: %s", text);
 }
 
-static json_t *json_of(const child *c)
+static json_t *json_of(const th_child *c)
 {
 	json_error_t jerr;
 	json_t *doc = json_loads(c->out, 0, &jerr);
@@ -56,7 +59,7 @@ static json_t *json_of(const child *c)
 
 static void textbook_lesson(void **state)
 {
-	child c;
+	th_child c;
 
 	RUN(&c, "explain", "scenarios/textbook.yaml");
 	expect_ok(&c);
@@ -73,12 +76,12 @@ static void textbook_lesson(void **state)
 	expect_has(&c, "irreducible");
 	assert_null(strstr(c.out, "What the uncertainty does")); /* nothing uncertain */
 	assert_null(strstr(c.out, "Warning"));
-	child_free(&c);
+	th_child_free(&c);
 }
 
 static void markdown_form(void **state)
 {
-	child c;
+	th_child c;
 
 	RUN(&c, "explain", "scenarios/textbook.yaml", "--format", "markdown");
 	expect_ok(&c);
@@ -89,7 +92,7 @@ static void markdown_form(void **state)
 	               "| 0 | 0.6000 | 500.00 | 1.0000 | 300.0000 | 300.0000 |\n");
 	expect_has(&c, "```text\nyear 0 -> 1: S_1 = S_0 P\n");
 	assert_null(strstr(c.out, "\n---")); /* no text underlines */
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* The last "CLV = ... = X" line of a lesson, X. */
@@ -108,7 +111,7 @@ static double lesson_total(const char *out)
 
 static double exact_total(const char *path)
 {
-	child c;
+	th_child c;
 	json_t *doc;
 	double v;
 
@@ -120,7 +123,7 @@ static double exact_total(const char *path)
 	v = json_real_value(json_object_get(json_object_get(json_object_get(doc,
 	        json_object_get(doc, "exact_at_means") ? "exact_at_means" : "exact"), "clv"), "total"));
 	json_decref(doc);
-	child_free(&c);
+	th_child_free(&c);
 	return v;
 }
 
@@ -133,7 +136,7 @@ static void every_scenario_total(void **state)
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL) {
 		char path[512];
-		child c;
+		th_child c;
 		size_t len = strlen(e->d_name);
 		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
 			continue;
@@ -154,7 +157,7 @@ static void every_scenario_total(void **state)
 			assert_true(strstr(row, want) < strchr(row + 1, '\n') + 1);
 		}
 		checked++;
-		child_free(&c);
+		th_child_free(&c);
 	}
 	closedir(d);
 	assert_true(checked >= 10);
@@ -162,7 +165,7 @@ static void every_scenario_total(void **state)
 
 static void long_horizon_summarised(void **state)
 {
-	child c;
+	th_child c;
 
 	RUN(&c, "explain", "scenarios/uncertain_retention.yaml");
 	expect_ok(&c);
@@ -177,12 +180,12 @@ static void long_horizon_summarised(void **state)
 	expect_has(&c, "(seed 42;");
 	expect_has(&c, "The expected total CLV over the uncertainty is 391.76");
 	expect_has(&c, "Jensen's inequality");
-	child_free(&c);
+	th_child_free(&c);
 }
 
 static void uncertain_independent_of_threads(void **state)
 {
-	child one, two;
+	th_child one, two;
 
 	setenv("OMP_NUM_THREADS", "1", 1);
 	RUN(&one, "explain", "scenarios/uncertain_retention.yaml");
@@ -192,13 +195,13 @@ static void uncertain_independent_of_threads(void **state)
 	expect_ok(&one);
 	expect_ok(&two);
 	assert_string_equal(one.out, two.out);
-	child_free(&one);
-	child_free(&two);
+	th_child_free(&one);
+	th_child_free(&two);
 }
 
 static void infinite_tail(void **state)
 {
-	child a, b;
+	th_child a, b;
 
 	RUN(&a, "explain", DATA "infinite.yaml", "--periods", "2");
 	RUN(&b, "explain", DATA "infinite.yaml", "--periods", "30");
@@ -216,46 +219,46 @@ static void infinite_tail(void **state)
 	expect_has(&a, " - 37.67 (offer spend) = ");
 	assert_true(fabs(lesson_total(a.out) - exact_total(DATA "infinite.yaml")) < 0.005);
 	assert_true(fabs(lesson_total(b.out) - lesson_total(a.out)) < 1e-9);
-	child_free(&a);
-	child_free(&b);
+	th_child_free(&a);
+	th_child_free(&b);
 }
 
 static void bad_usage_and_files(void **state)
 {
-	child c;
+	th_child c;
 
 	RUN(&c, "explain", "scenarios/textbook.yaml", "--format", "json");
 	assert_int_equal(c.code, 2);
 	assert_non_null(strstr(c.err, "--format must be text or markdown"));
 	assert_int_equal(c.out_len, 0);
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "exact", "scenarios/textbook.yaml", "--format", "markdown");
 	assert_int_equal(c.code, 2);
 	assert_non_null(strstr(c.err, "--format must be text or json"));
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "explain", "tests/data/cli/bad.yaml");
 	assert_int_equal(c.code, 2);
 	assert_non_null(strstr(c.err, "tests/data/cli/bad.yaml:7:6:"));
 	assert_int_equal(c.out_len, 0);
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "explain", DATA "no_such_file.yaml");
 	assert_int_equal(c.code, 1);
 	assert_int_equal(c.out_len, 0);
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "explain");
 	assert_int_equal(c.code, 2);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* exact.chain of a file. */
 static json_t *chain_of(const char *path, json_t **doc)
 {
-	child c;
+	th_child c;
 
 	RUN(&c, "exact", path, "--format", "json");
 	expect_ok(&c);
 	*doc = json_of(&c);
-	child_free(&c);
+	th_child_free(&c);
 	return json_object_get(json_object_get(*doc, "exact"), "chain");
 }
 
@@ -300,7 +303,7 @@ static void chain_json(void **state)
 static void chain_warnings(void **state)
 {
 	json_t *doc, *ch = chain_of(DATA "periodic.yaml", &doc), *w;
-	child c;
+	th_child c;
 
 	assert_int_equal(json_integer_value(json_object_get(
 		json_array_get(json_object_get(ch, "classes"), 0), "period")), 2);
@@ -323,27 +326,16 @@ static void chain_warnings(void **state)
 	expect_ok(&c);
 	expect_has(&c, "Warning: the chain has 2 closed classes ({A} and {D, E}): where a customer\n");
 	expect_has(&c, "Expected periods before entering a closed class, counting the current one");
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "explain", DATA "periodic.yaml");
 	expect_ok(&c);
 	expect_has(&c, "Warning: the chain is periodic:");
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "run", DATA "two_closed.yaml", "--format", "json", "--replications", "2",
 	    "--customers", "10", "--seed", "1");
 	expect_ok(&c);
 	expect_has(&c, "\"chain\"");
-	child_free(&c);
-}
-
-static int setup(void **state)
-{
-	return child_setup();
-}
-
-static int teardown(void **state)
-{
-	child_teardown();
-	return 0;
+	th_child_free(&c);
 }
 
 int main(void)
@@ -360,5 +352,5 @@ int main(void)
 		cmocka_unit_test(chain_warnings),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -266,8 +266,10 @@ static char *unconst(const char *s)
 	return u.m;
 }
 
-/* In the forked child: only async-signal-safe calls, then exec. */
-static void become(const char *bin, char *const *argv, const int out[2], const int err[2])
+/* In the forked child: only async-signal-safe calls, then exec (bin
+   found on PATH when search). */
+static void become(const char *bin, bool search, char *const *argv, const int out[2],
+                   const int err[2])
 {
 	int null = open("/dev/null", O_RDONLY);
 
@@ -278,13 +280,21 @@ static void become(const char *bin, char *const *argv, const int out[2], const i
 	close(out[1]);
 	close(err[0]);
 	close(err[1]);
-	execv(bin, argv);
+	if (search)
+		execvp(bin, argv);
+	else
+		execv(bin, argv);
 	_exit(127);
 }
 
 void th_start(th_child *c, const char *const *args)
 {
-	const char *bin = th_binary();
+	th_start_program(c, NULL, args);
+}
+
+void th_start_program(th_child *c, const char *program, const char *const *args)
+{
+	const char *bin = program != NULL ? program : th_binary();
 	char *argv[MAX_ARGS + 2];
 	int out[2], err[2], i;
 
@@ -301,7 +311,7 @@ void th_start(th_child *c, const char *const *args)
 	c->pid = fork();
 	assert_true(c->pid >= 0);
 	if (c->pid == 0)
-		become(bin, argv, out, err);
+		become(bin, program != NULL, argv, out, err);
 	close(out[1]);
 	close(err[1]);
 	c->out_fd = out[0];
@@ -379,6 +389,12 @@ void th_finish(th_child *c, double seconds)
 void th_run(th_child *c, const char *const *args)
 {
 	th_start(c, args);
+	th_finish(c, TH_CHILD_DEADLINE_S);
+}
+
+void th_run_program(th_child *c, const char *program, const char *const *args)
+{
+	th_start_program(c, program, args);
 	th_finish(c, TH_CHILD_DEADLINE_S);
 }
 

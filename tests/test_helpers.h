@@ -105,12 +105,19 @@ const char *th_binary(void);
    from /dev/null and stdout/stderr into pipes; fills c->pid. */
 void th_start(th_child *c, const char *const *args);
 
+/* th_start for another program, found on PATH (NULL: the binary);
+   exit status 127 when it cannot be run. */
+void th_start_program(th_child *c, const char *program, const char *const *args);
+
 /* Collect the child's output until it ends, killing it after `seconds`
    (the test then fails). */
 void th_finish(th_child *c, double seconds);
 
 /* th_start + th_finish within TH_CHILD_DEADLINE_S. */
 void th_run(th_child *c, const char *const *args);
+
+/* th_run_program: th_start_program + th_finish within TH_CHILD_DEADLINE_S. */
+void th_run_program(th_child *c, const char *program, const char *const *args);
 
 #define TH_RUN(c, ...) th_run((c), (const char *const[]){__VA_ARGS__, NULL})
 

@@ -16,7 +16,11 @@
 #include <ctype.h>
 #include <stdbool.h>
 
-#include "child.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
 
 #define MANPAGE "docs/clvsim.1"
 #define MIN_COMMANDS 7
@@ -24,12 +28,12 @@
 /* The command names listed under "Commands:" in `clvsim --help`. */
 static size_t help_commands(char names[][32], size_t max)
 {
-	const char *argv[] = {NULL, "--help", NULL};
-	child c;
+	const char *argv[] = {"--help", NULL};
+	th_child c;
 	char *p;
 	size_t n = 0;
 
-	assert_int_equal(child_run_program(&c, argv), 0);
+	th_run(&c, argv);
 	assert_int_equal(c.code, 0);
 	p = strstr(c.out, "Commands:\n");
 	assert_non_null(p);
@@ -40,7 +44,7 @@ static size_t help_commands(char names[][32], size_t max)
 			break;
 		p++;
 	}
-	child_free(&c);
+	th_child_free(&c);
 	return n;
 }
 
@@ -65,12 +69,12 @@ static bool man_has_option(const char *man, const char *name)
    page; returns how many were checked. */
 static size_t check_command_options(const char *man, const char *cmd)
 {
-	const char *argv[] = {NULL, cmd, "--help", NULL};
-	child c;
+	const char *argv[] = {cmd, "--help", NULL};
+	th_child c;
 	char *p;
 	size_t checked = 0;
 
-	assert_int_equal(child_run_program(&c, argv), 0);
+	th_run(&c, argv);
 	assert_int_equal(c.code, 0);
 	p = strstr(c.out, "\nOptions:\n");
 	assert_non_null(p);
@@ -82,13 +86,13 @@ static size_t check_command_options(const char *man, const char *cmd)
 			fail_msg("%s: option --%s of `clvsim %s --help` is missing", MANPAGE, name, cmd);
 		checked++;
 	}
-	child_free(&c);
+	th_child_free(&c);
 	return checked;
 }
 
 static void every_command_and_option(void **state)
 {
-	char names[32][32], pat[64], *man = child_slurp(MANPAGE, NULL);
+	char names[32][32], pat[64], *man = th_read_file(MANPAGE, NULL);
 	size_t n = help_commands(names, 32), k, options = 0;
 
 	assert_non_null(man);
@@ -108,29 +112,19 @@ static void every_command_and_option(void **state)
 
 static void renders_without_warnings(void **state)
 {
-	const char *argv[] = {"man", "--warnings", "-l", MANPAGE, NULL};
-	child c;
+	const char *argv[] = {"--warnings", "-l", MANPAGE, NULL};
+	th_child c;
 
 	setenv("MANWIDTH", "80", 1);
 	setenv("MAN_KEEP_FORMATTING", "", 1);
-	if (child_run_program(&c, argv) != 0)
+	th_run_program(&c, "man", argv);
+	if (c.code == 127)
 		fail_msg("cannot run man (install man-db and groff-base: .ci/deps.sh)");
 	if (c.code != 0 || c.err_len != 0)
 		fail_msg("man -l %s: exit %d, stderr:\n%s", MANPAGE, c.code, c.err);
 	assert_non_null(strstr(c.out, "EXIT STATUS"));
 	assert_non_null(strstr(c.out, "explain FILE"));
-	child_free(&c);
-}
-
-static int setup(void **state)
-{
-	return child_setup();
-}
-
-static int teardown(void **state)
-{
-	child_teardown();
-	return 0;
+	th_child_free(&c);
 }
 
 int main(void)
@@ -140,5 +134,5 @@ int main(void)
 		cmocka_unit_test(renders_without_warnings),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

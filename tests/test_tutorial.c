@@ -20,11 +20,16 @@
 
 #include <stdbool.h>
 
-#include "child.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_helpers.h"
 
 #define TUTORIAL "docs/tutorial.md"
 #define MIN_TUTORIAL_COMMANDS 10
 #define MAX_LINES 4096
+#define TUTORIAL_MAX_ARGS 60 /* th_run's limit */
 
 /* Split text into lines in place; returns the count (at most max). */
 static size_t split_lines(char *text, char **lines, size_t max)
@@ -93,30 +98,30 @@ static void expect_output(const char *cmd, char **exp, size_t n_exp, char *out)
 /* Run one tutorial command line ("clvsim ARGS") and compare. */
 static void check_command(char *cmdline, char **exp, size_t n_exp)
 {
-	const char *argv[CHILD_MAX_ARGS + 1] = {NULL};
+	const char *argv[TUTORIAL_MAX_ARGS + 1] = {NULL};
 	char shown[2048], *tok, *save = NULL;
-	size_t n = 1;
-	child c;
+	size_t n = 0;
+	th_child c;
 
 	snprintf(shown, sizeof shown, "%s", cmdline);
 	tok = strtok_r(cmdline, " ", &save);
 	assert_non_null(tok);
 	assert_string_equal(tok, "clvsim");
-	while ((tok = strtok_r(NULL, " ", &save)) != NULL && n < CHILD_MAX_ARGS)
+	while ((tok = strtok_r(NULL, " ", &save)) != NULL && n < TUTORIAL_MAX_ARGS)
 		argv[n++] = tok;
 	argv[n] = NULL;
 	print_message("$ %s\n", shown);
-	assert_int_equal(child_run_program(&c, argv), 0);
+	th_run(&c, argv);
 	if (c.code != 0)
 		fail_msg("tutorial: `%s` exited with %d: %s", shown, c.code, c.err);
 	expect_output(shown, exp, n_exp, c.out);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 static void tutorial_commands(void **state)
 {
 	static char *lines[MAX_LINES], *exp[MAX_LINES];
-	char *text = child_slurp(TUTORIAL, NULL), cmd[2048];
+	char *text = th_read_file(TUTORIAL, NULL), cmd[2048];
 	size_t n_lines, i, n_exp = 0, commands = 0;
 	bool in_block = false, have_cmd = false;
 
@@ -173,17 +178,6 @@ static void comparison_catches_changes(void **state)
 	assert_string_equal(mismatch(gap, 2, o4), "a 1.00");
 }
 
-static int setup(void **state)
-{
-	return child_setup();
-}
-
-static int teardown(void **state)
-{
-	child_teardown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,5 +185,5 @@ int main(void)
 		cmocka_unit_test(tutorial_commands),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
