@@ -57,17 +57,7 @@ static char *tmp_dir;
 typedef th_child child;
 
 /* ------------------------------------------------------------------ */
-/* Helpers: files and folders (test_helpers.h under this suite's names). */
-
-static char *read_file(const char *path, size_t *len)
-{
-	return th_read_file(path, len);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	th_write_file(path, text);
-}
+/* Helpers: folders of this suite (files: test_helpers.h). */
 
 /* tmp_dir/name, in one of 8 rotating buffers (a test uses at most 5). */
 static char *tmp_path(const char *name)
@@ -86,12 +76,6 @@ static char *fresh_dir(const char *name)
 	th_rm_tree(p);
 	assert_int_equal(mkdir(p, 0700), 0);
 	return p;
-}
-
-/* The names in folder `dir`, sorted, joined by '\n' (owned). */
-static char *list_dir(const char *dir)
-{
-	return th_list_dir(dir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -579,7 +563,7 @@ static void expect_csv(const char *dir, const char *name)
 	size_t len;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	text = read_file(path, &len);
+	text = th_read_file(path, &len);
 	if (text == NULL)
 		fprintf(stderr, "missing %s\n", path);
 	assert_non_null(text);
@@ -600,7 +584,7 @@ static void test_run_out_dir(void **state)
 	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "none", "--quiet");
 	expect_exit(&c, 0);
 	assert_true(c.out_len > 0);
-	names = list_dir(dir);
+	names = th_list_dir(dir);
 	assert_string_equal(names, "clv.csv\nclv_hist.csv\nmanifest.json\nreplications.csv\nshare.csv\n"); /* no temp files */
 	expect_csv(dir, "share.csv");
 	expect_csv(dir, "clv.csv");
@@ -623,7 +607,7 @@ static void test_run_out_dir_plots(void **state)
 	(void)state;
 	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "png", "--quiet");
 	expect_exit(&c, 0);
-	names = list_dir(dir);
+	names = th_list_dir(dir);
 	for (name = names; *name != '\0'; name = end + 1) {
 		end = strchr(name, '\n');
 		*end = '\0';
@@ -723,13 +707,13 @@ static void test_run_bad_leaves_out_dir(void **state)
 
 	(void)state;
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
-	write_file(earlier, "earlier results\n");
+	th_write_file(earlier, "earlier results\n");
 	RUN(&c, "run", DATA "bad.yaml", "--out", dir, "--plot", "none");
 	expect_refusal(&c);
 	expect_place(c.err, DATA "bad.yaml", 7);
-	names = list_dir(dir);
+	names = th_list_dir(dir);
 	assert_string_equal(names, "share.csv\n");
-	text = read_file(earlier, NULL);
+	text = th_read_file(earlier, NULL);
 	assert_string_equal(text, "earlier results\n");
 	free(names);
 	free(text);
@@ -816,7 +800,7 @@ static int catches_sigint(pid_t pid)
 	bool ended;
 
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	text = read_file(path, NULL);
+	text = th_read_file(path, NULL);
 	if (text == NULL)
 		return -1;
 	ended = strstr(text, "State:\tZ") != NULL;
@@ -839,7 +823,7 @@ static void test_run_sigint(void **state)
 
 	(void)state;
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
-	write_file(earlier, "time,state,share\n0,A,0.6\n");
+	th_write_file(earlier, "time,state,share\n0,A,0.6\n");
 	pid = start((const char *const[]){"run", DATA "long.yaml", "--out", dir, "--plot", "none",
 	                                  "--quiet", NULL});
 	/* Signal only once the handler is installed (else SIGINT kills). */
@@ -852,9 +836,9 @@ static void test_run_sigint(void **state)
 	expect_exit(&c, CLV_EXIT_INTERRUPTED);
 	assert_non_null(strstr(c.err, "interrupt"));
 	assert_int_equal(c.out_len, 0);
-	names = list_dir(dir);
+	names = th_list_dir(dir);
 	assert_string_equal(names, "share.csv\n");
-	text = read_file(earlier, NULL);
+	text = th_read_file(earlier, NULL);
 	assert_string_equal(text, "time,state,share\n0,A,0.6\n");
 	free(names);
 	free(text);

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "clvsim.h"
+#include "test_helpers.h"
 
 extern char **environ;
 
@@ -64,39 +65,6 @@ typedef struct child {
 /* ------------------------------------------------------------------ */
 /* Helpers: files and folders.                                         */
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = 2 * cap + 4096 + 1;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	if (len != NULL)
-		*len = n;
-	return buf;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* tmp_dir/name, in one of 8 rotating buffers (a test uses at most 3). */
 static char *tmp_path(const char *name)
 {
@@ -108,64 +76,14 @@ static char *tmp_path(const char *name)
 	return p;
 }
 
-/* Remove path: a file, or a folder and what it holds (no symlinks are
-   followed: lstat). */
-static void rm_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[512];
-	DIR *d;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	d = opendir(path);
-	while (d != NULL && (e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-			rm_tree(sub);
-		}
-	if (d != NULL)
-		closedir(d);
-	rmdir(path);
-}
-
 /* A fresh, empty folder tmp_dir/name; returns its path. */
 static char *fresh_dir(const char *name)
 {
 	char *p = tmp_path(name);
 
-	rm_tree(p);
+	th_rm_tree(p);
 	assert_int_equal(mkdir(p, 0700), 0);
 	return p;
-}
-
-/* The names in folder `dir`, sorted, joined by '\n' (owned). */
-static char *list_dir(const char *dir)
-{
-	struct dirent **names;
-	int i, n = scandir(dir, &names, NULL, alphasort);
-	size_t len = 1;
-	char *all;
-
-	assert_true(n >= 0);
-	for (i = 0; i < n; i++)
-		len += strlen(names[i]->d_name) + 1;
-	all = calloc(1, len);
-	assert_non_null(all);
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0) {
-			strcat(all, names[i]->d_name);
-			strcat(all, "\n");
-		}
-		free(names[i]);
-	}
-	free(names);
-	return all;
 }
 
 /* ------------------------------------------------------------------ */
@@ -238,8 +156,8 @@ static void finish_within(pid_t pid, child *c, double seconds)
 	}
 	c->signaled = WIFSIGNALED(status);
 	c->code = c->signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-	c->out = read_file(out_file, &c->out_len);
-	c->err = read_file(err_file, &c->err_len);
+	c->out = th_read_file(out_file, &c->out_len);
+	c->err = th_read_file(err_file, &c->err_len);
 	assert_non_null(c->out);
 	assert_non_null(c->err);
 	if (c->signaled || got == 0)
@@ -317,7 +235,7 @@ static int suite_teardown(void **state)
 	(void)state;
 	for (k = 0; k < sizeof mounts / sizeof mounts[0]; k++) /* a failed test's tmpfs */
 		umount2(tmp_path(mounts[k]), MNT_DETACH);
-	rm_tree(tmp_dir);
+	th_rm_tree(tmp_dir);
 	return 0;
 }
 
@@ -363,7 +281,7 @@ static void test_stdout_full(void **state)
 	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		char *err, *first;
 		assert_int_equal(exit_into_full(cases[k]), CLV_EXIT_RUNTIME);
-		err = read_file(err_file, NULL);
+		err = th_read_file(err_file, NULL);
 		first = strstr(err, "clvsim: error: cannot write to standard output");
 		assert_non_null(first);
 		assert_null(strstr(first + 1, "clvsim: error:")); /* said once */
@@ -415,7 +333,7 @@ static int catches_sigint(pid_t pid)
 	bool ended;
 
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	text = read_file(path, NULL);
+	text = th_read_file(path, NULL);
 	if (text == NULL)
 		return -1;
 	ended = strstr(text, "State:\tZ") != NULL;
@@ -453,7 +371,7 @@ static void test_run_out_failures_reported(void **state)
 	bool mounted;
 
 	(void)state;
-	write_file(file, "x\n");
+	th_write_file(file, "x\n");
 	unlink(link);
 	assert_int_equal(symlink("/nonexistent-clvsim/out", link), 0);
 	RUN(&c, "run", DATA "small.yaml", "--out", file, "--plot", "none", "--quiet");
@@ -480,7 +398,7 @@ static void test_run_out_failures_reported(void **state)
 	expect_out_failure(&c, "tiny-disk/share.csv");
 	assert_non_null(strstr(c.err, strerror(ENOSPC)));
 	child_free(&c);
-	names = list_dir(tiny);
+	names = th_list_dir(tiny);
 	assert_string_equal(names, "");
 	free(names);
 	umount(tiny);
@@ -493,7 +411,7 @@ static char *read_in(const char *dir, const char *name, size_t *len)
 	char *text;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	text = read_file(path, len);
+	text = th_read_file(path, len);
 	if (text == NULL)
 		fail_msg("missing %s", path);
 	return text;
@@ -502,7 +420,7 @@ static char *read_in(const char *dir, const char *name, size_t *len)
 /* Every file of dir, concatenated with its name (owned): a fingerprint. */
 static char *snapshot(const char *dir, size_t *len)
 {
-	char *names = list_dir(dir), *name, *end, *all = NULL;
+	char *names = th_list_dir(dir), *name, *end, *all = NULL;
 	size_t total = 0;
 
 	for (name = names; *name != '\0'; name = end + 1) {
@@ -583,7 +501,7 @@ static pid_t gnuplot_child(pid_t parent)
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		if ((text = read_file(path, NULL)) == NULL)
+		if ((text = th_read_file(path, NULL)) == NULL)
 			continue;
 		close_paren = strrchr(text, ')');
 		if (close_paren != NULL && sscanf(close_paren + 2, "%*c %d", &ppid) == 1 &&
@@ -599,7 +517,7 @@ static pid_t gnuplot_child(pid_t parent)
 /* Whether dir holds a temp whose name starts with prefix (".share."). */
 static bool has_temp(const char *dir, const char *prefix)
 {
-	char *names = list_dir(dir);
+	char *names = th_list_dir(dir);
 	char *hit = strstr(names, prefix);
 	bool found = hit != NULL && (hit == names || hit[-1] == '\n');
 
@@ -619,7 +537,7 @@ static void signal_run_when(const char *dir, const char *plot, int sig,
 	pid_t pid;
 
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
-	write_file(earlier, "earlier\n");
+	th_write_file(earlier, "earlier\n");
 	pid = start((const char *const[]){"run", DATA "long_table.yaml", "--out", dir, "--plot", plot,
 	                                  "--quiet", NULL});
 	while (!ready(pid, dir) && now_s() < deadline && catches_sigint(pid) >= 0)
@@ -630,9 +548,9 @@ static void signal_run_when(const char *dir, const char *plot, int sig,
 	expect_exit(&c, CLV_EXIT_INTERRUPTED);
 	assert_non_null(strstr(c.err, "interrupted: no results written"));
 	assert_int_equal(c.out_len, 0);
-	names = list_dir(dir);
+	names = th_list_dir(dir);
 	assert_string_equal(names, "share.csv\n");
-	text = read_file(earlier, NULL);
+	text = th_read_file(earlier, NULL);
 	assert_string_equal(text, "earlier\n");
 	free(names);
 	free(text);
@@ -745,7 +663,7 @@ static void test_concurrent_writers(void **state)
 				fail_msg("round %d: manifest.json is not from seed %s's writer", r, seed[from]);
 			free(man);
 		}
-		names = list_dir(shared);
+		names = th_list_dir(shared);
 		assert_string_equal(names, "clv.csv\nclv_hist.csv\nmanifest.json\nreplications.csv\nshare.csv\n");
 		free(names);
 	}

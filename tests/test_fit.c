@@ -42,6 +42,7 @@
 #include "fit/fit_summary.h"
 #include "fit/fit_time.h"
 #include "scenario/scenario.h"
+#include "test_helpers.h"
 
 static char tmp_dir[64];
 
@@ -53,15 +54,6 @@ static char *tmp_path(const char *name)
 
 	snprintf(p, sizeof path[0], "%s/%s", tmp_dir, name);
 	return p;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
 }
 
 static int setup(void **state)
@@ -448,7 +440,7 @@ static fit_data *hand_read(void)
 	clv_error err = {0};
 	fit_data *d;
 
-	write_file(tmp_path("hand.csv"), hand);
+	th_write_file(tmp_path("hand.csv"), hand);
 	d = fit_data_read(tmp_path("hand.csv"), &err);
 	if (d == NULL)
 		fail_msg("%s", err.msg);
@@ -614,7 +606,7 @@ static fit_cohort *cohort_from(const double *alive, size_t n)
 	len += (size_t)snprintf(text, sizeof text, "period,alive\n");
 	for (t = n; t-- > 0;) /* any order */
 		len += (size_t)snprintf(text + len, sizeof text - len, "%zu,%.0f\n", t, alive[t]);
-	write_file(tmp_path("cohort.csv"), text);
+	th_write_file(tmp_path("cohort.csv"), text);
 	c = fit_cohort_read(tmp_path("cohort.csv"), &err);
 	if (c == NULL)
 		fail_msg("%s", err.msg);

@@ -32,6 +32,7 @@
 #include "engine/exact.h"
 #include "scenario/scenario.h"
 #include "scenario/yamlnode.h"
+#include "test_helpers.h"
 
 #define GOOD "tests/data/good/"
 #define BAD "tests/data/bad/"
@@ -739,15 +740,6 @@ static int remove_tmpdir(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void expect_error(const char *path, clv_status status, const char *part)
 {
 	clv_error err = {0};
@@ -769,7 +761,7 @@ static void test_unreadable(void **state)
 	expect_error("tests/data", CLV_ERR_IO, "tests/data: cannot read the scenario file: Is a "
 	             "directory");
 	snprintf(path, sizeof path, "%s/big.yaml", tmpdir); /* sparse: 16 MiB + 1 byte */
-	write_file(path, "#");
+	th_write_file(path, "#");
 	assert_int_equal(truncate(path, 16L * 1024 * 1024 + 1), 0);
 	expect_error(path, CLV_ERR_LIMIT, "larger than 16 MiB");
 	assert_int_equal(truncate(path, 16L * 1024 * 1024), 0); /* at the limit: read, then empty */
@@ -785,10 +777,10 @@ static void write_chain(int links)
 	for (k = 0; k < links; k++) {
 		snprintf(path, sizeof path, "%s/f%d.yaml", tmpdir, k);
 		snprintf(text, sizeof text, "base: f%d.yaml\nhorizon: %d\n", k + 1, k + 1);
-		write_file(path, text);
+		th_write_file(path, text);
 	}
 	snprintf(path, sizeof path, "%s/f%d.yaml", tmpdir, links);
-	write_file(path, "states: [A]\ninitial: [1]\nswitching: [[1]]\nhorizon: 0\n"
+	th_write_file(path, "states: [A]\ninitial: [1]\nswitching: [[1]]\nhorizon: 0\n"
 	                 "discount_rate: 0.1\nmargin: 1\n");
 }
 
@@ -818,10 +810,10 @@ static void test_base_not_a_scenario(void **state)
 
 	(void)state;
 	snprintf(foreign, sizeof foreign, "%s/shadow", tmpdir);
-	write_file(foreign, secret);
+	th_write_file(foreign, secret);
 	snprintf(path, sizeof path, "%s/uses_shadow.yaml", tmpdir);
 	snprintf(text, sizeof text, "base: %s\nstates: [A]\n", foreign);
-	write_file(path, text);
+	th_write_file(path, text);
 	assert_null(scenario_load(path, &err));
 	assert_int_equal(err.status, CLV_ERR_INPUT);
 	if (strstr(err.msg, "this file is not a scenario") == NULL || strstr(err.msg, "/shadow:1:1") == NULL)
