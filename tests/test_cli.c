@@ -81,88 +81,19 @@ static char *fresh_dir(const char *name)
 /* ------------------------------------------------------------------ */
 /* Helpers: children.                                                  */
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* The one child started and not yet finished (the suite runs one at a
-   time): start() launches it, finish_within() collects it. */
-static child pending;
-
-/* Start `clvsim args...` (stdout and stderr captured); returns its pid. */
-static pid_t start(const char *const *args)
-{
-	if (pending.pid != 0) { /* a failed test left its child: end it */
-		kill(pending.pid, SIGKILL);
-		th_finish(&pending, CHILD_DEADLINE_S);
-		th_child_free(&pending);
-	}
-	th_start(&pending, args);
-	return pending.pid;
-}
-
-/* Wait for pid (killing it after `seconds`) and collect its output. */
-static void finish_within(pid_t pid, child *c, double seconds)
-{
-	assert_int_equal(pid, pending.pid);
-	*c = pending;
-	memset(&pending, 0, sizeof pending);
-	th_finish(c, seconds);
-}
-
 static void finish(pid_t pid, child *c)
 {
-	finish_within(pid, c, CHILD_DEADLINE_S);
+	th_collect(pid, c, CHILD_DEADLINE_S);
 }
 
-/* Run `clvsim args... NULL` to the end. */
-static void run_args(child *c, const char *const *args)
-{
-	finish(start(args), c);
-}
-
-#define RUN(c, ...) run_args((c), (const char *const[]){__VA_ARGS__, NULL})
-
-static void child_free(child *c)
-{
-	th_child_free(c);
-}
-
-/* Exit status `code`, not a crash; on mismatch show stderr. */
-static void expect_exit(const child *c, int code)
-{
-	th_expect_exit(c, code);
-}
+#define RUN(c, ...) TH_RUN((c), __VA_ARGS__)
 
 /* A usage or input failure: exit 2, a message on stderr, nothing on stdout. */
 static void expect_refusal(const child *c)
 {
-	expect_exit(c, CLV_EXIT_INPUT);
+	th_expect_exit(c, CLV_EXIT_INPUT);
 	assert_true(c->err_len > 0);
 	assert_int_equal(c->out_len, 0);
-}
-
-static json_t *parse_json(const child *c)
-{
-	return th_json_of(c);
-}
-
-/* The number at a dotted path, e.g. "exact.clv.A"; fails if absent. */
-static double json_at(json_t *doc, const char *path)
-{
-	return th_json_number(doc, path);
 }
 
 /* ------------------------------------------------------------------ */
@@ -195,16 +126,16 @@ static void test_help_and_version(void **state)
 
 	(void)state;
 	RUN(&c, "--help");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_non_null(strstr(c.out, "Usage: clvsim"));
 	assert_int_equal(c.err_len, 0);
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "--version");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_string_equal(c.out, "clvsim " CLVSIM_VERSION "\n");
 	assert_int_equal(c.err_len, 0);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* Each command listed by `clvsim --help` ("  NAME  summary" lines after
@@ -217,24 +148,24 @@ static void test_command_help(void **state)
 
 	(void)state;
 	RUN(&c, "--help");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	line = strstr(c.out, "Commands:\n");
 	assert_non_null(line);
 	for (line = strchr(line, '\n') + 1; line[0] == ' ' && line[1] == ' '; line = strchr(line, '\n') + 1) {
 		assert_int_equal(sscanf(line, " %31s", name), 1);
 		RUN(&h, name, "--help");
-		expect_exit(&h, 0);
+		th_expect_exit(&h, 0);
 		snprintf(want, sizeof want, "Usage: clvsim %s ", name);
 		assert_non_null(strstr(h.out, want));
 		assert_int_equal(h.err_len, 0);
-		child_free(&h);
+		th_child_free(&h);
 		seen++;
 		core += strcmp(name, "check") == 0 || strcmp(name, "exact") == 0 ||
 		        strcmp(name, "run") == 0;
 	}
 	assert_int_equal(core, 3);
 	assert_true(seen >= 3);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 static void test_usage_errors(void **state)
@@ -245,30 +176,30 @@ static void test_usage_errors(void **state)
 	RUN(&c, "frobnicate");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "frobnicate"));
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "check", "--bogus", DATA "small.yaml");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "--bogus"));
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "--bogus");
 	expect_refusal(&c);
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "run", "--threads", "0", DATA "small.yaml");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "--threads"));
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "exact", "--format", "xml", DATA "small.yaml");
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "xml"));
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "check");
 	expect_refusal(&c);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 static void test_no_arguments(void **state)
@@ -276,10 +207,10 @@ static void test_no_arguments(void **state)
 	child c = {0};
 
 	(void)state;
-	run_args(&c, (const char *const[]){NULL});
+	th_run(&c, (const char *const[]){NULL});
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "Usage"));
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -291,10 +222,10 @@ static void test_check_good(void **state)
 
 	(void)state;
 	RUN(&c, "check", DATA "small.yaml", DATA "noseed.yaml");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
 	assert_non_null(strstr(c.out, DATA "noseed.yaml: ok"));
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* "FILE:LINE:COLUMN:" on stderr, LINE as given, COLUMN a positive number. */
@@ -320,17 +251,17 @@ static void test_check_bad(void **state)
 
 	(void)state;
 	RUN(&c, "check", DATA "bad.yaml");
-	expect_exit(&c, CLV_EXIT_INPUT);
+	th_expect_exit(&c, CLV_EXIT_INPUT);
 	expect_place(c.err, DATA "bad.yaml", 7);
 	assert_null(strstr(c.out, "bad.yaml: ok"));
-	child_free(&c);
+	th_child_free(&c);
 
 	/* One bad file among good ones still fails the whole check. */
 	RUN(&c, "check", DATA "small.yaml", DATA "bad.yaml");
-	expect_exit(&c, CLV_EXIT_INPUT);
+	th_expect_exit(&c, CLV_EXIT_INPUT);
 	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
 	expect_place(c.err, DATA "bad.yaml", 7);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* cmd_check.c: exit 1 when a file could not be read. Tests run as root, so
@@ -343,16 +274,16 @@ static void test_check_unreadable(void **state)
 
 	(void)state;
 	RUN(&c, "check", dir);
-	expect_exit(&c, CLV_EXIT_RUNTIME);
+	th_expect_exit(&c, CLV_EXIT_RUNTIME);
 	assert_non_null(strstr(c.err, dir));
 	assert_int_equal(c.out_len, 0);
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "check", missing);
-	expect_exit(&c, CLV_EXIT_RUNTIME);
+	th_expect_exit(&c, CLV_EXIT_RUNTIME);
 	assert_non_null(strstr(c.err, missing));
 	assert_int_equal(c.out_len, 0);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -364,7 +295,7 @@ static void expect_textbook_exact(json_t *doc)
 	json_t *list = json_object_get(json_object_get(json_object_get(doc, "exact"), "share"), "A");
 	size_t t;
 
-	assert_true(fabs(json_at(doc, "exact.clv.A") - 689.38) <= 0.005);
+	assert_true(fabs(th_json_number(doc, "exact.clv.A") - 689.38) <= 0.005);
 	assert_true(json_is_array(list));
 	assert_int_equal(json_array_size(list), 3);
 	for (t = 0; t < 3; t++)
@@ -378,11 +309,11 @@ static void test_exact_json(void **state)
 
 	(void)state;
 	RUN(&c, "exact", "scenarios/textbook.yaml", "--format", "json");
-	expect_exit(&c, 0);
-	doc = parse_json(&c);
+	th_expect_exit(&c, 0);
+	doc = th_json_of(&c);
 	expect_textbook_exact(doc);
 	json_decref(doc);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* The built-in default is the textbook example: Monte Carlo CLV of A
@@ -395,24 +326,24 @@ static void test_run_default(void **state)
 
 	(void)state;
 	RUN(&c, "run");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_true(c.out_len > 0);
 	assert_non_null(strstr(c.out, "689.38"));
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "run", "--format", "json", "--quiet");
-	expect_exit(&c, 0);
-	doc = parse_json(&c);
+	th_expect_exit(&c, 0);
+	doc = th_json_of(&c);
 	expect_textbook_exact(doc);
-	mean = json_at(doc, "mc.clv.A.mean");
-	se = json_at(doc, "mc.clv.A.se");
+	mean = th_json_number(doc, "mc.clv.A.mean");
+	se = th_json_number(doc, "mc.clv.A.se");
 	assert_true(se > 0 && se < 5);
 	if (fabs(mean - 689.38) > 5 * se)
 		fprintf(stderr, "mc CLV A %.4f, exact 689.38, se %.4f\n", mean, se);
 	assert_true(fabs(mean - 689.38) <= 5 * se);
-	assert_int_equal((int)json_at(doc, "mc.seed"), 42);
+	assert_int_equal((int)th_json_number(doc, "mc.seed"), 42);
 	json_decref(doc);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* Byte-identical stdout; on a difference, show the first differing line. */
@@ -439,18 +370,18 @@ static void test_run_threads_identical(void **state)
 	(void)state;
 	RUN(&one, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "1");
 	RUN(&two, "run", DATA "small.yaml", "--format", "json", "--seed", "5", "--threads", "2");
-	expect_exit(&one, 0);
-	expect_exit(&two, 0);
-	doc = parse_json(&one);
-	assert_int_equal((int)json_at(doc, "mc.seed"), 5);
-	assert_int_equal((int)json_at(doc, "mc.threads"), 1);
+	th_expect_exit(&one, 0);
+	th_expect_exit(&two, 0);
+	doc = th_json_of(&one);
+	assert_int_equal((int)th_json_number(doc, "mc.seed"), 5);
+	assert_int_equal((int)th_json_number(doc, "mc.threads"), 1);
 	json_decref(doc);
 	/* every figure identical; only the recorded thread count differs */
 	mask_threads(&one);
 	mask_threads(&two);
 	expect_same(&one, &two, "--threads 1", "--threads 2");
-	child_free(&one);
-	child_free(&two);
+	th_child_free(&one);
+	th_child_free(&two);
 }
 
 /* No seed in the file nor on the command line: the run picks one, says
@@ -469,31 +400,31 @@ static void test_run_default_and_random_seed(void **state)
 	(void)state;
 	RUN(&c, "run", DATA "noseed.yaml", "--format", "json");
 	RUN(&twice, "run", DATA "noseed.yaml", "--format", "json");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_null(strstr(c.err, "seed "));
 	expect_same(&c, &twice, "a run without seed", "the same run again");
-	doc = parse_json(&c);
+	doc = th_json_of(&c);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "mc"), "seed")), 42);
 	json_decref(doc);
 
 	RUN(&rnd, "run", DATA "noseed.yaml", "--format", "json", "--seed", "random");
-	expect_exit(&rnd, 0);
+	th_expect_exit(&rnd, 0);
 	p = strstr(rnd.err, "seed ");
 	assert_non_null(p);
 	assert_int_equal(sscanf(p, "seed %llu", &said), 1);
-	doc = parse_json(&rnd);
+	doc = th_json_of(&rnd);
 	assert_true((unsigned long long)json_integer_value(
 	                    json_object_get(json_object_get(doc, "mc"), "seed")) == said);
 	json_decref(doc);
 	snprintf(seed, sizeof seed, "%llu", said);
 	RUN(&again, "run", DATA "noseed.yaml", "--format", "json", "--seed", seed);
-	expect_exit(&again, 0);
+	th_expect_exit(&again, 0);
 	assert_null(strstr(again.err, "seed "));
 	expect_same(&rnd, &again, "--seed random", "--seed N");
-	child_free(&c);
-	child_free(&twice);
-	child_free(&rnd);
-	child_free(&again);
+	th_child_free(&c);
+	th_child_free(&twice);
+	th_child_free(&rnd);
+	th_child_free(&again);
 }
 
 /* A seed above 2^63 - 1 (the largest JSON integer jansson writes) is
@@ -510,15 +441,15 @@ static void test_run_big_seed(void **state)
 	if (c.code == CLV_EXIT_INPUT) {
 		expect_refusal(&c);
 	} else {
-		expect_exit(&c, 0);
+		th_expect_exit(&c, 0);
 		doc = json_loadb(c.out, c.out_len, JSON_DECODE_INT_AS_REAL, &jerr);
 		assert_non_null(doc);
-		if (json_at(doc, "mc.seed") != 9223372036854775808.0)
-			fprintf(stderr, "mc.seed recorded as %.17g\n", json_at(doc, "mc.seed"));
-		assert_true(json_at(doc, "mc.seed") == 9223372036854775808.0);
+		if (th_json_number(doc, "mc.seed") != 9223372036854775808.0)
+			fprintf(stderr, "mc.seed recorded as %.17g\n", th_json_number(doc, "mc.seed"));
+		assert_true(th_json_number(doc, "mc.seed") == 9223372036854775808.0);
 		json_decref(doc);
 	}
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* tests/data/cli/beta_skewed.yaml: retention of A ~ beta(a, b) drawn per
@@ -541,16 +472,16 @@ static void test_run_skewed_beta(void **state)
 		moment *= (a + t) / (a + b + t);
 	}
 	RUN(&c, "run", DATA "beta_skewed.yaml", "--format", "json", "--quiet");
-	expect_exit(&c, 0);
-	doc = parse_json(&c);
-	mean = json_at(doc, "mc.clv_avg.total.mean");
-	se = json_at(doc, "mc.clv_avg.total.se");
+	th_expect_exit(&c, 0);
+	doc = th_json_of(&c);
+	mean = th_json_number(doc, "mc.clv_avg.total.mean");
+	se = th_json_number(doc, "mc.clv_avg.total.se");
 	if (!(fabs(mean - exact) <= 5 * se))
 		fprintf(stderr, "mc mean CLV %.6f, exact %.6f, se %.3g\n", mean, exact, se);
 	assert_true(se > 0);
 	assert_true(fabs(mean - exact) <= 5 * se);
 	json_decref(doc);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -582,7 +513,7 @@ static void test_run_out_dir(void **state)
 
 	(void)state;
 	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "none", "--quiet");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_true(c.out_len > 0);
 	names = th_list_dir(dir);
 	assert_string_equal(names, "clv.csv\nclv_hist.csv\nmanifest.json\nreplications.csv\nshare.csv\n"); /* no temp files */
@@ -591,7 +522,7 @@ static void test_run_out_dir(void **state)
 	expect_csv(dir, "clv_hist.csv");
 	expect_csv(dir, "replications.csv");
 	free(names);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* With figures (gnuplot): only the tables and *.png files, none hidden
@@ -606,7 +537,7 @@ static void test_run_out_dir_plots(void **state)
 
 	(void)state;
 	RUN(&c, "run", DATA "small.yaml", "--out", dir, "--plot", "png", "--quiet");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	names = th_list_dir(dir);
 	for (name = names; *name != '\0'; name = end + 1) {
 		end = strchr(name, '\n');
@@ -625,7 +556,7 @@ static void test_run_out_dir_plots(void **state)
 	assert_int_equal(csv, 4);
 	assert_true(png > 0 || strstr(c.err, "warning") != NULL);
 	free(names);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* A valid PNG of a real figure: signature, IHDR at least 400 x 300, and
@@ -669,29 +600,29 @@ static void test_figures_of_every_command(void **state)
 		skip();
 	RUN(&c, "run", "scenarios/textbook.yaml", "--out", d1, "--quiet", "--replications", "20",
 	    "--customers", "2000");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	expect_png(d1, "share_fan.png");
 	expect_png(d1, "clv_dist.png");
 	RUN(&c, "compare", "scenarios/brand_a.yaml", "scenarios/retention_campaign.yaml", "--out", d2,
 	    "--quiet", "--replications", "20", "--customers", "2000");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	expect_png(d2, "compare.png");
 	RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--out",
 	    d3, "--quiet", "--replications", "4", "--customers", "500");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	expect_png(d3, "sweep_line.png");
 	RUN(&c, "sweep", "scenarios/brand_a.yaml", "--vary", "discount_rate=0.02:0.2:0.02", "--vary",
 	    "retention.A=0.5:0.9:0.1", "--out", d4, "--quiet", "--replications", "4", "--customers",
 	    "500");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	expect_png(d4, "sweep_heat.png");
 	RUN(&c, "tornado", "scenarios/uncertain_retention.yaml", "--out", d5, "--quiet");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	expect_png(d5, "tornado.png");
 	expect_png(d5, "spider.png");
 }
@@ -717,12 +648,12 @@ static void test_run_bad_leaves_out_dir(void **state)
 	assert_string_equal(text, "earlier results\n");
 	free(names);
 	free(text);
-	child_free(&c);
+	th_child_free(&c);
 
 	RUN(&c, "run", DATA "bad.yaml", "--out", fresh, "--plot", "none");
 	expect_refusal(&c);
 	assert_int_equal(access(fresh, F_OK), -1);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -741,76 +672,54 @@ static void test_run_over_budget(void **state)
 	child c = {0};
 
 	(void)state;
-	finish_within(start((const char *const[]){"run", DATA "huge.yaml", "--quiet", NULL}), &c,
+	th_collect(th_spawn((const char *const[]){"run", DATA "huge.yaml", "--quiet", NULL}), &c,
 	              REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "MiB"));
 	assert_non_null(strstr(c.err, "2048"));      /* the budget */
 	assert_non_null(strstr(c.err, "1000000"));   /* the replications */
-	child_free(&c);
+	th_child_free(&c);
 	/* check applies the budgets run applies, at the file's sizes */
 	RUN(&c, "check", DATA "huge.yaml", DATA "segments_budget.yaml", DATA "small.yaml");
-	expect_exit(&c, CLV_EXIT_INPUT);
+	th_expect_exit(&c, CLV_EXIT_INPUT);
 	assert_non_null(strstr(c.out, DATA "small.yaml: ok"));
 	assert_non_null(strstr(c.err, DATA "huge.yaml: this run would need"));
 	assert_non_null(strstr(c.err, DATA "segments_budget.yaml: this run would simulate"));
-	child_free(&c);
+	th_child_free(&c);
 
-	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",
+	th_collect(th_spawn((const char *const[]){"run", DATA "small.yaml", "--customers",
 	                                          "1000000000", "--replications", "10000",
 	                                          "--quiet", NULL}),
 	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
 	assert_non_null(strstr(c.err, "4e+12"));     /* the limit */
-	child_free(&c);
+	th_child_free(&c);
 
-	finish_within(start((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
+	th_collect(th_spawn((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
 	                                          "--mode", "customers", NULL}),
 	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
-	child_free(&c);
+	th_child_free(&c);
 	/* by default (--mode auto) the same run is aggregated, in moments */
-	finish_within(start((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
+	th_collect(th_spawn((const char *const[]){"run", DATA "segments_budget.yaml", "--quiet",
 	                                          NULL}),
 	              &c, REFUSAL_DEADLINE_S);
 	assert_int_equal(c.code, 0);
 	assert_non_null(strstr(c.out, "--mode aggregate"));
-	child_free(&c);
+	th_child_free(&c);
 
 	/* --precision may add up to 100 batches of 1e3 replications x 1e8
 	   customers x 7 periods x 2 purchases: 1.4e14 steps, though one batch
 	   is only 1.4e12. */
-	finish_within(start((const char *const[]){"run", DATA "small.yaml", "--customers",
+	th_collect(th_spawn((const char *const[]){"run", DATA "small.yaml", "--customers",
 	                                          "100000000", "--replications", "1000",
 	                                          "--precision", "0.000001", "--quiet", NULL}),
 	              &c, REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	assert_non_null(strstr(c.err, "steps"));
-	child_free(&c);
-}
-
-/* 1 once /proc/PID/status shows SIGINT caught (the run's handler is in),
-   -1 when the child has already ended (a zombie, or gone), else 0. */
-static int catches_sigint(pid_t pid)
-{
-	char path[64], *text, *p;
-	unsigned long long mask = 0;
-	bool ended;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	text = th_read_file(path, NULL);
-	if (text == NULL)
-		return -1;
-	ended = strstr(text, "State:\tZ") != NULL;
-	p = strstr(text, "SigCgt:");
-	if (p != NULL)
-		mask = strtoull(p + 7, NULL, 16);
-	free(text);
-	if (ended)
-		return -1;
-	return (int)((mask >> (SIGINT - 1)) & 1);
+	th_child_free(&c);
 }
 
 static void test_run_sigint(void **state)
@@ -824,16 +733,16 @@ static void test_run_sigint(void **state)
 	(void)state;
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
 	th_write_file(earlier, "time,state,share\n0,A,0.6\n");
-	pid = start((const char *const[]){"run", DATA "long.yaml", "--out", dir, "--plot", "none",
+	pid = th_spawn((const char *const[]){"run", DATA "long.yaml", "--out", dir, "--plot", "none",
 	                                  "--quiet", NULL});
 	/* Signal only once the handler is installed (else SIGINT kills). */
-	deadline = now_s() + CHILD_DEADLINE_S;
-	while (catches_sigint(pid) == 0 && now_s() < deadline)
-		sleep_s(0.01);
-	sleep_s(SIGINT_DELAY_S);
+	deadline = th_now() + CHILD_DEADLINE_S;
+	while (th_catches_sigint(pid) == 0 && th_now() < deadline)
+		th_sleep(0.01);
+	th_sleep(SIGINT_DELAY_S);
 	assert_int_equal(kill(pid, SIGINT), 0);
 	finish(pid, &c);
-	expect_exit(&c, CLV_EXIT_INTERRUPTED);
+	th_expect_exit(&c, CLV_EXIT_INTERRUPTED);
 	assert_non_null(strstr(c.err, "interrupt"));
 	assert_int_equal(c.out_len, 0);
 	names = th_list_dir(dir);
@@ -842,7 +751,7 @@ static void test_run_sigint(void **state)
 	assert_string_equal(text, "time,state,share\n0,A,0.6\n");
 	free(names);
 	free(text);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -858,10 +767,10 @@ static void expect_check_refuses(const char *path, int code)
 	RUN(&c, "check", path);
 	if (c.code != code)
 		fprintf(stderr, "clvsim check %s\n", path);
-	expect_exit(&c, code);
+	th_expect_exit(&c, code);
 	assert_int_equal(c.out_len, 0);
 	assert_int_equal(strncmp(c.err, "clvsim: error: ", 15), 0);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* The first line of a tests/data/bad file: "# expect io: ..." = exit 1. */

@@ -49,18 +49,14 @@ extern char **environ;
 
 #define DATA "tests/data/cli/"
 
-/* The suite's temporary folder (mkdtemp), the files that catch a child's
-   stdout and stderr, and the binary under test. */
-static char tmp_dir[64], out_file[128], err_file[128];
+/* The suite's temporary folder (mkdtemp), the file that catches the
+   stderr of a child spawned by hand (stdout on /dev/full), and the
+   binary under test. */
+static char tmp_dir[64], err_file[128];
 static const char *binary;
 
-typedef struct child {
-	int code;       /* exit status, or 128 + signal number when killed */
-	bool signaled;  /* ended by a signal (a crash, or our deadline kill) */
-	char *out;      /* stdout, NUL-terminated (owned) */
-	char *err;      /* stderr, NUL-terminated (owned) */
-	size_t out_len, err_len;
-} child;
+/* A child run by test_helpers.h: exit status, stdout and stderr. */
+typedef th_child child;
 
 /* ------------------------------------------------------------------ */
 /* Helpers: files and folders.                                         */
@@ -89,22 +85,6 @@ static char *fresh_dir(const char *name)
 /* ------------------------------------------------------------------ */
 /* Helpers: children.                                                  */
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 /* posix_spawn takes char *const argv[]; it does not write the strings. */
 static char *unconst(const char *s)
 {
@@ -117,86 +97,17 @@ static char *unconst(const char *s)
 	return u.m;
 }
 
-/* Start `binary args...` with stdout/stderr into tmp files; returns pid. */
-static pid_t start(const char *const *args)
-{
-	char *argv[32];
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int i;
-
-	argv[0] = unconst(binary);
-	for (i = 0; args[i] != NULL; i++) {
-		assert_true(i + 2 < 32);
-		argv[i + 1] = unconst(args[i]);
-	}
-	argv[i + 1] = NULL;
-	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
-}
-
-/* Wait for pid (killing it after `seconds`) and collect its output. */
 static void finish_within(pid_t pid, child *c, double seconds)
 {
-	double deadline = now_s() + seconds;
-	int status = 0;
-	pid_t got;
-
-	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_s() < deadline)
-		sleep_s(0.01);
-	if (got == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		fprintf(stderr, "child still running: killed after %.0f s\n", seconds);
-	}
-	c->signaled = WIFSIGNALED(status);
-	c->code = c->signaled ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-	c->out = th_read_file(out_file, &c->out_len);
-	c->err = th_read_file(err_file, &c->err_len);
-	assert_non_null(c->out);
-	assert_non_null(c->err);
-	if (c->signaled || got == 0)
-		fprintf(stderr, "child ended by signal %d; stderr:\n%s\n", c->code - 128, c->err);
+	th_collect(pid, c, seconds);
 }
 
-static void finish(pid_t pid, child *c)
-{
-	finish_within(pid, c, CHILD_DEADLINE_S);
-}
-
-/* Run `binary args... NULL` to the end. */
-static void run_args(child *c, const char *const *args)
-{
-	finish(start(args), c);
-}
-
-#define RUN(c, ...) run_args((c), (const char *const[]){__VA_ARGS__, NULL})
-
-static void child_free(child *c)
-{
-	free(c->out);
-	free(c->err);
-	c->out = c->err = NULL;
-}
-
-/* Exit status `code`, not a crash; on mismatch show stderr. */
-static void expect_exit(const child *c, int code)
-{
-	if (c->code != code)
-		fprintf(stderr, "expected exit %d, got %d; stderr:\n%s\n", code, c->code, c->err);
-	assert_false(c->signaled);
-	assert_int_equal(c->code, code);
-}
+#define RUN(c, ...) TH_RUN((c), __VA_ARGS__)
 
 /* A usage or input failure: exit 2, a message on stderr, nothing on stdout. */
 static void expect_refusal(const child *c)
 {
-	expect_exit(c, CLV_EXIT_INPUT);
+	th_expect_exit(c, CLV_EXIT_INPUT);
 	assert_true(c->err_len > 0);
 	assert_int_equal(c->out_len, 0);
 }
@@ -206,15 +117,10 @@ static void expect_refusal(const child *c)
 
 static int suite_setup(void **state)
 {
-	const char *env = getenv("CLVSIM");
-
 	(void)state;
-	binary = env != NULL && env[0] != '\0' ? env : "./clvsim";
-	/* `make test BIN=/abs/path` passes CLVSIM=.//abs/path: same file. */
-	if (access(binary, X_OK) != 0 && strncmp(binary, ".//", 3) == 0)
-		binary += 2;
+	binary = th_binary();
 	if (access(binary, X_OK) != 0) {
-		fprintf(stderr, "test_cli: no executable %s (set CLVSIM)\n", binary);
+		fprintf(stderr, "test_faults: no executable %s (set CLVSIM)\n", binary);
 		return -1;
 	}
 	/* The gnuplot scripts, wherever the binary was built. */
@@ -222,7 +128,6 @@ static int suite_setup(void **state)
 	snprintf(tmp_dir, sizeof tmp_dir, "/tmp/clvsim-test-faults-XXXXXX");
 	if (mkdtemp(tmp_dir) == NULL)
 		return -1;
-	snprintf(out_file, sizeof out_file, "%s/.stdout", tmp_dir);
 	snprintf(err_file, sizeof err_file, "%s/.stderr", tmp_dir);
 	return 0;
 }
@@ -316,34 +221,12 @@ static void test_tornado_dirichlet_refused(void **state)
 	const char *bad = "tests/data/bad/dirichlet_concentration.yaml";
 
 	(void)state;
-	finish_within(start((const char *const[]){"tornado", bad, "--quiet", NULL}), &c,
+	finish_within(th_spawn((const char *const[]){"tornado", bad, "--quiet", NULL}), &c,
 	              REFUSAL_DEADLINE_S);
 	expect_refusal(&c);
 	expect_place(c.err, bad, 6);
 	assert_non_null(strstr(c.err, "100000"));
-	child_free(&c);
-}
-
-/* 1 once /proc/PID/status shows SIGINT caught (the run's handler is in),
-   -1 when the child has already ended (a zombie, or gone), else 0. */
-static int catches_sigint(pid_t pid)
-{
-	char path[64], *text, *p;
-	unsigned long long mask = 0;
-	bool ended;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	text = th_read_file(path, NULL);
-	if (text == NULL)
-		return -1;
-	ended = strstr(text, "State:\tZ") != NULL;
-	p = strstr(text, "SigCgt:");
-	if (p != NULL)
-		mask = strtoull(p + 7, NULL, 16);
-	free(text);
-	if (ended)
-		return -1;
-	return (int)((mask >> (SIGINT - 1)) & 1);
+	th_child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -354,7 +237,7 @@ static int catches_sigint(pid_t pid)
    results on stdout. */
 static void expect_out_failure(const child *c, const char *what)
 {
-	expect_exit(c, CLV_EXIT_RUNTIME);
+	th_expect_exit(c, CLV_EXIT_RUNTIME);
 	assert_int_equal(c->out_len, 0);
 	assert_int_equal(strncmp(c->err, "clvsim: error: ", 15), 0);
 	if (strstr(c->err, what) == NULL)
@@ -376,10 +259,10 @@ static void test_run_out_failures_reported(void **state)
 	assert_int_equal(symlink("/nonexistent-clvsim/out", link), 0);
 	RUN(&c, "run", DATA "small.yaml", "--out", file, "--plot", "none", "--quiet");
 	expect_out_failure(&c, "plain-file");
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "run", DATA "small.yaml", "--out", link, "--plot", "none", "--quiet");
 	expect_out_failure(&c, "dangling");
-	child_free(&c);
+	th_child_free(&c);
 	/* root ignores permission bits: a read-only mount is needed */
 	mounted = geteuid() == 0 && mount("tmpfs", ro, "tmpfs", MS_RDONLY, "size=16k") == 0;
 	if (geteuid() != 0)
@@ -387,7 +270,7 @@ static void test_run_out_failures_reported(void **state)
 	if (mounted || geteuid() != 0) {
 		RUN(&c, "run", DATA "small.yaml", "--out", ro, "--plot", "none", "--quiet");
 		expect_out_failure(&c, "read-only/share.csv");
-		child_free(&c);
+		th_child_free(&c);
 	}
 	if (mounted)
 		umount(ro);
@@ -397,7 +280,7 @@ static void test_run_out_failures_reported(void **state)
 	RUN(&c, "run", DATA "long_table.yaml", "--out", tiny, "--plot", "none", "--quiet");
 	expect_out_failure(&c, "tiny-disk/share.csv");
 	assert_non_null(strstr(c.err, strerror(ENOSPC)));
-	child_free(&c);
+	th_child_free(&c);
 	names = th_list_dir(tiny);
 	assert_string_equal(names, "");
 	free(names);
@@ -471,15 +354,15 @@ static void test_run_full_disk_keeps_group(void **state)
 	snprintf(out, sizeof out, "%s/out", mnt);
 	RUN(&c, "run", "scenarios/textbook.yaml", "--out", out, "--quiet", "--replications", "20",
 	    "--customers", "2000");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	before = snapshot(out, &len_before);
 	fill_but(out, 40 * 1024); /* the tables fit, the figures do not */
 	RUN(&c, "run", "scenarios/textbook.yaml", "--out", out, "--quiet", "--replications", "20",
 	    "--customers", "2000", "--seed", "7");
 	expect_out_failure(&c, ".png");
 	assert_non_null(strstr(c.err, strerror(ENOSPC)));
-	child_free(&c);
+	th_child_free(&c);
 	after = snapshot(out, &len_after);
 	assert_int_equal(len_after, len_before);
 	assert_memory_equal(after, before, len_before);
@@ -533,19 +416,19 @@ static void signal_run_when(const char *dir, const char *plot, int sig,
 {
 	child c = {0};
 	char earlier[512], *names, *text;
-	double deadline = now_s() + CHILD_DEADLINE_S;
+	double deadline = th_now() + CHILD_DEADLINE_S;
 	pid_t pid;
 
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
 	th_write_file(earlier, "earlier\n");
-	pid = start((const char *const[]){"run", DATA "long_table.yaml", "--out", dir, "--plot", plot,
+	pid = th_spawn((const char *const[]){"run", DATA "long_table.yaml", "--out", dir, "--plot", plot,
 	                                  "--quiet", NULL});
-	while (!ready(pid, dir) && now_s() < deadline && catches_sigint(pid) >= 0)
-		sleep_s(0.01);
-	assert_true(catches_sigint(pid) == 1);
+	while (!ready(pid, dir) && th_now() < deadline && th_catches_sigint(pid) >= 0)
+		th_sleep(0.01);
+	assert_true(th_catches_sigint(pid) == 1);
 	assert_int_equal(kill(pid, sig), 0);
 	finish_within(pid, &c, seconds);
-	expect_exit(&c, CLV_EXIT_INTERRUPTED);
+	th_expect_exit(&c, CLV_EXIT_INTERRUPTED);
 	assert_non_null(strstr(c.err, "interrupted: no results written"));
 	assert_int_equal(c.out_len, 0);
 	names = th_list_dir(dir);
@@ -554,7 +437,7 @@ static void signal_run_when(const char *dir, const char *plot, int sig,
 	assert_string_equal(text, "earlier\n");
 	free(names);
 	free(text);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 static bool writing_tables(pid_t pid, const char *dir)
@@ -618,8 +501,8 @@ static void test_concurrent_writers(void **state)
 		snprintf(ref[k], sizeof ref[k], "%s", fresh_dir(seed[k]));
 		RUN(&c, "run", DATA "small.yaml", "--seed", seed[k], "--out", ref[k], "--plot", "none",
 		    "--quiet", "--threads", "1", "--customers", "300", "--replications", "3");
-		expect_exit(&c, 0);
-		child_free(&c);
+		th_expect_exit(&c, 0);
+		th_child_free(&c);
 		for (f = 0; f < 4; f++)
 			want[k][f] = read_in(ref[k], files[f], &len[k][f]);
 	}
@@ -685,12 +568,12 @@ static void expect_all_accept(const char *path)
 
 	for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
 		child c = {0};
-		run_args(&c, cmds[k]);
+		th_run(&c, cmds[k]);
 		/* tornado refuses a scenario with nothing uncertain, by design */
 		if (c.code != 0 && !(strcmp(cmds[k][0], "tornado") == 0 && c.code == 2 &&
 		                     strstr(c.err, "has no uncertain assumption to rank") != NULL))
 			fail_msg("`clvsim %s %s` exits %d: %s", cmds[k][0], path, c.code, c.err);
-		child_free(&c);
+		th_child_free(&c);
 	}
 }
 
@@ -706,13 +589,13 @@ static void expect_all_refuse_as_check(const char *path)
 	assert_true(check.code != 0);
 	for (k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
 		child c = {0};
-		run_args(&c, cmds[k]);
+		th_run(&c, cmds[k]);
 		if (c.code != check.code || strcmp(c.err, check.err) != 0)
 			fail_msg("`clvsim %s %s`: exit %d, %s\n(check: exit %d, %s)", cmds[k][0], path,
 			         c.code, c.err, check.code, check.err);
-		child_free(&c);
+		th_child_free(&c);
 	}
-	child_free(&check);
+	th_child_free(&check);
 }
 
 static void test_commands_agree_with_check(void **state)

@@ -23,55 +23,25 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "clvsim.h"
+#include "test_helpers.h"
 
-extern char **environ;
+static char tmp_dir[64];
 
-static char tmp_dir[64], out_file[128], err_file[128];
-static const char *binary;
-
-typedef struct child {
-	int code;
-	char *out, *err;
-	size_t out_len, err_len;
-} child;
+/* A child run by test_helpers.h: exit status, stdout and stderr. */
+typedef th_child child;
 
 /* ------------------------------------------------------------------ */
 /* Helpers.                                                             */
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len != NULL)
-		*len = (size_t)n;
-	return buf;
-}
 
 static void write_bytes(const char *path, const char *text, size_t len)
 {
@@ -116,47 +86,7 @@ static int count_entries(const char *dir, bool hidden_only)
 	return n;
 }
 
-static void run_args(child *c, const char *const *args)
-{
-	char *argv[40];
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int i, status;
-
-	argv[0] = (char *)(uintptr_t)binary;
-	for (i = 0; args[i] != NULL; i++) {
-		assert_true(i + 2 < 40);
-		argv[i + 1] = (char *)(uintptr_t)args[i];
-	}
-	argv[i + 1] = NULL;
-	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, 2, err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_int_equal(posix_spawn(&pid, binary, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	c->code = WEXITSTATUS(status);
-	c->out = read_all(out_file, &c->out_len);
-	c->err = read_all(err_file, &c->err_len);
-}
-
-#define RUN(c, ...) run_args((c), (const char *const[]){__VA_ARGS__, NULL})
-
-static void child_free(child *c)
-{
-	free(c->out);
-	free(c->err);
-	c->out = c->err = NULL;
-}
-
-static void expect_exit(const child *c, int code)
-{
-	if (c->code != code)
-		fprintf(stderr, "expected exit %d, got %d; stderr:\n%s\n", code, c->code, c->err);
-	assert_int_equal(c->code, code);
-}
+#define RUN(c, ...) TH_RUN((c), __VA_ARGS__)
 
 static json_t *parse_json(const child *c)
 {
@@ -199,15 +129,12 @@ static double json_num(json_t *doc, const char *path)
 
 static int setup(void **state)
 {
-	const char *env = getenv("CLVSIM");
-
-	binary = env != NULL && env[0] != '\0' ? env : "./clvsim";
+	if (access(th_binary(), X_OK) != 0)
+		return -1;
 	setenv("CLVSIM_PLOTS_DIR", "plots", 0); /* a binary outside the top folder */
 	strcpy(tmp_dir, "/tmp/clvsim_test_fit_cli_XXXXXX");
 	if (mkdtemp(tmp_dir) == NULL)
 		return -1;
-	snprintf(out_file, sizeof out_file, "%s/.stdout", tmp_dir);
-	snprintf(err_file, sizeof err_file, "%s/.stderr", tmp_dir);
 	return 0;
 }
 
@@ -351,10 +278,10 @@ static void expect_bad(const bad_case *b, bool cohort)
 	if (strcmp(c.err, want) != 0)
 		fprintf(stderr, "case %s\n", b->name);
 	assert_string_equal(c.err, want);
-	expect_exit(&c, CLV_EXIT_INPUT);
+	th_expect_exit(&c, CLV_EXIT_INPUT);
 	assert_int_equal(c.out_len, 0);
 	assert_false(exists(dir));
-	child_free(&c);
+	th_child_free(&c);
 }
 
 static void bad_purchase_records(void **state)
@@ -388,8 +315,8 @@ static void too_many_brands(void **state)
 	snprintf(want, sizeof want, "clvsim: error: %s:66:15: brand \"brand64\" is brand number "
 	         "65: at most 64 brands (the states of a scenario)\n", tmp_path("brands.csv"));
 	assert_string_equal(c.err, want);
-	expect_exit(&c, CLV_EXIT_INPUT);
-	child_free(&c);
+	th_expect_exit(&c, CLV_EXIT_INPUT);
+	th_child_free(&c);
 }
 
 static void bad_options(void **state)
@@ -412,24 +339,24 @@ static void bad_options(void **state)
 	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		RUN(&c, "fit", "scenarios/data/purchases.csv", cases[k].opt, cases[k].value);
 		assert_string_equal(c.err, cases[k].message);
-		expect_exit(&c, CLV_EXIT_INPUT);
+		th_expect_exit(&c, CLV_EXIT_INPUT);
 		assert_int_equal(c.out_len, 0);
-		child_free(&c);
+		th_child_free(&c);
 	}
 	RUN(&c, "fit", "scenarios/data/purchases.csv", "--survival", "scenarios/data/cohort.csv");
 	assert_string_equal(c.err, "clvsim fit: --survival takes the cohort file; give no other "
 	                    "file\nTry 'clvsim fit --help'.\n");
-	expect_exit(&c, CLV_EXIT_INPUT);
-	child_free(&c);
+	th_expect_exit(&c, CLV_EXIT_INPUT);
+	th_child_free(&c);
 	RUN(&c, "fit");
 	assert_string_equal(c.err, "clvsim fit: give one file of purchase records (or --survival "
 	                    "COHORT.csv)\nTry 'clvsim fit --help'.\n");
-	expect_exit(&c, CLV_EXIT_INPUT);
-	child_free(&c);
+	th_expect_exit(&c, CLV_EXIT_INPUT);
+	th_child_free(&c);
 	RUN(&c, "fit", tmp_path("missing.csv"));
-	expect_exit(&c, CLV_EXIT_RUNTIME); /* unreadable: an I/O error */
+	th_expect_exit(&c, CLV_EXIT_RUNTIME); /* unreadable: an I/O error */
 	assert_non_null(strstr(c.err, "missing.csv: cannot open: No such file or directory"));
-	child_free(&c);
+	th_child_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -438,7 +365,7 @@ static void bad_options(void **state)
 static void expect_png(const char *path)
 {
 	size_t len;
-	char *png = read_all(path, &len);
+	char *png = th_read_file(path, &len);
 
 	assert_non_null(png);
 	assert_true(len > 1000 && memcmp(png, "\x89PNG", 4) == 0);
@@ -456,7 +383,7 @@ static void worked_example(void **state)
 
 	RUN(&c, "fit", "scenarios/data/purchases.csv", "--churn-after", "3", "--holdout",
 	    "2025-01-01", "--out", yaml, "--summary", dir, "--plot", "png", "--format", "json");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_int_equal(c.err_len, 0);
 	doc = parse_json(&c);
 	for (k = 0; k < 4; k++) {
@@ -480,29 +407,29 @@ static void worked_example(void **state)
 	assert_true(json_num(doc, "fit.homogeneity.p_value") > 0);
 	assert_true(json_array_size(json_path(doc, "fit.holdout.periods")) == 6);
 	json_decref(doc);
-	child_free(&c);
+	th_child_free(&c);
 	expect_png(tmp_path("example/fit_holdout.png"));
 	assert_true(exists(tmp_path("example/fit_holdout.csv")));
 	assert_true(exists(tmp_path("example/customers.csv")));
 	assert_int_equal(count_entries(dir, true), 0); /* no temp file left */
 	RUN(&c, "check", yaml);
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	RUN(&c, "exact", yaml, "--format", "json");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	RUN(&c, "run", yaml, "--replications", "20", "--customers", "2000", "--quiet");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 
 	RUN(&c, "fit", "--survival", "scenarios/data/cohort.csv", "--period", "year", "--out",
 	    tmp_path("example/retention.yaml"), "--plot", "png");
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 	expect_png(tmp_path("example/fit_survival.png"));
 	RUN(&c, "check", tmp_path("example/retention.yaml"));
-	expect_exit(&c, 0);
-	child_free(&c);
+	th_expect_exit(&c, 0);
+	th_child_free(&c);
 }
 
 /* The same records in another order: the same fit, the same scenario
@@ -510,7 +437,7 @@ static void worked_example(void **state)
 static void rows_in_any_order(void **state)
 {
 	size_t len, n = 0, i;
-	char *text = read_all("scenarios/data/purchases.csv", &len), *lines[2000], *p;
+	char *text = th_read_file("scenarios/data/purchases.csv", &len), *lines[2000], *p;
 	FILE *f;
 	child a = {0}, b = {0};
 	json_t *ja, *jb;
@@ -527,8 +454,8 @@ static void rows_in_any_order(void **state)
 	fclose(f);
 	RUN(&a, "fit", "scenarios/data/purchases.csv", "--churn-after", "3", "--format", "json");
 	RUN(&b, "fit", tmp_path("order/purchases.csv"), "--churn-after", "3", "--format", "json");
-	expect_exit(&a, 0);
-	expect_exit(&b, 0);
+	th_expect_exit(&a, 0);
+	th_expect_exit(&b, 0);
 	ja = parse_json(&a);
 	jb = parse_json(&b);
 	json_object_del(json_path(ja, "fit"), "file");
@@ -542,8 +469,8 @@ static void rows_in_any_order(void **state)
 	free(db);
 	json_decref(ja);
 	json_decref(jb);
-	child_free(&a);
-	child_free(&b);
+	th_child_free(&a);
+	th_child_free(&b);
 	free(text);
 }
 
@@ -579,18 +506,18 @@ static void spread_shrinks_with_data(void **state)
 		strcpy(yaml, tmp_path(yaml));
 		RUN(&c, "simulate", tmp_path("known.yaml"), "--customers", sizes[k], "--seed", "5",
 		    "--out", csv);
-		expect_exit(&c, 0);
-		child_free(&c);
+		th_expect_exit(&c, 0);
+		th_child_free(&c);
 		RUN(&c, "fit", csv, "--out", yaml);
-		expect_exit(&c, 0);
-		child_free(&c);
+		th_expect_exit(&c, 0);
+		th_child_free(&c);
 		RUN(&c, "run", yaml, "--replications", "100", "--customers", "10000", "--seed", "3",
 		    "--format", "json", "--quiet");
-		expect_exit(&c, 0);
+		th_expect_exit(&c, 0);
 		doc = parse_json(&c);
 		sd[k] = json_num(doc, "mc.clv_avg.total.sd");
 		json_decref(doc);
-		child_free(&c);
+		th_child_free(&c);
 	}
 	print_message("spread of mean total CLV across replications: %.3f (100 customers of "
 	              "data), %.3f (400), %.3f (2500)\n", sd[0], sd[1], sd[2]);
@@ -610,14 +537,14 @@ static void sbg_scenario_follows_the_curve(void **state)
 
 	RUN(&c, "fit", "--survival", "scenarios/data/cohort.csv", "--period", "year", "--out",
 	    tmp_path("sbg.yaml"), "--format", "json", "--plot", "none");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	fit = parse_json(&c);
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "run", tmp_path("sbg.yaml"), "--replications", "50", "--customers", "4000",
 	    "--format", "json", "--quiet");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	run = parse_json(&c);
-	child_free(&c);
+	th_child_free(&c);
 	proj = json_path(fit, "fit.projection");
 	mean = json_path(run, "mc.share.active.mean");
 	assert_int_equal(json_array_size(mean), 8); /* horizon 7 */
@@ -650,7 +577,7 @@ static void simulate_is_the_engine(void **state)
 
 	write_bytes(tmp_path("walk.yaml"), scen, strlen(scen));
 	RUN(&c, "simulate", tmp_path("walk.yaml"), "--customers", "500", "--seed", "11");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	assert_true(strncmp(c.out, "customer,period,brand,amount\n", 29) == 0);
 	for (p = strchr(c.out, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
 		unsigned long cust;
@@ -658,10 +585,10 @@ static void simulate_is_the_engine(void **state)
 		assert_int_equal(sscanf(p, "%lu,%d,%c", &cust, &t, &brand), 3);
 		share[t][brand - 'A'] += 1.0 / 500;
 	}
-	child_free(&c);
+	th_child_free(&c);
 	RUN(&c, "run", tmp_path("walk.yaml"), "--replications", "1", "--customers", "500", "--seed",
 	    "11", "--format", "json", "--quiet");
-	expect_exit(&c, 0);
+	th_expect_exit(&c, 0);
 	doc = parse_json(&c);
 	for (t = 0; t <= 6; t++)
 		for (k = 0; k < 2; k++) {
@@ -669,7 +596,7 @@ static void simulate_is_the_engine(void **state)
 			assert_true(fabs(json_number_value(json_array_get(m, (size_t)t)) - share[t][k]) < 1e-6);
 		}
 	json_decref(doc);
-	child_free(&c);
+	th_child_free(&c);
 }
 
 int main(void)

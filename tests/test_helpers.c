@@ -398,6 +398,63 @@ void th_run_program(th_child *c, const char *program, const char *const *args)
 	th_finish(c, TH_CHILD_DEADLINE_S);
 }
 
+double th_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void th_sleep(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static th_child pending; /* th_spawn's child, until th_collect */
+
+pid_t th_spawn(const char *const *args)
+{
+	if (pending.pid != 0) { /* a failed test left its child: end it */
+		kill(pending.pid, SIGKILL);
+		th_finish(&pending, TH_CHILD_DEADLINE_S);
+		th_child_free(&pending);
+	}
+	th_start(&pending, args);
+	return pending.pid;
+}
+
+void th_collect(pid_t pid, th_child *c, double seconds)
+{
+	assert_int_equal(pid, pending.pid);
+	*c = pending;
+	memset(&pending, 0, sizeof pending);
+	th_finish(c, seconds);
+}
+
+int th_catches_sigint(pid_t pid)
+{
+	char path[64], *text, *p;
+	unsigned long long mask = 0;
+	bool ended;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	text = th_read_file(path, NULL);
+	if (text == NULL)
+		return -1;
+	ended = strstr(text, "State:\tZ") != NULL;
+	p = strstr(text, "SigCgt:");
+	if (p != NULL)
+		mask = strtoull(p + 7, NULL, 16);
+	free(text);
+	if (ended)
+		return -1;
+	return (int)((mask >> (SIGINT - 1)) & 1);
+}
+
 void th_child_free(th_child *c)
 {
 	free(c->out);

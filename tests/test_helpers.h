@@ -124,6 +124,21 @@ void th_run_program(th_child *c, const char *program, const char *const *args);
 /* Free the captured output (the struct can be reused). */
 void th_child_free(th_child *c);
 
+/* Monotonic seconds, and a sleep that resumes after signals. */
+double th_now(void);
+void th_sleep(double seconds);
+
+/* The suite's one child in flight, for tests that act on its pid before
+   collecting it (signals): th_spawn starts `clvsim args...` (ending a
+   child a failed test left behind) and returns its pid; th_collect
+   collects it into c, killing it after `seconds`. */
+pid_t th_spawn(const char *const *args);
+void th_collect(pid_t pid, th_child *c, double seconds);
+
+/* 1 once /proc/PID/status shows SIGINT caught (the run's handler is
+   installed), -1 when the child has ended (a zombie, or gone), else 0. */
+int th_catches_sigint(pid_t pid);
+
 /* Exit status `code` and no crash; on a mismatch stderr is shown. */
 void th_expect_exit(const th_child *c, int code);
 
