@@ -169,23 +169,6 @@ static clv_status sweep_tables(whatif_sweep *w, bool monte_carlo, clv_error *err
 	return CLV_OK;
 }
 
-clv_scenario *whatif_sweep_point_copy(const whatif_sweep *w, const clv_scenario *given, size_t p,
-                                      clv_error *err)
-{
-	clv_scenario *s = scenario_copy(given, err);
-	size_t a, k;
-
-	for (a = 0; s != NULL && a < w->n_axes; a++) {
-		if (scenario_set_number(s, w->axis[a].key, w->x[p * w->n_axes + a], err) != CLV_OK) {
-			scenario_free(s);
-			return NULL;
-		}
-		for (k = 0; k <= s->n_segments; k++)
-			scenario_drop_correlations(k < s->n_segments ? s->segments[k] : s, w->axis[a].key);
-	}
-	return s;
-}
-
 const char *whatif_sweep_method_name(whatif_sweep_method m)
 {
 	return m == WHATIF_SWEEP_EXACT ? "exact"
