@@ -7,8 +7,9 @@
  */
 #include "output/csv.h"
 
-#include <math.h>
 #include <string.h>
+
+#include "base/shortest.h"
 
 bool csv_needs_quotes(const char *text)
 {
@@ -46,15 +47,10 @@ void csv_numbers(FILE *f, const double *v, size_t n)
 
 void csv_number(FILE *f, double x)
 {
-	if (isnan(x))
-		return;
-	if (isinf(x)) {
-		fputs(x > 0 ? "inf" : "-inf", f);
-		return;
-	}
-	if (x == 0)
-		x = 0; /* no "-0" */
-	fprintf(f, "%.10g", x);
+	char buf[SHORTEST_MAX];
+
+	if (shortest_format(x, buf)) /* NaN, +-Inf: nothing, a missing value */
+		fputs(buf, f);
 }
 
 void csv_sep(FILE *f)

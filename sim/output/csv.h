@@ -12,10 +12,11 @@
  *     a double quote, a CR or an LF, and a double quote inside it is
  *     doubled; otherwise it is written as is (bytes pass through: UTF-8
  *     names stay UTF-8);
- *   - numbers are printed with "%.10g" in the C locale (ten significant
- *     digits: "0.475", "689.3767202", "1e-12"); NaN is an empty field
- *     (a missing value: spreadsheets and gnuplot skip it); +-Inf are
- *     "inf" and "-inf" (what strtod reads back); -0 is written as 0.
+ *   - numbers are the shortest decimal that reads back (strtod) to the
+ *     same double (base/shortest.h): "0.475", "1", "0.0981", "1e-12",
+ *     whole numbers as integers; -0 is written as 0; NaN and +-Inf are
+ *     an empty field (a missing value: R, pandas, spreadsheets and
+ *     gnuplot skip it). docs/tables.md documents every table.
  */
 #ifndef CLV_CSV_H
 #define CLV_CSV_H
@@ -31,7 +32,8 @@
    empty field. Write errors show in ferror(f). */
 void csv_field(FILE *f, const char *text);
 
-/* Write x as one field: "%.10g", NaN as an empty field (see above). */
+/* Write x as one field: the shortest round-trip decimal, empty for
+   NaN and +-Inf (see above). */
 void csv_number(FILE *f, double x);
 
 /* v[0], ..., v[n-1], each preceded by a separator (the rest of a record
