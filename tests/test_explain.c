@@ -120,7 +120,7 @@ static double exact_total(const char *path)
 	doc = json_of(&c);
 	/* the lesson computes at the means: exact_at_means where the scenario
 	   is uncertain (then "exact" is the expectation), else exact */
-	v = json_real_value(json_object_get(json_object_get(json_object_get(doc,
+	v = json_number_value(json_object_get(json_object_get(json_object_get(doc,
 	        json_object_get(doc, "exact_at_means") ? "exact_at_means" : "exact"), "clv"), "total"));
 	json_decref(doc);
 	th_child_free(&c);
@@ -277,11 +277,11 @@ static void chain_json(void **state)
 	                    "lost");
 	/* R markovchain meanAbsorptionTime (tests/test_structure.c) */
 	ept = json_object_get(ch, "expected_periods_to_absorption");
-	assert_true(fabs(json_real_value(json_object_get(ept, "exploration")) - 5.82633053221289) <
+	assert_true(fabs(json_number_value(json_object_get(ept, "exploration")) - 5.82633053221289) <
 	            1e-12);
-	assert_true(fabs(json_real_value(json_object_get(ept, "decline")) - 3.52941176470588) <
+	assert_true(fabs(json_number_value(json_object_get(ept, "decline")) - 3.52941176470588) <
 	            1e-12);
-	assert_true(fabs(json_real_value(json_object_get(json_object_get(json_object_get(
+	assert_true(fabs(json_number_value(json_object_get(json_object_get(json_object_get(
 		ch, "absorption_probabilities"), "formation"), "lost")) - 1.0) < 1e-12);
 	assert_true(json_is_object(
 		json_object_get(json_object_get(ch, "fundamental_matrix"), "stability")));
@@ -290,7 +290,7 @@ static void chain_json(void **state)
 
 	ch = chain_of("scenarios/textbook.yaml", &doc);
 	assert_int_equal(json_array_size(json_object_get(ch, "classes")), 1);
-	assert_true(fabs(json_real_value(json_object_get(
+	assert_true(fabs(json_number_value(json_object_get(
 		json_array_get(json_object_get(ch, "stationary"), 0), "B")) - 0.475) < 1e-12);
 	assert_int_equal(json_object_size(json_object_get(ch, "expected_periods_to_absorption")), 0);
 	json_decref(doc);
@@ -318,7 +318,7 @@ static void chain_warnings(void **state)
 	assert_non_null(strstr(json_string_value(json_array_get(w, 0)),
 	                       "depends on the starting shares"));
 	assert_int_equal(json_array_size(json_object_get(ch, "stationary")), 2);
-	assert_true(fabs(json_real_value(json_object_get(json_object_get(json_object_get(
+	assert_true(fabs(json_number_value(json_object_get(json_object_get(json_object_get(
 		ch, "absorption_probabilities"), "B"), "A")) - 0.519230769230769) < 1e-12);
 	json_decref(doc);
 

@@ -53,7 +53,7 @@ static int run_exact(const cli_options *opt)
 		json_object_set_new(doc, "exact", ex);
 		if (at_means != NULL)
 			json_object_set_new(doc, "exact_at_means", report_json_at_means(s, at_means));
-		rc = cli_exit(report_json_print(doc, &err), &err);
+		rc = cli_exit(report_json_print(doc, "exact", &err), &err);
 	} else {
 		cli_text t;
 		FILE *f = cli_text_open(&t);

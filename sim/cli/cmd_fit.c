@@ -181,7 +181,7 @@ static int print_json(json_t *doc)
 	}
 	{
 		clv_error err = {0};
-		return cli_exit(report_json_print(doc, &err), &err);
+		return cli_exit(report_json_print(doc, "fit", &err), &err);
 	}
 }
 

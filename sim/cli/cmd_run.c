@@ -119,7 +119,7 @@ static int print_results(const cli_options *opt, clv_scenario *s, const clv_mode
 		                    cfg->precision_relative);
 		report_base_json_mc(mc, s, b);
 		json_object_set_new(doc, "mc", mc);
-		return cli_exit(report_json_print(doc, &err), &err);
+		return cli_exit(report_json_print(doc, "run", &err), &err);
 	}
 	f = cli_text_open(&t);
 	if (f == NULL)

@@ -62,7 +62,7 @@ static clv_status write_elasticities(FILE *f, const void *data, clv_error *err)
 			csv_sep(f);
 			csv_field(f, report_tornado_state(t, i));
 			csv_sep(f);
-			csv_number(f, t->elast[k].e[i]);
+			csv_number(f, report_tornado_elasticity(t, k, i));
 			csv_end(f);
 		}
 	return CLV_OK;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/dist.h"
+#include "output/json_write.h"
 #include "output/report_base.h"
 #include "output/textout.h"
 #include "scenario/scenario.h"
@@ -35,6 +36,10 @@ static json_t *discount_json(const clv_scenario *s, const clv_model *m)
 	json_object_set_new(d, "unit", json_string(report_period_unit(s)));
 	if (s->periods_per_year == 1.0)
 		json_object_set_new(d, "annual", report_json_number(m->discount));
+	else if (s->discount_annual && s->discount.kind == DIST_FIXED)
+		/* the annual rate as written, not its round trip through the
+		   per-period rate (0.1, not 0.0999999999999999) */
+		json_object_set_new(d, "annual", report_json_number(s->discount.a));
 	else if (s->periods_per_year > 0)
 		json_object_set_new(d, "annual", report_json_number(
 			pow(1.0 + m->discount, s->periods_per_year) - 1.0));
@@ -67,11 +72,11 @@ json_t *report_json_head(const clv_scenario *s, const clv_model *m)
 	json_object_set_new(doc, "file", json_string(s->path));
 	json_object_set_new(doc, "states", states);
 	if (s->infinite)
-		json_object_set_new(doc, "periods", json_string("infinite"));
+		json_object_set_new(doc, "horizon", json_string("infinite"));
 	else
-		json_object_set_new(doc, "periods", json_integer(s->horizon));
+		json_object_set_new(doc, "horizon", json_integer(s->horizon));
 	json_object_set_new(doc, "period", json_string(report_period_unit(s)));
-	json_object_set_new(doc, "currency", json_string(s->currency ? s->currency : ""));
+	json_object_set_new(doc, "currency", s->currency != NULL && s->currency[0] != '\0' ? json_string(s->currency) : json_null());
 	json_object_set_new(doc, "discount_rate", discount_json(s, m));
 	json_object_set_new(doc, "purchases_per_period", report_json_number(m->purchases));
 	return doc;
@@ -124,12 +129,21 @@ json_t *report_json_at_means(const clv_scenario *s, const exact_result *r)
 	return ex;
 }
 
-clv_status report_json_print(json_t *doc, clv_error *err)
+clv_status report_json_print(json_t *doc, const char *command, clv_error *err)
 {
+	json_t *top = json_object();
+	int bad = top == NULL || doc == NULL;
+
+	if (!bad) { /* schema and command first, then the command's document */
+		json_object_set_new(top, "schema", json_integer(REPORT_JSON_SCHEMA));
+		json_object_set_new(top, "command", json_string(command));
+		bad = json_object_update(top, doc) != 0;
+	}
 	/* streamed: the document is not copied into one string first (the
 	   share table of a long run holds millions of numbers) */
-	int bad = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0;
-
+	if (!bad)
+		json_write(stdout, top);
+	json_decref(top);
 	json_decref(doc);
 	if (bad || ferror(stdout))
 		return diag_set(err, CLV_ERR_IO, NULL, "cannot write to standard output: %s",

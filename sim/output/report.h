@@ -1,10 +1,16 @@
 /*
  * report.h - results as text tables and as one JSON document (jansson).
  *
- * JSON layout (the public interface of --format json):
- *   {"scenario": NAME, "file": PATH, "states": [...], "periods": T | "infinite",
- *    "period": UNIT, "discount_rate": {"per_period": r, "unit": UNIT,
- *    "annual": d | null}, "exact": {...}, "mc": {...}}
+ * JSON layout (the public interface of --format json; docs/json.md has an
+ * example per command):
+ *   {"schema": 1, "command": NAME, "scenario": NAME, "file": PATH,
+ *    "states": [...], "horizon": T | "infinite", "period": UNIT,
+ *    "currency": TEXT | null, "discount_rate": {"per_period": r,
+ *    "unit": UNIT, "annual": d | null, "given_as": ...},
+ *    "purchases_per_period": x, "exact": {...}, "mc": {...}}
+ * Every command's document starts with "schema" and "command" and is
+ * written by json_write.h (shortest round-trip numbers, whole numbers as
+ * integers, null for what is absent).
  * Text reports go to a FILE * (an open_memstream buffer), written to stdout
  * in one piece (report_text_print, textout.h). The what-ifs' reports are
  * in report_compare.h, report_sweep.h and report_tornado.h.
@@ -48,10 +54,15 @@ json_t *report_json_exact(const clv_scenario *s, const expect_result *x);
    mean (share, clv, steady_state, and a note saying so). */
 json_t *report_json_at_means(const clv_scenario *s, const exact_result *r);
 
-/* Serialise doc (stolen) and write it to stdout with a final newline,
-   streamed (no copy of the whole text in memory). CLV_ERR_IO with err set
-   when stdout (or the serialiser) failed. */
-clv_status report_json_print(json_t *doc, clv_error *err);
+/* The version of the JSON documents' layout, the top-level "schema":
+   raised when a key is renamed or removed or changes meaning. */
+#define REPORT_JSON_SCHEMA 1
+
+/* Write {"schema": REPORT_JSON_SCHEMA, "command": command, ...doc's
+   members} to stdout with a final newline (json_write.h), streamed (no
+   copy of the whole text in memory); doc is stolen. CLV_ERR_IO with err
+   set when stdout failed or doc is NULL (out of memory). */
+clv_status report_json_print(json_t *doc, const char *command, clv_error *err);
 
 /* Build a text report in memory with write(f, data), then write it to
    stdout in one piece. CLV_ERR_NOMEM or CLV_ERR_IO (stdout failed) with

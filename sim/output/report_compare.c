@@ -175,6 +175,6 @@ static void write_text(FILE *f, const void *c)
 clv_status report_compare_print(const whatif_compare *c, bool json, clv_error *err)
 {
 	if (json)
-		return report_json_print(report_compare_json(c), err);
+		return report_json_print(report_compare_json(c), "compare", err);
 	return report_text_print(write_text, c, err);
 }

@@ -220,6 +220,6 @@ clv_status report_solve_print(const whatif_solve *v, const clv_scenario *base,
 	const solve_report r = {v, base, s};
 
 	if (json)
-		return report_json_print(report_solve_json(v, base, s), err);
+		return report_json_print(report_solve_json(v, base, s), "solve", err);
 	return report_text_print(write_text, &r, err);
 }

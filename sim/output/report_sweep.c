@@ -186,6 +186,6 @@ clv_status report_sweep_print(const whatif_sweep *w, const clv_scenario *s, bool
 	const sweep_report r = {w, s};
 
 	if (json)
-		return report_json_print(report_sweep_json(w, s), err);
+		return report_json_print(report_sweep_json(w, s), "sweep", err);
 	return report_text_print(write_text, &r, err);
 }

@@ -5,8 +5,10 @@
  */
 #include "output/report_tornado.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "output/report.h"
 
@@ -44,6 +46,19 @@ static double clv_at(const whatif_input *in, size_t n, int q, size_t k)
 double report_tornado_clv(const whatif_tornado *t, size_t i, int q, size_t k)
 {
 	return clv_at(&t->input[i], t->n, q, k);
+}
+
+double report_tornado_elasticity(const whatif_tornado *t, size_t k, size_t i)
+{
+	const whatif_elasticity *e = &t->elast[k];
+	/* the relative step of the input: +-1 period of the horizon, else
+	   +-WHATIF_ELASTICITY_STEP; halved for a one-sided difference */
+	double step = strcmp(e->input, "horizon") == 0 ? 1.0 / e->base : WHATIF_ELASTICITY_STEP;
+	double floor_e = REPORT_ELASTICITY_ULPS * DBL_EPSILON / step;
+
+	if (isnan(e->e[i]))
+		return e->e[i];
+	return fabs(e->e[i]) <= floor_e ? 0.0 : e->e[i];
 }
 
 bool report_tornado_total_fixed(const whatif_tornado *t)
@@ -146,9 +161,9 @@ static void text_elasticities(FILE *f, const report_tornado_view *v)
 			fprintf(f, "%12s (%s)\n", "-", e->skipped);
 			continue;
 		}
-		fprintf(f, "%12.4f", e->e[t->n]);
+		fprintf(f, "%12.4f", report_tornado_elasticity(t, k, t->n));
 		if (v->state < t->n)
-			fprintf(f, " %12.4f", e->e[v->state]);
+			fprintf(f, " %12.4f", report_tornado_elasticity(t, k, v->state));
 		fprintf(f, "\n");
 	}
 }
@@ -203,13 +218,18 @@ static json_t *input_json(const whatif_tornado *t, size_t i)
 	return o;
 }
 
-static json_t *elasticity_json(const whatif_tornado *t, const whatif_elasticity *e)
+static json_t *elasticity_json(const whatif_tornado *t, size_t k)
 {
-	json_t *o = json_object();
+	const whatif_elasticity *e = &t->elast[k];
+	json_t *o = json_object(), *by = json_object();
+	size_t i;
 
+	for (i = 0; i <= t->n; i++)
+		json_object_set_new(by, report_tornado_state(t, i),
+		                    report_json_number(report_tornado_elasticity(t, k, i)));
 	json_object_set_new(o, "input", json_string(e->input));
 	json_object_set_new(o, "base", report_json_number(e->base));
-	json_object_set_new(o, "elasticity", report_json_by_name(t->states, t->n, e->e, true));
+	json_object_set_new(o, "elasticity", by);
 	json_object_set_new(o, "skipped", e->skipped ? json_string(e->skipped) : json_null());
 	return o;
 }
@@ -233,7 +253,7 @@ json_t *report_tornado_json(const report_tornado_view *v)
 		json_array_append_new(inputs, input_json(t, k));
 	json_object_set_new(doc, "inputs", inputs);
 	for (k = 0; k < t->n_elast; k++)
-		json_array_append_new(el, elasticity_json(t, &t->elast[k]));
+		json_array_append_new(el, elasticity_json(t, k));
 	json_object_set_new(doc, "elasticities", el);
 	if (v->state == t->n && report_tornado_total_fixed(t))
 		json_object_set_new(doc, "note", json_string(TOTAL_FIXED));
@@ -248,6 +268,6 @@ static void write_text(FILE *f, const void *v)
 clv_status report_tornado_print(const report_tornado_view *v, bool json, clv_error *err)
 {
 	if (json)
-		return report_json_print(report_tornado_json(v), err);
+		return report_json_print(report_tornado_json(v), "tornado", err);
 	return report_text_print(write_text, v, err);
 }

@@ -55,6 +55,16 @@ const char *report_tornado_state(const whatif_tornado *t, size_t k);
 /* CLV of state k (t->n: total) with input i at its percentile (q + 1) * 10. */
 double report_tornado_clv(const whatif_tornado *t, size_t i, int q, size_t k);
 
+/* Elasticity k of state i (i == t->n: the total) as reported: 0 when its
+   magnitude is within the rounding of the two CLVs it differences (the
+   CLVs move by at most REPORT_ELASTICITY_ULPS units in the last place of
+   a double, which a +-1% step turns into about 1e-14 of "elasticity":
+   the total of a scenario whose switching only shares the market out is
+   exactly fixed, and its computed difference is rounding, not a
+   response). NaN stays NaN (no elasticity). */
+double report_tornado_elasticity(const whatif_tornado *t, size_t k, size_t i);
+#define REPORT_ELASTICITY_ULPS 64
+
 /* The text report: the engine and base, the bars for the total (and the
    chosen state), the spider and the elasticities. Without a chosen state,
    a note (JSON "note") when the total cannot move (above). */
