@@ -9,10 +9,12 @@
 #   the solution and the 90% interval of the replications' own solutions.
 #
 # Reads solve.csv and solve_summary.csv, written by clvsim into --out DIR:
-#   solve.csv:          x,exact,mean,p05,p95,p_pays
-#   solve_summary.csv:  key,target,value,lo90,hi90,p50,below,above,replications
-# (lo90 / hi90 are -inf / inf when they fall outside the interval searched:
-# not drawn, written "< LO" / "> HI" in the legend).
+#   solve.csv:          KEY,exact,mean,p05,p95,p_pays (KEY: the solved key)
+#   solve_summary.csv:  key,target,value,lo90,hi90,p50,below,above,replications,
+#                       lo90_outside,hi90_outside,p50_outside
+# (lo90 / hi90 are empty when they fall outside the interval searched, and
+# *_outside says "below" or "above": not drawn, written "< LO" / "> HI" in
+# the legend).
 #
 # By hand:
 #   gnuplot -e "datafile='out/solve.csv'; xlabel='campaign.retention_uplift'" plots/solve.gp
@@ -45,15 +47,17 @@ value = NaN
 lo90 = NaN
 hi90 = NaN
 reps = 0
+lo_side = ''
+hi_side = ''
 stats summaryfile skip 1 using (target = column(2), value = column(3), lo90 = column(4), \
-	hi90 = column(5), reps = column(9), 0) nooutput
+	hi90 = column(5), reps = column(9), lo_side = strcol(10), hi_side = strcol(11), 0) nooutput
 finite(v) = v == v && abs(v) < 1e300
 inside(v) = finite(v) && v >= xmin && v <= xmax
 # nothing drawn per replication: every replication has the same solution
 certain = finite(value) && lo90 == value && hi90 == value
 # a bound of the 90% interval as text: its value, or outside the range
 # (as the solve report prints them: the solution %.7g, the interval %.6g)
-bound(v) = finite(v) ? sprintf('%.6g', v) : (v < 0 ? sprintf('< %.6g', xmin) : sprintf('> %.6g', xmax))
+bound(v, side) = finite(v) ? sprintf('%.6g', v) : (side eq 'below' ? sprintf('< %.6g', xmin) : sprintf('> %.6g', xmax))
 
 # --- page: two panels side by side
 W = 1400
@@ -106,7 +110,7 @@ set yrange [-0.02:1.02]
 if (inside(value)) { set arrow 2 from first value, graph 0 to first value, graph 1 nohead lw 2 lc rgb '#d62728' front }
 if (!certain && inside(lo90)) { set arrow 3 from first lo90, graph 0 to first lo90, graph 1 nohead dt 3 lw 1.5 lc rgb '#2ca02c' front }
 if (!certain && inside(hi90)) { set arrow 4 from first hi90, graph 0 to first hi90, graph 1 nohead dt 3 lw 1.5 lc rgb '#2ca02c' front }
-i90 = "90% of the replications' solutions: [" . bound(lo90) . ', ' . bound(hi90) . ']'
+i90 = "90% of the replications' solutions: [" . bound(lo90, lo_side) . ', ' . bound(hi90, hi_side) . ']'
 if (certain) {
 	set samples 2001
 	plot (x > value ? 1 : 0) with lines lw 3 lc rgb '#9467bd' \

@@ -40,6 +40,17 @@ static long state_in(const whatif_compare *c, size_t k, size_t i)
 	return j == (size_t)-1 ? -1 : (long)j;
 }
 
+/* The first scenario is what the others are compared with: its diff_*
+   columns (v[3..7]) are missing, as "vs_first" is null in the JSON, not
+   a difference of 0. */
+static void no_difference(double *v)
+{
+	size_t j;
+
+	for (j = 3; j < 8; j++)
+		v[j] = NAN;
+}
+
 /* Arm k's offer spend (state "offer_spend"), beside its states. */
 static void spend_row(FILE *f, const whatif_compare *c, size_t k)
 {
@@ -47,6 +58,9 @@ static void spend_row(FILE *f, const whatif_compare *c, size_t k)
 	const whatif_diff *d = &a->spend_diff;
 	double v[] = {a->spend_exact, a->spend_mean, a->spend_se, d->exact, d->mean, d->se, d->lo90,
 	              d->hi90, a->p_beats, a->spend, a->ros, a->ros_lo90, a->ros_hi90};
+
+	if (k == 0)
+		no_difference(v);
 
 	csv_field(f, label_of(c, k));
 	csv_sep(f);
@@ -71,6 +85,8 @@ static clv_status write_table(FILE *f, const void *data, clv_error *err)
 			double v[] = {j < 0 ? (double)NAN : a->exact[j], j < 0 ? (double)NAN : a->mean[j],
 			              j < 0 ? (double)NAN : a->se[j], d->exact, d->mean, d->se, d->lo90, d->hi90,
 			              a->p_beats, a->spend, a->ros, a->ros_lo90, a->ros_hi90};
+			if (k == 0)
+				no_difference(v);
 			csv_field(f, label_of(c, k));
 			csv_sep(f);
 			csv_field(f, a->s->path);

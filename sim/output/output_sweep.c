@@ -21,12 +21,26 @@ static void values(FILE *f, const whatif_sweep *w, size_t p, size_t i)
 	csv_end(f);
 }
 
+/* The header's leading columns: the swept keys, by name ("discount_rate",
+   "campaign.cost"), then rest (",state,mean,se,exact\n"). */
+void output_sweep_header(FILE *f, const whatif_sweep *w, const char *rest)
+{
+	size_t a;
+
+	for (a = 0; a < w->n_axes; a++) {
+		if (a > 0)
+			csv_sep(f);
+		csv_field(f, w->axis[a].key);
+	}
+	fputs(rest, f);
+}
+
 static clv_status write_line(FILE *f, const void *data, clv_error *err)
 {
 	const whatif_sweep *w = data;
 	size_t i, p;
 
-	fputs("x,state,mean,se,exact\n", f);
+	output_sweep_header(f, w, ",state,mean,se,exact\n");
 	for (i = 0; i <= w->n; i++)
 		for (p = 0; p < w->n_points; p++) {
 			csv_number(f, w->x[p]);
@@ -41,7 +55,7 @@ static void write_grid(FILE *f, const whatif_sweep *w, bool states)
 {
 	size_t i, p;
 
-	fputs(states ? "x,y,state,mean,se,exact\n" : "x,y,mean,se,exact\n", f);
+	output_sweep_header(f, w, states ? ",state,mean,se,exact\n" : ",mean,se,exact\n");
 	for (i = states ? 0 : w->n; i <= w->n; i++)
 		for (p = 0; p < w->n_points; p++) {
 			csv_number(f, w->x[2 * p]);

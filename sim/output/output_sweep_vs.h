@@ -3,16 +3,19 @@
  * in --out DIR (written in the sweep's group by output_sweep.c), and the
  * figures drawn from them:
  *
- *   one key:  sweep_diff.csv          x,state,diff_exact,diff_mean,diff_se,
+ *   one key:  sweep_diff.csv          KEY,state,diff_exact,diff_mean,diff_se,
  *                                     diff_lo90,diff_hi90
  *                                     (CHANGED minus BASE; grouped by state,
- *                                     then "total"; x ascending)
- *             sweep_breakeven.csv     x   (where the exact total difference
+ *                                     then "total"; KEY ascending)
+ *             sweep_breakeven.csv     KEY (where the exact total difference
  *                                     crosses 0, linear interpolation)
  *             -> sweep_diff.png
- *   two keys: sweep2_diff.csv         x,y,diff_exact,diff_mean,diff_se (total)
- *             sweep2_breakeven.csv    x_from,y_from,x_to,y_to (the segments
- *                                     of the zero contour of diff_exact)
+ *   two keys: sweep2_diff.csv         KEY1,KEY2,diff_exact,diff_mean,diff_se
+ *                                     (total)
+ *             sweep2_breakeven.csv    KEY1_from,KEY2_from,KEY1_to,KEY2_to
+ *                                     (the segments of the zero contour of
+ *                                     diff_exact)
+ * KEY, KEY1, KEY2 stand for the swept keys' names (output_sweep.h).
  *             -> sweep_diff_heat.png
  */
 #ifndef CLV_OUTPUT_SWEEP_VS_H

@@ -214,7 +214,7 @@ def sweep_csvs(rng):
             ex = exact_clv(p)[i]
             se = 4 + 0.01 * ex
             rows.append([x, name, ex + rng.gauss(0, se), se, ex])
-    write("sweep.csv", ["x", "state", "mean", "se", "exact"], rows)
+    write("sweep.csv", ["retention.A", "state", "mean", "se", "exact"], rows)
     rows2 = []
     for x in xs:
         for y in [0.05 + 0.01 * k for k in range(11)]:
@@ -223,7 +223,7 @@ def sweep_csvs(rng):
                      for t, s in enumerate(exact_shares(p, T)))
             se = 5.0
             rows2.append([x, y, ex + rng.gauss(0, se), se, ex])
-    write("sweep2.csv", ["x", "y", "mean", "se", "exact"], rows2)
+    write("sweep2.csv", ["retention.A", "discount_rate", "mean", "se", "exact"], rows2)
 
 
 def solve_csvs(rng):
@@ -236,12 +236,14 @@ def solve_csvs(rng):
         v = sorted(a + b * x for a, b in reps)
         rows.append([x, -53.0 + 1800.0 * x, sum(v) / len(v), quantile(v, 0.05),
                      quantile(v, 0.95), sum(1 for y in v if y > 0) / len(v)])
-    write("solve.csv", ["x", "exact", "mean", "p05", "p95", "p_pays"], rows)
+    write("solve.csv", ["campaign.retention_uplift", "exact", "mean", "p05", "p95", "p_pays"],
+          rows)
     roots = sorted(-a / b for a, b in reps)
     write("solve_summary.csv", ["key", "target", "value", "lo90", "hi90", "p50", "below",
-                                "above", "replications"],
+                                "above", "replications", "lo90_outside", "hi90_outside",
+                                "p50_outside"],
           [["campaign.retention_uplift", 0, 53.0 / 1800.0, quantile(roots, 0.05),
-            quantile(roots, 0.95), quantile(roots, 0.5), 0, 0, 200]])
+            quantile(roots, 0.95), quantile(roots, 0.5), 0, 0, 200, "", "", ""]])
 
 
 def decision_csvs():
@@ -266,9 +268,9 @@ def sweep_vs_csvs():
             mc = ex - 0.8 if ex else 0.0
             se = 0.02 + 1.1 * u * 10 if ex else 0.0
             rows.append([u, name, ex, mc, se, mc - 1.7 * se, mc + 1.7 * se])
-    write("sweep_diff.csv", ["x", "state", "diff_exact", "diff_mean", "diff_se", "diff_lo90",
+    write("sweep_diff.csv", ["campaign.retention_uplift", "state", "diff_exact", "diff_mean", "diff_se", "diff_lo90",
                              "diff_hi90"], rows)
-    write("sweep_breakeven.csv", ["x"], [[0.02871]])
+    write("sweep_breakeven.csv", ["campaign.retention_uplift"], [[0.02871]])
     rows2, segs = [], []
     cs = [10.0 * k for k in range(11)]
     gain = lambda u, c: 385.0 * u / 0.2 - 5.98 * c * (1 - u)  # noqa: E731
@@ -279,8 +281,10 @@ def sweep_vs_csvs():
         c = 385.0 * u / 0.2 / (5.98 * (1 - u))
         if c <= 100:
             segs.append((u, c))
-    write("sweep2_diff.csv", ["x", "y", "diff_exact", "diff_mean", "diff_se"], rows2)
-    write("sweep2_breakeven.csv", ["x_from", "y_from", "x_to", "y_to"],
+    write("sweep2_diff.csv", ["campaign.retention_uplift", "campaign.cost", "diff_exact",
+                              "diff_mean", "diff_se"], rows2)
+    write("sweep2_breakeven.csv", ["campaign.retention_uplift_from", "campaign.cost_from",
+                                   "campaign.retention_uplift_to", "campaign.cost_to"],
           [[a[0], a[1], b[0], b[1]] for a, b in zip(segs, segs[1:])])
 
 
