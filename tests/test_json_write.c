@@ -18,7 +18,7 @@
 
 #include "output/json_write.h"
 
-static char *text_of(const json_t *v)
+static char *text_of(json_t *v)
 {
 	char *buf = NULL;
 	size_t len = 0;

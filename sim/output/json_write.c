@@ -53,7 +53,7 @@ static void write_real(FILE *f, double x)
 	fputs(shortest_format(x, buf) ? buf : "null", f);
 }
 
-static void write_value(FILE *f, const json_t *v, int depth)
+static void write_value(FILE *f, json_t *v, int depth)
 {
 	const char *key;
 	size_t k, n;
@@ -67,7 +67,7 @@ static void write_value(FILE *f, const json_t *v, int depth)
 			return;
 		}
 		putc('{', f);
-		json_object_foreach((json_t *)v, key, item) {
+		json_object_foreach(v, key, item) {
 			if (!first)
 				putc(',', f);
 			first = false;
@@ -117,7 +117,7 @@ static void write_value(FILE *f, const json_t *v, int depth)
 	}
 }
 
-void json_write(FILE *f, const json_t *v)
+void json_write(FILE *f, json_t *v)
 {
 	write_value(f, v, 0);
 }

@@ -21,6 +21,6 @@
 
 /* Write v to f by the layout above, without a final newline. Write
    errors show in ferror(f). */
-void json_write(FILE *f, const json_t *v);
+void json_write(FILE *f, json_t *v);
 
 #endif
