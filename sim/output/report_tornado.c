@@ -51,8 +51,10 @@ double report_tornado_clv(const whatif_tornado *t, size_t i, int q, size_t k)
 double report_tornado_elasticity(const whatif_tornado *t, size_t k, size_t i)
 {
 	const whatif_elasticity *e = &t->elast[k];
-	/* the relative step of the input: +-1 period of the horizon, else
-	   +-WHATIF_ELASTICITY_STEP; halved for a one-sided difference */
+	/* the input's relative step each way: 1 period of the horizon, else
+	   WHATIF_ELASTICITY_STEP. Two CLVs U ulps apart give an elasticity of
+	   about U * eps / step (a one-sided difference; a central one half
+	   that), so the floor holds for both. */
 	double step = strcmp(e->input, "horizon") == 0 ? 1.0 / e->base : WHATIF_ELASTICITY_STEP;
 	double floor_e = REPORT_ELASTICITY_ULPS * DBL_EPSILON / step;
 
