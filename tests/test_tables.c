@@ -1,5 +1,6 @@
 /*
- * test_tables.c - every CSV table any command writes, read back by a
+ * test_tables.c - every CSV table any command writes (and simulate's
+ * purchase records), read back by a
  * strict parser and checked against docs/tables.md, which this test
  * parses (so the documentation and the writers cannot drift apart):
  *   - each file written has a documented layout (its "### FILE" section,
@@ -383,19 +384,27 @@ static const run_case cases[] = {
 	 NULL},
 	{"fit", "fit --survival scenarios/data/cohort.csv --period year --plot none --summary OUT",
 	 NULL},
+	{"simulate", "simulate scenarios/uncertain_retention.yaml --customers 20 --seed 5 "
+	             "--out OUT/records.csv",
+	 NULL},
 };
 
 static void run_and_check(const run_case *rc)
 {
-	char *dir = th_tmpdir("tables"), buf[1024], *argv[64], *save = NULL, *tok;
+	char *dir = th_tmpdir("tables"), buf[1024], file[4096], *argv[64], *save = NULL, *tok;
 	size_t n = 0, tables = 0;
 	th_child c;
 	DIR *dp;
 	struct dirent *e;
 
 	snprintf(buf, sizeof buf, "%s", rc->args);
-	for (tok = strtok_r(buf, " ", &save); tok && n < 63; tok = strtok_r(NULL, " ", &save))
-		argv[n++] = strcmp(tok, "OUT") == 0 ? dir : tok;
+	for (tok = strtok_r(buf, " ", &save); tok && n < 63; tok = strtok_r(NULL, " ", &save)) {
+		if (strncmp(tok, "OUT", 3) == 0) { /* the folder, or a file in it: OUT/NAME */
+			snprintf(file, sizeof file, "%s%s", dir, tok + 3);
+			tok = file;
+		}
+		argv[n++] = tok;
+	}
 	argv[n] = NULL;
 	th_run(&c, (const char *const *)argv);
 	th_expect_exit(&c, 0);

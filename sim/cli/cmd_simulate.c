@@ -8,9 +8,11 @@
  * Columns: customer (1, 2, ...), date (YYYY-MM-DD; period 0 starts on
  * 2024-01-01, periods as the scenario's `period`; the purchases of one
  * period spread evenly over its days) or, for a scenario whose period has
- * no calendar length, period (0, 1, ...); brand; amount (two decimals).
+ * no calendar length, period (0, 1, ...); brand; amount (rounded to the
+ * cent, in the shortest form: 500, 26.67).
  * Stage: cli.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +63,9 @@ static clv_status emit(void *ctx, const fit_sim_purchase *p, clv_error *err)
 		fprintf(o->f, "%s,", date);
 	}
 	csv_field(o->f, o->s->states[p->state]);
-	fprintf(o->f, ",%.2f\n", p->amount);
+	csv_sep(o->f); /* to the cent, printed as every table's numbers are */
+	csv_number(o->f, round(p->amount * 100.0) / 100.0);
+	csv_end(o->f);
 	return ferror(o->f) ? diag_set(err, CLV_ERR_IO, NULL, "cannot write the records") : CLV_OK;
 }
 
