@@ -3,8 +3,9 @@
  * command ("$ clvsim ..." before it) is run, and the document it prints
  * must hold exactly the keys of the example (every path of object keys,
  * arrays taken as the union of their elements), start with "schema" (the
- * integer REPORT_JSON_SCHEMA) and "command" (the command's name), and
- * every command with --format json must have an example.
+ * integer REPORT_JSON_SCHEMA) and "command" (the command's name), print
+ * every real in its shortest round-trip form, and every command with
+ * --format json must have an example.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "base/shortest.h"
 #include "output/report.h"
 #include "test_helpers.h"
 
@@ -91,6 +93,40 @@ static void expect_same_keys(const char *cmd, paths *doc, paths *got)
 	}
 }
 
+/* Every number of the printed text (outside strings) in the form the
+   shortest round trip gives: no "1.0", no "0.10000000000000001", no
+   "1e-05". Integers (no '.' or exponent) are taken as printed. */
+static void expect_shortest_numbers(const char *cmd, const char *text)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		if (*p == '"') { /* skip a string, escapes included */
+			for (p++; *p != '\0' && *p != '"'; p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			if (*p == '"')
+				p++;
+			continue;
+		}
+		if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			size_t n = strspn(p, "-+.eE0123456789");
+			char tok[64], again[SHORTEST_MAX];
+			assert_true(n < sizeof tok);
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			if (strpbrk(tok, ".eE") != NULL) {
+				assert_true(shortest_format(strtod(tok, NULL), again));
+				if (strcmp(again, tok) != 0)
+					fail_msg("`clvsim %s` printed %s, not its shortest form %s", cmd, tok, again);
+			}
+			p += n;
+			continue;
+		}
+		p++;
+	}
+}
+
 static void check_example(const char *cmdline, const char *example, char *seen)
 {
 	char buf[2048], *argv[64], *save = NULL, *tok;
@@ -110,6 +146,7 @@ static void check_example(const char *cmdline, const char *example, char *seen)
 	assert_true(n > 0);
 	th_run(&c, (const char *const *)argv);
 	th_expect_exit(&c, 0);
+	expect_shortest_numbers(cmdline, c.out);
 	got = th_json_of(&c);
 	th_child_free(&c);
 	/* the head every document starts with */
