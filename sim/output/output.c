@@ -176,7 +176,7 @@ static void figure_vars(plot_var *vars, const output_figures *fig, char *kv)
 	vars[2] = (plot_var){"currency", s->currency ? s->currency : "", PLOT_TEXT};
 	vars[3] = (plot_var){"xlabel", xlabel ? xlabel : "", PLOT_TEXT};
 	vars[4] = (plot_var){"ylabel", ylabel ? ylabel : "", PLOT_TEXT};
-	vars[5] = (plot_var){"share_label", plot_share_label(s), PLOT_TEXT};
+	vars[5] = (plot_var){"share_label", report_share_label(s, false), PLOT_TEXT};
 	plot_key_value(s, xlabel, kv, KEY_VALUE);
 	plot_key_value(s, ylabel, kv + KEY_VALUE, KEY_VALUE);
 	vars[6] = (plot_var){"key_value", kv, PLOT_TEXT};

@@ -105,18 +105,6 @@ plot_format plot_default_format(void)
 	return gnuplot_on_path() ? PLOT_PNG : PLOT_NONE;
 }
 
-const char *plot_share_label(const clv_scenario *s)
-{
-	size_t i;
-
-	for (i = 0; s != NULL && i < s->n; i++) {
-		const clv_row *row = &s->switching[i];
-		if (!row->dirichlet && row->p != NULL && row->p[i].kind == DIST_FIXED && row->p[i].a == 1.0)
-			return "share of customers";
-	}
-	return "share of wallet";
-}
-
 void plot_key_value(const clv_scenario *s, const char *key, char *buf, size_t cap)
 {
 	clv_error err = {0};

@@ -88,11 +88,6 @@ clv_status plot_figure_warned(const char *script_name, const char *dir, const pl
                               size_t n_vars, const char *out_name, clv_error *warn,
                               clv_error *err);
 
-/* What a state's share is in the figures of s: "share of customers"
-   when the chain has an absorbing state (a lost customer stays lost: the
-   states are lifecycle stages, docs/theory.md section 7), else "share of
-   wallet" (the states are brands a customer buys from). */
-const char *plot_share_label(const clv_scenario *s);
 
 /* The value key (a dotted label, e.g. "campaign.retention_uplift") has
    in s as written, as "%.17g" text in buf (cap bytes); "" when key is

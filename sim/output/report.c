@@ -28,6 +28,18 @@ const char *report_period_unit(const clv_scenario *s)
 	return s->period != NULL ? s->period : "period";
 }
 
+const char *report_share_label(const clv_scenario *s, bool capital)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n; i++) {
+		const clv_row *row = &s->switching[i];
+		if (!row->dirichlet && row->p != NULL && row->p[i].kind == DIST_FIXED && row->p[i].a == 1.0)
+			return capital ? "Share of customers" : "share of customers";
+	}
+	return capital ? "Share of wallet" : "share of wallet";
+}
+
 static json_t *discount_json(const clv_scenario *s, const clv_model *m)
 {
 	json_t *d = json_object();
@@ -203,7 +215,8 @@ static void text_share_table(FILE *f, const clv_scenario *s, const exact_result 
 	size_t i;
 	long t;
 
-	fprintf(f, "\nExpected share of wallet (state at the start of each %s)\n", report_period_unit(s));
+	fprintf(f, "\nExpected %s (state at the start of each %s)\n", report_share_label(s, false),
+	        report_period_unit(s));
 	fprintf(f, "%8s", "period");
 	for (i = 0; i < s->n; i++)
 		fprintf(f, "  %12.12s", s->states[i]);

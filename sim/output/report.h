@@ -94,4 +94,11 @@ void report_rows_note(FILE *f, long periods);
 /* "year" or the scenario's unit for plural use: "years". */
 const char *report_period_unit(const clv_scenario *s);
 
+/* What a state's share is in the reports and figures of s: "share of
+   customers" when the chain has an absorbing state (a lost customer
+   stays lost: the states are lifecycle stages, docs/theory.md section
+   7), else "share of wallet" (the states are brands a customer buys
+   from); with `capital`, the first letter in upper case. */
+const char *report_share_label(const clv_scenario *s, bool capital);
+
 #endif

@@ -135,8 +135,8 @@ static void text_fan(FILE *f, const clv_scenario *s, const mc_result *r, const e
 	long t;
 	size_t i;
 
-	fprintf(f, "\nShare of wallet at the start of each %s: Monte Carlo mean [5%%, 95%% across "
-	           "replications] (exact)\n", report_period_unit(s));
+	fprintf(f, "\n%s at the start of each %s: Monte Carlo mean [5%%, 95%% across "
+	           "replications] (exact)\n", report_share_label(s, true), report_period_unit(s));
 	fprintf(f, "%8s", "period");
 	for (i = 0; i < s->n; i++)
 		fprintf(f, "  %-34.34s", s->states[i]);
