@@ -271,6 +271,22 @@ static bool numeric(const char *s)
 	return *end == '\0';
 }
 
+/* A number cell: shown to HTML_REPORT_DIGITS significant digits, every
+   digit of the CSV in its title (shown on hover). */
+static void number_cell(FILE *f, const char *v)
+{
+	char shown[64];
+
+	snprintf(shown, sizeof shown, "%.*g", HTML_REPORT_DIGITS, strtod(v, NULL));
+	if (strcmp(shown, v) == 0) {
+		fprintf(f, "<td class=\"num\">%s</td>", v);
+		return;
+	}
+	fputs("<td class=\"num\" title=\"", f);
+	html_escape(f, v);
+	fprintf(f, "\">%s</td>", shown);
+}
+
 static void row(FILE *f, const csv_reader *r, bool head)
 {
 	size_t k, n = csv_reader_count(r);
@@ -278,7 +294,11 @@ static void row(FILE *f, const csv_reader *r, bool head)
 	fputs("<tr>", f);
 	for (k = 0; k < n; k++) {
 		const char *v = csv_reader_field(r, k);
-		fputs(head ? "<th>" : numeric(v) ? "<td class=\"num\">" : "<td>", f);
+		if (!head && numeric(v)) {
+			number_cell(f, v);
+			continue;
+		}
+		fputs(head ? "<th>" : "<td>", f);
 		html_escape(f, v);
 		fputs(head ? "</th>" : "</td>", f);
 	}
@@ -333,6 +353,8 @@ static clv_status tables(FILE *f, const html_report_input *in, clv_error *err)
 	clv_status rc = CLV_OK;
 
 	fputs("<section id=\"tables\">\n<h2>Tables</h2>\n", f);
+	fprintf(f, "<p class=\"sub\">Numbers to %d significant digits (hover over one for every "
+	        "digit); the CSV files hold them in full.</p>\n", HTML_REPORT_DIGITS);
 	for (i = 0; i < n && rc == CLV_OK; i++) {
 		const char *name = outfile_group_name_at(in->tables, i);
 		if (ends_with(name, ".csv"))

@@ -27,6 +27,8 @@
 /* Rows of a table shown in the report; the rest are counted ("N more
    rows"), as the whole table is in the --out folder. */
 #define HTML_REPORT_MAX_ROWS 200
+/* Significant digits of the numbers shown in its tables (the CSV keeps all). */
+#define HTML_REPORT_DIGITS 6
 
 typedef struct html_report_input {
 	const outfile_group *tables;  /* the command's group: its *.csv members (finished) */
