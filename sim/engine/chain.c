@@ -37,6 +37,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "base/rng.h"
+#include "engine/kernel.h"
 
 #define TWO32 4294967296.0
 
@@ -427,7 +428,7 @@ static inline void lane_start(const chain_table *tb, lane *ln, uint64_t seed, ui
 }
 
 /* One period of one lane. Returns true when the customer is finished. */
-static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
+static inline __attribute__((always_inline)) bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 {
 	const size_t n = tb->n, n1 = n - 1;
 	const long t = ln->t;
@@ -493,8 +494,8 @@ void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
    customer. The order customers finish in depends only on the block, so
    results stay independent of the thread count. */
 
-void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                     uint64_t count, chain_acc *acc)
+void chain_run_block_general(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
+                             uint64_t count, chain_acc *acc)
 {
 	lane lanes[CHAIN_LANES];
 	uint64_t next = first, end = first + count;
@@ -522,6 +523,84 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 		}
 	}
 	chain_acc_flush(tb, acc);
+}
+
+/* Record the customers a lock-step kernel walked (kernel.h) in the order
+   the CHAIN_LANES lanes of chain_run_block_general would finish them: lane l
+   takes the next customer in the round after its previous one finished,
+   a customer of len periods finishes len - 1 rounds after it started, and
+   within a round the lanes finish in index order. */
+static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uint64_t count,
+                                 chain_acc *acc)
+{
+	uint64_t cust[CHAIN_LANES], fin[CHAIN_LANES], next = 0;
+	int l, live = 0;
+
+	for (l = 0; l < CHAIN_LANES; l++) {
+		fin[l] = UINT64_MAX;
+		if (next < count) {
+			cust[l] = next;
+			fin[l] = o->len[next] - 1u;
+			next++;
+			live++;
+		}
+	}
+	while (live > 0) {
+		int best = 0;
+		for (l = 1; l < CHAIN_LANES; l++)
+			if (fin[l] < fin[best])
+				best = l;
+		record_customer(tb, acc, o->clv + cust[best] * tb->n, o->spend[cust[best]]);
+		if (next < count) {
+			cust[best] = next;
+			fin[best] += o->len[next];
+			next++;
+		} else {
+			fin[best] = UINT64_MAX;
+			live--;
+		}
+	}
+}
+
+static kernel_fn kernel_of(chain_isa isa)
+{
+#if KERNEL_X86
+	if (isa == CHAIN_ISA_AVX512)
+		return kernel_run_avx512;
+	if (isa == CHAIN_ISA_AVX2)
+		return kernel_run_avx2;
+#endif
+	(void)isa;
+	return kernel_run_scalar;
+}
+
+/* A table the lock-step kernels take runs there (chain_isa_get names the
+   path), with its customers' results buffered for the block; any other
+   (Poisson purchases, more than KERNEL_MAX_STATES states), or a block
+   whose buffer cannot be allocated, runs on the general path. */
+void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
+                     uint64_t count, chain_acc *acc)
+{
+	kernel_out o = {NULL, NULL, NULL};
+
+	if (count > 0 && kernel_fits(tb)) {
+		o.clv = malloc(count * tb->n * sizeof *o.clv);
+		o.spend = malloc(count * sizeof *o.spend);
+		o.len = malloc(count * sizeof *o.len);
+	}
+	if (o.clv == NULL || o.spend == NULL || o.len == NULL) {
+		free(o.clv);
+		free(o.spend);
+		free(o.len);
+		chain_run_block_general(tb, seed, rep, first, count, acc);
+		return;
+	}
+	kernel_of(chain_isa_get())(tb, seed, rep, first, count, &o, acc);
+	record_in_lane_order(tb, &o, count, acc);
+	chain_acc_flush(tb, acc);
+	free(o.clv);
+	free(o.spend);
+	free(o.len);
 }
 
 void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,

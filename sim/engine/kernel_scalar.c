@@ -1,0 +1,153 @@
+/*
+ * kernel_scalar.c - engine stage: the portable lock-step kernel (kernel.h),
+ * eight customers in flight in plain C, specialised per number of states
+ * (1..KERNEL_MAX_STATES) so the threshold count of a row is a loop of
+ * known length the compiler unrolls. The reference the vector kernels
+ * (kernel_avx2.c, kernel_avx512.c) are compared with, and the path every
+ * processor can run.
+ */
+#include "engine/kernel.h"
+
+#include <string.h>
+
+#include "base/rng.h"
+
+#define LANES 8
+#define PCG_MULT 6364136223846793005ULL
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* PCG32 XSH-RR output of a state (rng.h rng_next, without the step). */
+static ALWAYS_INLINE uint64_t pcg_output(uint64_t old)
+{
+	uint32_t xs = (uint32_t)(((old >> 18u) ^ old) >> 27u), rot = (uint32_t)(old >> 59u);
+
+	return (xs >> rot) | (xs << ((-rot) & 31u));
+}
+
+/* The next state of lane l: the number of thresholds of row x <= u. */
+static ALWAYS_INLINE uint64_t pick_row(const uint64_t (*col)[KERNEL_MAX_STATES], const int K,
+                                       uint64_t x, uint64_t u)
+{
+	uint64_t nx = 0;
+	int j;
+
+	for (j = 0; j < K - 1; j++)
+		nx += u >= col[j][x];
+	return nx;
+}
+
+/* One group of up to LANES customers, c0 .. c0 + nl - 1 of the block. */
+static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, const int K,
+                                const bool SP, uint64_t seed, uint64_t rep, uint64_t first, uint64_t c0, int nl,
+                                kernel_out *out, chain_acc *acc)
+{
+	uint64_t st[LANES], inc[LANES], x[LANES];
+	double clv[LANES][KERNEL_MAX_STATES], sp[LANES];
+	bool live[LANES];
+	uint32_t len[LANES];
+	kernel_period p;
+	int l, j, nlive = nl;
+	long t;
+	uint32_t k;
+
+	for (l = 0; l < LANES; l++) {
+		rng_pcg32 r = {0, 1};
+		uint64_t u;
+		live[l] = l < nl;
+		if (live[l])
+			rng_stream(&r, seed, rep, first + c0 + (uint64_t)l);
+		u = pcg_output(r.state);
+		st[l] = r.state * PCG_MULT + r.inc;
+		inc[l] = r.inc;
+		x[l] = 0;
+		for (j = 0; j < K - 1; j++)
+			x[l] += u >= kr->init[j];
+		for (j = 0; j < K; j++)
+			clv[l][j] = 0.0;
+		sp[l] = 0.0;
+		len[l] = 0;
+	}
+	for (t = 0; t <= tb->periods && nlive > 0; t++) {
+		const uint64_t(*col)[KERNEL_MAX_STATES];
+		uint64_t *count = acc->count + (size_t)t * (size_t)K;
+
+		kernel_period_fill(tb, K, t, SP, tb->purchases > 1, &p);
+		col = kr->col[p.ph];
+		for (l = 0; l < LANES; l++) {
+			if (!live[l])
+				continue;
+			count[x[l]]++;
+			if (p.spend_on)
+				sp[l] += p.spend[x[l]];
+			clv[l][x[l]] += p.first[x[l]];
+			if (p.forgone_on)
+				sp[l] += p.forgone[x[l]];
+		}
+		for (k = 0; k < tb->purchases || k == 0; k++) {
+			if (k > 0)
+				for (l = 0; l < LANES; l++) {
+					if (!live[l])
+						continue;
+					clv[l][x[l]] += p.mg[x[l]];
+					if (p.forgone_on)
+						sp[l] += p.forgone[x[l]];
+				}
+			for (l = 0; l < LANES; l++) {
+				uint64_t u = pcg_output(st[l]);
+				st[l] = st[l] * PCG_MULT + inc[l];
+				x[l] = pick_row(col, K, x[l], u);
+			}
+		}
+		for (l = 0; l < LANES; l++) {
+			if (!live[l])
+				continue;
+			if (p.dead_check && kr->dead[x[l]]) {
+				/* absorbed: the rest of its life is known */
+				clv[l][x[l]] += p.tail[x[l]];
+				acc->dead_from[(size_t)(t + 1) * (size_t)K + x[l]]++;
+			} else if (t < tb->periods)
+				continue;
+			live[l] = false;
+			len[l] = (uint32_t)(t + 1);
+			nlive--;
+		}
+	}
+	for (l = 0; l < nl; l++) {
+		const uint64_t c = c0 + (uint64_t)l;
+		memcpy(out->clv + c * (uint64_t)K, clv[l], (size_t)K * sizeof(double));
+		out->spend[c] = sp[l];
+		out->len[c] = len[l];
+	}
+}
+
+static ALWAYS_INLINE void run_k(const chain_table *tb, const int K, uint64_t seed, uint64_t rep,
+                                uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc)
+{
+	kernel_rows kr;
+	uint64_t c0;
+
+	kernel_rows_fill(tb, &kr);
+	for (c0 = 0; c0 < count; c0 += LANES) {
+		int nl = count - c0 < LANES ? (int)(count - c0) : LANES;
+		if (kr.spend)
+			group(tb, &kr, K, true, seed, rep, first, c0, nl, out, acc);
+		else
+			group(tb, &kr, K, false, seed, rep, first, c0, nl, out, acc);
+	}
+}
+
+void kernel_run_scalar(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
+                       uint64_t count, kernel_out *out, chain_acc *acc)
+{
+	switch (tb->n) {
+	case 1: run_k(tb, 1, seed, rep, first, count, out, acc); break;
+	case 2: run_k(tb, 2, seed, rep, first, count, out, acc); break;
+	case 3: run_k(tb, 3, seed, rep, first, count, out, acc); break;
+	case 4: run_k(tb, 4, seed, rep, first, count, out, acc); break;
+	case 5: run_k(tb, 5, seed, rep, first, count, out, acc); break;
+	case 6: run_k(tb, 6, seed, rep, first, count, out, acc); break;
+	case 7: run_k(tb, 7, seed, rep, first, count, out, acc); break;
+	default: run_k(tb, 8, seed, rep, first, count, out, acc); break;
+	}
+}
