@@ -121,9 +121,11 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 		st[g] = pcg_step(st[g], inc[g]);
 		x[g] = _mm256_setzero_si256();
 		/* u >= thr, i.e. u + 1 > thr: all ones, subtracted */
+#pragma GCC unroll 8
 		for (j = 0; j < K - 1; j++)
 			x[g] = _mm256_sub_epi64(
 			    x[g], _mm256_cmpgt_epi64(u, _mm256_set1_epi64x((long long)kr->init[j])));
+#pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			clv[g][s] = _mm256_setzero_pd();
 		sp[g] = _mm256_setzero_pd();
@@ -133,17 +135,20 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 		uint64_t cnt[KERNEL_MAX_STATES] = {0};
 		int any = 0;
 
+#pragma GCC unroll 8
 		for (g = 0; g < GV; g++)
 			any |= !_mm256_testz_si256(live[g], live[g]);
 		if (!any)
 			break;
 		kernel_period_fill(tb, K, t, SP, tb->purchases > 1, &p);
+#pragma GCC unroll 8
 		for (j = 0; j < K - 1; j++) {
 			col_lo[j] = _mm256_loadu_si256((const void *)kr->col[p.ph][j]);
 			col_hi[j] = _mm256_loadu_si256((const void *)(kr->col[p.ph][j] + 4));
 		}
 #pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
+#pragma GCC unroll 8
 			for (s = 0; s < K; s++) {
 				__m256i m = _mm256_and_si256(live[g], _mm256_cmpeq_epi64(x[g], _mm256_set1_epi64x(s)));
 				cnt[s] += popmask(m);
@@ -163,6 +168,7 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 				__m256i u = _mm256_add_epi64(pcg_out(st[g]), one), nx = _mm256_setzero_si256();
 				__m256i idx = pair_index(x[g]);
 				st[g] = pcg_step(st[g], inc[g]);
+#pragma GCC unroll 8
 				for (j = 0; j < K - 1; j++)
 					nx = _mm256_sub_epi64(
 					    nx, _mm256_cmpgt_epi64(u, lookup(K, x[g], idx, col_lo[j], col_hi[j])));
@@ -172,6 +178,7 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 				break;
 #pragma GCC unroll 8
 			for (g = 0; g < GV; g++) {
+#pragma GCC unroll 8
 				for (s = 0; s < K; s++) {
 					__m256i m =
 					    _mm256_and_si256(live[g], _mm256_cmpeq_epi64(x[g], _mm256_set1_epi64x(s)));
@@ -181,14 +188,17 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 					sp[g] = add_in(sp[g], live[g], lookup_pd(K, x[g], pair_index(x[g]), p.forgone));
 			}
 		}
+#pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			acc->count[(size_t)t * (size_t)K + (size_t)s] += cnt[s];
 		if (t < tb->periods && !(kr->any_dead && p.dead_check))
 			continue;
+#pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
 			__m256i done = t == tb->periods ? live[g] : _mm256_setzero_si256();
 			unsigned bits;
 			if (kr->any_dead && p.dead_check)
+#pragma GCC unroll 8
 				for (s = 0; s < K; s++) {
 					__m256i m;
 					if (!kr->dead[s])
@@ -210,11 +220,13 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 		}
 	}
 	for (g = 0; g < GV && g * W < nl; g++) {
+#pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			_mm256_storeu_pd(keep[s], clv[g][s]);
 		_mm256_storeu_pd(keep[KERNEL_MAX_STATES], sp[g]);
 		for (l = 0; l < W && g * W + l < nl; l++) {
 			const uint64_t c = c0 + (uint64_t)(g * W + l);
+#pragma GCC unroll 8
 			for (s = 0; s < K; s++)
 				out->clv[c * (uint64_t)K + (uint64_t)s] = keep[s][l];
 			out->spend[c] = keep[KERNEL_MAX_STATES][l];

@@ -74,10 +74,12 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		u = pcg_out(st[g]);
 		st[g] = pcg_step(st[g], inc[g]);
 		x[g] = _mm512_setzero_si512();
+#pragma GCC unroll 8
 		for (j = 0; j < K - 1; j++)
 			x[g] = _mm512_mask_add_epi64(
 			    x[g], _mm512_cmpge_epu64_mask(u, _mm512_set1_epi64((long long)kr->init[j])), x[g],
 			    one);
+#pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			clv[g][s] = _mm512_setzero_pd();
 		sp[g] = _mm512_setzero_pd();
@@ -87,16 +89,19 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		uint64_t cnt[KERNEL_MAX_STATES] = {0};
 		unsigned any = 0;
 
+#pragma GCC unroll 8
 		for (g = 0; g < GV; g++)
 			any |= live[g];
 		if (!any)
 			break;
 		kernel_period_fill(tb, K, t, SP, tb->purchases > 1, &p);
+#pragma GCC unroll 8
 		for (j = 0; j < K - 1; j++)
 			col[j] = _mm512_loadu_si512(kr->col[p.ph][j]);
 		/* the period's start: count, offer cost, first purchase's reward */
 #pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
+#pragma GCC unroll 8
 			for (s = 0; s < K; s++) {
 				__mmask8 m = _mm512_mask_cmpeq_epu64_mask(live[g], x[g], _mm512_set1_epi64(s));
 				cnt[s] += (uint64_t)__builtin_popcount(m);
@@ -114,6 +119,7 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 			for (g = 0; g < GV; g++) {
 				__m512i u = pcg_out(st[g]), nx = _mm512_setzero_si512();
 				st[g] = pcg_step(st[g], inc[g]);
+#pragma GCC unroll 8
 				for (j = 0; j < K - 1; j++)
 					nx = _mm512_mask_add_epi64(
 					    nx, _mm512_cmpge_epu64_mask(u, _mm512_permutexvar_epi64(x[g], col[j])), nx,
@@ -124,6 +130,7 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 				break;
 #pragma GCC unroll 8
 			for (g = 0; g < GV; g++) {
+#pragma GCC unroll 8
 				for (s = 0; s < K; s++) {
 					__mmask8 m = _mm512_mask_cmpeq_epu64_mask(live[g], x[g], _mm512_set1_epi64(s));
 					clv[g][s] = _mm512_mask_add_pd(clv[g][s], m, clv[g][s], _mm512_set1_pd(p.mg[s]));
@@ -133,14 +140,17 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 					    sp[g], live[g], sp[g], _mm512_permutexvar_pd(x[g], _mm512_loadu_pd(p.forgone)));
 			}
 		}
+#pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			acc->count[(size_t)t * (size_t)K + (size_t)s] += cnt[s];
 		/* the period's end: absorbed lanes and, at the horizon, every lane stop */
 		if (t < tb->periods && !(kr->any_dead && p.dead_check))
 			continue;
+#pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
 			__mmask8 done = t == tb->periods ? live[g] : 0;
 			if (kr->any_dead && p.dead_check)
+#pragma GCC unroll 8
 				for (s = 0; s < K; s++) {
 					__mmask8 m;
 					if (!kr->dead[s])
@@ -162,11 +172,13 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		}
 	}
 	for (g = 0; g < GV && g * W < nl; g++) {
+#pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			_mm512_storeu_pd(keep[s], clv[g][s]);
 		_mm512_storeu_pd(keep[KERNEL_MAX_STATES], sp[g]);
 		for (l = 0; l < W && g * W + l < nl; l++) {
 			const uint64_t c = c0 + (uint64_t)(g * W + l);
+#pragma GCC unroll 8
 			for (s = 0; s < K; s++)
 				out->clv[c * (uint64_t)K + (uint64_t)s] = keep[s][l];
 			out->spend[c] = keep[KERNEL_MAX_STATES][l];

@@ -32,6 +32,7 @@ static ALWAYS_INLINE uint64_t pick_row(const uint64_t (*col)[KERNEL_MAX_STATES],
 	uint64_t nx = 0;
 	int j;
 
+#pragma GCC unroll 8
 	for (j = 0; j < K - 1; j++)
 		nx += u >= col[j][x];
 	return nx;
@@ -51,6 +52,7 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 	long t;
 	uint32_t k;
 
+#pragma GCC unroll 8
 	for (l = 0; l < LANES; l++) {
 		rng_pcg32 r = {0, 1};
 		uint64_t u;
@@ -61,8 +63,10 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 		st[l] = r.state * PCG_MULT + r.inc;
 		inc[l] = r.inc;
 		x[l] = 0;
+#pragma GCC unroll 8
 		for (j = 0; j < K - 1; j++)
 			x[l] += u >= kr->init[j];
+#pragma GCC unroll 8
 		for (j = 0; j < K; j++)
 			clv[l][j] = 0.0;
 		sp[l] = 0.0;
@@ -74,6 +78,7 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 
 		kernel_period_fill(tb, K, t, SP, tb->purchases > 1, &p);
 		col = kr->col[p.ph];
+#pragma GCC unroll 8
 		for (l = 0; l < LANES; l++) {
 			if (!live[l])
 				continue;
@@ -86,6 +91,7 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 		}
 		for (k = 0; k < tb->purchases || k == 0; k++) {
 			if (k > 0)
+#pragma GCC unroll 8
 				for (l = 0; l < LANES; l++) {
 					if (!live[l])
 						continue;
@@ -93,12 +99,14 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 					if (p.forgone_on)
 						sp[l] += p.forgone[x[l]];
 				}
+#pragma GCC unroll 8
 			for (l = 0; l < LANES; l++) {
 				uint64_t u = pcg_output(st[l]);
 				st[l] = st[l] * PCG_MULT + inc[l];
 				x[l] = pick_row(col, K, x[l], u);
 			}
 		}
+#pragma GCC unroll 8
 		for (l = 0; l < LANES; l++) {
 			if (!live[l])
 				continue;
