@@ -365,9 +365,12 @@ void chain_acc_flush(const chain_table *tb, chain_acc *acc)
 		acc->dead_from[(size_t)(tb->periods + 1) * n + i] = 0;
 }
 
-/* Add the finished customer's CLV (and offer spend) to the accumulators. */
-static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv,
-                                   double spend)
+/* Add the finished customer's CLV (and offer spend) to the accumulators;
+   the histograms only when `hist` (the lock-step path adds them per block,
+   record_hists: their counts do not depend on the order). */
+static inline __attribute__((always_inline)) void
+record_customer_sums(const chain_table *tb, chain_acc *acc, const double *clv, double spend,
+                     bool hist)
 {
 	size_t n = tb->n, i;
 	double total = -tb->acquisition - spend;
@@ -377,14 +380,14 @@ static inline void record_customer(const chain_table *tb, chain_acc *acc, const 
 		total += v;
 		stats_ksum_add(&acc->sum[i], v);
 		stats_ksum_add(&acc->sumsq[i], v * v);
-		if (acc->hist)
+		if (hist && acc->hist)
 			stats_hist_add(acc->hist[i], v);
 		if (acc->below)
 			acc->below[i] += v < 0.0;
 	}
 	stats_ksum_add(&acc->sum[n], total);
 	stats_ksum_add(&acc->sumsq[n], total * total);
-	if (acc->hist)
+	if (hist && acc->hist)
 		stats_hist_add(acc->hist[n], total);
 	if (acc->below) {
 		acc->below[n] += total < 0.0;
@@ -394,6 +397,12 @@ static inline void record_customer(const chain_table *tb, chain_acc *acc, const 
 		stats_ksum_add(&acc->spend[0], spend);
 		stats_ksum_add(&acc->spend[1], spend * spend);
 	}
+}
+
+static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv,
+                                   double spend)
+{
+	record_customer_sums(tb, acc, clv, spend, true);
 }
 
 /* One customer in flight: its stream, state, period, CLV and offer spend
@@ -550,7 +559,7 @@ static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uin
 		for (l = 1; l < CHAIN_LANES; l++)
 			if (fin[l] < fin[best])
 				best = l;
-		record_customer(tb, acc, o->clv + cust[best] * tb->n, o->spend[cust[best]]);
+		record_customer_sums(tb, acc, o->clv + cust[best] * tb->n, o->spend[cust[best]], false);
 		if (next < count) {
 			cust[best] = next;
 			fin[best] += o->len[next];
@@ -559,6 +568,29 @@ static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uin
 			fin[best] = UINT64_MAX;
 			live--;
 		}
+	}
+}
+
+/* The block's customers into the histograms, one histogram at a time
+   (each is large: its bins stay in cache while they fill); each total as
+   record_customer_sums forms it. */
+static void record_hists(const chain_table *tb, const kernel_out *o, uint64_t count,
+                         chain_acc *acc)
+{
+	const size_t n = tb->n;
+	uint64_t c;
+	size_t i;
+
+	if (acc->hist == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		for (c = 0; c < count; c++)
+			stats_hist_add(acc->hist[i], o->clv[c * n + i]);
+	for (c = 0; c < count; c++) {
+		double total = -tb->acquisition - o->spend[c];
+		for (i = 0; i < n; i++)
+			total += o->clv[c * n + i];
+		stats_hist_add(acc->hist[n], total);
 	}
 }
 
@@ -597,6 +629,7 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 	}
 	kernel_of(chain_isa_get())(tb, seed, rep, first, count, &o, acc);
 	record_in_lane_order(tb, &o, count, acc);
+	record_hists(tb, &o, count, acc);
 	chain_acc_flush(tb, acc);
 	free(o.clv);
 	free(o.spend);
