@@ -365,12 +365,10 @@ void chain_acc_flush(const chain_table *tb, chain_acc *acc)
 		acc->dead_from[(size_t)(tb->periods + 1) * n + i] = 0;
 }
 
-/* Add the finished customer's CLV (and offer spend) to the accumulators;
-   the histograms only when `hist` (the lock-step path adds them per block,
-   record_hists: their counts do not depend on the order). */
-static inline __attribute__((always_inline)) void
-record_customer_sums(const chain_table *tb, chain_acc *acc, const double *clv, double spend,
-                     bool hist)
+/* Add the finished customer's CLV (and offer spend) to the accumulators
+   (record_ordered_k does the same for the lock-step path). */
+static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv,
+                                   double spend)
 {
 	size_t n = tb->n, i;
 	double total = -tb->acquisition - spend;
@@ -380,14 +378,14 @@ record_customer_sums(const chain_table *tb, chain_acc *acc, const double *clv, d
 		total += v;
 		stats_ksum_add(&acc->sum[i], v);
 		stats_ksum_add(&acc->sumsq[i], v * v);
-		if (hist && acc->hist)
+		if (acc->hist)
 			stats_hist_add(acc->hist[i], v);
 		if (acc->below)
 			acc->below[i] += v < 0.0;
 	}
 	stats_ksum_add(&acc->sum[n], total);
 	stats_ksum_add(&acc->sumsq[n], total * total);
-	if (hist && acc->hist)
+	if (acc->hist)
 		stats_hist_add(acc->hist[n], total);
 	if (acc->below) {
 		acc->below[n] += total < 0.0;
@@ -397,12 +395,6 @@ record_customer_sums(const chain_table *tb, chain_acc *acc, const double *clv, d
 		stats_ksum_add(&acc->spend[0], spend);
 		stats_ksum_add(&acc->spend[1], spend * spend);
 	}
-}
-
-static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv,
-                                   double spend)
-{
-	record_customer_sums(tb, acc, clv, spend, true);
 }
 
 /* One customer in flight: its stream, state, period, CLV and offer spend
@@ -534,17 +526,25 @@ void chain_run_block_general(const chain_table *tb, uint64_t seed, uint64_t rep,
 	chain_acc_flush(tb, acc);
 }
 
-/* Record the customers a lock-step kernel walked (kernel.h) in the order
-   the CHAIN_LANES lanes of chain_run_block_general would finish them: lane l
+/* The order in which the CHAIN_LANES lanes of chain_run_block_general
+   would finish the block's customers, from their walk lengths: lane l
    takes the next customer in the round after its previous one finished,
    a customer of len periods finishes len - 1 rounds after it started, and
    within a round the lanes finish in index order. */
-static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uint64_t count,
-                                 chain_acc *acc)
+static void lane_order(const kernel_out *o, uint64_t count, uint32_t *order)
 {
-	uint64_t cust[CHAIN_LANES], fin[CHAIN_LANES], next = 0;
+	uint64_t cust[CHAIN_LANES], fin[CHAIN_LANES], next = 0, k = 0;
 	int l, live = 0;
 
+	/* walks of one length (nobody absorbed early): customer order */
+	for (k = 1; k < count && o->len[k] == o->len[0]; k++)
+		;
+	if (k == count) {
+		for (k = 0; k < count; k++)
+			order[k] = (uint32_t)k;
+		return;
+	}
+	k = 0;
 	for (l = 0; l < CHAIN_LANES; l++) {
 		fin[l] = UINT64_MAX;
 		if (next < count) {
@@ -559,7 +559,7 @@ static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uin
 		for (l = 1; l < CHAIN_LANES; l++)
 			if (fin[l] < fin[best])
 				best = l;
-		record_customer_sums(tb, acc, o->clv + cust[best] * tb->n, o->spend[cust[best]], false);
+		order[k++] = (uint32_t)cust[best];
 		if (next < count) {
 			cust[best] = next;
 			fin[best] += o->len[next];
@@ -571,9 +571,76 @@ static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uin
 	}
 }
 
+/* record_customer's sums for the block's customers in `order`, K = n
+   states known at compile time: the sums live in locals (registers) for
+   the block, the same additions in the same order. */
+static inline __attribute__((always_inline)) void
+record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const uint32_t *order,
+                 uint64_t count, chain_acc *acc)
+{
+	stats_ksum sum[KERNEL_MAX_STATES + 1], sumsq[KERNEL_MAX_STATES + 1], sp[2] = {{0, 0}, {0, 0}};
+	uint64_t below[KERNEL_MAX_STATES + 2] = {0};
+	const bool has_below = acc->below != NULL, has_spend = acc->spend != NULL;
+	const double acquisition = tb->acquisition;
+	uint64_t c;
+	int i;
+
+	memcpy(sum, acc->sum, (size_t)(K + 1) * sizeof *sum);
+	memcpy(sumsq, acc->sumsq, (size_t)(K + 1) * sizeof *sumsq);
+	if (has_below)
+		memcpy(below, acc->below, (size_t)(K + 2) * sizeof *below);
+	if (has_spend)
+		memcpy(sp, acc->spend, sizeof sp);
+	for (c = 0; c < count; c++) {
+		const double *clv = o->clv + (size_t)order[c] * (size_t)K;
+		const double spend = o->spend[order[c]];
+		double total = -acquisition - spend;
+#pragma GCC unroll 8
+		for (i = 0; i < K; i++) {
+			double v = clv[i];
+			total += v;
+			stats_ksum_add(&sum[i], v);
+			stats_ksum_add(&sumsq[i], v * v);
+			below[i] += v < 0.0;
+		}
+		stats_ksum_add(&sum[K], total);
+		stats_ksum_add(&sumsq[K], total * total);
+		below[K] += total < 0.0;
+		below[K + 1] += total > 0.0;
+		if (has_spend) {
+			stats_ksum_add(&sp[0], spend);
+			stats_ksum_add(&sp[1], spend * spend);
+		}
+	}
+	memcpy(acc->sum, sum, (size_t)(K + 1) * sizeof *sum);
+	memcpy(acc->sumsq, sumsq, (size_t)(K + 1) * sizeof *sumsq);
+	if (has_below)
+		memcpy(acc->below, below, (size_t)(K + 2) * sizeof *below);
+	if (has_spend)
+		memcpy(acc->spend, sp, sizeof sp);
+}
+
+/* Record the customers a lock-step kernel walked (kernel.h) into the sums
+   in the order the four-lane general path finishes them. */
+static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uint32_t *order,
+                                 uint64_t count, chain_acc *acc)
+{
+	lane_order(o, count, order);
+	switch (tb->n) {
+	case 1: record_ordered_k(1, tb, o, order, count, acc); break;
+	case 2: record_ordered_k(2, tb, o, order, count, acc); break;
+	case 3: record_ordered_k(3, tb, o, order, count, acc); break;
+	case 4: record_ordered_k(4, tb, o, order, count, acc); break;
+	case 5: record_ordered_k(5, tb, o, order, count, acc); break;
+	case 6: record_ordered_k(6, tb, o, order, count, acc); break;
+	case 7: record_ordered_k(7, tb, o, order, count, acc); break;
+	default: record_ordered_k(8, tb, o, order, count, acc); break;
+	}
+}
+
 /* The block's customers into the histograms, one histogram at a time
    (each is large: its bins stay in cache while they fill); each total as
-   record_customer_sums forms it. */
+   record_customer forms it. */
 static void record_hists(const chain_table *tb, const kernel_out *o, uint64_t count,
                          chain_acc *acc)
 {
@@ -614,26 +681,30 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
                      uint64_t count, chain_acc *acc)
 {
 	kernel_out o = {NULL, NULL, NULL};
+	uint32_t *order = NULL;
 
-	if (count > 0 && kernel_fits(tb)) {
+	if (count > 0 && count <= UINT32_MAX && kernel_fits(tb)) {
 		o.clv = malloc(count * tb->n * sizeof *o.clv);
 		o.spend = malloc(count * sizeof *o.spend);
 		o.len = malloc(count * sizeof *o.len);
+		order = malloc(count * sizeof *order);
 	}
-	if (o.clv == NULL || o.spend == NULL || o.len == NULL) {
+	if (o.clv == NULL || o.spend == NULL || o.len == NULL || order == NULL) {
 		free(o.clv);
 		free(o.spend);
 		free(o.len);
+		free(order);
 		chain_run_block_general(tb, seed, rep, first, count, acc);
 		return;
 	}
 	kernel_of(chain_isa_get())(tb, seed, rep, first, count, &o, acc);
-	record_in_lane_order(tb, &o, count, acc);
+	record_in_lane_order(tb, &o, order, count, acc);
 	record_hists(tb, &o, count, acc);
 	chain_acc_flush(tb, acc);
 	free(o.clv);
 	free(o.spend);
 	free(o.len);
+	free(order);
 }
 
 void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
