@@ -1,12 +1,13 @@
 #!/bin/sh
 # run.sh - run every approach of the benchmark and print one table.
 #
-# Usage: sh run.sh BENCH_CHAIN_BINARY
+# Usage: sh run.sh BENCH_CHAIN_BINARY [CLVSIM_BINARY]
 # Runs bench_chain (C: the floors, scalar 1 and 8 lanes, AVX2, AVX-512 with
 # 2 and 4 vectors in flight, each with and without per-period counts;
 # clvsim's kernel and engine on every instruction-set path the processor
 # has; the kernel with histograms; the engine on a 100-period, 2e6-customer
-# run), numpy_chain.py (Debian's /usr/bin/python3 with python3-numpy) and
+# run), the whole `clvsim run` of that 100-period scenario (wall time, when
+# CLVSIM_BINARY is given), numpy_chain.py (Debian's /usr/bin/python3 with python3-numpy) and
 # r_markovchain.R (Rscript with r-cran-markovchain), each for 1 and 2
 # threads, best of 3 timings. All print tab-separated rows
 #   approach threads steps seconds mean_A se_A exact_A
@@ -22,10 +23,12 @@
 #   C: 100000 customers x 1001 periods (engine100: 2e6 x 101);
 #   NumPy: 50000 x 1001; R: 2000 x 1001.
 set -u
-bin=${1:?usage: run.sh BENCH_CHAIN_BINARY}
+bin=${1:?usage: run.sh BENCH_CHAIN_BINARY [CLVSIM_BINARY]}
+clvsim=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 rows=$(mktemp)
-trap 'rm -f "$rows"' EXIT
+scen=$(mktemp --suffix=.yaml)
+trap 'rm -f "$rows" "$scen"' EXIT
 trap 'exit 130' INT TERM
 PYTHON=${PYTHON:-/usr/bin/python3}
 RSCRIPT=${RSCRIPT:-Rscript}
@@ -37,6 +40,26 @@ echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 "$bin" -f "$here/../scenarios/textbook.yaml" -c 100000 -p 1000 -r 3 -t 2 >>"$rows" || echo "# bench_chain failed" >>"$rows"
+# the whole `clvsim run` (exact figures, distribution and report included)
+# of the textbook market over 100 periods, 2e6 customers, wall time, best of 3
+if [ -n "$clvsim" ] && [ -x "$clvsim" ]; then
+	printf 'base: %s\nhorizon: 100\n' "$here/../scenarios/textbook.yaml" >"$scen"
+	for t in 1 2; do
+		b=""
+		for i in 1 2 3; do
+			t0=$(date +%s.%N)
+			"$clvsim" run "$scen" --customers 100000 --replications 20 --mode customers \
+				--threads "$t" --quiet --format json >/dev/null 2>&1 || { b=""; break; }
+			t1=$(date +%s.%N)
+			b=$(echo "$t0 $t1 $b" | awk '{d = $2 - $1; if ($3 == "" || d < $3) print d; else print $3}')
+		done
+		if [ -n "$b" ]; then
+			printf 'run100\t%d\t%.0f\t%s\tnan\tnan\tnan\n' "$t" 202000000 "$b" >>"$rows"
+		else
+			echo "# clvsim run of the 100-period scenario failed" >>"$rows"
+		fi
+	done
+fi
 if "$PYTHON" -c 'import numpy' 2>/dev/null; then
 	"$PYTHON" "$here/numpy_chain.py" -c 50000 -p 1000 -r 3 -t 2 >>"$rows" ||
 		echo "# numpy_chain.py failed" >>"$rows"
@@ -55,7 +78,7 @@ awk -F'\t' -v after="$(cut -d' ' -f1-3 /proc/loadavg)" '
 BEGIN {
 	nord = split("floor-s1 floor-s8 floor-avx2 floor-avx512x2 floor-avx512x4 " \
 	             "kernel-scalar kernel-avx2 kernel-avx512 kernel+hist " \
-	             "engine-scalar engine-avx2 engine-avx512 engine100 numpy R", order, " ")
+	             "engine-scalar engine-avx2 engine-avx512 engine100 run100 numpy R", order, " ")
 	name["floor-s1"] = "floor, scalar 1 lane"
 	name["floor-s8"] = "floor, scalar 8 lanes"
 	name["floor-avx2"] = "floor, AVX2 4x4 lanes"
@@ -69,6 +92,7 @@ BEGIN {
 	name["engine-avx2"] = "engine mc_run, AVX2"
 	name["engine-avx512"] = "engine mc_run, AVX-512"
 	name["engine100"] = "engine, 2e6 x 100 periods"
+	name["run100"] = "clvsim run, 2e6 x 100 (wall)"
 	name["numpy"] = "NumPy, vectorised"
 	name["R"] = "R, markovchain"
 	bad = 0
@@ -141,6 +165,9 @@ END {
 		if (fl > 0 && (("engine100" SUBSEP t) in rate))
 			target(sprintf("engine 2e6 x 100 periods >= 0.35 x floor, %d thread(s)", t),
 			       rate["engine100", t] / fl, 0.35)
+		if (fl > 0 && (("run100" SUBSEP t) in rate))
+			target(sprintf("clvsim run 2e6 x 100 >= 0.35 x floor, %d thread(s)", t),
+			       rate["run100", t] / fl, 0.35)
 		if (k > 0 && (("numpy" SUBSEP t) in rate))
 			target(sprintf("kernel >= 10 x NumPy per core, %d thread(s)", t), k / rate["numpy", t], 10)
 		if (k > 0 && (("R" SUBSEP t) in rate))
