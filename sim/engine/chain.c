@@ -23,8 +23,14 @@
  * inversion on a threshold table of the Poisson CDF (truncated where the
  * tail is below 2^-33), by binary search.
  *
- * chain_run_block is the one long function of this file, on purpose:
- * hot fields are copied to locals and the step is inlined.
+ * Two paths walk a block (chain_run_block): the lock-step kernels of
+ * kernel.h (kernel_scalar.c, kernel_avx2.c, kernel_avx512.c; the one
+ * chain_isa_get names) for tables of up to 8 states and a fixed number
+ * of purchases, and the general path (chain_run_block_general: four
+ * customers in flight, lane_period inlined) for the others. The lock-step
+ * path buffers each customer's CLV, offer spend and walk length for the
+ * block and records them in the order the general path's lanes would
+ * finish them (lane_order), so both give the same bits.
  */
 #include "engine/chain.h"
 

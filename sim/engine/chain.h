@@ -131,7 +131,10 @@ double chain_truncation_bound(const clv_model *m, long periods);
 
 /* Simulate customers first .. first + count - 1 of replication rep,
    each on its own PCG stream (rng_stream(seed, rep, customer)), adding to
-   acc. Adds the dead_from counts into acc->count and clears them. */
+   acc. Adds the dead_from counts into acc->count and clears them. Runs on
+   the instruction set chain_isa_get names when the table has at most 8
+   states and a fixed number of purchases, else on the general path; the
+   same bits either way. */
 void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
                      uint64_t count, chain_acc *acc);
 
