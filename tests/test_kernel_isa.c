@@ -5,7 +5,8 @@
  * (chain_run_block_general) on blocks of many shapes (1 to 8 states,
  * absorbing states, offers with spend and forgone margin, several
  * purchases per period, block sizes that do not fill a vector group,
- * shipped scenarios): state counts, compensated sums and sums of squares,
+ * shipped scenarios) and with customers' own rows (chain_run_lanes):
+ * state counts, compensated sums and sums of squares,
  * histograms, offer spend and sign counts compared with memcmp. Then the
  * whole engine (mc_run) and the binary (`clvsim run`, JSON and the CSV
  * tables of --out) under each CLVSIM_ISA and 1 and 2 threads, byte for
@@ -253,6 +254,110 @@ static void avx512_matches_general(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Customers with their own rows (chain_run_lanes).                    */
+
+/* Each customer's rows: the model's with row `x` moved toward state 0 by
+   a draw of its own stream, its initial state drawn from its own shares. */
+typedef struct own_rows {
+	const clv_model *base;
+	clv_model *m[CHAIN_LANES];
+	chain_table *const *tables;
+	uint64_t seed, rep;
+} own_rows;
+
+static void own_prepare(void *data, int lane, uint64_t c, rng_pcg32 *walk)
+{
+	own_rows *o = data;
+	clv_model *m = o->m[lane];
+	size_t n = m->n, j;
+	double w;
+
+	model_copy(m, o->base);
+	rng_keyed_stream(walk, o->seed, 12345, o->rep, c);
+	w = rng_uniform(walk);
+	for (j = 0; j < n; j++) {
+		m->P[(c % n) * n + j] *= 1.0 - w;
+		m->initial[j] = (1.0 - w) / (double)n;
+	}
+	m->P[(c % n) * n] += w;
+	m->initial[0] += w;
+	memcpy(m->P_offer, m->P, n * n * sizeof *m->P);
+	chain_table_refill(o->tables[lane], m, CHAIN_FILL_ROWS);
+	rng_stream(walk, o->seed, o->rep, c);
+}
+
+static void own_rows_case(const clv_model *base, chain_isa isa, uint64_t count, const char *what)
+{
+	chain_table *tab[2][CHAIN_LANES];
+	accs ref, got;
+	int k, l;
+
+	for (k = 0; k < 2; k++)
+		for (l = 0; l < CHAIN_LANES; l++)
+			tab[k][l] = table_of(base);
+	accs_init(&ref, tab[0][0]);
+	accs_init(&got, tab[0][0]);
+	for (k = 0; k < 2; k++) {
+		own_rows o = {base, {NULL}, tab[k], 31, 2};
+		for (l = 0; l < CHAIN_LANES; l++) {
+			o.m[l] = model_create(base->n);
+			assert_non_null(o.m[l]);
+		}
+		chain_isa_set(isa);
+		/* every part claimed: the general path; only the rows: lock-step */
+		chain_run_lanes(tab[k], k == 0 ? CHAIN_FILL_ALL : CHAIN_FILL_ROWS, own_prepare, &o, 500,
+		                count, k == 0 ? &ref.a : &got.a);
+		chain_isa_set(chain_isa_best());
+		for (l = 0; l < CHAIN_LANES; l++)
+			model_free(o.m[l]);
+	}
+	accs_same(&ref, &got, what);
+	accs_free(&ref);
+	accs_free(&got);
+	for (k = 0; k < 2; k++)
+		for (l = 0; l < CHAIN_LANES; l++)
+			chain_table_free(tab[k][l]);
+}
+
+static void own_rows_on(chain_isa isa)
+{
+	size_t n, i;
+	char what[128];
+
+	for (n = 2; n <= 8; n += 3) {
+		const bool absorb[] = {false, true};
+		for (i = 0; i < 2; i++) {
+			clv_model *m = random_model(n, (unsigned)(7 * n + i), 40, absorb[i], i ? 4 : 0, 1.0);
+			snprintf(what, sizeof what, "own rows, %zu states, %s, %s path", n,
+			         absorb[i] ? "absorbing, offers" : "plain", chain_isa_name(isa));
+			own_rows_case(m, isa, 77, what);
+			own_rows_case(m, isa, 2048, what);
+			model_free(m);
+		}
+	}
+}
+
+static void scalar_own_rows_match_general(void **state)
+{
+	(void)state;
+	own_rows_on(CHAIN_ISA_SCALAR);
+}
+
+static void avx2_own_rows_match_general(void **state)
+{
+	(void)state;
+	need(CHAIN_ISA_AVX2);
+	own_rows_on(CHAIN_ISA_AVX2);
+}
+
+static void avx512_own_rows_match_general(void **state)
+{
+	(void)state;
+	need(CHAIN_ISA_AVX512);
+	own_rows_on(CHAIN_ISA_AVX512);
+}
+
+/* ------------------------------------------------------------------ */
 /* The lanes' draws against the reference generator.                   */
 
 static uint64_t splitmix64(uint64_t x)
@@ -422,7 +527,9 @@ static void binary_same_on_every_path(void **state)
 	static const char *const files[] = {"scenarios/textbook.yaml", "scenarios/brand_a.yaml",
 	                                    "scenarios/discount_offer.yaml",
 	                                    "scenarios/uncertain_retention.yaml",
-	                                    "scenarios/lifecycle.yaml"};
+	                                    "scenarios/lifecycle.yaml",
+	                                    "tests/data/good/retention.yaml",
+	                                    "tests/data/good/distributions.yaml"};
 	size_t f;
 
 	(void)state;
@@ -523,6 +630,9 @@ int main(void)
 		cmocka_unit_test(scalar_matches_general),
 		cmocka_unit_test(avx2_matches_general),
 		cmocka_unit_test(avx512_matches_general),
+		cmocka_unit_test(scalar_own_rows_match_general),
+		cmocka_unit_test(avx2_own_rows_match_general),
+		cmocka_unit_test(avx512_own_rows_match_general),
 		cmocka_unit_test(scalar_draws_are_pcg32),
 		cmocka_unit_test(avx2_draws_are_pcg32),
 		cmocka_unit_test(avx512_draws_are_pcg32),

@@ -587,7 +587,7 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 	stats_ksum sum[KERNEL_MAX_STATES + 1], sumsq[KERNEL_MAX_STATES + 1], sp[2] = {{0, 0}, {0, 0}};
 	uint64_t below[KERNEL_MAX_STATES + 2] = {0};
 	const bool has_below = acc->below != NULL, has_spend = acc->spend != NULL;
-	const double acquisition = tb->acquisition;
+	const double *own_acq = o->acquisition;
 	uint64_t c;
 	int i;
 
@@ -600,7 +600,7 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 	for (c = 0; c < count; c++) {
 		const double *clv = o->clv + (size_t)order[c] * (size_t)K;
 		const double spend = o->spend[order[c]];
-		double total = -acquisition - spend;
+		double total = -(own_acq ? own_acq[order[c]] : tb->acquisition) - spend;
 #pragma GCC unroll 8
 		for (i = 0; i < K; i++) {
 			double v = clv[i];
@@ -660,7 +660,7 @@ static void record_hists(const chain_table *tb, const kernel_out *o, uint64_t co
 		for (c = 0; c < count; c++)
 			stats_hist_add(acc->hist[i], o->clv[c * n + i]);
 	for (c = 0; c < count; c++) {
-		double total = -tb->acquisition - o->spend[c];
+		double total = -(o->acquisition ? o->acquisition[c] : tb->acquisition) - o->spend[c];
 		for (i = 0; i < n; i++)
 			total += o->clv[c * n + i];
 		stats_hist_add(acc->hist[n], total);
@@ -679,46 +679,78 @@ static kernel_fn kernel_of(chain_isa isa)
 	return kernel_run_scalar;
 }
 
-/* A table the lock-step kernels take runs there (chain_isa_get names the
-   path), with its customers' results buffered for the block; any other
-   (Poisson purchases, more than KERNEL_MAX_STATES states), or a block
-   whose buffer cannot be allocated, runs on the general path. */
-void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                     uint64_t count, chain_acc *acc)
+/* The block's buffers (kernel_out and the recording order); false when
+   one cannot be allocated (all freed). */
+static bool buffers_alloc(kernel_out *o, uint32_t **order, size_t n, uint64_t count, bool het)
 {
-	kernel_out o = {NULL, NULL, NULL};
-	uint32_t *order = NULL;
+	*o = (kernel_out){NULL, NULL, NULL, NULL};
+	*order = NULL;
+	if (count == 0 || count > UINT32_MAX)
+		return false;
+	o->clv = malloc(count * n * sizeof *o->clv);
+	o->spend = malloc(count * sizeof *o->spend);
+	o->len = malloc(count * sizeof *o->len);
+	o->acquisition = het ? malloc(count * sizeof *o->acquisition) : NULL;
+	*order = malloc(count * sizeof **order);
+	if (o->clv && o->spend && o->len && (o->acquisition || !het) && *order)
+		return true;
+	free(o->clv);
+	free(o->spend);
+	free(o->len);
+	free(o->acquisition);
+	free(*order);
+	return false;
+}
 
-	if (count > 0 && count <= UINT32_MAX && kernel_fits(tb)) {
-		o.clv = malloc(count * tb->n * sizeof *o.clv);
-		o.spend = malloc(count * sizeof *o.spend);
-		o.len = malloc(count * sizeof *o.len);
-		order = malloc(count * sizeof *order);
-	}
-	if (o.clv == NULL || o.spend == NULL || o.len == NULL || order == NULL) {
-		free(o.clv);
-		free(o.spend);
-		free(o.len);
-		free(order);
-		chain_run_block_general(tb, seed, rep, first, count, acc);
-		return;
-	}
-	kernel_of(chain_isa_get())(tb, seed, rep, first, count, &o, acc);
-	record_in_lane_order(tb, &o, order, count, acc);
-	record_hists(tb, &o, count, acc);
+/* Walk a block on the lock-step path, record it, free the buffers. */
+static void run_lock_step(const chain_table *tb, const kernel_het *het, uint64_t seed,
+                          uint64_t rep, uint64_t first, uint64_t count, kernel_out *o,
+                          uint32_t *order, chain_acc *acc)
+{
+	kernel_of(chain_isa_get())(tb, het, seed, rep, first, count, o, acc);
+	record_in_lane_order(tb, o, order, count, acc);
+	record_hists(tb, o, count, acc);
 	chain_acc_flush(tb, acc);
-	free(o.clv);
-	free(o.spend);
-	free(o.len);
+	free(o->clv);
+	free(o->spend);
+	free(o->len);
+	free(o->acquisition);
 	free(order);
 }
 
-void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
+/* A table the lock-step kernels take runs there (chain_isa_get names the
+   path), with its customers' results buffered for the block; any other
+   (Poisson purchases, more than KERNEL_MAX_STATES states), or a block
+   whose buffers cannot be allocated, runs on the general path. */
+void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
                      uint64_t count, chain_acc *acc)
+{
+	kernel_out o;
+	uint32_t *order;
+
+	if (kernel_fits(tb) && buffers_alloc(&o, &order, tb->n, count, false))
+		run_lock_step(tb, NULL, seed, rep, first, count, &o, order, acc);
+	else
+		chain_run_block_general(tb, seed, rep, first, count, acc);
+}
+
+void chain_run_lanes(chain_table *const *tables, unsigned refill, chain_prepare prepare, void *ctx,
+                     uint64_t first, uint64_t count, chain_acc *acc)
 {
 	lane lanes[CHAIN_LANES];
 	uint64_t next = first, end = first + count;
 	int l, live = 0;
+	kernel_out o;
+	uint32_t *order;
+
+	/* only the rows differ between customers: the lock-step path, each
+	   lane with its own thresholds, every table's other parts shared */
+	if (refill == CHAIN_FILL_ROWS && kernel_fits(tables[0]) &&
+	    buffers_alloc(&o, &order, tables[0]->n, count, true)) {
+		kernel_het het = {tables[0], prepare, ctx};
+		run_lock_step(tables[0], &het, 0, 0, first, count, &o, order, acc);
+		return;
+	}
 
 	for (l = 0; l < CHAIN_LANES; l++) {
 		lanes[l].live = false;

@@ -186,10 +186,15 @@ typedef void (*chain_prepare)(void *ctx, int lane, uint64_t customer, struct rng
 
 /* Simulate customers first .. first + count - 1, each with a table of
    its own (customers with their own assumptions): lane l walks
-   tables[l] (CHAIN_LANES of them, the same n and periods), prepared by
-   prepare before each customer it takes. As chain_run_block otherwise. */
-void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
-                     uint64_t count, chain_acc *acc);
+   tables[l] (CHAIN_LANES of them, the same n and periods, equal copies
+   at the start), prepared by prepare before each customer it takes;
+   prepare refills only the parts `refill` (CHAIN_FILL_*) and its result
+   must depend on the customer only. As chain_run_block otherwise. When
+   only the rows are refilled (and the table fits the lock-step kernels)
+   every customer is prepared in tables[0] and walks with its own
+   thresholds on the lock-step path: the same bits. */
+void chain_run_lanes(chain_table *const *tables, unsigned refill, chain_prepare prepare, void *ctx,
+                     uint64_t first, uint64_t count, chain_acc *acc);
 
 /* Fold acc->dead_from into acc->count (prefix sums) and clear it. */
 void chain_acc_flush(const chain_table *tb, chain_acc *acc);

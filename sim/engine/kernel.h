@@ -30,9 +30,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/rng.h"
 #include "engine/chain.h"
 
 #define KERNEL_MAX_STATES 8
+/* Past the n - 1 thresholds of the initial distribution (no 32-bit
+   output reaches it). */
+#define KERNEL_NO_THRESHOLD UINT64_MAX
 
 /* What the kernel hands back, per customer of the block (index c from
    the block's first customer): clv[c * n + i], spend[c], and len[c] the
@@ -42,6 +46,7 @@ typedef struct kernel_out {
 	double *clv;
 	double *spend;
 	uint32_t *len;
+	double *acquisition; /* per customer with their own rows (kernel_het), else NULL */
 } kernel_out;
 
 /* The rows of a table in the layout the kernels read: col[ph][j][x] is
@@ -70,6 +75,18 @@ typedef struct kernel_period {
 	double forgone[KERNEL_MAX_STATES];
 } kernel_period;
 
+/* Customers with their own rows (chain_run_lanes with CHAIN_FILL_ROWS
+   only): before a lane takes customer c, prepare(ctx, 0, c, &walk) makes
+   tb (every part but the rows that of the block) the customer's table and
+   positions its stream; the kernel copies the rows (kernel_rows_fill) and
+   the acquisition cost into per-lane storage and the lane walks with its
+   own thresholds, the rest of tb being shared. */
+typedef struct kernel_het {
+	chain_table *tb;
+	chain_prepare prepare;
+	void *ctx;
+} kernel_het;
+
 static inline bool kernel_fits(const chain_table *tb)
 {
 	return !tb->poisson && tb->n >= 1 && tb->n <= KERNEL_MAX_STATES;
@@ -85,13 +102,41 @@ static inline void kernel_rows_fill(const chain_table *tb, kernel_rows *kr)
 		for (i = 0; i < n; i++)
 			for (j = 0; j + 1 < n; j++)
 				kr->col[ph][j][i] = tb->thr[ph][i * (n - 1) + j];
-	for (j = 0; j + 1 < n; j++)
-		kr->init[j] = tb->init_thr[j];
+	for (j = 0; j < KERNEL_MAX_STATES - 1; j++)
+		kr->init[j] = j + 1 < n ? tb->init_thr[j] : KERNEL_NO_THRESHOLD;
 	for (i = 0; i < n; i++) {
 		kr->dead[i] = tb->dead[i];
 		kr->any_dead = kr->any_dead || tb->dead[i];
 	}
 	kr->spend = tb->has_spend || tb->has_forgone;
+}
+
+/* Start customer c in a lane: position its stream (rng_stream, or
+   het->prepare, which also makes het->tb its table: its rows then go to
+   *own and its acquisition cost to *acq), draw its first state from the
+   initial distribution, and hand back the stream after that draw. */
+static inline void kernel_lane_start(const kernel_rows *kr, const kernel_het *het, uint64_t seed,
+                                     uint64_t rep, uint64_t c, kernel_rows *own, uint64_t *state,
+                                     uint64_t *inc, uint64_t *x0, double *acq)
+{
+	const kernel_rows *rows = kr;
+	rng_pcg32 r;
+	uint64_t u, x = 0;
+	int j;
+
+	if (het != NULL) {
+		het->prepare(het->ctx, 0, c, &r);
+		kernel_rows_fill(het->tb, own);
+		*acq = het->tb->acquisition;
+		rows = own;
+	} else
+		rng_stream(&r, seed, rep, c);
+	u = rng_next(&r);
+	for (j = 0; j < KERNEL_MAX_STATES - 1; j++)
+		x += u >= rows->init[j];
+	*state = r.state;
+	*inc = r.inc;
+	*x0 = x;
 }
 
 /* Fill p for period t of a table of K states (K == tb->n); the offer
@@ -124,17 +169,20 @@ kernel_period_fill(const chain_table *tb, const int K, long t, bool offers, bool
 /* Walk customers first .. first + count - 1 of replication rep (streams
    rng_stream(seed, rep, customer)) of a table that kernel_fits: results
    into out, state counts into acc->count, absorbed customers into
-   acc->dead_from (not flushed). */
-typedef void (*kernel_fn)(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                          uint64_t count, kernel_out *out, chain_acc *acc);
+   acc->dead_from (not flushed).
+   With het (not NULL) the customers have their own rows (kernel_het;
+   tb is het->tb) and their streams come from het->prepare. */
+typedef void (*kernel_fn)(const chain_table *tb, const kernel_het *het, uint64_t seed,
+                          uint64_t rep, uint64_t first, uint64_t count, kernel_out *out,
+                          chain_acc *acc);
 
-void kernel_run_scalar(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                       uint64_t count, kernel_out *out, chain_acc *acc);
-/* Defined on x86-64 with GCC or clang only (kernel_x86_available). */
-void kernel_run_avx2(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                     uint64_t count, kernel_out *out, chain_acc *acc);
-void kernel_run_avx512(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                       uint64_t count, kernel_out *out, chain_acc *acc);
+void kernel_run_scalar(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+                       uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc);
+/* Defined on x86-64 with GCC or clang only (KERNEL_X86). */
+void kernel_run_avx2(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+                     uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc);
+void kernel_run_avx512(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+                       uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc);
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define KERNEL_X86 1

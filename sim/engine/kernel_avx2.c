@@ -87,44 +87,57 @@ TAVX2 static INL unsigned popmask(__m256i m)
 }
 
 TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                            const bool SP, uint64_t seed, uint64_t rep, uint64_t first,
-                            uint64_t c0, int nl, kernel_out *out, chain_acc *acc)
+                            const bool SP, const kernel_het *het, kernel_rows *own, uint64_t seed,
+                            uint64_t rep, uint64_t first, uint64_t c0, int nl, kernel_out *out,
+                            chain_acc *acc)
 {
 	const __m256i one = _mm256_set1_epi64x(1);
-	__m256i st[GV], inc[GV], x[GV], live[GV];
+	__m256i st[GV], inc[GV], x[GV], live[GV], slot[GV], dead[GV][KERNEL_MAX_STATES];
 	__m256d clv[GV][KERNEL_MAX_STATES], sp[GV];
-	uint64_t s0[GL], i0[GL];
-	int64_t lv[GL];
+	uint64_t s0[GL], i0[GL], x0[GL];
+	int64_t lv[GL], dl[KERNEL_MAX_STATES][GL];
 	uint32_t len[GL];
-	double keep[KERNEL_MAX_STATES + 1][W];
+	double keep[KERNEL_MAX_STATES + 1][W], acq[GL];
+	bool any_dead = kr->any_dead;
 	kernel_period p;
 	int g, j, s, l;
 	long t;
 	uint32_t k;
 
 	for (l = 0; l < GL; l++) {
-		rng_pcg32 r = {0, 1};
-		if (l < nl)
-			rng_stream(&r, seed, rep, first + c0 + (uint64_t)l);
-		s0[l] = r.state;
-		i0[l] = r.inc;
-		lv[l] = l < nl ? -1 : 0;
+		s0[l] = 0;
+		i0[l] = 1;
+		x0[l] = 0;
 		len[l] = 0;
+		lv[l] = l < nl ? -1 : 0;
+		if (l < nl)
+			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &s0[l],
+			                  &i0[l], &x0[l], &acq[l]);
+		else if (het)
+			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
+		/* each lane's absorbing states (all lanes share the table's without het) */
+		for (s = 0; s < K; s++)
+			dl[s][l] = (het ? own[l].dead[s] : kr->dead[s]) ? -1 : 0;
+	}
+	if (het) {
+		any_dead = false;
+		for (l = 0; l < nl; l++)
+			any_dead = any_dead || own[l].any_dead;
 	}
 #pragma GCC unroll 8
 	for (g = 0; g < GV; g++) {
-		__m256i u;
 		st[g] = _mm256_loadu_si256((const void *)(s0 + g * W));
 		inc[g] = _mm256_loadu_si256((const void *)(i0 + g * W));
+		x[g] = _mm256_loadu_si256((const void *)(x0 + g * W));
 		live[g] = _mm256_loadu_si256((const void *)(lv + g * W));
-		u = _mm256_add_epi64(pcg_out(st[g]), one);
-		st[g] = pcg_step(st[g], inc[g]);
-		x[g] = _mm256_setzero_si256();
-		/* u >= thr, i.e. u + 1 > thr: all ones, subtracted */
-#pragma GCC unroll 8
-		for (j = 0; j < K - 1; j++)
-			x[g] = _mm256_sub_epi64(
-			    x[g], _mm256_cmpgt_epi64(u, _mm256_set1_epi64x((long long)kr->init[j])));
+		/* with het: where lane l's rows start in own[], in 64-bit words */
+		slot[g] = _mm256_setr_epi64x(
+		    (long long)((size_t)(g * W + 0) * (sizeof(kernel_rows) / sizeof(uint64_t))),
+		    (long long)((size_t)(g * W + 1) * (sizeof(kernel_rows) / sizeof(uint64_t))),
+		    (long long)((size_t)(g * W + 2) * (sizeof(kernel_rows) / sizeof(uint64_t))),
+		    (long long)((size_t)(g * W + 3) * (sizeof(kernel_rows) / sizeof(uint64_t))));
+		for (s = 0; s < K; s++)
+			dead[g][s] = _mm256_loadu_si256((const void *)(dl[s] + g * W));
 #pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			clv[g][s] = _mm256_setzero_pd();
@@ -169,9 +182,13 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 				__m256i idx = pair_index(x[g]);
 				st[g] = pcg_step(st[g], inc[g]);
 #pragma GCC unroll 8
-				for (j = 0; j < K - 1; j++)
-					nx = _mm256_sub_epi64(
-					    nx, _mm256_cmpgt_epi64(u, lookup(K, x[g], idx, col_lo[j], col_hi[j])));
+				for (j = 0; j < K - 1; j++) {
+					__m256i th = het ? _mm256_i64gather_epi64(
+					                       (const long long *)(const void *)own[0].col[p.ph][j],
+					                       _mm256_add_epi64(slot[g], x[g]), 8)
+					                 : lookup(K, x[g], idx, col_lo[j], col_hi[j]);
+					nx = _mm256_sub_epi64(nx, _mm256_cmpgt_epi64(u, th));
+				}
 				x[g] = nx;
 			}
 			if (k + 1 >= tb->purchases)
@@ -191,19 +208,20 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 #pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			acc->count[(size_t)t * (size_t)K + (size_t)s] += cnt[s];
-		if (t < tb->periods && !(kr->any_dead && p.dead_check))
+		if (t < tb->periods && !(any_dead && p.dead_check))
 			continue;
 #pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
 			__m256i done = t == tb->periods ? live[g] : _mm256_setzero_si256();
 			unsigned bits;
-			if (kr->any_dead && p.dead_check)
+			if (any_dead && p.dead_check)
 #pragma GCC unroll 8
 				for (s = 0; s < K; s++) {
 					__m256i m;
-					if (!kr->dead[s])
+					if (_mm256_testz_si256(dead[g][s], dead[g][s]))
 						continue;
-					m = _mm256_and_si256(live[g], _mm256_cmpeq_epi64(x[g], _mm256_set1_epi64x(s)));
+					m = _mm256_and_si256(_mm256_and_si256(live[g], dead[g][s]),
+					                     _mm256_cmpeq_epi64(x[g], _mm256_set1_epi64x(s)));
 					if (_mm256_testz_si256(m, m))
 						continue;
 					clv[g][s] = add_in(clv[g][s], m, _mm256_set1_pd(p.tail[s]));
@@ -231,38 +249,46 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 				out->clv[c * (uint64_t)K + (uint64_t)s] = keep[s][l];
 			out->spend[c] = keep[KERNEL_MAX_STATES][l];
 			out->len[c] = len[g * W + l];
+			if (het)
+				out->acquisition[c] = acq[g * W + l];
 		}
 	}
 }
 
-TAVX2 static INL void run_k(const chain_table *tb, const int K, uint64_t seed, uint64_t rep,
-                            uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc)
+TAVX2 static INL void run_k(const chain_table *tb, const int K, const kernel_het *het,
+                            uint64_t seed, uint64_t rep, uint64_t first, uint64_t count,
+                            kernel_out *out, chain_acc *acc)
 {
-	kernel_rows kr;
+	kernel_rows kr, own[GL];
 	uint64_t c0;
 
 	kernel_rows_fill(tb, &kr);
 	for (c0 = 0; c0 < count; c0 += GL) {
 		int nl = count - c0 < GL ? (int)(count - c0) : GL;
-		if (kr.spend)
-			group(tb, &kr, K, true, seed, rep, first, c0, nl, out, acc);
+		if (het && kr.spend)
+			group(tb, &kr, K, true, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (het)
+			group(tb, &kr, K, false, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (kr.spend)
+			group(tb, &kr, K, true, NULL, own, seed, rep, first, c0, nl, out, acc);
 		else
-			group(tb, &kr, K, false, seed, rep, first, c0, nl, out, acc);
+			group(tb, &kr, K, false, NULL, own, seed, rep, first, c0, nl, out, acc);
 	}
 }
 
-TAVX2 void kernel_run_avx2(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                           uint64_t count, kernel_out *out, chain_acc *acc)
+TAVX2 void kernel_run_avx2(const chain_table *tb, const kernel_het *het, uint64_t seed,
+                           uint64_t rep, uint64_t first, uint64_t count, kernel_out *out,
+                           chain_acc *acc)
 {
 	switch (tb->n) {
-	case 1: run_k(tb, 1, seed, rep, first, count, out, acc); break;
-	case 2: run_k(tb, 2, seed, rep, first, count, out, acc); break;
-	case 3: run_k(tb, 3, seed, rep, first, count, out, acc); break;
-	case 4: run_k(tb, 4, seed, rep, first, count, out, acc); break;
-	case 5: run_k(tb, 5, seed, rep, first, count, out, acc); break;
-	case 6: run_k(tb, 6, seed, rep, first, count, out, acc); break;
-	case 7: run_k(tb, 7, seed, rep, first, count, out, acc); break;
-	default: run_k(tb, 8, seed, rep, first, count, out, acc); break;
+	case 1: run_k(tb, 1, het, seed, rep, first, count, out, acc); break;
+	case 2: run_k(tb, 2, het, seed, rep, first, count, out, acc); break;
+	case 3: run_k(tb, 3, het, seed, rep, first, count, out, acc); break;
+	case 4: run_k(tb, 4, het, seed, rep, first, count, out, acc); break;
+	case 5: run_k(tb, 5, het, seed, rep, first, count, out, acc); break;
+	case 6: run_k(tb, 6, het, seed, rep, first, count, out, acc); break;
+	case 7: run_k(tb, 7, het, seed, rep, first, count, out, acc); break;
+	default: run_k(tb, 8, het, seed, rep, first, count, out, acc); break;
 	}
 }
 

@@ -41,44 +41,62 @@ T512 static INL __m512i pcg_step(__m512i st, __m512i inc)
 }
 
 T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                           const bool SP, uint64_t seed, uint64_t rep, uint64_t first, uint64_t c0,
-                           int nl, kernel_out *out, chain_acc *acc)
+                           const bool SP, const kernel_het *het, kernel_rows *own, uint64_t seed,
+                           uint64_t rep, uint64_t first, uint64_t c0, int nl, kernel_out *out,
+                           chain_acc *acc)
 {
 	const __m512i one = _mm512_set1_epi64(1);
-	__m512i st[GV], inc[GV], x[GV];
+	__m512i st[GV], inc[GV], x[GV], slot[GV];
 	__m512d clv[GV][KERNEL_MAX_STATES], sp[GV];
-	__mmask8 live[GV];
-	uint64_t s0[GL], i0[GL];
+	__mmask8 live[GV], dead[GV][KERNEL_MAX_STATES];
+	uint64_t s0[GL], i0[GL], x0[GL];
 	uint32_t len[GL];
-	double keep[KERNEL_MAX_STATES + 1][W];
+	double keep[KERNEL_MAX_STATES + 1][W], acq[GL];
+	bool any_dead = kr->any_dead;
 	kernel_period p;
 	int g, j, s, l;
 	long t;
 	uint32_t k;
 
 	for (l = 0; l < GL; l++) {
-		rng_pcg32 r = {0, 1};
-		if (l < nl)
-			rng_stream(&r, seed, rep, first + c0 + (uint64_t)l);
-		s0[l] = r.state;
-		i0[l] = r.inc;
+		s0[l] = 0;
+		i0[l] = 1;
+		x0[l] = 0;
 		len[l] = 0;
+		if (l < nl)
+			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &s0[l],
+			                  &i0[l], &x0[l], &acq[l]);
+		else if (het)
+			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
+	}
+	for (g = 0; g < GV; g++) {
+		int in = nl - g * W;
+		live[g] = in <= 0 ? 0 : in >= W ? 0xff : (__mmask8)((1u << in) - 1u);
+		/* each lane's absorbing states (all lanes share the table's without het) */
+		for (s = 0; s < K; s++) {
+			dead[g][s] = kr->dead[s] ? 0xff : 0;
+			if (het) {
+				dead[g][s] = 0;
+				for (l = 0; l < W && g * W + l < nl; l++)
+					if (own[g * W + l].dead[s])
+						dead[g][s] |= (__mmask8)(1u << l);
+			}
+		}
+	}
+	if (het) {
+		any_dead = false;
+		for (l = 0; l < nl; l++)
+			any_dead = any_dead || own[l].any_dead;
 	}
 #pragma GCC unroll 8
 	for (g = 0; g < GV; g++) {
-		__m512i u;
-		int in = nl - g * W;
 		st[g] = _mm512_loadu_si512(s0 + g * W);
 		inc[g] = _mm512_loadu_si512(i0 + g * W);
-		live[g] = in <= 0 ? 0 : in >= W ? 0xff : (__mmask8)((1u << in) - 1u);
-		u = pcg_out(st[g]);
-		st[g] = pcg_step(st[g], inc[g]);
-		x[g] = _mm512_setzero_si512();
-#pragma GCC unroll 8
-		for (j = 0; j < K - 1; j++)
-			x[g] = _mm512_mask_add_epi64(
-			    x[g], _mm512_cmpge_epu64_mask(u, _mm512_set1_epi64((long long)kr->init[j])), x[g],
-			    one);
+		x[g] = _mm512_loadu_si512(x0 + g * W);
+		/* with het: where lane l's rows start in own[], in 64-bit words */
+		slot[g] = _mm512_mullo_epi64(
+		    _mm512_add_epi64(_mm512_set1_epi64(g * W), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7)),
+		    _mm512_set1_epi64((long long)(sizeof(kernel_rows) / sizeof(uint64_t))));
 #pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			clv[g][s] = _mm512_setzero_pd();
@@ -120,10 +138,12 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 				__m512i u = pcg_out(st[g]), nx = _mm512_setzero_si512();
 				st[g] = pcg_step(st[g], inc[g]);
 #pragma GCC unroll 8
-				for (j = 0; j < K - 1; j++)
-					nx = _mm512_mask_add_epi64(
-					    nx, _mm512_cmpge_epu64_mask(u, _mm512_permutexvar_epi64(x[g], col[j])), nx,
-					    one);
+				for (j = 0; j < K - 1; j++) {
+					__m512i th = het ? _mm512_i64gather_epi64(_mm512_add_epi64(slot[g], x[g]),
+					                                          (const void *)own[0].col[p.ph][j], 8)
+					                 : _mm512_permutexvar_epi64(x[g], col[j]);
+					nx = _mm512_mask_add_epi64(nx, _mm512_cmpge_epu64_mask(u, th), nx, one);
+				}
 				x[g] = nx;
 			}
 			if (k + 1 >= tb->purchases)
@@ -144,18 +164,18 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		for (s = 0; s < K; s++)
 			acc->count[(size_t)t * (size_t)K + (size_t)s] += cnt[s];
 		/* the period's end: absorbed lanes and, at the horizon, every lane stop */
-		if (t < tb->periods && !(kr->any_dead && p.dead_check))
+		if (t < tb->periods && !(any_dead && p.dead_check))
 			continue;
 #pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
 			__mmask8 done = t == tb->periods ? live[g] : 0;
-			if (kr->any_dead && p.dead_check)
+			if (any_dead && p.dead_check)
 #pragma GCC unroll 8
 				for (s = 0; s < K; s++) {
 					__mmask8 m;
-					if (!kr->dead[s])
+					if (!dead[g][s])
 						continue;
-					m = _mm512_mask_cmpeq_epu64_mask(live[g], x[g], _mm512_set1_epi64(s));
+					m = _mm512_mask_cmpeq_epu64_mask(live[g] & dead[g][s], x[g], _mm512_set1_epi64(s));
 					if (m == 0)
 						continue;
 					clv[g][s] = _mm512_mask_add_pd(clv[g][s], m, clv[g][s], _mm512_set1_pd(p.tail[s]));
@@ -183,38 +203,46 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 				out->clv[c * (uint64_t)K + (uint64_t)s] = keep[s][l];
 			out->spend[c] = keep[KERNEL_MAX_STATES][l];
 			out->len[c] = len[g * W + l];
+			if (het)
+				out->acquisition[c] = acq[g * W + l];
 		}
 	}
 }
 
-T512 static INL void run_k(const chain_table *tb, const int K, uint64_t seed, uint64_t rep,
-                           uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc)
+T512 static INL void run_k(const chain_table *tb, const int K, const kernel_het *het,
+                           uint64_t seed, uint64_t rep, uint64_t first, uint64_t count,
+                           kernel_out *out, chain_acc *acc)
 {
-	kernel_rows kr;
+	kernel_rows kr, own[GL];
 	uint64_t c0;
 
 	kernel_rows_fill(tb, &kr);
 	for (c0 = 0; c0 < count; c0 += GL) {
 		int nl = count - c0 < GL ? (int)(count - c0) : GL;
-		if (kr.spend)
-			group(tb, &kr, K, true, seed, rep, first, c0, nl, out, acc);
+		if (het && kr.spend)
+			group(tb, &kr, K, true, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (het)
+			group(tb, &kr, K, false, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (kr.spend)
+			group(tb, &kr, K, true, NULL, own, seed, rep, first, c0, nl, out, acc);
 		else
-			group(tb, &kr, K, false, seed, rep, first, c0, nl, out, acc);
+			group(tb, &kr, K, false, NULL, own, seed, rep, first, c0, nl, out, acc);
 	}
 }
 
-T512 void kernel_run_avx512(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                            uint64_t count, kernel_out *out, chain_acc *acc)
+T512 void kernel_run_avx512(const chain_table *tb, const kernel_het *het, uint64_t seed,
+                            uint64_t rep, uint64_t first, uint64_t count, kernel_out *out,
+                            chain_acc *acc)
 {
 	switch (tb->n) {
-	case 1: run_k(tb, 1, seed, rep, first, count, out, acc); break;
-	case 2: run_k(tb, 2, seed, rep, first, count, out, acc); break;
-	case 3: run_k(tb, 3, seed, rep, first, count, out, acc); break;
-	case 4: run_k(tb, 4, seed, rep, first, count, out, acc); break;
-	case 5: run_k(tb, 5, seed, rep, first, count, out, acc); break;
-	case 6: run_k(tb, 6, seed, rep, first, count, out, acc); break;
-	case 7: run_k(tb, 7, seed, rep, first, count, out, acc); break;
-	default: run_k(tb, 8, seed, rep, first, count, out, acc); break;
+	case 1: run_k(tb, 1, het, seed, rep, first, count, out, acc); break;
+	case 2: run_k(tb, 2, het, seed, rep, first, count, out, acc); break;
+	case 3: run_k(tb, 3, het, seed, rep, first, count, out, acc); break;
+	case 4: run_k(tb, 4, het, seed, rep, first, count, out, acc); break;
+	case 5: run_k(tb, 5, het, seed, rep, first, count, out, acc); break;
+	case 6: run_k(tb, 6, het, seed, rep, first, count, out, acc); break;
+	case 7: run_k(tb, 7, het, seed, rep, first, count, out, acc); break;
+	default: run_k(tb, 8, het, seed, rep, first, count, out, acc); break;
 	}
 }
 

@@ -25,7 +25,7 @@ static ALWAYS_INLINE uint64_t pcg_output(uint64_t old)
 	return (xs >> rot) | (xs << ((-rot) & 31u));
 }
 
-/* The next state of lane l: the number of thresholds of row x <= u. */
+/* The next state: the number of thresholds of row x <= u. */
 static ALWAYS_INLINE uint64_t pick_row(const uint64_t (*col)[KERNEL_MAX_STATES], const int K,
                                        uint64_t x, uint64_t u)
 {
@@ -38,13 +38,15 @@ static ALWAYS_INLINE uint64_t pick_row(const uint64_t (*col)[KERNEL_MAX_STATES],
 	return nx;
 }
 
-/* One group of up to LANES customers, c0 .. c0 + nl - 1 of the block. */
+/* One group of up to LANES customers, c0 .. c0 + nl - 1 of the block;
+   with het, each lane with its own rows (own[l]). */
 static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                                const bool SP, uint64_t seed, uint64_t rep, uint64_t first, uint64_t c0, int nl,
+                                const bool SP, const kernel_het *het, kernel_rows *own,
+                                uint64_t seed, uint64_t rep, uint64_t first, uint64_t c0, int nl,
                                 kernel_out *out, chain_acc *acc)
 {
 	uint64_t st[LANES], inc[LANES], x[LANES];
-	double clv[LANES][KERNEL_MAX_STATES], sp[LANES];
+	double clv[LANES][KERNEL_MAX_STATES], sp[LANES], acq[LANES];
 	bool live[LANES];
 	uint32_t len[LANES];
 	kernel_period p;
@@ -52,20 +54,16 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 	long t;
 	uint32_t k;
 
-#pragma GCC unroll 8
 	for (l = 0; l < LANES; l++) {
-		rng_pcg32 r = {0, 1};
-		uint64_t u;
 		live[l] = l < nl;
-		if (live[l])
-			rng_stream(&r, seed, rep, first + c0 + (uint64_t)l);
-		u = pcg_output(r.state);
-		st[l] = r.state * PCG_MULT + r.inc;
-		inc[l] = r.inc;
+		st[l] = 0;
+		inc[l] = 1;
 		x[l] = 0;
-#pragma GCC unroll 8
-		for (j = 0; j < K - 1; j++)
-			x[l] += u >= kr->init[j];
+		if (live[l])
+			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &st[l],
+			                  &inc[l], &x[l], &acq[l]);
+		else if (het)
+			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
 #pragma GCC unroll 8
 		for (j = 0; j < K; j++)
 			clv[l][j] = 0.0;
@@ -83,34 +81,35 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 			if (!live[l])
 				continue;
 			count[x[l]]++;
-			if (p.spend_on)
+			if (SP && p.spend_on)
 				sp[l] += p.spend[x[l]];
 			clv[l][x[l]] += p.first[x[l]];
-			if (p.forgone_on)
+			if (SP && p.forgone_on)
 				sp[l] += p.forgone[x[l]];
 		}
-		for (k = 0; k < tb->purchases || k == 0; k++) {
-			if (k > 0)
-#pragma GCC unroll 8
-				for (l = 0; l < LANES; l++) {
-					if (!live[l])
-						continue;
-					clv[l][x[l]] += p.mg[x[l]];
-					if (p.forgone_on)
-						sp[l] += p.forgone[x[l]];
-				}
+		for (k = 0;; k++) {
 #pragma GCC unroll 8
 			for (l = 0; l < LANES; l++) {
 				uint64_t u = pcg_output(st[l]);
 				st[l] = st[l] * PCG_MULT + inc[l];
-				x[l] = pick_row(col, K, x[l], u);
+				x[l] = pick_row(het ? (const uint64_t(*)[KERNEL_MAX_STATES])own[l].col[p.ph] : col, K,
+				                x[l], u);
+			}
+			if (k + 1 >= tb->purchases)
+				break;
+#pragma GCC unroll 8
+			for (l = 0; l < LANES; l++) {
+				if (!live[l])
+					continue;
+				clv[l][x[l]] += p.mg[x[l]];
+				if (SP && p.forgone_on)
+					sp[l] += p.forgone[x[l]];
 			}
 		}
-#pragma GCC unroll 8
 		for (l = 0; l < LANES; l++) {
 			if (!live[l])
 				continue;
-			if (p.dead_check && kr->dead[x[l]]) {
+			if (p.dead_check && (het ? own[l].dead[x[l]] : kr->dead[x[l]])) {
 				/* absorbed: the rest of its life is known */
 				clv[l][x[l]] += p.tail[x[l]];
 				acc->dead_from[(size_t)(t + 1) * (size_t)K + x[l]]++;
@@ -126,36 +125,43 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 		memcpy(out->clv + c * (uint64_t)K, clv[l], (size_t)K * sizeof(double));
 		out->spend[c] = sp[l];
 		out->len[c] = len[l];
+		if (het)
+			out->acquisition[c] = acq[l];
 	}
 }
 
-static ALWAYS_INLINE void run_k(const chain_table *tb, const int K, uint64_t seed, uint64_t rep,
-                                uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc)
+static ALWAYS_INLINE void run_k(const chain_table *tb, const int K, const kernel_het *het,
+                                uint64_t seed, uint64_t rep, uint64_t first, uint64_t count,
+                                kernel_out *out, chain_acc *acc)
 {
-	kernel_rows kr;
+	kernel_rows kr, own[LANES];
 	uint64_t c0;
 
 	kernel_rows_fill(tb, &kr);
 	for (c0 = 0; c0 < count; c0 += LANES) {
 		int nl = count - c0 < LANES ? (int)(count - c0) : LANES;
-		if (kr.spend)
-			group(tb, &kr, K, true, seed, rep, first, c0, nl, out, acc);
+		if (het && kr.spend)
+			group(tb, &kr, K, true, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (het)
+			group(tb, &kr, K, false, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (kr.spend)
+			group(tb, &kr, K, true, NULL, own, seed, rep, first, c0, nl, out, acc);
 		else
-			group(tb, &kr, K, false, seed, rep, first, c0, nl, out, acc);
+			group(tb, &kr, K, false, NULL, own, seed, rep, first, c0, nl, out, acc);
 	}
 }
 
-void kernel_run_scalar(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                       uint64_t count, kernel_out *out, chain_acc *acc)
+void kernel_run_scalar(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+                       uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc)
 {
 	switch (tb->n) {
-	case 1: run_k(tb, 1, seed, rep, first, count, out, acc); break;
-	case 2: run_k(tb, 2, seed, rep, first, count, out, acc); break;
-	case 3: run_k(tb, 3, seed, rep, first, count, out, acc); break;
-	case 4: run_k(tb, 4, seed, rep, first, count, out, acc); break;
-	case 5: run_k(tb, 5, seed, rep, first, count, out, acc); break;
-	case 6: run_k(tb, 6, seed, rep, first, count, out, acc); break;
-	case 7: run_k(tb, 7, seed, rep, first, count, out, acc); break;
-	default: run_k(tb, 8, seed, rep, first, count, out, acc); break;
+	case 1: run_k(tb, 1, het, seed, rep, first, count, out, acc); break;
+	case 2: run_k(tb, 2, het, seed, rep, first, count, out, acc); break;
+	case 3: run_k(tb, 3, het, seed, rep, first, count, out, acc); break;
+	case 4: run_k(tb, 4, het, seed, rep, first, count, out, acc); break;
+	case 5: run_k(tb, 5, het, seed, rep, first, count, out, acc); break;
+	case 6: run_k(tb, 6, het, seed, rep, first, count, out, acc); break;
+	case 7: run_k(tb, 7, het, seed, rep, first, count, out, acc); break;
+	default: run_k(tb, 8, het, seed, rep, first, count, out, acc); break;
 	}
 }
