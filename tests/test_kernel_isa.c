@@ -540,7 +540,7 @@ static void binary_same_on_every_path(void **state)
 			if (!chain_isa_supported((chain_isa)isa))
 				continue;
 			for (threads = 1; threads <= 2; threads++) {
-				char *dir = th_tmpdir("isa"), tstr[8], *csv;
+				char *dir = th_tmpdir("isa"), tstr[16], *csv;
 				th_child c;
 				snprintf(tstr, sizeof tstr, "%d", threads);
 				setenv("CLVSIM_ISA", chain_isa_name((chain_isa)isa), 1);
