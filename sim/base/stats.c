@@ -48,16 +48,18 @@ void stats_hist_reset(stats_hist *h)
 /* Index on one side for a magnitude a > 0 (may be past the side: overflow). */
 static int side_index(double a)
 {
-	int e;
-	double m;
-	int sub;
+	uint64_t bits;
+	int e, sub;
 
-	if (!isfinite(a)) /* +inf: the overflow bin (frexp's result is unspecified) */
+	if (!isfinite(a)) /* +inf: the overflow bin */
 		return STATS_HIST_SIDE - 1;
-	m = frexp(a, &e); /* a = m 2^e, 0.5 <= m < 1 */
-	sub = (int)((2.0 * m - 1.0) * (1 << STATS_HIST_SUB));
-
-	e -= 1;
+	/* a = m 2^e with 0.5 <= m < 1 (frexp), read from the bits of a normal
+	   a: e - 1 is the biased exponent less 1023 and (2 m - 1) 2^SUB, cut
+	   to an integer, the top SUB bits of the fraction; a subnormal's e - 1
+	   is below any EMIN */
+	memcpy(&bits, &a, sizeof bits);
+	e = (int)((bits >> 52) & 0x7ffu) - 1023;
+	sub = (int)((bits & 0xfffffffffffffULL) >> (52 - STATS_HIST_SUB));
 	if (e < STATS_HIST_EMIN)
 		return -1;
 	if (e > STATS_HIST_EMAX)

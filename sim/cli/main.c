@@ -1,6 +1,7 @@
 /*
- * main.c - entry point: global set-up (GSL error handler off, before any
- * parallel region), then dispatch to a command (cmd_*.c).
+ * main.c - entry point: global set-up (GSL error handler off and the
+ * kernel's instruction set chosen from CLVSIM_ISA, before any parallel
+ * region), then dispatch to a command (cmd_*.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli/cli.h"
+#include "engine/chain.h"
 #include "clv_docdir.h"
 
 static const cli_command *const commands[] = {
@@ -46,6 +48,7 @@ static int flushed(int rc)
 
 int main(int argc, char **argv)
 {
+	clv_error isa_err = {0};
 	size_t i;
 
 	gsl_set_error_handler_off();
@@ -60,6 +63,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("clvsim %s\n", CLVSIM_VERSION);
 		return flushed(0);
+	}
+	if (chain_isa_init(&isa_err) != CLV_OK) { /* CLVSIM_ISA names no path this CPU runs */
+		fprintf(stderr, "clvsim: error: %s\n", isa_err.msg);
+		return CLV_EXIT_INPUT;
 	}
 	for (i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(argv[1], commands[i]->name) == 0) {

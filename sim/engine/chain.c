@@ -23,8 +23,14 @@
  * inversion on a threshold table of the Poisson CDF (truncated where the
  * tail is below 2^-33), by binary search.
  *
- * chain_run_block is the one long function of this file, on purpose:
- * hot fields are copied to locals and the step is inlined.
+ * Two paths walk a block (chain_run_block): the lock-step kernels of
+ * kernel.h (kernel_scalar.c, kernel_avx2.c, kernel_avx512.c; the one
+ * chain_isa_get names) for tables of up to 8 states and a fixed number
+ * of purchases, and the general path (chain_run_block_general: four
+ * customers in flight, lane_period inlined) for the others. The lock-step
+ * path buffers each customer's CLV, offer spend and walk length for the
+ * block and records them in the order the general path's lanes would
+ * finish them (lane_order), so both give the same bits.
  */
 #include "engine/chain.h"
 
@@ -37,6 +43,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "base/rng.h"
+#include "engine/kernel.h"
 
 #define TWO32 4294967296.0
 
@@ -364,7 +371,8 @@ void chain_acc_flush(const chain_table *tb, chain_acc *acc)
 		acc->dead_from[(size_t)(tb->periods + 1) * n + i] = 0;
 }
 
-/* Add the finished customer's CLV (and offer spend) to the accumulators. */
+/* Add the finished customer's CLV (and offer spend) to the accumulators
+   (record_ordered_k does the same for the lock-step path). */
 static inline void record_customer(const chain_table *tb, chain_acc *acc, const double *clv,
                                    double spend)
 {
@@ -427,7 +435,7 @@ static inline void lane_start(const chain_table *tb, lane *ln, uint64_t seed, ui
 }
 
 /* One period of one lane. Returns true when the customer is finished. */
-static inline bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
+static inline __attribute__((always_inline)) bool lane_period(const chain_table *tb, lane *ln, chain_acc *acc)
 {
 	const size_t n = tb->n, n1 = n - 1;
 	const long t = ln->t;
@@ -493,8 +501,8 @@ void chain_run_customer(const chain_table *tb, rng_pcg32 *r, chain_acc *acc)
    customer. The order customers finish in depends only on the block, so
    results stay independent of the thread count. */
 
-void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
-                     uint64_t count, chain_acc *acc)
+void chain_run_block_general(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
+                             uint64_t count, chain_acc *acc)
 {
 	lane lanes[CHAIN_LANES];
 	uint64_t next = first, end = first + count;
@@ -524,12 +532,225 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 	chain_acc_flush(tb, acc);
 }
 
-void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
+/* The order in which the CHAIN_LANES lanes of chain_run_block_general
+   would finish the block's customers, from their walk lengths: lane l
+   takes the next customer in the round after its previous one finished,
+   a customer of len periods finishes len - 1 rounds after it started, and
+   within a round the lanes finish in index order. */
+static void lane_order(const kernel_out *o, uint64_t count, uint32_t *order)
+{
+	uint64_t cust[CHAIN_LANES], fin[CHAIN_LANES], next = 0, k = 0;
+	int l, live = 0;
+
+	/* walks of one length (nobody absorbed early): customer order */
+	for (k = 1; k < count && o->len[k] == o->len[0]; k++)
+		;
+	if (k == count) {
+		for (k = 0; k < count; k++)
+			order[k] = (uint32_t)k;
+		return;
+	}
+	k = 0;
+	for (l = 0; l < CHAIN_LANES; l++) {
+		fin[l] = UINT64_MAX;
+		if (next < count) {
+			cust[l] = next;
+			fin[l] = o->len[next] - 1u;
+			next++;
+			live++;
+		}
+	}
+	while (live > 0) {
+		int best = 0;
+		for (l = 1; l < CHAIN_LANES; l++)
+			if (fin[l] < fin[best])
+				best = l;
+		order[k++] = (uint32_t)cust[best];
+		if (next < count) {
+			cust[best] = next;
+			fin[best] += o->len[next];
+			next++;
+		} else {
+			fin[best] = UINT64_MAX;
+			live--;
+		}
+	}
+}
+
+/* record_customer's sums for the block's customers in `order`, K = n
+   states known at compile time: the sums live in locals (registers) for
+   the block, the same additions in the same order. */
+static inline __attribute__((always_inline)) void
+record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const uint32_t *order,
+                 uint64_t count, chain_acc *acc)
+{
+	stats_ksum sum[KERNEL_MAX_STATES + 1], sumsq[KERNEL_MAX_STATES + 1], sp[2] = {{0, 0}, {0, 0}};
+	uint64_t below[KERNEL_MAX_STATES + 2] = {0};
+	const bool has_below = acc->below != NULL, has_spend = acc->spend != NULL;
+	const double *own_acq = o->acquisition;
+	uint64_t c;
+	int i;
+
+	memcpy(sum, acc->sum, (size_t)(K + 1) * sizeof *sum);
+	memcpy(sumsq, acc->sumsq, (size_t)(K + 1) * sizeof *sumsq);
+	if (has_below)
+		memcpy(below, acc->below, (size_t)(K + 2) * sizeof *below);
+	if (has_spend)
+		memcpy(sp, acc->spend, sizeof sp);
+	for (c = 0; c < count; c++) {
+		const double *clv = o->clv + (size_t)order[c] * (size_t)K;
+		const double spend = o->spend[order[c]];
+		double total = -(own_acq ? own_acq[order[c]] : tb->acquisition) - spend;
+#pragma GCC unroll 8
+		for (i = 0; i < K; i++) {
+			double v = clv[i];
+			total += v;
+			stats_ksum_add(&sum[i], v);
+			stats_ksum_add(&sumsq[i], v * v);
+			below[i] += v < 0.0;
+		}
+		stats_ksum_add(&sum[K], total);
+		stats_ksum_add(&sumsq[K], total * total);
+		below[K] += total < 0.0;
+		below[K + 1] += total > 0.0;
+		if (has_spend) {
+			stats_ksum_add(&sp[0], spend);
+			stats_ksum_add(&sp[1], spend * spend);
+		}
+	}
+	memcpy(acc->sum, sum, (size_t)(K + 1) * sizeof *sum);
+	memcpy(acc->sumsq, sumsq, (size_t)(K + 1) * sizeof *sumsq);
+	if (has_below)
+		memcpy(acc->below, below, (size_t)(K + 2) * sizeof *below);
+	if (has_spend)
+		memcpy(acc->spend, sp, sizeof sp);
+}
+
+/* Record the customers a lock-step kernel walked (kernel.h) into the sums
+   in the order the four-lane general path finishes them. */
+static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uint32_t *order,
+                                 uint64_t count, chain_acc *acc)
+{
+	lane_order(o, count, order);
+	switch (tb->n) {
+	case 1: record_ordered_k(1, tb, o, order, count, acc); break;
+	case 2: record_ordered_k(2, tb, o, order, count, acc); break;
+	case 3: record_ordered_k(3, tb, o, order, count, acc); break;
+	case 4: record_ordered_k(4, tb, o, order, count, acc); break;
+	case 5: record_ordered_k(5, tb, o, order, count, acc); break;
+	case 6: record_ordered_k(6, tb, o, order, count, acc); break;
+	case 7: record_ordered_k(7, tb, o, order, count, acc); break;
+	default: record_ordered_k(8, tb, o, order, count, acc); break;
+	}
+}
+
+/* The block's customers into the histograms, one histogram at a time
+   (each is large: its bins stay in cache while they fill); each total as
+   record_customer forms it. */
+static void record_hists(const chain_table *tb, const kernel_out *o, uint64_t count,
+                         chain_acc *acc)
+{
+	const size_t n = tb->n;
+	uint64_t c;
+	size_t i;
+
+	if (acc->hist == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		for (c = 0; c < count; c++)
+			stats_hist_add(acc->hist[i], o->clv[c * n + i]);
+	for (c = 0; c < count; c++) {
+		double total = -(o->acquisition ? o->acquisition[c] : tb->acquisition) - o->spend[c];
+		for (i = 0; i < n; i++)
+			total += o->clv[c * n + i];
+		stats_hist_add(acc->hist[n], total);
+	}
+}
+
+static kernel_fn kernel_of(chain_isa isa)
+{
+#if KERNEL_X86
+	if (isa == CHAIN_ISA_AVX512)
+		return kernel_run_avx512;
+	if (isa == CHAIN_ISA_AVX2)
+		return kernel_run_avx2;
+#endif
+	(void)isa;
+	return kernel_run_scalar;
+}
+
+/* The block's buffers (kernel_out and the recording order); false when
+   one cannot be allocated (all freed). */
+static bool buffers_alloc(kernel_out *o, uint32_t **order, size_t n, uint64_t count, bool het)
+{
+	*o = (kernel_out){NULL, NULL, NULL, NULL};
+	*order = NULL;
+	if (count == 0 || count > UINT32_MAX)
+		return false;
+	o->clv = malloc(count * n * sizeof *o->clv);
+	o->spend = malloc(count * sizeof *o->spend);
+	o->len = malloc(count * sizeof *o->len);
+	o->acquisition = het ? malloc(count * sizeof *o->acquisition) : NULL;
+	*order = malloc(count * sizeof **order);
+	if (o->clv && o->spend && o->len && (o->acquisition || !het) && *order)
+		return true;
+	free(o->clv);
+	free(o->spend);
+	free(o->len);
+	free(o->acquisition);
+	free(*order);
+	return false;
+}
+
+/* Walk a block on the lock-step path, record it, free the buffers. */
+static void run_lock_step(const chain_table *tb, const kernel_het *het, uint64_t seed,
+                          uint64_t rep, uint64_t first, uint64_t count, kernel_out *o,
+                          uint32_t *order, chain_acc *acc)
+{
+	kernel_of(chain_isa_get())(tb, het, seed, rep, first, count, o, acc);
+	record_in_lane_order(tb, o, order, count, acc);
+	record_hists(tb, o, count, acc);
+	chain_acc_flush(tb, acc);
+	free(o->clv);
+	free(o->spend);
+	free(o->len);
+	free(o->acquisition);
+	free(order);
+}
+
+/* A table the lock-step kernels take runs there (chain_isa_get names the
+   path), with its customers' results buffered for the block; any other
+   (Poisson purchases, more than KERNEL_MAX_STATES states), or a block
+   whose buffers cannot be allocated, runs on the general path. */
+void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
                      uint64_t count, chain_acc *acc)
+{
+	kernel_out o;
+	uint32_t *order;
+
+	if (kernel_fits(tb) && buffers_alloc(&o, &order, tb->n, count, false))
+		run_lock_step(tb, NULL, seed, rep, first, count, &o, order, acc);
+	else
+		chain_run_block_general(tb, seed, rep, first, count, acc);
+}
+
+void chain_run_lanes(chain_table *const *tables, unsigned refill, chain_prepare prepare, void *ctx,
+                     uint64_t first, uint64_t count, chain_acc *acc)
 {
 	lane lanes[CHAIN_LANES];
 	uint64_t next = first, end = first + count;
 	int l, live = 0;
+	kernel_out o;
+	uint32_t *order;
+
+	/* only the rows differ between customers: the lock-step path, each
+	   lane with its own thresholds, every table's other parts shared */
+	if (refill == CHAIN_FILL_ROWS && kernel_fits(tables[0]) &&
+	    buffers_alloc(&o, &order, tables[0]->n, count, true)) {
+		kernel_het het = {tables[0], prepare, ctx};
+		run_lock_step(tables[0], &het, 0, 0, first, count, &o, order, acc);
+		return;
+	}
 
 	for (l = 0; l < CHAIN_LANES; l++) {
 		lanes[l].live = false;

@@ -131,17 +131,54 @@ double chain_truncation_bound(const clv_model *m, long periods);
 
 /* Simulate customers first .. first + count - 1 of replication rep,
    each on its own PCG stream (rng_stream(seed, rep, customer)), adding to
-   acc. Adds the dead_from counts into acc->count and clears them. */
+   acc. Adds the dead_from counts into acc->count and clears them. Runs on
+   the instruction set chain_isa_get names when the table has at most 8
+   states and a fixed number of purchases, else on the general path; the
+   same bits either way. */
 void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
                      uint64_t count, chain_acc *acc);
+
+/* The same on the general path: CHAIN_LANES customers in flight, any
+   table. chain_run_block takes it for tables the lock-step kernels do not
+   (Poisson purchases, more than 8 states); tests compare with it. */
+void chain_run_block_general(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_t first,
+                             uint64_t count, chain_acc *acc);
 
 /* Simulate one customer whose own stream r is already positioned (used
    for customers with their own drawn assumptions). */
 struct rng_pcg32;
 void chain_run_customer(const chain_table *tb, struct rng_pcg32 *r, chain_acc *acc);
 
-/* Customers in flight per thread (chain.c). */
+/* Customers in flight per thread on the general path (chain.c), and the
+   order every path records customers into the sums: the order in which
+   CHAIN_LANES round-robin lanes finish them. */
 #define CHAIN_LANES 4
+
+/* The instruction sets chain_run_block can walk customers with (chain.c,
+   kernel.h): the same results, bit for bit, on every one. */
+typedef enum chain_isa { CHAIN_ISA_SCALAR = 0, CHAIN_ISA_AVX2, CHAIN_ISA_AVX512 } chain_isa;
+#define CHAIN_ISA_COUNT 3
+
+/* "scalar", "avx2", "avx512". */
+const char *chain_isa_name(chain_isa isa);
+
+/* Whether this processor (and build) can run isa. */
+bool chain_isa_supported(chain_isa isa);
+
+/* The fastest supported instruction set. */
+chain_isa chain_isa_best(void);
+
+/* Choose the path from the environment: CLVSIM_ISA=scalar|avx2|avx512
+   forces one, unset or empty takes chain_isa_best. CLV_ERR_INPUT with err
+   set for an unknown name or a path this processor cannot run (the path
+   is then left unchanged). Called once by the command line before any
+   work; chain_run_block calls it on first use when nobody did (and exits
+   with status 2 on a bad value). */
+clv_status chain_isa_init(clv_error *err);
+
+/* Force a supported path (tests and benchmarks); the current one. */
+void chain_isa_set(chain_isa isa);
+chain_isa chain_isa_get(void);
 
 /* Make tables[lane] the table of `customer` and position *walk at the
    start of its walk's stream. */
@@ -149,10 +186,15 @@ typedef void (*chain_prepare)(void *ctx, int lane, uint64_t customer, struct rng
 
 /* Simulate customers first .. first + count - 1, each with a table of
    its own (customers with their own assumptions): lane l walks
-   tables[l] (CHAIN_LANES of them, the same n and periods), prepared by
-   prepare before each customer it takes. As chain_run_block otherwise. */
-void chain_run_lanes(chain_table *const *tables, chain_prepare prepare, void *ctx, uint64_t first,
-                     uint64_t count, chain_acc *acc);
+   tables[l] (CHAIN_LANES of them, the same n and periods, equal copies
+   at the start), prepared by prepare before each customer it takes;
+   prepare refills only the parts `refill` (CHAIN_FILL_*) and its result
+   must depend on the customer only. As chain_run_block otherwise. When
+   only the rows are refilled (and the table fits the lock-step kernels)
+   every customer is prepared in tables[0] and walks with its own
+   thresholds on the lock-step path: the same bits. */
+void chain_run_lanes(chain_table *const *tables, unsigned refill, chain_prepare prepare, void *ctx,
+                     uint64_t first, uint64_t count, chain_acc *acc);
 
 /* Fold acc->dead_from into acc->count (prefix sums) and clear it. */
 void chain_acc_flush(const chain_table *tb, chain_acc *acc);

@@ -260,7 +260,7 @@ static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scra
 		model_copy(h->model[l], rm->model);
 		chain_table_copy(h->table[l], rm->table);
 	}
-	chain_run_lanes(h->table, hetero_prepare, &x, tk->first, tk->count, acc);
+	chain_run_lanes(h->table, sg->refill, hetero_prepare, &x, tk->first, tk->count, acc);
 }
 
 static void run_task(const population *pop, rep_model *const *wave, worker *w, uint64_t seed,

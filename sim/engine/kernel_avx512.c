@@ -1,0 +1,251 @@
+/*
+ * kernel_avx512.c - engine stage: the AVX-512 lock-step kernel (kernel.h).
+ * A group is GV vectors of 8 customers (64-bit lanes): PCG32 steps with
+ * vpmullq, the XSH-RR rotation with vprorvd, the next state by permuting
+ * each threshold column of the row table by the current states (vpermq,
+ * the row table fits one register for up to 8 states) and counting the
+ * thresholds <= u with unsigned compares into masks; CLV per state in one
+ * register per state, added under the mask of the lanes in that state;
+ * counts per period as popcounts of those masks. Compiled for AVX-512
+ * through target attributes (the rest of the build stays portable) and
+ * called only when chain_isa_supported(CHAIN_ISA_AVX512).
+ */
+#include "engine/kernel.h"
+
+#if KERNEL_X86
+
+#include <immintrin.h>
+#include <string.h>
+
+#include "base/rng.h"
+
+#define T512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,popcnt")))
+#define INL inline __attribute__((always_inline))
+#define W 8           /* lanes per vector */
+#define GV 4          /* vectors per group */
+#define GL (W * GV)
+#define PCG_MULT 6364136223846793005ULL
+
+/* PCG32 XSH-RR output of 8 states, in the low 32 bits of each lane. */
+T512 static INL __m512i pcg_out(__m512i old)
+{
+	__m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(old, 18), old), 27);
+	__m512i rot = _mm512_srli_epi64(old, 59);
+
+	return _mm512_and_si512(_mm512_rorv_epi32(xs, rot), _mm512_set1_epi64(0xffffffffLL));
+}
+
+T512 static INL __m512i pcg_step(__m512i st, __m512i inc)
+{
+	return _mm512_add_epi64(_mm512_mullo_epi64(st, _mm512_set1_epi64((long long)PCG_MULT)), inc);
+}
+
+T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const int K,
+                           const bool SP, const kernel_het *het, kernel_rows *own, uint64_t seed,
+                           uint64_t rep, uint64_t first, uint64_t c0, int nl, kernel_out *out,
+                           chain_acc *acc)
+{
+	const __m512i one = _mm512_set1_epi64(1);
+	__m512i st[GV], inc[GV], x[GV], slot[GV];
+	__m512d clv[GV][KERNEL_MAX_STATES], sp[GV];
+	__mmask8 live[GV], dead[GV][KERNEL_MAX_STATES];
+	uint64_t s0[GL], i0[GL], x0[GL];
+	uint32_t len[GL];
+	double keep[KERNEL_MAX_STATES + 1][W], acq[GL];
+	bool any_dead = kr->any_dead;
+	kernel_period p;
+	int g, j, s, l;
+	long t;
+	uint32_t k;
+
+	for (l = 0; l < GL; l++) {
+		s0[l] = 0;
+		i0[l] = 1;
+		x0[l] = 0;
+		len[l] = 0;
+		if (l < nl)
+			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &s0[l],
+			                  &i0[l], &x0[l], &acq[l]);
+		else if (het)
+			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
+	}
+	for (g = 0; g < GV; g++) {
+		int in = nl - g * W;
+		live[g] = in <= 0 ? 0 : in >= W ? 0xff : (__mmask8)((1u << in) - 1u);
+		/* each lane's absorbing states (all lanes share the table's without het) */
+		for (s = 0; s < K; s++) {
+			dead[g][s] = kr->dead[s] ? 0xff : 0;
+			if (het) {
+				dead[g][s] = 0;
+				for (l = 0; l < W && g * W + l < nl; l++)
+					if (own[g * W + l].dead[s])
+						dead[g][s] |= (__mmask8)(1u << l);
+			}
+		}
+	}
+	if (het) {
+		any_dead = false;
+		for (l = 0; l < nl; l++)
+			any_dead = any_dead || own[l].any_dead;
+	}
+#pragma GCC unroll 8
+	for (g = 0; g < GV; g++) {
+		st[g] = _mm512_loadu_si512(s0 + g * W);
+		inc[g] = _mm512_loadu_si512(i0 + g * W);
+		x[g] = _mm512_loadu_si512(x0 + g * W);
+		/* with het: where lane l's rows start in own[], in 64-bit words */
+		slot[g] = _mm512_mullo_epi64(
+		    _mm512_add_epi64(_mm512_set1_epi64(g * W), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7)),
+		    _mm512_set1_epi64((long long)(sizeof(kernel_rows) / sizeof(uint64_t))));
+#pragma GCC unroll 8
+		for (s = 0; s < K; s++)
+			clv[g][s] = _mm512_setzero_pd();
+		sp[g] = _mm512_setzero_pd();
+	}
+	for (t = 0; t <= tb->periods; t++) {
+		__m512i col[KERNEL_MAX_STATES - 1];
+		uint64_t cnt[KERNEL_MAX_STATES] = {0};
+		unsigned any = 0;
+
+#pragma GCC unroll 8
+		for (g = 0; g < GV; g++)
+			any |= live[g];
+		if (!any)
+			break;
+		kernel_period_fill(tb, K, t, SP, tb->purchases > 1, &p);
+#pragma GCC unroll 8
+		for (j = 0; j < K - 1; j++)
+			col[j] = _mm512_loadu_si512(kr->col[p.ph][j]);
+		/* the period's start: count, offer cost, first purchase's reward */
+#pragma GCC unroll 8
+		for (g = 0; g < GV; g++) {
+#pragma GCC unroll 8
+			for (s = 0; s < K; s++) {
+				__mmask8 m = _mm512_mask_cmpeq_epu64_mask(live[g], x[g], _mm512_set1_epi64(s));
+				cnt[s] += (uint64_t)__builtin_popcount(m);
+				clv[g][s] = _mm512_mask_add_pd(clv[g][s], m, clv[g][s], _mm512_set1_pd(p.first[s]));
+			}
+			if (SP && p.spend_on)
+				sp[g] = _mm512_mask_add_pd(sp[g], live[g], sp[g],
+				                           _mm512_permutexvar_pd(x[g], _mm512_loadu_pd(p.spend)));
+			if (SP && p.forgone_on)
+				sp[g] = _mm512_mask_add_pd(sp[g], live[g], sp[g],
+				                           _mm512_permutexvar_pd(x[g], _mm512_loadu_pd(p.forgone)));
+		}
+		for (k = 0;; k++) {
+#pragma GCC unroll 8
+			for (g = 0; g < GV; g++) {
+				__m512i u = pcg_out(st[g]), nx = _mm512_setzero_si512();
+				st[g] = pcg_step(st[g], inc[g]);
+#pragma GCC unroll 8
+				for (j = 0; j < K - 1; j++) {
+					__m512i th = het ? _mm512_i64gather_epi64(_mm512_add_epi64(slot[g], x[g]),
+					                                          (const void *)own[0].col[p.ph][j], 8)
+					                 : _mm512_permutexvar_epi64(x[g], col[j]);
+					nx = _mm512_mask_add_epi64(nx, _mm512_cmpge_epu64_mask(u, th), nx, one);
+				}
+				x[g] = nx;
+			}
+			if (k + 1 >= tb->purchases)
+				break;
+#pragma GCC unroll 8
+			for (g = 0; g < GV; g++) {
+#pragma GCC unroll 8
+				for (s = 0; s < K; s++) {
+					__mmask8 m = _mm512_mask_cmpeq_epu64_mask(live[g], x[g], _mm512_set1_epi64(s));
+					clv[g][s] = _mm512_mask_add_pd(clv[g][s], m, clv[g][s], _mm512_set1_pd(p.mg[s]));
+				}
+				if (SP && p.forgone_on)
+					sp[g] = _mm512_mask_add_pd(
+					    sp[g], live[g], sp[g], _mm512_permutexvar_pd(x[g], _mm512_loadu_pd(p.forgone)));
+			}
+		}
+#pragma GCC unroll 8
+		for (s = 0; s < K; s++)
+			acc->count[(size_t)t * (size_t)K + (size_t)s] += cnt[s];
+		/* the period's end: absorbed lanes and, at the horizon, every lane stop */
+		if (t < tb->periods && !(any_dead && p.dead_check))
+			continue;
+#pragma GCC unroll 8
+		for (g = 0; g < GV; g++) {
+			__mmask8 done = t == tb->periods ? live[g] : 0;
+			if (any_dead && p.dead_check)
+#pragma GCC unroll 8
+				for (s = 0; s < K; s++) {
+					__mmask8 m;
+					if (!dead[g][s])
+						continue;
+					m = _mm512_mask_cmpeq_epu64_mask(live[g] & dead[g][s], x[g], _mm512_set1_epi64(s));
+					if (m == 0)
+						continue;
+					clv[g][s] = _mm512_mask_add_pd(clv[g][s], m, clv[g][s], _mm512_set1_pd(p.tail[s]));
+					acc->dead_from[(size_t)(t + 1) * (size_t)K + (size_t)s] +=
+					    (uint32_t)__builtin_popcount(m);
+					done |= m;
+				}
+			if (done == 0)
+				continue;
+			for (l = 0; l < W; l++)
+				if (done >> l & 1u)
+					len[g * W + l] = (uint32_t)(t + 1);
+			live[g] &= (__mmask8)~done;
+		}
+	}
+	for (g = 0; g < GV && g * W < nl; g++) {
+#pragma GCC unroll 8
+		for (s = 0; s < K; s++)
+			_mm512_storeu_pd(keep[s], clv[g][s]);
+		_mm512_storeu_pd(keep[KERNEL_MAX_STATES], sp[g]);
+		for (l = 0; l < W && g * W + l < nl; l++) {
+			const uint64_t c = c0 + (uint64_t)(g * W + l);
+#pragma GCC unroll 8
+			for (s = 0; s < K; s++)
+				out->clv[c * (uint64_t)K + (uint64_t)s] = keep[s][l];
+			out->spend[c] = keep[KERNEL_MAX_STATES][l];
+			out->len[c] = len[g * W + l];
+			if (het)
+				out->acquisition[c] = acq[g * W + l];
+		}
+	}
+}
+
+T512 static INL void run_k(const chain_table *tb, const int K, const kernel_het *het,
+                           uint64_t seed, uint64_t rep, uint64_t first, uint64_t count,
+                           kernel_out *out, chain_acc *acc)
+{
+	kernel_rows kr, own[GL];
+	uint64_t c0;
+
+	kernel_rows_fill(tb, &kr);
+	for (c0 = 0; c0 < count; c0 += GL) {
+		int nl = count - c0 < GL ? (int)(count - c0) : GL;
+		if (het && kr.spend)
+			group(tb, &kr, K, true, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (het)
+			group(tb, &kr, K, false, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (kr.spend)
+			group(tb, &kr, K, true, NULL, own, seed, rep, first, c0, nl, out, acc);
+		else
+			group(tb, &kr, K, false, NULL, own, seed, rep, first, c0, nl, out, acc);
+	}
+}
+
+T512 void kernel_run_avx512(const chain_table *tb, const kernel_het *het, uint64_t seed,
+                            uint64_t rep, uint64_t first, uint64_t count, kernel_out *out,
+                            chain_acc *acc)
+{
+	switch (tb->n) {
+	case 1: run_k(tb, 1, het, seed, rep, first, count, out, acc); break;
+	case 2: run_k(tb, 2, het, seed, rep, first, count, out, acc); break;
+	case 3: run_k(tb, 3, het, seed, rep, first, count, out, acc); break;
+	case 4: run_k(tb, 4, het, seed, rep, first, count, out, acc); break;
+	case 5: run_k(tb, 5, het, seed, rep, first, count, out, acc); break;
+	case 6: run_k(tb, 6, het, seed, rep, first, count, out, acc); break;
+	case 7: run_k(tb, 7, het, seed, rep, first, count, out, acc); break;
+	default: run_k(tb, 8, het, seed, rep, first, count, out, acc); break;
+	}
+}
+
+#else
+typedef int kernel_avx512_unused; /* no x86-64: chain_isa_supported says no */
+#endif

@@ -1,0 +1,167 @@
+/*
+ * kernel_scalar.c - engine stage: the portable lock-step kernel (kernel.h),
+ * eight customers in flight in plain C, specialised per number of states
+ * (1..KERNEL_MAX_STATES) so the threshold count of a row is a loop of
+ * known length the compiler unrolls. The reference the vector kernels
+ * (kernel_avx2.c, kernel_avx512.c) are compared with, and the path every
+ * processor can run.
+ */
+#include "engine/kernel.h"
+
+#include <string.h>
+
+#include "base/rng.h"
+
+#define LANES 8
+#define PCG_MULT 6364136223846793005ULL
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* PCG32 XSH-RR output of a state (rng.h rng_next, without the step). */
+static ALWAYS_INLINE uint64_t pcg_output(uint64_t old)
+{
+	uint32_t xs = (uint32_t)(((old >> 18u) ^ old) >> 27u), rot = (uint32_t)(old >> 59u);
+
+	return (xs >> rot) | (xs << ((-rot) & 31u));
+}
+
+/* The next state: the number of thresholds of row x <= u. */
+static ALWAYS_INLINE uint64_t pick_row(const uint64_t (*col)[KERNEL_MAX_STATES], const int K,
+                                       uint64_t x, uint64_t u)
+{
+	uint64_t nx = 0;
+	int j;
+
+#pragma GCC unroll 8
+	for (j = 0; j < K - 1; j++)
+		nx += u >= col[j][x];
+	return nx;
+}
+
+/* One group of up to LANES customers, c0 .. c0 + nl - 1 of the block;
+   with het, each lane with its own rows (own[l]). */
+static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, const int K,
+                                const bool SP, const kernel_het *het, kernel_rows *own,
+                                uint64_t seed, uint64_t rep, uint64_t first, uint64_t c0, int nl,
+                                kernel_out *out, chain_acc *acc)
+{
+	uint64_t st[LANES], inc[LANES], x[LANES];
+	double clv[LANES][KERNEL_MAX_STATES], sp[LANES], acq[LANES];
+	bool live[LANES];
+	uint32_t len[LANES];
+	kernel_period p;
+	int l, j, nlive = nl;
+	long t;
+	uint32_t k;
+
+	for (l = 0; l < LANES; l++) {
+		live[l] = l < nl;
+		st[l] = 0;
+		inc[l] = 1;
+		x[l] = 0;
+		if (live[l])
+			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &st[l],
+			                  &inc[l], &x[l], &acq[l]);
+		else if (het)
+			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
+#pragma GCC unroll 8
+		for (j = 0; j < K; j++)
+			clv[l][j] = 0.0;
+		sp[l] = 0.0;
+		len[l] = 0;
+	}
+	for (t = 0; t <= tb->periods && nlive > 0; t++) {
+		const uint64_t(*col)[KERNEL_MAX_STATES];
+		uint64_t *count = acc->count + (size_t)t * (size_t)K;
+
+		kernel_period_fill(tb, K, t, SP, tb->purchases > 1, &p);
+		col = kr->col[p.ph];
+#pragma GCC unroll 8
+		for (l = 0; l < LANES; l++) {
+			if (!live[l])
+				continue;
+			count[x[l]]++;
+			if (SP && p.spend_on)
+				sp[l] += p.spend[x[l]];
+			clv[l][x[l]] += p.first[x[l]];
+			if (SP && p.forgone_on)
+				sp[l] += p.forgone[x[l]];
+		}
+		for (k = 0;; k++) {
+#pragma GCC unroll 8
+			for (l = 0; l < LANES; l++) {
+				uint64_t u = pcg_output(st[l]);
+				st[l] = st[l] * PCG_MULT + inc[l];
+				x[l] = pick_row(het ? (const uint64_t(*)[KERNEL_MAX_STATES])own[l].col[p.ph] : col, K,
+				                x[l], u);
+			}
+			if (k + 1 >= tb->purchases)
+				break;
+#pragma GCC unroll 8
+			for (l = 0; l < LANES; l++) {
+				if (!live[l])
+					continue;
+				clv[l][x[l]] += p.mg[x[l]];
+				if (SP && p.forgone_on)
+					sp[l] += p.forgone[x[l]];
+			}
+		}
+		for (l = 0; l < LANES; l++) {
+			if (!live[l])
+				continue;
+			if (p.dead_check && (het ? own[l].dead[x[l]] : kr->dead[x[l]])) {
+				/* absorbed: the rest of its life is known */
+				clv[l][x[l]] += p.tail[x[l]];
+				acc->dead_from[(size_t)(t + 1) * (size_t)K + x[l]]++;
+			} else if (t < tb->periods)
+				continue;
+			live[l] = false;
+			len[l] = (uint32_t)(t + 1);
+			nlive--;
+		}
+	}
+	for (l = 0; l < nl; l++) {
+		const uint64_t c = c0 + (uint64_t)l;
+		memcpy(out->clv + c * (uint64_t)K, clv[l], (size_t)K * sizeof(double));
+		out->spend[c] = sp[l];
+		out->len[c] = len[l];
+		if (het)
+			out->acquisition[c] = acq[l];
+	}
+}
+
+static ALWAYS_INLINE void run_k(const chain_table *tb, const int K, const kernel_het *het,
+                                uint64_t seed, uint64_t rep, uint64_t first, uint64_t count,
+                                kernel_out *out, chain_acc *acc)
+{
+	kernel_rows kr, own[LANES];
+	uint64_t c0;
+
+	kernel_rows_fill(tb, &kr);
+	for (c0 = 0; c0 < count; c0 += LANES) {
+		int nl = count - c0 < LANES ? (int)(count - c0) : LANES;
+		if (het && kr.spend)
+			group(tb, &kr, K, true, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (het)
+			group(tb, &kr, K, false, het, own, seed, rep, first, c0, nl, out, acc);
+		else if (kr.spend)
+			group(tb, &kr, K, true, NULL, own, seed, rep, first, c0, nl, out, acc);
+		else
+			group(tb, &kr, K, false, NULL, own, seed, rep, first, c0, nl, out, acc);
+	}
+}
+
+void kernel_run_scalar(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+                       uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc)
+{
+	switch (tb->n) {
+	case 1: run_k(tb, 1, het, seed, rep, first, count, out, acc); break;
+	case 2: run_k(tb, 2, het, seed, rep, first, count, out, acc); break;
+	case 3: run_k(tb, 3, het, seed, rep, first, count, out, acc); break;
+	case 4: run_k(tb, 4, het, seed, rep, first, count, out, acc); break;
+	case 5: run_k(tb, 5, het, seed, rep, first, count, out, acc); break;
+	case 6: run_k(tb, 6, het, seed, rep, first, count, out, acc); break;
+	case 7: run_k(tb, 7, het, seed, rep, first, count, out, acc); break;
+	default: run_k(tb, 8, het, seed, rep, first, count, out, acc); break;
+	}
+}
