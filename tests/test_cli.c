@@ -733,8 +733,9 @@ static void test_run_sigint(void **state)
 	(void)state;
 	snprintf(earlier, sizeof earlier, "%s/share.csv", dir);
 	th_write_file(earlier, "time,state,share\n0,A,0.6\n");
+	/* per customer: --mode auto would aggregate it and finish at once */
 	pid = th_spawn((const char *const[]){"run", DATA "long.yaml", "--out", dir, "--plot", "none",
-	                                  "--quiet", NULL});
+	                                  "--quiet", "--mode", "customers", NULL});
 	/* Signal only once the handler is installed (else SIGINT kills). */
 	deadline = th_now() + CHILD_DEADLINE_S;
 	while (th_catches_sigint(pid) == 0 && th_now() < deadline)
