@@ -130,38 +130,8 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 	}
 }
 
-static ALWAYS_INLINE void run_k(const chain_table *tb, const int K, const kernel_het *het,
-                                uint64_t seed, uint64_t rep, uint64_t first, uint64_t count,
-                                kernel_out *out, chain_acc *acc)
-{
-	kernel_rows kr, own[LANES];
-	uint64_t c0;
-
-	kernel_rows_fill(tb, &kr);
-	for (c0 = 0; c0 < count; c0 += LANES) {
-		int nl = count - c0 < LANES ? (int)(count - c0) : LANES;
-		if (het && kr.spend)
-			group(tb, &kr, K, true, het, own, seed, rep, first, c0, nl, out, acc);
-		else if (het)
-			group(tb, &kr, K, false, het, own, seed, rep, first, c0, nl, out, acc);
-		else if (kr.spend)
-			group(tb, &kr, K, true, NULL, own, seed, rep, first, c0, nl, out, acc);
-		else
-			group(tb, &kr, K, false, NULL, own, seed, rep, first, c0, nl, out, acc);
-	}
-}
-
-void kernel_run_scalar(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
-                       uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc)
-{
-	switch (tb->n) {
-	case 1: run_k(tb, 1, het, seed, rep, first, count, out, acc); break;
-	case 2: run_k(tb, 2, het, seed, rep, first, count, out, acc); break;
-	case 3: run_k(tb, 3, het, seed, rep, first, count, out, acc); break;
-	case 4: run_k(tb, 4, het, seed, rep, first, count, out, acc); break;
-	case 5: run_k(tb, 5, het, seed, rep, first, count, out, acc); break;
-	case 6: run_k(tb, 6, het, seed, rep, first, count, out, acc); break;
-	case 7: run_k(tb, 7, het, seed, rep, first, count, out, acc); break;
-	default: run_k(tb, 8, het, seed, rep, first, count, out, acc); break;
-	}
-}
+#define KERNEL_ATTR /* portable: no target attribute */
+#define KERNEL_INL ALWAYS_INLINE
+#define KERNEL_GROUP LANES
+#define KERNEL_ENTRY kernel_run_scalar
+#include "engine/kernel_dispatch.h"
