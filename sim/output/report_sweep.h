@@ -26,9 +26,6 @@
 /* State i of the sweep, or "total" for i == w->n. */
 const char *report_sweep_state(const whatif_sweep *w, size_t i);
 
-/* The lines saying how the means and SEs were computed (w->method). */
-void report_sweep_method_text(FILE *f, const whatif_sweep *w);
-
 /* The text report: the axes and their rules, the method, then one row per
    grid point (exact CLV per state; total exact, and unless exact its mean
    and SE by the method). */

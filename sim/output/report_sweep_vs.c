@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "output/report.h"
-#include "output/report_sweep.h"
+#include "output/report_sweep_method.h"
 
 /* ---- text ---------------------------------------------------------------- */
 
