@@ -237,7 +237,8 @@ static clv_status point_values(whatif_sweep *w, const whatif_sweep_draws *d, clv
 		*rep_buf = grown;
 		rc = whatif_sweep_draws_point(d, s, cfg.replications, cfg.threads, grown, err);
 		if (rc == CLV_OK)
-			whatif_rep_means(grown, (size_t)cfg.replications, w->n, w->mean + cell, w->se + cell);
+			rc = whatif_rep_means(grown, (size_t)cfg.replications, w->n, w->mean + cell,
+			                      w->se + cell, err);
 		*rep = grown;
 	} else if ((*r = mc_run(s, &cfg, err)) == NULL) {
 		rc = err->status;

@@ -9,9 +9,9 @@
  * assumptions it shares at every point and with a base swept against
  * (common random numbers, without the inner noise of simulated customers).
  */
-#include <math.h>
 #include <stdlib.h>
 
+#include "base/stats.h"
 #include "engine/expect_draws.h"
 #include "scenario/scenario.h"
 #include "whatif/whatif_internal.h"
@@ -65,20 +65,22 @@ clv_status whatif_sweep_draws_point(const whatif_sweep_draws *d, clv_scenario *s
 	return rc;
 }
 
-void whatif_rep_means(const double *rep, size_t R, size_t n, double *mean, double *se)
+clv_status whatif_rep_means(const double *rep, size_t R, size_t n, double *mean, double *se,
+                            clv_error *err)
 {
+	double *column = malloc((R + 1) * sizeof *column);
+	stats_summary sm;
 	size_t i, r;
 
-	for (i = 0; i <= n; i++) {
-		double m = 0.0, ss = 0.0;
+	if (column == NULL)
+		return whatif_nomem(err);
+	for (i = 0; i <= n; i++) { /* as mc_run summarises its replications */
 		for (r = 0; r < R; r++)
-			m += rep[r * (n + 1) + i];
-		m /= (double)R;
-		for (r = 0; r < R; r++) {
-			double d = rep[r * (n + 1) + i] - m;
-			ss += d * d;
-		}
-		mean[i] = m;
-		se[i] = R < 2 ? (double)NAN : sqrt(ss / (double)(R - 1) / (double)R);
+			column[r] = rep[r * (n + 1) + i];
+		stats_summary_from_array(&sm, column, R);
+		mean[i] = sm.mean;
+		se[i] = sm.se;
 	}
+	free(column);
+	return CLV_OK;
 }

@@ -60,9 +60,11 @@ void whatif_sweep_draws_free(whatif_sweep_draws *d);
 clv_status whatif_sweep_draws_point(const whatif_sweep_draws *d, clv_scenario *s, uint64_t reps,
                                     int threads, double *rep, clv_error *err);
 
-/* Mean and se (sd / sqrt(R), NaN when R < 2) of each of the n + 1
-   columns of rep (R rows). */
-void whatif_rep_means(const double *rep, size_t R, size_t n, double *mean, double *se);
+/* Mean and se of each of the n + 1 columns of rep (R rows), as mc_run
+   summarises its replications (stats_summary_from_array: se = sd /
+   sqrt(R), NaN when R < 2). CLV_ERR_NOMEM. */
+clv_status whatif_rep_means(const double *rep, size_t R, size_t n, double *mean, double *se,
+                            clv_error *err);
 
 /* ---- a sweep against a base (sweep_vs.c), called by sweep.c ---- */
 
