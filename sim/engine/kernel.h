@@ -49,6 +49,24 @@ typedef struct kernel_out {
 	double *acquisition; /* per customer with their own rows (kernel_het), else NULL */
 } kernel_out;
 
+/* Customer c of the block into out: its CLV in state s at clv[s * stride]
+   (s < K), its offer spend, walk length and, when acq is not NULL (its
+   own rows), its acquisition cost. Every kernel records through it. */
+static inline __attribute__((always_inline)) void
+kernel_out_put(kernel_out *out, uint64_t c, const int K, const double *clv, size_t stride,
+               double spend, uint32_t len, const double *acq)
+{
+	int s;
+
+#pragma GCC unroll 8
+	for (s = 0; s < K; s++)
+		out->clv[c * (uint64_t)K + (uint64_t)s] = clv[(size_t)s * stride];
+	out->spend[c] = spend;
+	out->len[c] = len;
+	if (acq != NULL)
+		out->acquisition[c] = *acq;
+}
+
 /* The rows of a table in the layout the kernels read: col[ph][j][x] is
    threshold j of row x in phase ph (rows padded to KERNEL_MAX_STATES),
    init[j] those of the initial distribution. */

@@ -15,7 +15,6 @@
 #if KERNEL_X86
 
 #include <immintrin.h>
-#include <string.h>
 
 #include "base/rng.h"
 
@@ -242,16 +241,10 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 		for (s = 0; s < K; s++)
 			_mm256_storeu_pd(keep[s], clv[g][s]);
 		_mm256_storeu_pd(keep[KERNEL_MAX_STATES], sp[g]);
-		for (l = 0; l < W && g * W + l < nl; l++) {
-			const uint64_t c = c0 + (uint64_t)(g * W + l);
-#pragma GCC unroll 8
-			for (s = 0; s < K; s++)
-				out->clv[c * (uint64_t)K + (uint64_t)s] = keep[s][l];
-			out->spend[c] = keep[KERNEL_MAX_STATES][l];
-			out->len[c] = len[g * W + l];
-			if (het)
-				out->acquisition[c] = acq[g * W + l];
-		}
+		for (l = 0; l < W && g * W + l < nl; l++)
+			kernel_out_put(out, c0 + (uint64_t)(g * W + l), K, &keep[0][l], W,
+			               keep[KERNEL_MAX_STATES][l], len[g * W + l],
+			               het ? &acq[g * W + l] : NULL);
 	}
 }
 

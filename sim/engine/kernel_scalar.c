@@ -8,8 +8,6 @@
  */
 #include "engine/kernel.h"
 
-#include <string.h>
-
 #include "base/rng.h"
 
 #define LANES 8
@@ -120,14 +118,8 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 			nlive--;
 		}
 	}
-	for (l = 0; l < nl; l++) {
-		const uint64_t c = c0 + (uint64_t)l;
-		memcpy(out->clv + c * (uint64_t)K, clv[l], (size_t)K * sizeof(double));
-		out->spend[c] = sp[l];
-		out->len[c] = len[l];
-		if (het)
-			out->acquisition[c] = acq[l];
-	}
+	for (l = 0; l < nl; l++)
+		kernel_out_put(out, c0 + (uint64_t)l, K, clv[l], 1, sp[l], len[l], het ? &acq[l] : NULL);
 }
 
 #define KERNEL_ATTR /* portable: no target attribute */
