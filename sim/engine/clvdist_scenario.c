@@ -216,7 +216,9 @@ static size_t choose_points(const job *j, bool total_only, double budget)
 }
 
 /* Run every part's programme (in parallel: each is deterministic, so the
-   results do not depend on the thread count). */
+   results do not depend on the thread count). A single part runs its
+   n + 1 programmes in parallel instead (clvdist_model's own loop: a
+   nested region here would leave it one thread). */
 static clv_status job_run(job *j, size_t K, bool total_only, clvdist_report *rep, clv_error *err)
 {
 	long t, parts = (long)((size_t)j->reps * j->n_pop), longest = 0;
@@ -224,7 +226,7 @@ static clv_status job_run(job *j, size_t K, bool total_only, clvdist_report *rep
 	int failed = 0;
 	clv_error first = {0};
 
-#pragma omp parallel for schedule(dynamic, 1) reduction(+ : work) reduction(max : longest)
+#pragma omp parallel for if (parts > 1) schedule(dynamic, 1) reduction(+ : work) reduction(max : longest)
 	for (t = 0; t < parts; t++) {
 		clvdist_options o = {K, total_only};
 		clv_error e = {0};
