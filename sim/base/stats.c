@@ -37,7 +37,7 @@ void stats_hist_free(stats_hist *h)
 void stats_hist_reset(stats_hist *h)
 {
 	if (h->first <= h->last)
-		memset(h->count + h->first, 0, (size_t)(h->last - h->first + 1) * sizeof *h->count);
+		memset(h->bin + h->first, 0, (size_t)(h->last - h->first + 1) * sizeof *h->bin);
 	h->n = 0;
 	h->min = INFINITY;
 	h->max = -INFINITY;
@@ -82,26 +82,69 @@ static int bin_of(double v)
 	return STATS_HIST_SIDE;
 }
 
+/* Count v (not NaN) in its bin b. */
+static inline void add_at(stats_hist *h, int b, double v)
+{
+	stats_hist_bin *x = &h->bin[b];
+
+	/* the sole value: v for an empty bin; NaN once a second value differs
+	   (NaN != v keeps NaN) */
+	x->sole = x->count == 0 ? v : x->sole == v ? x->sole : (double)NAN;
+	x->count++;
+	h->n++;
+	h->first = b < h->first ? b : h->first;
+	h->last = b > h->last ? b : h->last;
+	h->min = v < h->min ? v : h->min;
+	h->max = v > h->max ? v : h->max;
+}
+
 void stats_hist_add(stats_hist *h, double v)
 {
 	if (isnan(v))
 		return;
-	int b = bin_of(v);
+	add_at(h, bin_of(v), v);
+}
 
-	if (h->count[b] == 0)
-		h->sole[b] = v;
-	else if (h->sole[b] != v)
-		h->sole[b] = NAN; /* a second distinct value: not an atom */
-	h->count[b]++;
-	h->n++;
-	if (b < h->first)
-		h->first = b;
-	if (b > h->last)
-		h->last = b;
-	if (v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
+/* Values per batch of stats_hist_add_many, and how far ahead a bin is
+   fetched. */
+#define HIST_BATCH 256
+#define HIST_AHEAD 16
+
+void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t stride)
+{
+	double x[HIST_BATCH], lo = h->min, hi = h->max;
+	int b[HIST_BATCH], first = h->first, last = h->last;
+	uint64_t added = 0;
+	size_t i, k, m;
+
+	for (i = 0; i < count; i += m) {
+		m = count - i < HIST_BATCH ? count - i : HIST_BATCH;
+		for (k = 0; k < m; k++) {
+			x[k] = v[(i + k) * stride];
+			b[k] = isnan(x[k]) ? -1 : bin_of(x[k]);
+		}
+		for (k = 0; k < m; k++) {
+			stats_hist_bin *bin;
+			const double y = x[k];
+			if (k + HIST_AHEAD < m && b[k + HIST_AHEAD] >= 0)
+				__builtin_prefetch(&h->bin[b[k + HIST_AHEAD]], 1);
+			if (b[k] < 0)
+				continue;
+			bin = &h->bin[b[k]];
+			bin->sole = bin->count == 0 ? y : bin->sole == y ? bin->sole : (double)NAN;
+			bin->count++;
+			added++;
+			first = b[k] < first ? b[k] : first;
+			last = b[k] > last ? b[k] : last;
+			lo = y < lo ? y : lo;
+			hi = y > hi ? y : hi;
+		}
+	}
+	h->n += added;
+	h->first = first;
+	h->last = last;
+	h->min = lo;
+	h->max = hi;
 }
 
 void stats_hist_merge(stats_hist *into, const stats_hist *from)
@@ -109,13 +152,15 @@ void stats_hist_merge(stats_hist *into, const stats_hist *from)
 	int b;
 
 	for (b = from->first; b <= from->last; b++) {
-		if (from->count[b] == 0)
+		const stats_hist_bin *f = &from->bin[b];
+		stats_hist_bin *t = &into->bin[b];
+		if (f->count == 0)
 			continue;
-		if (into->count[b] == 0)
-			into->sole[b] = from->sole[b];
-		else if (!(into->sole[b] == from->sole[b]))
-			into->sole[b] = NAN;
-		into->count[b] += from->count[b];
+		if (t->count == 0)
+			t->sole = f->sole;
+		else if (!(t->sole == f->sole))
+			t->sole = NAN;
+		t->count += f->count;
 	}
 	into->n += from->n;
 	if (from->first < into->first)
@@ -167,10 +212,10 @@ double stats_hist_quantile(const stats_hist *h, double p)
 		return h->max;
 	target = p * (double)h->n;
 	for (b = h->first; b <= h->last; b++) {
-		double c = (double)h->count[b];
+		double c = (double)h->bin[b].count;
 		if (c > 0 && cum + c >= target) {
-			if (!isnan(h->sole[b]))
-				return h->sole[b]; /* one distinct value: an atom, exactly */
+			if (!isnan(h->bin[b].sole))
+				return h->bin[b].sole; /* one distinct value: an atom, exactly */
 			stats_hist_bin_range(b, &lo, &hi);
 			if (b == STATS_HIST_SIDE)
 				return 0.0;

@@ -577,24 +577,59 @@ static void lane_order(const kernel_out *o, uint64_t count, uint32_t *order)
 	}
 }
 
+/* Two doubles (GCC vector extensions: one SSE2 register in the portable
+   build) and the matching 64-bit lanes of a comparison. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef int64_t v2i __attribute__((vector_size(16)));
+
+/* stats_ksum_add lane by lane: the same operations on each lane, so the
+   same bits as the scalar one, without its branch. */
+static inline __attribute__((always_inline)) void ksum2_add(v2d *sum, v2d *comp, v2d x)
+{
+	const v2d t = *sum + x;
+	const v2i big = (v2d)((v2i)*sum & INT64_MAX) >= (v2d)((v2i)x & INT64_MAX);
+	const v2i a = (v2i)((*sum - t) + x), b = (v2i)((x - t) + *sum);
+
+	*comp += (v2d)((a & big) | (b & ~big));
+	*sum = t;
+}
+
+/* Lane s of a customer's row: its CLV in state s, its total at s = K. */
+static inline __attribute__((always_inline)) double lane_value(const int K, const double *clv,
+                                                               double total, int s)
+{
+	return s < K ? clv[s] : s == K ? total : 0.0;
+}
+
 /* record_customer's sums for the block's customers in `order`, K = n
-   states known at compile time: the sums live in locals (registers) for
-   the block, the same additions in the same order. */
+   states known at compile time: the sums, per state and the total, live
+   in vectors (state s in lane s % 2 of vector s / 2, the total at s = K)
+   for the block; the same additions in the same order per sum. */
 static inline __attribute__((always_inline)) void
 record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const uint32_t *order,
                  uint64_t count, chain_acc *acc)
 {
-	stats_ksum sum[KERNEL_MAX_STATES + 1], sumsq[KERNEL_MAX_STATES + 1], sp[2] = {{0, 0}, {0, 0}};
-	uint64_t below[KERNEL_MAX_STATES + 2] = {0};
+	enum { NV = (KERNEL_MAX_STATES + 2) / 2 };
+	const int nv = (K + 2) / 2;
+	v2d sum[NV], comp[NV], sq[NV], sqcomp[NV];
+	v2i neg[NV];
+	stats_ksum sp[2] = {{0, 0}, {0, 0}};
+	uint64_t positive = 0;
 	const bool has_below = acc->below != NULL, has_spend = acc->spend != NULL;
 	const double *own_acq = o->acquisition;
 	uint64_t c;
-	int i;
+	int i, j;
 
-	memcpy(sum, acc->sum, (size_t)(K + 1) * sizeof *sum);
-	memcpy(sumsq, acc->sumsq, (size_t)(K + 1) * sizeof *sumsq);
-	if (has_below)
-		memcpy(below, acc->below, (size_t)(K + 2) * sizeof *below);
+	for (j = 0; j < nv; j++) {
+		for (i = 0; i < 2; i++) {
+			const int s = 2 * j + i;
+			sum[j][i] = s <= K ? acc->sum[s].sum : 0.0;
+			comp[j][i] = s <= K ? acc->sum[s].comp : 0.0;
+			sq[j][i] = s <= K ? acc->sumsq[s].sum : 0.0;
+			sqcomp[j][i] = s <= K ? acc->sumsq[s].comp : 0.0;
+		}
+		neg[j] = (v2i){0, 0};
+	}
 	if (has_spend)
 		memcpy(sp, acc->spend, sizeof sp);
 	for (c = 0; c < count; c++) {
@@ -602,26 +637,31 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 		const double spend = o->spend[order[c]];
 		double total = -(own_acq ? own_acq[order[c]] : tb->acquisition) - spend;
 #pragma GCC unroll 8
-		for (i = 0; i < K; i++) {
-			double v = clv[i];
-			total += v;
-			stats_ksum_add(&sum[i], v);
-			stats_ksum_add(&sumsq[i], v * v);
-			below[i] += v < 0.0;
+		for (i = 0; i < K; i++)
+			total += clv[i];
+#pragma GCC unroll 8
+		for (j = 0; j < nv; j++) {
+			const v2d v = {lane_value(K, clv, total, 2 * j), lane_value(K, clv, total, 2 * j + 1)};
+			ksum2_add(&sum[j], &comp[j], v);
+			ksum2_add(&sq[j], &sqcomp[j], v * v);
+			neg[j] -= (v < 0.0);
 		}
-		stats_ksum_add(&sum[K], total);
-		stats_ksum_add(&sumsq[K], total * total);
-		below[K] += total < 0.0;
-		below[K + 1] += total > 0.0;
+		positive += total > 0.0;
 		if (has_spend) {
 			stats_ksum_add(&sp[0], spend);
 			stats_ksum_add(&sp[1], spend * spend);
 		}
 	}
-	memcpy(acc->sum, sum, (size_t)(K + 1) * sizeof *sum);
-	memcpy(acc->sumsq, sumsq, (size_t)(K + 1) * sizeof *sumsq);
+	for (i = 0; i <= K; i++) {
+		acc->sum[i].sum = sum[i / 2][i % 2];
+		acc->sum[i].comp = comp[i / 2][i % 2];
+		acc->sumsq[i].sum = sq[i / 2][i % 2];
+		acc->sumsq[i].comp = sqcomp[i / 2][i % 2];
+		if (has_below)
+			acc->below[i] += (uint64_t)neg[i / 2][i % 2];
+	}
 	if (has_below)
-		memcpy(acc->below, below, (size_t)(K + 2) * sizeof *below);
+		acc->below[K + 1] += positive;
 	if (has_spend)
 		memcpy(acc->spend, sp, sizeof sp);
 }
@@ -646,24 +686,29 @@ static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uin
 
 /* The block's customers into the histograms, one histogram at a time
    (each is large: its bins stay in cache while they fill); each total as
-   record_customer forms it. */
+   record_customer forms it, a batch at a time. */
 static void record_hists(const chain_table *tb, const kernel_out *o, uint64_t count,
                          chain_acc *acc)
 {
 	const size_t n = tb->n;
-	uint64_t c;
-	size_t i;
+	double total[256];
+	uint64_t c, m;
+	size_t i, k;
 
 	if (acc->hist == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		for (c = 0; c < count; c++)
-			stats_hist_add(acc->hist[i], o->clv[c * n + i]);
-	for (c = 0; c < count; c++) {
-		double total = -(o->acquisition ? o->acquisition[c] : tb->acquisition) - o->spend[c];
-		for (i = 0; i < n; i++)
-			total += o->clv[c * n + i];
-		stats_hist_add(acc->hist[n], total);
+		stats_hist_add_many(acc->hist[i], o->clv + i, count, n);
+	for (c = 0; c < count; c += m) {
+		m = count - c < 256 ? count - c : 256;
+		for (k = 0; k < m; k++) {
+			const double *clv = o->clv + (c + k) * n;
+			double t = -(o->acquisition ? o->acquisition[c + k] : tb->acquisition) - o->spend[c + k];
+			for (i = 0; i < n; i++)
+				t += clv[i];
+			total[k] = t;
+		}
+		stats_hist_add_many(acc->hist[n], total, m, 1);
 	}
 }
 
