@@ -109,7 +109,7 @@ static int time_run(clv_scenario *s, mc_mode mode, uint64_t customers, uint64_t 
 
 static int time_clvdist(clv_scenario *s, int repeats, row *out)
 {
-	clvdist_request rq = {NULL, 0, 1, 42, 0.0};
+	clvdist_request rq = {NULL, 0, 1, 42, 0.0, 0};
 	int k;
 
 	out->seconds = INFINITY;

@@ -50,7 +50,7 @@ static clvdist **run_dp(const clv_model *m, size_t points)
 {
 	clv_error err = {0};
 	clvdist **out = calloc(m->n + 1, sizeof *out);
-	clvdist_options o = {points, false};
+	clvdist_options o = {points, false, 0};
 
 	assert_non_null(out);
 	if (clvdist_model(m, &o, out, NULL, NULL, &err) != CLV_OK)
@@ -434,6 +434,97 @@ static void coarse_within_its_bound(void **state)
 	scenario_free(s);
 }
 
+/* The p-quantile of grouped pairs (value, prob), by clvdist_quantile's rule. */
+static double pairs_quantile(const double *pairs, size_t g, double p)
+{
+	double cum = 0.0;
+	size_t k;
+
+	for (k = 0; k + 1 < g; k++) {
+		cum += pairs[2 * k + 1];
+		if (cum >= p - CLVDIST_P_SLACK)
+			break;
+	}
+	return pairs[2 * k];
+}
+
+/* On a grid far coarser than the support (16 bins), every percentile and
+   the sd stay within +-bound of the true ones from enumerating every path,
+   and the mean stays exact: a dense chain (one shared pass for all
+   states) and a sparse one with an absorbing state (two groups of rows). */
+static void coarse_grid_against_enumeration(void **state)
+{
+	static const double levels[] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+	static const char *const texts[] = {
+		"states: [A, B, C]\ninitial: [0.6, 0.3, 0.1]\n"
+		"switching: [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.25, 0.15, 0.6]]\n"
+		"horizon: 7\ndiscount_rate: 0.07\nmargin: {A: 500, B: 310, C: 170}\n",
+		"states: [trial, active, lapsed, gone]\ninitial: [1, 0, 0, 0]\n"
+		"switching: [[0, 0.6, 0.3, 0.1], [0, 0.8, 0.15, 0.05], [0, 0.3, 0.4, 0.3], [0, 0, 0, 1]]\n"
+		"horizon: 7\ndiscount_rate: 0.05\nmargin: {trial: 20, active: 90, lapsed: 15, gone: 0}\n"
+		"cost_per_period: {trial: 5, active: 3, lapsed: 1, gone: 0}\n"};
+	size_t t;
+
+	(void)state;
+	for (t = 0; t < sizeof texts / sizeof *texts; t++) {
+		clv_scenario *s = load_text(texts[t]);
+		clv_error err = {0};
+		clv_model *m = model_at_means(s, &err);
+		double clv[CLV_MAX_STATES] = {0}, *pairs, largest = 0.0;
+		path_list pl;
+		clvdist **d;
+		size_t n, i, k, g, moved = 0;
+
+		assert_non_null(m);
+		n = m->n;
+		pl.cap = 2;
+		for (k = 0; k <= (size_t)m->horizon + 1; k++)
+			pl.cap *= n; /* the last purchase branches too */
+		pl.n = n;
+		pl.len = 0;
+		pl.v = calloc((n + 1) * pl.cap, sizeof *pl.v);
+		pl.p = calloc(pl.cap, sizeof *pl.p);
+		pairs = calloc(2 * pl.cap, sizeof *pairs);
+		assert_true(pl.v && pl.p && pairs);
+		for (i = 0; i < n; i++)
+			if (m->initial[i] > 0)
+				enumerate(m, 0, 0, i, m->initial[i], clv, &pl);
+		d = run_dp(m, 16);
+		for (i = 0; i <= n; i++) {
+			double mean = 0.0, ss = 0.0, dm, dsd, B = d[i]->bound;
+			const double tol = 1e-9 * 1e3;
+			g = grouped(&pl, i, 0.0, pairs);
+			for (k = 0; k < g; k++)
+				mean += pairs[2 * k] * pairs[2 * k + 1];
+			for (k = 0; k < g; k++)
+				ss += pairs[2 * k + 1] * (pairs[2 * k] - mean) * (pairs[2 * k] - mean);
+			clvdist_moments(d[i], &dm, &dsd);
+			moved += B > 0.0;
+			if (!(fabs(dm - mean) <= 1e-9 * (1.0 + fabs(mean))))
+				fail_msg("text %zu state %zu: mean %.15g, enumerated %.15g", t, i, dm, mean);
+			assert_true(fabs(dsd - sqrt(ss)) <= B + tol);
+			for (k = 0; k < sizeof levels / sizeof *levels; k++) {
+				double want = pairs_quantile(pairs, g, levels[k]);
+				double got = clvdist_quantile(d[i], levels[k]);
+				if (!(fabs(got - want) <= B + tol))
+					fail_msg("text %zu state %zu p%.2f: %.9g, true %.9g, bound %.6g", t, i,
+					         levels[k], got, want, B);
+				if (B > 0.0)
+					largest = fmax(largest, fabs(got - want) / B);
+			}
+		}
+		printf("  chain %zu: %zu paths, %zu of %zu lists moved, largest error %.3f of its bound\n",
+		       t, pl.len, moved, n + 1, largest);
+		assert_true(moved > 0); /* the grid was coarse enough to move points */
+		free_dp(d, n);
+		free(pl.v);
+		free(pl.p);
+		free(pairs);
+		model_free(m);
+		scenario_free(s);
+	}
+}
+
 /* ---- threads -------------------------------------------------------------------------------- */
 
 static void same_bits_whatever_threads(void **state)
@@ -446,7 +537,7 @@ static void same_bits_whatever_threads(void **state)
 	clv_error err = {0};
 	clv_model *m = model_at_means(s, &err);
 	clvdist **a, **b;
-	clvdist_request rq = {NULL, 0, 12, 42, 2e6};
+	clvdist_request rq = {NULL, 0, 12, 42, 2e6, 0};
 	clvdist_report *ra, *rb;
 	size_t i;
 
@@ -530,6 +621,7 @@ int main(void)
 		cmocka_unit_test(monte_carlo_poisson),
 		cmocka_unit_test(monte_carlo_infinite_absorbing),
 		cmocka_unit_test(coarse_within_its_bound),
+		cmocka_unit_test(coarse_grid_against_enumeration),
 		cmocka_unit_test(same_bits_whatever_threads),
 		cmocka_unit_test(reported_in_json),
 	};

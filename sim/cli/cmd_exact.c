@@ -28,7 +28,7 @@ static int run_exact(const cli_options *opt)
 	exact_result *at_means = NULL;
 	breakdown *b = NULL;
 	clvdist_report *dist = NULL;
-	clvdist_request rq = {NULL, 0, 0, 0, 0.0};
+	clvdist_request rq = {NULL, 0, 0, 0, 0.0, 0};
 	int rc = 0;
 
 	if (s == NULL)
@@ -38,6 +38,7 @@ static int run_exact(const cli_options *opt)
 		x = expect_with_means(s, opt->periods, NULL, &at_means, &err);
 	rq.replications = s->replications; /* the draws `run` would make first */
 	rq.seed = s->seed;
+	rq.threads = opt->threads;
 	if (x != NULL)
 		dist = clvdist_scenario(s, &rq, &err);
 	if (x == NULL || dist == NULL || (b = breakdown_create(&err)) == NULL ||

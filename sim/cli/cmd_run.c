@@ -163,7 +163,8 @@ static int run_run(const cli_options *opt)
 		r = mc_run(s, &cfg, &err);
 	}
 	if (r != NULL) { /* exact given the run's own draws */
-		clvdist_request rq = {r->rep_input, r->n_inputs, r->replications, cfg.seed, 0.0};
+		clvdist_request rq = {r->rep_input, r->n_inputs, r->replications, cfg.seed, 0.0,
+		                      cfg.threads};
 		dist = clvdist_scenario(s, &rq, &err);
 	}
 	if (r == NULL || dist == NULL || breakdown_equity(b, s, r, cfg.share_periods, &err) != CLV_OK ||

@@ -47,6 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
@@ -301,6 +303,165 @@ static double squeeze_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r
 	return move;
 }
 
+/* ---- one pass for the states that mix the same lists ------------------------ */
+
+/* States x whose rows reach the same next states y mix the same lists
+   U_y, each shifted by its own reward r_x and weighted by its own row: so
+   the points are binned once, in unshifted values, for all of them (the
+   same grid for each: `points` equal bins over the lists' joint range),
+   and each state's list is its bins' centres of mass plus r_x. A point of
+   probability >= HEAVY / points of its list is an atom for every state
+   (kept as it is, never moved), the rest fall into their bin; a bin whose
+   points share one value gives each state that value plus r_x, exactly. A
+   bin's spread (least and largest value) is the same for every state of
+   the group, so is the move bound it gives. */
+typedef struct group_atom {
+	double v, p;
+	size_t y;
+} group_atom;
+
+typedef struct group_bins {
+	double *bin;             /* K x (2 + 2 ng): lo, hi, then mass and
+	                            mass x value per state of the group */
+	size_t bin_cap, width;   /* doubles allocated; the layout's width */
+	group_atom *atoms;
+	size_t atoms_cap;
+} group_bins;
+
+static int by_atom_value(const void *a, const void *b)
+{
+	double x = ((const group_atom *)a)->v, y = ((const group_atom *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+/* Grow the bins to K x width doubles (every bin empty: lo = +inf,
+   hi = -inf, masses 0) and the atoms to `atoms`. */
+static int group_reserve(group_bins *g, size_t K, size_t width, size_t atoms)
+{
+	size_t j;
+
+	if (g->bin_cap < K * width) {
+		free(g->bin);
+		if ((g->bin = calloc(K * width, sizeof *g->bin)) == NULL) {
+			g->bin_cap = 0;
+			return -1;
+		}
+		g->bin_cap = K * width;
+		g->width = width;
+		for (j = 0; j < K; j++) {
+			g->bin[j * width] = INFINITY;
+			g->bin[j * width + 1] = -INFINITY;
+		}
+	}
+	if (g->width != width) { /* another group's layout: re-laid empty */
+		memset(g->bin, 0, K * width * sizeof *g->bin);
+		for (j = 0; j < K; j++) {
+			g->bin[j * width] = INFINITY;
+			g->bin[j * width + 1] = -INFINITY;
+		}
+		g->width = width;
+	}
+	if (g->atoms_cap < atoms) {
+		group_atom *a = realloc(g->atoms, atoms * sizeof *a);
+		if (a == NULL)
+			return -1;
+		g->atoms = a;
+		g->atoms_cap = atoms;
+	}
+	return 0;
+}
+
+/* V[x] for the ng states xs[] of one group, sources ys[0..ns) (their
+   lists hold more than K points together), into out[g] (capacity enough);
+   move[g]: the largest move each state's list makes. -1 when out of
+   memory. Bins are left zeroed for the next call. */
+static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, const size_t *ys,
+                         size_t ns, const size_t *xs, size_t ng, const double *P, size_t n,
+                         const double *r, clvdist **out, double *move)
+{
+	const size_t width = 2 + 2 * ng;
+	double lo = INFINITY, hi = -INFINITY, inv, q[CLV_MAX_STATES];
+	size_t a, na = 0, atoms_max = 0, k, g, j, i, next[CLV_MAX_STATES];
+
+	for (k = 0; k < ns; k++) {
+		const clvdist *u = U[ys[k]];
+		if (u->len == 0)
+			continue;
+		lo = u->v[0] < lo ? u->v[0] : lo;
+		hi = u->v[u->len - 1] > hi ? u->v[u->len - 1] : hi;
+		atoms_max += (size_t)((double)K / HEAVY) + 2;
+	}
+	if (group_reserve(gb, K, width, atoms_max + 1) != 0)
+		return -1;
+	inv = hi > lo ? (double)K / (hi - lo) : 0.0;
+	for (k = 0; k < ns; k++) { /* every point once, for every state */
+		const clvdist *u = U[ys[k]];
+		double part[4] = {0.0, 0.0, 0.0, 0.0}, tau;
+		for (i = 0; i + 4 <= u->len; i += 4) /* four sums: no chain of adds */
+			for (j = 0; j < 4; j++)
+				part[j] += u->p[i + j];
+		for (; i < u->len; i++)
+			part[0] += u->p[i];
+		tau = HEAVY * ((part[0] + part[1]) + (part[2] + part[3])) / (double)K;
+		for (g = 0; g < ng; g++)
+			q[g] = P[xs[g] * n + ys[k]];
+		for (i = 0; i < u->len; i++) {
+			const double v = u->v[i], p = u->p[i];
+			double *b;
+			if (p >= tau) {
+				gb->atoms[na++] = (group_atom){v, p, ys[k]};
+				continue;
+			}
+			j = (size_t)((v - lo) * inv);
+			b = gb->bin + (j < K ? j : K - 1) * width;
+			b[0] = v < b[0] ? v : b[0];
+			b[1] = v > b[1] ? v : b[1];
+			for (g = 0; g < ng; g++) {
+				const double w = q[g] * p;
+				b[2 + 2 * g] += w;
+				b[3 + 2 * g] += w * v;
+			}
+		}
+	}
+	qsort(gb->atoms, na, sizeof *gb->atoms, by_atom_value);
+	for (g = 0; g < ng; g++) {
+		out[g]->len = 0;
+		move[g] = 0.0;
+		next[g] = 0;
+	}
+	for (j = 0; j < K; j++) { /* each bin's point per state, atoms between */
+		double *b = gb->bin + j * width;
+		const double blo = b[0], bhi = b[1];
+		double cen[CLV_MAX_STATES];
+		if (!(blo <= bhi)) /* empty */
+			continue;
+		for (g = 0; g < ng; g++) { /* centres first: the divisions overlap */
+			double v = blo == bhi ? blo : b[3 + 2 * g] / b[2 + 2 * g];
+			cen[g] = v < blo ? blo : v > bhi ? bhi : v;
+		}
+		for (g = 0; g < ng; g++) {
+			const double mass = b[2 + 2 * g], rx = r[xs[g]], v = cen[g];
+			if (mass == 0.0)
+				continue;
+			move[g] = v - blo > move[g] ? v - blo : move[g];
+			move[g] = bhi - v > move[g] ? bhi - v : move[g];
+			for (a = next[g]; a < na && gb->atoms[a].v <= v; a++)
+				push(out[g], rx + gb->atoms[a].v, P[xs[g] * n + gb->atoms[a].y] * gb->atoms[a].p);
+			next[g] = a;
+			push(out[g], rx + v, mass);
+		}
+		for (g = 0; g < ng; g++) /* emptied for the next call */
+			b[2 + 2 * g] = b[3 + 2 * g] = 0.0;
+		b[0] = INFINITY;
+		b[1] = -INFINITY;
+	}
+	for (g = 0; g < ng; g++)
+		for (a = next[g]; a < na; a++)
+			push(out[g], r[xs[g]] + gb->atoms[a].v, P[xs[g] * n + gb->atoms[a].y] * gb->atoms[a].p);
+	return 0;
+}
+
 /* ---- one programme -------------------------------------------------------------- */
 
 typedef struct dp {
@@ -318,6 +479,7 @@ typedef struct dp {
 	size_t *mix_nruns;
 	double *mix_E;           /* and bounds */
 	squeeze sq;
+	group_bins gb;           /* the shared pass of dp_step */
 	double work;
 } dp;
 
@@ -350,6 +512,8 @@ static void dp_free(dp *d)
 	free(d->mix_nruns);
 	free(d->mix_E);
 	squeeze_free(&d->sq);
+	free(d->gb.bin);
+	free(d->gb.atoms);
 }
 
 static int dp_init(dp *d, const clv_model *m, size_t K, int state)
@@ -402,39 +566,96 @@ static int cand_reserve(dp *d, size_t need)
 	return 0;
 }
 
-/* One purchase, backwards: V[x] = r[x] + U[Y], Y ~ P[x][.]; then swap. */
+/* V[x] for one state x on its own: its candidates (r[x] + v, P[x][y] p)
+   squeezed; E2[x] its bound. */
+static int step_state(dp *d, const double *P, const double *r, size_t x)
+{
+	size_t n = d->n, y, i, m = 0, need = 0, nr = 0;
+	double e = 0.0, move;
+
+	for (y = 0; y < n; y++)
+		if (P[x * n + y] > 0.0)
+			need += d->U[y]->len;
+	if (cand_reserve(d, need + 1) != 0 || reserve(d->V[x], need + 1) != 0)
+		return -1;
+	for (y = 0; y < n; y++) {
+		const double q = P[x * n + y], rx = r[x];
+		const clvdist *u = d->U[y];
+		if (!(q > 0.0))
+			continue;
+		e = d->E[y] > e ? d->E[y] : e;
+		d->runs[nr++] = m;
+		for (i = 0; i < u->len; i++) {
+			d->cand[m].v = rx + u->v[i];
+			d->cand[m].p = q * u->p[i];
+			m++;
+		}
+	}
+	d->runs[nr] = m;
+	d->work += (double)m;
+	if ((move = squeeze_runs(&d->sq, d->cand, m, d->runs, nr, d->V[x])) < 0.0)
+		return -1;
+	d->E2[x] = e + move;
+	return 0;
+}
+
+/* Do rows x and z reach the same next states? */
+static bool same_support(const double *P, size_t n, size_t x, size_t z)
+{
+	size_t y;
+
+	for (y = 0; y < n; y++)
+		if ((P[x * n + y] > 0.0) != (P[z * n + y] > 0.0))
+			return false;
+	return true;
+}
+
+/* One purchase, backwards: V[x] = r[x] + U[Y], Y ~ P[x][.]; then swap.
+   States with the same support share one pass (group_squeeze) when their
+   lists hold more than K points together; fewer, each keeps every point
+   (step_state: nothing moves). */
 static int dp_step(dp *d, const double *P, const double *r)
 {
-	size_t n = d->n, x, y, i;
+	size_t n = d->n, x, y, z, g, ng, ns, need;
+	size_t xs[CLV_MAX_STATES], ys[CLV_MAX_STATES];
+	bool done[CLV_MAX_STATES] = {false};
+	clvdist *outs[CLV_MAX_STATES];
+	double moves[CLV_MAX_STATES], e;
 	clvdist **tmp;
 	double *te;
 
 	for (x = 0; x < n; x++) {
-		size_t m = 0, need = 0, nr = 0;
-		double e = 0.0, move;
-		for (y = 0; y < n; y++)
-			if (P[x * n + y] > 0.0)
-				need += d->U[y]->len;
-		if (cand_reserve(d, need + 1) != 0 || reserve(d->V[x], need + 1) != 0)
-			return -1;
-		for (y = 0; y < n; y++) {
-			const double q = P[x * n + y], rx = r[x];
-			const clvdist *u = d->U[y];
-			if (!(q > 0.0))
-				continue;
-			e = d->E[y] > e ? d->E[y] : e;
-			d->runs[nr++] = m;
-			for (i = 0; i < u->len; i++) {
-				d->cand[m].v = rx + u->v[i];
-				d->cand[m].p = q * u->p[i];
-				m++;
+		if (done[x])
+			continue;
+		for (ng = 0, z = x; z < n; z++)
+			if (!done[z] && same_support(P, n, x, z)) {
+				xs[ng++] = z;
+				done[z] = true;
 			}
+		for (ns = 0, need = 0, e = 0.0, y = 0; y < n; y++)
+			if (P[x * n + y] > 0.0) {
+				ys[ns++] = y;
+				need += d->U[y]->len;
+				e = d->E[y] > e ? d->E[y] : e;
+			}
+		if (need <= d->K) {
+			for (g = 0; g < ng; g++)
+				if (step_state(d, P, r, xs[g]) != 0)
+					return -1;
+			continue;
 		}
-		d->runs[nr] = m;
-		d->work += (double)m;
-		if ((move = squeeze_runs(&d->sq, d->cand, m, d->runs, nr, d->V[x])) < 0.0)
+		for (g = 0; g < ng; g++) {
+			if (reserve(d->V[xs[g]], need + 1) != 0)
+				return -1;
+			outs[g] = d->V[xs[g]];
+		}
+		if (group_squeeze(&d->gb, d->K, (const clvdist *const *)d->U, ys, ns, xs, ng, P, n, r,
+		                  outs, moves) != 0)
 			return -1;
-		d->E2[x] = e + move;
+		for (g = 0; g < ng; g++) {
+			d->E2[xs[g]] = e + moves[g];
+			d->work += (double)need;
+		}
 	}
 	tmp = d->U;
 	d->U = d->V;
@@ -645,6 +866,7 @@ clv_status clvdist_model(const clv_model *m, const clvdist_options *o, clvdist *
                          long *periods_out, double *work_out, clv_error *err)
 {
 	size_t n = m->n, K = points_of(o), first = o != NULL && o->total_only ? n : 0, i;
+	const int nt = o != NULL && o->threads > 0 ? o->threads : omp_get_max_threads();
 	double tail, work = 0.0;
 	long T = dp_periods(m, &tail), j;
 	int failed = 0;
@@ -656,7 +878,7 @@ clv_status clvdist_model(const clv_model *m, const clvdist_options *o, clvdist *
 		                "the CLV distribution of this infinite horizon cannot be truncated "
 		                "within %ld periods (discount rate %.6g, growth %.6g per period)",
 		                CLV_MAX_HORIZON, m->discount, m->growth);
-#pragma omp parallel for schedule(dynamic, 1) reduction(+ : work) reduction(| : failed)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(+ : work) reduction(| : failed)
 	for (j = (long)first; j <= (long)n; j++) {
 		dp d;
 		clvdist *res = clvdist_create();

@@ -67,6 +67,7 @@ void clvdist_moments(const clvdist *d, double *mean, double *sd);
 typedef struct clvdist_options {
 	size_t points;           /* bins per state and step; 0 = CLVDIST_POINTS */
 	bool total_only;         /* only out[n], the total (out[i < n] NULL) */
+	int threads;             /* threads of the programmes; 0 = OpenMP default */
 } clvdist_options;
 
 /* The distributions of m's customer: out[i] (i < n) of what it earns in
@@ -130,6 +131,8 @@ typedef struct clvdist_request {
 	uint64_t seed;           /* seed of the draws made here (plain Monte
 	                            Carlo design, as expect_scenario's) */
 	double work;             /* budget; 0 = CLVDIST_WORK */
+	int threads;             /* threads; 0 = OpenMP default (a run passes
+	                            its own, so --threads 1 means one) */
 } clvdist_request;
 
 /* The distribution of a customer's CLV under s: the mixture over its

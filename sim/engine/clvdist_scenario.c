@@ -20,6 +20,8 @@
  */
 #include "engine/clvdist.h"
 
+#include <omp.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,7 +204,7 @@ static clv_status job_init(job *j, clv_scenario *s, const clvdist_request *rq, c
    even CLVDIST_MIN_POINTS would be over ten times the budget. */
 static size_t choose_points(const job *j, bool total_only, double budget)
 {
-	clvdist_options o = {CLVDIST_POINTS, total_only};
+	clvdist_options o = {CLVDIST_POINTS, total_only, 0};
 	double per_point = 0.0;
 	size_t t, parts = (size_t)j->reps * j->n_pop, K = CLVDIST_MIN_POINTS;
 
@@ -219,16 +221,18 @@ static size_t choose_points(const job *j, bool total_only, double budget)
    results do not depend on the thread count). A single part runs its
    n + 1 programmes in parallel instead (clvdist_model's own loop: a
    nested region here would leave it one thread). */
-static clv_status job_run(job *j, size_t K, bool total_only, clvdist_report *rep, clv_error *err)
+static clv_status job_run(job *j, size_t K, bool total_only, int threads, clvdist_report *rep,
+                          clv_error *err)
 {
+	const int nt = threads > 0 ? threads : omp_get_max_threads();
 	long t, parts = (long)((size_t)j->reps * j->n_pop), longest = 0;
 	double work = 0.0;
 	int failed = 0;
 	clv_error first = {0};
 
-#pragma omp parallel for if (parts > 1) schedule(dynamic, 1) reduction(+ : work) reduction(max : longest)
+#pragma omp parallel for if (parts > 1) schedule(dynamic, 1) num_threads(nt) reduction(+ : work) reduction(max : longest)
 	for (t = 0; t < parts; t++) {
-		clvdist_options o = {K, total_only};
+		clvdist_options o = {K, total_only, threads};
 		clv_error e = {0};
 		long T = 0;
 		double w = 0.0;
@@ -338,7 +342,7 @@ clvdist_report *clvdist_scenario(clv_scenario *s, const clvdist_request *rq, clv
 		snprintf(rep->note, sizeof rep->note, "not computed: even %d bins per state and step "
 		         "would be over ten times the work budget", CLVDIST_MIN_POINTS);
 	if (rc == CLV_OK && K > 0) {
-		rc = job_run(&j, K, total_only, rep, err);
+		rc = job_run(&j, K, total_only, rq->threads, rep, err);
 		if (rc == CLV_ERR_LIMIT) { /* e.g. a horizon it cannot truncate: say so */
 			snprintf(rep->note, sizeof rep->note, "not computed: %.290s", err->msg);
 			diag_clear(err);
