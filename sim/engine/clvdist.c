@@ -321,9 +321,10 @@ typedef struct group_atom {
 } group_atom;
 
 typedef struct group_bins {
-	double *bin;             /* K x (2 + 2 ng): lo, hi, then mass and
-	                            mass x value per state of the group */
-	size_t bin_cap, width;   /* doubles allocated; the layout's width */
+	double *lo, *hi;         /* K each: a bin's least and largest value */
+	double *mass, *mv;       /* ng x K: per state, its mass and mass x value */
+	double *src;             /* 2 K: one source's mass and mass x value */
+	size_t K, ng;            /* what they were allocated for */
 	group_atom *atoms;
 	size_t atoms_cap;
 } group_bins;
@@ -335,32 +336,32 @@ static int by_atom_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Grow the bins to K x width doubles (every bin empty: lo = +inf,
-   hi = -inf, masses 0) and the atoms to `atoms`. */
-static int group_reserve(group_bins *g, size_t K, size_t width, size_t atoms)
+/* Bins for K and at least ng states (every bin empty: lo = +inf,
+   hi = -inf, sums 0) and atoms for `atoms`. */
+static int group_reserve(group_bins *g, size_t K, size_t ng, size_t atoms)
 {
 	size_t j;
 
-	if (g->bin_cap < K * width) {
-		free(g->bin);
-		if ((g->bin = calloc(K * width, sizeof *g->bin)) == NULL) {
-			g->bin_cap = 0;
+	if (g->K != K || g->ng < ng) {
+		free(g->lo);
+		free(g->hi);
+		free(g->mass);
+		free(g->mv);
+		free(g->src);
+		g->lo = malloc(K * sizeof *g->lo);
+		g->hi = malloc(K * sizeof *g->hi);
+		g->mass = calloc(K * ng, sizeof *g->mass);
+		g->mv = calloc(K * ng, sizeof *g->mv);
+		g->src = calloc(2 * K, sizeof *g->src);
+		g->K = g->ng = 0;
+		if (!g->lo || !g->hi || !g->mass || !g->mv || !g->src)
 			return -1;
-		}
-		g->bin_cap = K * width;
-		g->width = width;
 		for (j = 0; j < K; j++) {
-			g->bin[j * width] = INFINITY;
-			g->bin[j * width + 1] = -INFINITY;
+			g->lo[j] = INFINITY;
+			g->hi[j] = -INFINITY;
 		}
-	}
-	if (g->width != width) { /* another group's layout: re-laid empty */
-		memset(g->bin, 0, K * width * sizeof *g->bin);
-		for (j = 0; j < K; j++) {
-			g->bin[j * width] = INFINITY;
-			g->bin[j * width + 1] = -INFINITY;
-		}
-		g->width = width;
+		g->K = K;
+		g->ng = ng;
 	}
 	if (g->atoms_cap < atoms) {
 		group_atom *a = realloc(g->atoms, atoms * sizeof *a);
@@ -372,6 +373,19 @@ static int group_reserve(group_bins *g, size_t K, size_t width, size_t atoms)
 	return 0;
 }
 
+/* M += q S, MV += q T over K bins (separate arrays: vectorised). */
+static void fold(double *restrict M, double *restrict MV, const double *restrict S,
+                 const double *restrict T, double q, size_t K)
+{
+	size_t j;
+
+#pragma omp simd
+	for (j = 0; j < K; j++) {
+		M[j] += q * S[j];
+		MV[j] += q * T[j];
+	}
+}
+
 /* V[x] for the ng states xs[] of one group, sources ys[0..ns) (their
    lists hold more than K points together), into out[g] (capacity enough);
    move[g]: the largest move each state's list makes. -1 when out of
@@ -380,8 +394,7 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
                          size_t ns, const size_t *xs, size_t ng, const double *P, size_t n,
                          const double *r, clvdist **out, double *move)
 {
-	const size_t width = 2 + 2 * ng;
-	double lo = INFINITY, hi = -INFINITY, inv, q[CLV_MAX_STATES];
+	double lo = INFINITY, hi = -INFINITY, inv;
 	size_t a, na = 0, atoms_max = 0, k, g, j, i, next[CLV_MAX_STATES];
 
 	for (k = 0; k < ns; k++) {
@@ -392,37 +405,34 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
 		hi = u->v[u->len - 1] > hi ? u->v[u->len - 1] : hi;
 		atoms_max += (size_t)((double)K / HEAVY) + 2;
 	}
-	if (group_reserve(gb, K, width, atoms_max + 1) != 0)
+	if (group_reserve(gb, K, ng, atoms_max + 1) != 0)
 		return -1;
 	inv = hi > lo ? (double)K / (hi - lo) : 0.0;
-	for (k = 0; k < ns; k++) { /* every point once, for every state */
+	for (k = 0; k < ns; k++) { /* every point once, then its bins for every state */
 		const clvdist *u = U[ys[k]];
-		double part[4] = {0.0, 0.0, 0.0, 0.0}, tau;
+		double part[4] = {0.0, 0.0, 0.0, 0.0}, tau, *S = gb->src, *T = gb->src + K;
 		for (i = 0; i + 4 <= u->len; i += 4) /* four sums: no chain of adds */
 			for (j = 0; j < 4; j++)
 				part[j] += u->p[i + j];
 		for (; i < u->len; i++)
 			part[0] += u->p[i];
 		tau = HEAVY * ((part[0] + part[1]) + (part[2] + part[3])) / (double)K;
-		for (g = 0; g < ng; g++)
-			q[g] = P[xs[g] * n + ys[k]];
 		for (i = 0; i < u->len; i++) {
 			const double v = u->v[i], p = u->p[i];
-			double *b;
 			if (p >= tau) {
 				gb->atoms[na++] = (group_atom){v, p, ys[k]};
 				continue;
 			}
 			j = (size_t)((v - lo) * inv);
-			b = gb->bin + (j < K ? j : K - 1) * width;
-			b[0] = v < b[0] ? v : b[0];
-			b[1] = v > b[1] ? v : b[1];
-			for (g = 0; g < ng; g++) {
-				const double w = q[g] * p;
-				b[2 + 2 * g] += w;
-				b[3 + 2 * g] += w * v;
-			}
+			j = j < K ? j : K - 1;
+			gb->lo[j] = v < gb->lo[j] ? v : gb->lo[j];
+			gb->hi[j] = v > gb->hi[j] ? v : gb->hi[j];
+			S[j] += p;
+			T[j] += p * v;
 		}
+		for (g = 0; g < ng; g++) /* the source's bins, weighted by each row */
+			fold(gb->mass + g * K, gb->mv + g * K, S, T, P[xs[g] * n + ys[k]], K);
+		memset(S, 0, 2 * K * sizeof *S);
 	}
 	qsort(gb->atoms, na, sizeof *gb->atoms, by_atom_value);
 	for (g = 0; g < ng; g++) {
@@ -431,17 +441,17 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
 		next[g] = 0;
 	}
 	for (j = 0; j < K; j++) { /* each bin's point per state, atoms between */
-		double *b = gb->bin + j * width;
-		const double blo = b[0], bhi = b[1];
+		const double blo = gb->lo[j], bhi = gb->hi[j];
 		double cen[CLV_MAX_STATES];
 		if (!(blo <= bhi)) /* empty */
 			continue;
 		for (g = 0; g < ng; g++) { /* centres first: the divisions overlap */
-			double v = blo == bhi ? blo : b[3 + 2 * g] / b[2 + 2 * g];
+			double v = blo == bhi ? blo : gb->mv[g * K + j] / gb->mass[g * K + j];
 			cen[g] = v < blo ? blo : v > bhi ? bhi : v;
 		}
 		for (g = 0; g < ng; g++) {
-			const double mass = b[2 + 2 * g], rx = r[xs[g]], v = cen[g];
+			const double mass = gb->mass[g * K + j], rx = r[xs[g]], v = cen[g];
+			gb->mass[g * K + j] = gb->mv[g * K + j] = 0.0; /* emptied for the next call */
 			if (mass == 0.0)
 				continue;
 			move[g] = v - blo > move[g] ? v - blo : move[g];
@@ -451,10 +461,8 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
 			next[g] = a;
 			push(out[g], rx + v, mass);
 		}
-		for (g = 0; g < ng; g++) /* emptied for the next call */
-			b[2 + 2 * g] = b[3 + 2 * g] = 0.0;
-		b[0] = INFINITY;
-		b[1] = -INFINITY;
+		gb->lo[j] = INFINITY;
+		gb->hi[j] = -INFINITY;
 	}
 	for (g = 0; g < ng; g++)
 		for (a = next[g]; a < na; a++)
@@ -512,7 +520,11 @@ static void dp_free(dp *d)
 	free(d->mix_nruns);
 	free(d->mix_E);
 	squeeze_free(&d->sq);
-	free(d->gb.bin);
+	free(d->gb.lo);
+	free(d->gb.hi);
+	free(d->gb.mass);
+	free(d->gb.mv);
+	free(d->gb.src);
 	free(d->gb.atoms);
 }
 
