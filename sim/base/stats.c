@@ -113,20 +113,16 @@ void stats_hist_add(stats_hist *h, double v)
 void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t stride)
 {
 	double x[HIST_BATCH], lo = h->min, hi = h->max;
-	int b[HIST_BATCH];
+	int b[HIST_BATCH], first = h->first, last = h->last;
 	uint64_t added = 0;
 	size_t i, k, m;
 
 	for (i = 0; i < count; i += m) {
 		m = count - i < HIST_BATCH ? count - i : HIST_BATCH;
-		for (k = 0; k < m; k++)
+		for (k = 0; k < m; k++) {
 			x[k] = v[(i + k) * stride];
-		for (k = 0; k < m; k++) { /* a NaN compares false: left out */
-			lo = x[k] < lo ? x[k] : lo;
-			hi = x[k] > hi ? x[k] : hi;
-		}
-		for (k = 0; k < m; k++)
 			b[k] = isnan(x[k]) ? -1 : bin_of(x[k]);
+		}
 		for (k = 0; k < m; k++) {
 			stats_hist_bin *bin;
 			const double y = x[k];
@@ -138,15 +134,17 @@ void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t st
 			bin->sole = bin->count == 0 ? y : bin->sole == y ? bin->sole : (double)NAN;
 			bin->count++;
 			added++;
+			first = b[k] < first ? b[k] : first;
+			last = b[k] > last ? b[k] : last;
+			lo = y < lo ? y : lo;
+			hi = y > hi ? y : hi;
 		}
 	}
 	h->n += added;
+	h->first = first;
+	h->last = last;
 	h->min = lo;
 	h->max = hi;
-	if (added > 0) { /* bins grow with the value: the extremes' bins bound them */
-		h->first = bin_of(lo) < h->first ? bin_of(lo) : h->first;
-		h->last = bin_of(hi) > h->last ? bin_of(hi) : h->last;
-	}
 }
 
 void stats_hist_merge(stats_hist *into, const stats_hist *from)
