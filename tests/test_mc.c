@@ -221,6 +221,58 @@ static void absorbing_state_counts(void **state)
 
 /* Same seed, 1 or 2 threads: byte-identical results, uncertain
    assumptions, heterogeneous customers and Poisson purchases included. */
+/* mc_config.beside: called exactly once, on one of the run's threads
+   (whichever thread count), and the run's figures are the bits of a run
+   without it; the aggregate engine never calls it. */
+static void count_call(void *ctx)
+{
+#pragma omp atomic update
+	(*(int *)ctx)++;
+}
+
+static void beside_runs_once(void **state)
+{
+	clv_scenario *s = load_text("states: [A, B, lost]\ninitial: [0.5, 0.5, 0]\n"
+	                            "switching: [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0, 0, 1]]\n"
+	                            "horizon: 12\ndiscount_rate: 0.1\nmargin: {A: 50, B: 30, lost: 0}\n"
+	                            "seed: 5\n");
+	mc_result *plain = run(s, 2, 9, 3000);
+	int threads, calls;
+
+	(void)state;
+	for (threads = 1; threads <= 2; threads++) {
+		mc_config cfg;
+		mc_result *r;
+		size_t i;
+		calls = 0;
+		th_mc_config(&cfg, s, 9, 3000, threads);
+		cfg.keep_rep_share = true;
+		cfg.beside = count_call;
+		cfg.beside_ctx = &calls;
+		r = th_mc_run(s, &cfg);
+		assert_int_equal(calls, 1);
+		assert_memory_equal(r->rep_clv, plain->rep_clv, 9 * (r->n + 1) * sizeof(double));
+		assert_memory_equal(r->clv, plain->clv, (r->n + 1) * sizeof *r->clv);
+		for (i = 0; i <= r->n; i++)
+			assert_memory_equal(r->hist[i]->bin, plain->hist[i]->bin, sizeof r->hist[i]->bin);
+		mc_free(r);
+	}
+	{
+		mc_config cfg;
+		mc_result *r;
+		calls = 0;
+		th_mc_config(&cfg, s, 9, 3000, 2);
+		cfg.mode = MC_MODE_AGGREGATE;
+		cfg.beside = count_call;
+		cfg.beside_ctx = &calls;
+		r = th_mc_run(s, &cfg);
+		assert_int_equal(calls, 0);
+		mc_free(r);
+	}
+	mc_free(plain);
+	scenario_free(s);
+}
+
 static void thread_count_invariance(void **state)
 {
 	static const char text[] =
@@ -574,6 +626,7 @@ int main(void)
 		cmocka_unit_test(heterogeneous_retention_closed_form),
 		cmocka_unit_test(absorbing_state_counts),
 		cmocka_unit_test(thread_count_invariance),
+		cmocka_unit_test(beside_runs_once),
 		cmocka_unit_test(exact_replication_values),
 		cmocka_unit_test(precision_stops),
 		cmocka_unit_test(percentiles_are_atoms),

@@ -128,6 +128,26 @@ static int print_results(const cli_options *opt, clv_scenario *s, const clv_mode
 	return cli_text_print(&t);
 }
 
+/* The exact CLV distribution computed beside the run's first customers,
+   on one of its threads (mc_config.beside), when it needs nothing of the
+   run (nothing drawn per replication): the same figures, its time spread
+   over the run's threads instead of after them. */
+typedef struct dist_beside {
+	clv_scenario *s;
+	clvdist_request rq;
+	clvdist_report *dist;
+	clv_error err;
+	bool ran;
+} dist_beside;
+
+static void dist_compute_beside(void *ctx)
+{
+	dist_beside *d = ctx;
+
+	d->dist = clvdist_scenario(d->s, &d->rq, &d->err);
+	d->ran = true;
+}
+
 static int run_run(const cli_options *opt)
 {
 	clv_error err = {0};
@@ -144,6 +164,7 @@ static int run_run(const cli_options *opt)
 	mc_config cfg;
 	output_settings out;
 	expect_options eo;
+	dist_beside side = {0};
 	int rc = 0;
 
 	if (s == NULL)
@@ -160,9 +181,20 @@ static int run_run(const cli_options *opt)
 	if (x != NULL && (b = breakdown_create(&err)) != NULL &&
 	    breakdown_segments(b, s, cfg.share_periods, &eo, &err) == CLV_OK) {
 		interrupt_install();
+		if (!clvdist_uses_run_draws(s)) {
+			side.s = s;
+			side.rq = (clvdist_request){NULL, 0, cfg.replications, cfg.seed, 0.0, 1};
+			cfg.beside = dist_compute_beside;
+			cfg.beside_ctx = &side;
+		}
 		r = mc_run(s, &cfg, &err);
 	}
-	if (r != NULL) { /* exact given the run's own draws */
+	if (r != NULL && side.ran) { /* computed beside the run */
+		dist = side.dist;
+		side.dist = NULL;
+		if (dist == NULL)
+			err = side.err;
+	} else if (r != NULL) { /* exact given the run's own draws */
 		clvdist_request rq = {r->rep_input, r->n_inputs, r->replications, cfg.seed, 0.0,
 		                      cfg.threads};
 		dist = clvdist_scenario(s, &rq, &err);
@@ -190,6 +222,7 @@ static int run_run(const cli_options *opt)
 cleanup:
 	breakdown_free(b);
 	clvdist_report_free(dist);
+	clvdist_report_free(side.dist); /* the run failed after computing it */
 	mc_free(r);
 	expect_free(x);
 	exact_free(at_means);

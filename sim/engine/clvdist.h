@@ -145,6 +145,11 @@ typedef struct clvdist_request {
    grid is over ten times the budget. Errors: CLV_ERR_INPUT (a draw makes
    an impossible model; rep_input of the wrong width), CLV_ERR_NOMEM. */
 clvdist_report *clvdist_scenario(clv_scenario *s, const clvdist_request *rq, clv_error *err);
+
+/* Does clvdist_scenario of s use a run's per-replication draws (something
+   is drawn per replication)? When not, it needs nothing of the run and
+   can be computed beside it (mc_config.beside). */
+bool clvdist_uses_run_draws(clv_scenario *s);
 void clvdist_report_free(clvdist_report *r);
 
 #endif

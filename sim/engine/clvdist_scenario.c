@@ -310,6 +310,11 @@ static bool all_exact(const clvdist_report *rep)
 	return true;
 }
 
+bool clvdist_uses_run_draws(clv_scenario *s)
+{
+	return per_replication(s);
+}
+
 clvdist_report *clvdist_scenario(clv_scenario *s, const clvdist_request *rq, clv_error *err)
 {
 	clvdist_report *rep = report_create(s->n);

@@ -310,6 +310,7 @@ typedef struct run_state {
 	bool seg_hists;          /* histograms per segment (else one set) */
 	mc_result *res;
 	uint64_t reps_done;
+	bool beside_pending;     /* cfg->beside not called yet */
 	mc_exact *exact;         /* exact replication values, or NULL */
 	double *ex_clv, *ex_share; /* wave_cap x (n + 1), wave_cap x share cells */
 	progress_bar bar;        /* the bar and the long-run prediction */
@@ -494,7 +495,7 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 			goto cleanup;
 		}
 	for (w0 = r0; w0 < r1 && rc == CLV_OK; w0 += st->wave_cap) {
-		size_t nt, wk = (size_t)(r1 - w0 < st->wave_cap ? r1 - w0 : st->wave_cap);
+		size_t nt, extra, wk = (size_t)(r1 - w0 < st->wave_cap ? r1 - w0 : st->wave_cap);
 		long t;
 		for (i = 0; i < wk && rc == CLV_OK; i++)
 			for (k = 0; k < n_seg && rc == CLV_OK; k++) {
@@ -514,15 +515,21 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 		if (rc != CLV_OK)
 			break;
 		nt = make_tasks(st, w0, wk, tasks, slots, counts);
+		extra = st->beside_pending ? 1 : 0; /* the caller's work first, beside the blocks */
+		st->beside_pending = false;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(st->threads)
-		for (t = 0; t < (long)nt; t++) {
+		for (t = 0; t < (long)(nt + extra); t++) {
 			int me = 0;
 #ifdef _OPENMP
 			me = omp_get_thread_num();
 #endif
+			if (t < (long)extra) {
+				st->cfg->beside(st->cfg->beside_ctx);
+				continue;
+			}
 			if (interrupt_requested())
 				continue;
-			run_task(&st->pop, wave, &st->workers[me], st->seed, &tasks[t]);
+			run_task(&st->pop, wave, &st->workers[me], st->seed, &tasks[t - (long)extra]);
 #pragma omp atomic update
 			st->blocks_done++;
 			if (me == 0)
@@ -826,6 +833,7 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		return aggregate_run(s, cfg, err); /* the population engine */
 	memset(&st, 0, sizeof st);
 	st.cfg = cfg;
+	st.beside_pending = cfg->beside != NULL;
 	st.seed = cfg->independent ? cfg->seed ^ (0xa0761d6478bd642fULL * (cfg->scenario_index + 1))
 	                           : cfg->seed;
 	st.threads = threads_of(cfg);

@@ -73,6 +73,15 @@ typedef struct mc_config {
 	                            replication's values are the exact figures
 	                            given its draws (mc_result.exact_replications) */
 	mc_mode mode;            /* the engine (default MC_MODE_CUSTOMERS) */
+	void (*beside)(void *ctx); /* when set: called once, on one of the run's
+	                            threads, beside the first blocks of
+	                            customers (work that needs nothing of the
+	                            run: it takes that thread's share of the
+	                            run, not a thread of its own); not called
+	                            by the aggregate engine nor when the run
+	                            fails before its first block: the caller
+	                            checks */
+	void *beside_ctx;
 } mc_config;
 
 /* Where the uncertainty of a Monte Carlo mean comes from, and so how its
