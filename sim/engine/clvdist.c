@@ -34,11 +34,25 @@
  * of the bin: the step's move. The bound of a state's list is its move
  * plus the largest bound among the lists it mixed.
  *
+ * States whose rows reach the same next states (dense rows: all of them)
+ * mix the same lists, each shifted by its own reward and weighted by its
+ * own row; once those lists hold more than `points` points together they
+ * are binned once for the whole group (group_squeeze): the grid is laid
+ * over the lists' joint range in unshifted values, each list is binned on
+ * its own (mass and mass x value) and folded into every state's bins with
+ * that state's weight, and the atoms (points of probability >= HEAVY /
+ * points of their own list) are the same for every state. A bin's spread,
+ * and so its move, is the same for the whole group; a state's point is its
+ * bin's centre of mass plus its reward (a bin of one value: that value
+ * plus the reward, exactly). Fewer points: each state keeps every
+ * candidate, sorted and merged where equal (squeeze_runs; nothing moves).
+ *
  * Cost: per step, every point of every list reachable in one purchase
- * (nonzero P[x][y]) is handled once; lists hold at most about 2 x points
- * points (clvdist_work). The n + 1 programmes (each state, the total) are
- * independent and run in parallel (OpenMP), each result identical
- * whatever the thread count.
+ * (nonzero P[x][y]) is handled once per group of rows, then each list's
+ * bins once per state; lists hold at most about points x (1 + sources /
+ * HEAVY) points (clvdist_work). The n + 1 programmes (each state, the
+ * total) are independent and run in parallel (OpenMP, on the caller's
+ * thread count), each result identical whatever the thread count.
  */
 #include "engine/clvdist.h"
 
