@@ -117,8 +117,10 @@ static void histogram_add_many_is_add(void **state)
 		assert_non_null(v);
 		for (i = 0; i < n; i++) {
 			double u = gsl_rng_uniform(g), x;
-			x = u < 0.05 ? NAN : u < 0.1 ? 0.0 : u < 0.3 ? 1379.56 : u < 0.32 ? INFINITY
-			  : u < 0.34 ? 1e-9 : gsl_ran_gaussian(g, 500.0);
+			x = u < 0.05 ? (double)NAN : u < 0.1 ? 0.0 : u < 0.3 ? 1379.56 : u < 0.32 ? HUGE_VAL
+			  : u < 0.33 ? -HUGE_VAL : u < 0.34 ? 1e-9 : u < 0.35 ? -0.0 : u < 0.36 ? 4e-320
+			  : u < 0.37 ? -3e18 : u < 0.38 ? 0x1p-20 : u < 0.39 ? -0x1p-21
+			  : u < 0.40 ? 0x1p61 * (1.0 + u) : gsl_ran_gaussian(g, 500.0) * pow(10.0, 6.0 * u - 3.0);
 			v[i * stride] = x;
 			stats_hist_add(one, x);
 		}
