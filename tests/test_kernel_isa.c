@@ -5,7 +5,8 @@
  * (chain_run_block_general) on blocks of many shapes (1 to 8 states,
  * absorbing states, offers with spend and forgone margin, several
  * purchases per period, block sizes that do not fill a vector group,
- * shipped scenarios) and with customers' own rows (chain_run_lanes):
+ * shipped scenarios) and with rows of the customers' own (chain_run_own
+ * against per-customer tables on the general path, chain_run_lanes):
  * state counts, compensated sums and sums of squares,
  * histograms, offer spend and sign counts compared with memcmp. Then the
  * whole engine (mc_run) and the binary (`clvsim run`, JSON and the CSV
@@ -254,107 +255,161 @@ static void avx512_matches_general(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Customers with their own rows (chain_run_lanes).                    */
+/* Customers with rows of their own (chain_run_own).                   */
 
-/* Each customer's rows: the model's with row `x` moved toward state 0 by
-   a draw of its own stream, its initial state drawn from its own shares. */
-typedef struct own_rows {
+/* Customer c's own row x: the base row moved toward state (c + x) % n by
+   a draw w of the customer's own stream, and made absorbing (all on x)
+   for about one customer in eight; its acquisition cost 25 + c % 7. */
+static void own_row_of(const double *base, size_t n, size_t x, uint64_t c, int ph, double *p)
+{
+	rng_pcg32 r;
+	double w;
+	size_t j;
+
+	rng_keyed_stream(&r, 31, 12345 + (uint64_t)(ph * 64) + x, 2, c);
+	w = rng_uniform(&r);
+	for (j = 0; j < n; j++)
+		p[j] = base[j] * (1.0 - w);
+	p[(c + x) % n] += w;
+	if (rng_uniform(&r) < 0.125)
+		for (j = 0; j < n; j++)
+			p[j] = j == x ? 1.0 : 0.0;
+}
+
+/* Which rows are own in a case: own[0] (P) of the first shape, own[1]
+   (P_offer) adds one more. */
+typedef struct own_shape {
+	bool own[2][CLV_MAX_STATES];
+} own_shape;
+
+static own_shape own_shape_of(size_t n, unsigned which)
+{
+	own_shape sh;
+	size_t x;
+
+	memset(&sh, 0, sizeof sh);
+	for (x = 0; x < n; x++) {
+		/* 0: one row; 1: every other row; 2: every row */
+		sh.own[0][x] = which == 0 ? x == n / 2 : which == 1 ? x % 2 == 0 : true;
+		sh.own[1][x] = sh.own[0][x] || x + 1 == n;
+	}
+	return sh;
+}
+
+/* The general path's way (chain_run_lanes): each customer's rows put into
+   a model, its table refilled from it. */
+typedef struct own_lanes {
 	const clv_model *base;
 	clv_model *m[CHAIN_LANES];
 	chain_table *const *tables;
+	own_shape sh;
 	uint64_t seed, rep;
-} own_rows;
+} own_lanes;
 
 static void own_prepare(void *data, int lane, uint64_t c, rng_pcg32 *walk)
 {
-	own_rows *o = data;
+	own_lanes *o = data;
 	clv_model *m = o->m[lane];
-	size_t n = m->n, j;
-	double w;
+	size_t n = m->n, x;
+	int ph;
 
 	model_copy(m, o->base);
-	rng_keyed_stream(walk, o->seed, 12345, o->rep, c);
-	w = rng_uniform(walk);
-	for (j = 0; j < n; j++) {
-		m->P[(c % n) * n + j] *= 1.0 - w;
-		m->initial[j] = (1.0 - w) / (double)n;
-	}
-	m->P[(c % n) * n] += w;
-	m->initial[0] += w;
-	memcpy(m->P_offer, m->P, n * n * sizeof *m->P);
+	for (ph = 0; ph < 2; ph++)
+		for (x = 0; x < n; x++)
+			if (o->sh.own[ph][x])
+				own_row_of((ph ? o->base->P_offer : o->base->P) + x * n, n, x, c - 500, ph,
+				           (ph ? m->P_offer : m->P) + x * n);
+	m->acquisition = 25.0 + (double)((c - 500) % 7);
 	chain_table_refill(o->tables[lane], m, CHAIN_FILL_ROWS);
 	rng_stream(walk, o->seed, o->rep, c);
 }
 
-static void own_rows_case(const clv_model *base, chain_isa isa, uint64_t count, const char *what)
+static void own_rows_case(const clv_model *base, unsigned which, uint64_t count, const char *what)
 {
-	chain_table *tab[2][CHAIN_LANES];
-	accs ref, got;
-	int k, l;
+	const size_t n = base->n;
+	own_shape sh = own_shape_of(n, which);
+	chain_table *tab[CHAIN_LANES], *tb = table_of(base);
+	chain_own *own = chain_own_create(n, sh.own[0], sh.own[1], count);
+	accs ref, gen, got;
+	own_lanes o;
+	double p[CLV_MAX_STATES];
+	uint64_t c;
+	size_t x;
+	int l, ph, isa;
 
-	for (k = 0; k < 2; k++)
-		for (l = 0; l < CHAIN_LANES; l++)
-			tab[k][l] = table_of(base);
-	accs_init(&ref, tab[0][0]);
-	accs_init(&got, tab[0][0]);
-	for (k = 0; k < 2; k++) {
-		own_rows o = {base, {NULL}, tab[k], 31, 2};
-		for (l = 0; l < CHAIN_LANES; l++) {
-			o.m[l] = model_create(base->n);
-			assert_non_null(o.m[l]);
-		}
-		chain_isa_set(isa);
-		/* every part claimed: the general path; only the rows: lock-step */
-		chain_run_lanes(tab[k], k == 0 ? CHAIN_FILL_ALL : CHAIN_FILL_ROWS, own_prepare, &o, 500,
-		                count, k == 0 ? &ref.a : &got.a);
-		chain_isa_set(chain_isa_best());
-		for (l = 0; l < CHAIN_LANES; l++)
-			model_free(o.m[l]);
+	assert_non_null(own);
+	for (l = 0; l < CHAIN_LANES; l++)
+		tab[l] = table_of(base);
+	memset(&o, 0, sizeof o);
+	o.base = base;
+	o.tables = tab;
+	o.sh = sh;
+	o.seed = 31;
+	o.rep = 2;
+	for (l = 0; l < CHAIN_LANES; l++)
+		assert_non_null(o.m[l] = model_create(n));
+	for (c = 0; c < count; c++) {
+		for (ph = 0; ph < 2; ph++)
+			for (x = 0; x < n; x++)
+				if (sh.own[ph][x]) {
+					own_row_of((ph ? base->P_offer : base->P) + x * n, n, x, c, ph, p);
+					chain_own_set_row(own, tb, c, ph, x, p);
+				}
+		chain_own_set_acquisition(own, c, 25.0 + (double)(c % 7));
 	}
-	accs_same(&ref, &got, what);
+	accs_init(&ref, tb);
+	accs_init(&gen, tb);
+	chain_run_lanes(tab, CHAIN_FILL_ROWS, own_prepare, &o, 500, count, &ref.a);
+	chain_run_own_general(tb, own, 31, 2, 500, count, &gen.a);
+	accs_same(&ref, &gen, what);
+	for (isa = 0; isa < CHAIN_ISA_COUNT; isa++) {
+		char label[200];
+		if (!chain_isa_supported((chain_isa)isa))
+			continue;
+		accs_init(&got, tb);
+		chain_isa_set((chain_isa)isa);
+		chain_run_own(tb, own, 31, 2, 500, count, &got.a);
+		chain_isa_set(chain_isa_best());
+		snprintf(label, sizeof label, "%s, %s path", what, chain_isa_name((chain_isa)isa));
+		accs_same(&ref, &got, label);
+		accs_free(&got);
+	}
 	accs_free(&ref);
-	accs_free(&got);
-	for (k = 0; k < 2; k++)
-		for (l = 0; l < CHAIN_LANES; l++)
-			chain_table_free(tab[k][l]);
+	accs_free(&gen);
+	for (l = 0; l < CHAIN_LANES; l++) {
+		model_free(o.m[l]);
+		chain_table_free(tab[l]);
+	}
+	chain_table_free(tb);
+	chain_own_free(own);
 }
 
-static void own_rows_on(chain_isa isa)
+/* Every path (the lock-step kernels of this processor, chain_run_own's
+   general path) against per-customer tables on the general path, for
+   models of 2 to 9 states (9: only the general path), plain or
+   absorbing with offers, one, half or every row own, blocks of 77 and
+   2048 customers. */
+static void own_rows_match_general(void **state)
 {
 	size_t n, i;
+	unsigned which;
 	char what[128];
 
-	for (n = 2; n <= 8; n += 3) {
+	(void)state;
+	for (n = 2; n <= 9; n++) {
 		const bool absorb[] = {false, true};
 		for (i = 0; i < 2; i++) {
 			clv_model *m = random_model(n, (unsigned)(7 * n + i), 40, absorb[i], i ? 4 : 0, 1.0);
-			snprintf(what, sizeof what, "own rows, %zu states, %s, %s path", n,
-			         absorb[i] ? "absorbing, offers" : "plain", chain_isa_name(isa));
-			own_rows_case(m, isa, 77, what);
-			own_rows_case(m, isa, 2048, what);
+			for (which = 0; which < 3; which++) {
+				snprintf(what, sizeof what, "own rows, %zu states, %s, shape %u", n,
+				         absorb[i] ? "absorbing, offers" : "plain", which);
+				own_rows_case(m, which, 77, what);
+				if (n % 3 == 2)
+					own_rows_case(m, which, 2048, what);
+			}
 			model_free(m);
 		}
 	}
-}
-
-static void scalar_own_rows_match_general(void **state)
-{
-	(void)state;
-	own_rows_on(CHAIN_ISA_SCALAR);
-}
-
-static void avx2_own_rows_match_general(void **state)
-{
-	(void)state;
-	need(CHAIN_ISA_AVX2);
-	own_rows_on(CHAIN_ISA_AVX2);
-}
-
-static void avx512_own_rows_match_general(void **state)
-{
-	(void)state;
-	need(CHAIN_ISA_AVX512);
-	own_rows_on(CHAIN_ISA_AVX512);
 }
 
 /* ------------------------------------------------------------------ */
@@ -439,15 +494,33 @@ static void avx512_draws_are_pcg32(void **state)
 /* ------------------------------------------------------------------ */
 /* The engine: mc_run under every path and 1 and 2 threads.            */
 
+/* Customers with their own rows (mc_hetero.h's rows path): retention per
+   customer from beta shapes above and below 1, a campaign whose uplift is
+   each customer's own, a state that absorbs. */
+static const char own_rows_market[] =
+	"states: [A, B, C, lost]\n"
+	"initial: [0.6, 0.3, 0.1, 0]\n"
+	"switching:\n"
+	"  A: [0.70, 0.15, 0.10, 0.05]\n"
+	"  B: [0.10, 0.75, 0.10, 0.05]\n"
+	"  C: [0.25, 0.15, 0.55, 0.05]\n"
+	"  lost: [0, 0, 0, 1]\n"
+	"retention: {A: {dist: beta, a: 70, b: 30, per: customer},\n"
+	"            C: {dist: beta, a: 0.6, b: 0.9, per: customer}}\n"
+	"campaign: {brand: A, cost: 2, periods: 5,\n"
+	"           retention_uplift: {dist: uniform, min: 0, max: 0.1, per: customer}}\n"
+	"horizon: 40\ndiscount_rate: 0.09\n"
+	"margin: {A: 500, B: 300, C: 200, lost: 0}\n";
+
 static void engine_same_on_every_path(void **state)
 {
 	static const char *const names[] = {"textbook", "brand_a", "retention_campaign",
-	                                    "uncertain_retention", "customer_pyramid"};
+	                                    "uncertain_retention", "customer_pyramid", NULL};
 	size_t k;
 
 	(void)state;
 	for (k = 0; k < sizeof names / sizeof *names; k++) {
-		clv_scenario *s = th_scenario(names[k]);
+		clv_scenario *s = names[k] ? th_scenario(names[k]) : th_load_text("own.yaml", own_rows_market);
 		mc_result *ref = NULL;
 		int isa, threads;
 		for (isa = 0; isa < CHAIN_ISA_COUNT; isa++) {
@@ -470,7 +543,7 @@ static void engine_same_on_every_path(void **state)
 				for (i = 0; i <= s->n; i++)
 					if (memcmp(&ref->clv[i], &r->clv[i], sizeof r->clv[i]) != 0) {
 						print_error("%s: clv[%zu] differs on the %s path at %d threads\n",
-						            names[k], i, chain_isa_name((chain_isa)isa), threads);
+						            names[k] ? names[k] : "own rows", i, chain_isa_name((chain_isa)isa), threads);
 						fail();
 					}
 				mc_free(r);
@@ -630,9 +703,7 @@ int main(void)
 		cmocka_unit_test(scalar_matches_general),
 		cmocka_unit_test(avx2_matches_general),
 		cmocka_unit_test(avx512_matches_general),
-		cmocka_unit_test(scalar_own_rows_match_general),
-		cmocka_unit_test(avx2_own_rows_match_general),
-		cmocka_unit_test(avx512_own_rows_match_general),
+		cmocka_unit_test(own_rows_match_general),
 		cmocka_unit_test(scalar_draws_are_pcg32),
 		cmocka_unit_test(avx2_draws_are_pcg32),
 		cmocka_unit_test(avx512_draws_are_pcg32),

@@ -1,7 +1,8 @@
 /*
  * test_mc.c - the Monte Carlo engine against the exact engine (5 standard
  * errors, fixed seeds), the closed form of heterogeneous retention,
- * byte-identical results for 1 and 2 threads, and the memory budget: a
+ * byte-identical results for 1 and 2 threads, customers' own rows on the
+ * rows path and on the general path alike, and the memory budget: a
  * run's peak (measured in a forked child, VmHWM) within its plan, the
  * task slots of many customers counted and the wave shrunk to fit.
  */
@@ -305,6 +306,66 @@ static void thread_count_invariance(void **state)
 	mc_free(r1);
 	mc_free(r2);
 	scenario_free(s);
+}
+
+/* Customers whose own draws decide only rows walk through the rows path
+   (mc_hetero.h: a struct of arrays, the lock-step kernels, or
+   chain_run_own's general path for Poisson purchases); adding an own
+   assumption of money that changes no bit (a referral of at most 1e-300:
+   A's cost to serve, 1, minus it is still 1) sends the same customers
+   through the general path (a model and a table per customer). The
+   results must be the same bytes, at 1 and 2 threads, with impossible
+   draws (row B above 1), a Dirichlet row, per-customer retention, uplift
+   and win, offers and an absorbing state. */
+static void own_rows_path_matches_general(void **state)
+{
+	static const char base[] =
+		"states: [A, B, C, lost]\n"
+		"initial: [0.5, 0.3, 0.2, 0]\n"
+		"switching:\n"
+		"  A: [0.6, 0.2, 0.1, 0.1]\n"
+		"  B: [{dist: uniform, min: 0.05, max: 0.55, per: customer},\n"
+		"      {dist: uniform, min: 0.2, max: 0.8, per: customer}, 0.1, 0.1]\n"
+		"  C: {dist: dirichlet, alpha: [10, 20, 60, 10]}\n"
+		"  lost: [0, 0, 0, 1]\n"
+		"retention: {A: {dist: beta, a: 7, b: 3, per: customer},\n"
+		"            C: {dist: beta, a: 0.5, b: 0.4, per: customer}}\n"
+		"campaign: {brand: A, retention_uplift: {dist: uniform, min: 0, max: 0.2, per: customer},\n"
+		"           win_from: {B: {dist: uniform, min: 0, max: 0.1, per: customer}}, cost: 3,\n"
+		"           periods: 4}\n"
+		"horizon: 15\ndiscount_rate: 0.1\n"
+		"margin: {A: 50, B: 30, C: 20, lost: 0}\ncost_per_period: {A: 1, B: 0, C: 0, lost: 0}\n"
+		"acquisition_cost: 12\nseed: 5\n";
+	static const char *const purchases[] = {"", "purchases_per_period: {dist: poisson, mean: 1.5}\n"};
+	size_t k, i;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		char rows_text[2048], general_text[2048];
+		clv_scenario *rs, *gs;
+		int threads;
+		snprintf(rows_text, sizeof rows_text, "%s%s", base, purchases[k]);
+		snprintf(general_text, sizeof general_text,
+		         "%s%sreferral_value: {A: {dist: uniform, min: 0, max: 1e-300, per: customer},"
+		         " B: 0, C: 0, lost: 0}\n", base, purchases[k]);
+		rs = load_text(rows_text);
+		gs = load_text(general_text);
+		for (threads = 1; threads <= 2; threads++) {
+			mc_result *a = run(rs, threads, 5, 3000), *b = run(gs, 1, 5, 3000);
+			size_t cells = (size_t)(a->periods + 1) * a->n;
+			assert_memory_equal(a->rep_clv, b->rep_clv, 5 * (a->n + 1) * sizeof(double));
+			assert_memory_equal(a->rep_share, b->rep_share, 5 * cells * sizeof(double));
+			assert_memory_equal(a->clv, b->clv, (a->n + 1) * sizeof *a->clv);
+			for (i = 0; i <= a->n; i++)
+				assert_memory_equal(a->hist[i]->bin, b->hist[i]->bin, sizeof a->hist[i]->bin);
+			/* and the customers' own draws show */
+			assert_true(a->clv[a->n].sd > 0);
+			mc_free(a);
+			mc_free(b);
+		}
+		scenario_free(rs);
+		scenario_free(gs);
+	}
 }
 
 /* Exact replication values (mc_config.exact_replications): each
@@ -627,6 +688,7 @@ int main(void)
 		cmocka_unit_test(absorbing_state_counts),
 		cmocka_unit_test(thread_count_invariance),
 		cmocka_unit_test(beside_runs_once),
+		cmocka_unit_test(own_rows_path_matches_general),
 		cmocka_unit_test(exact_replication_values),
 		cmocka_unit_test(precision_stops),
 		cmocka_unit_test(percentiles_are_atoms),

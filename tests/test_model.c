@@ -1,8 +1,10 @@
 /*
  * test_model.c - assumptions to numbers: the retention rule, rows with
  * uncertain entries, offers (uplift, win_from, margin cut, targeted cost,
- * periods), referral as negative cost, annual discount conversion, and
- * the rejection of a drawn model whose growth outruns discounting.
+ * periods), referral as negative cost, annual discount conversion, the
+ * rejection of a drawn model whose growth outruns discounting, and the
+ * rows a customer's own draws decide rebuilt alone (model_rows_plan) bit
+ * for bit as model_build makes them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,8 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "base/dist.h"
+#include "base/rng.h"
 #include "engine/model.h"
 #include "scenario/scenario.h"
 #include "test_helpers.h"
@@ -145,6 +149,91 @@ static void drawn_growth_checked(void **state)
 	scenario_free(s);
 }
 
+/* The rows plan: for many random values of the own assumptions (beyond
+   their ranges too, so that some draws are impossible), model_rows_rebuild
+   gives exactly model_build's rows (memcmp) and acquisition cost, and
+   fails exactly when model_build refuses the values; rows it does not
+   claim are left untouched. Own assumptions of money are refused. */
+static void rows_plan_matches_build(void **state)
+{
+	static const char text[] =
+		"states: [A, B, C, lost]\n"
+		"initial: [0.5, 0.3, 0.2, 0]\n"
+		"switching:\n"
+		"  A: [0.6, 0.2, 0.1, 0.1]\n"
+		"  B: [{dist: uniform, min: 0.05, max: 0.55, per: customer},\n"
+		"      {dist: uniform, min: 0.2, max: 0.8, per: customer}, 0.1, 0.1]\n"
+		"  C: {dist: dirichlet, alpha: [10, 20, 60, 10]}\n"
+		"  lost: [0, 0, 0, 1]\n"
+		"retention: {A: {dist: beta, a: 7, b: 3, per: customer},\n"
+		"            C: {dist: beta, a: 0.5, b: 0.4, per: customer}}\n"
+		"campaign: {brand: A, retention_uplift: {dist: uniform, min: 0, max: 0.2, per: customer},\n"
+		"           win_from: {B: {dist: uniform, min: 0, max: 0.1, per: customer}}, cost: 3,\n"
+		"           periods: 4}\n"
+		"price_discount: {brand: B, margin_cut: 0.2, retention_uplift: 0.05, periods: 4}\n"
+		"horizon: 20\ndiscount_rate: 0.1\n"
+		"margin: {A: 50, B: 30, C: 20, lost: 0}\n"
+		"acquisition_cost: {dist: uniform, min: 5, max: 15, per: customer}\n";
+	clv_scenario *s = th_load_text("rows.yaml", text);
+	clv_error err = {0};
+	model_values *v = model_values_at_means(s, &err);
+	clv_model *m = model_create(4);
+	model_rows_plan *pl;
+	size_t own[16], n_own = 0, k, i, trial, fails = 0;
+	double P[16], P_offer[16], acq;
+	rng_pcg32 r;
+
+	(void)state;
+	assert_non_null(v);
+	for (k = 0; k < v->n_params; k++)
+		if (v->params[k]->per == PER_CUSTOMER && dist_is_uncertain(v->params[k]))
+			own[n_own++] = k;
+	assert_int_equal(n_own, 7);
+	pl = model_rows_plan_create(s, v, own, n_own, &err);
+	assert_non_null(pl);
+	/* rows A, B, C of P are own, and A, B, C of P_offer; lost is not */
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(model_rows_plan_has(pl, 0, i), i < 3);
+		assert_int_equal(model_rows_plan_has(pl, 1, i), i < 3);
+	}
+	rng_seed(&r, 5, 6);
+	for (trial = 0; trial < 20000; trial++) {
+		clv_status want;
+		for (k = 0; k < n_own; k++) /* uniforms up to 1.4 times their max: rows of B
+		                              summing above 1 */
+			v->param[own[k]] = v->params[own[k]]->kind == DIST_UNIFORM
+			                       ? 1.4 * rng_uniform(&r) * v->params[own[k]]->b
+			                       : rng_uniform(&r);
+		if (trial % 7 == 0) /* exact values the rules treat apart */
+			v->param[own[trial % 2]] = trial % 3 ? 0.0 : 1.0;
+		want = model_build(s, v, m, &err);
+		diag_clear(&err);
+		for (i = 0; i < 16; i++)
+			P[i] = P_offer[i] = -1.0;
+		assert_int_equal(model_rows_rebuild(pl, v, P, P_offer, &acq), want);
+		fails += want != CLV_OK;
+		if (want != CLV_OK)
+			continue;
+		assert_memory_equal(P, m->P, 12 * sizeof *P);
+		assert_memory_equal(P_offer, m->P_offer, 12 * sizeof *P);
+		for (i = 12; i < 16; i++) /* the lost row: not the plan's */
+			assert_true(P[i] == -1.0 && P_offer[i] == -1.0);
+		assert_memory_equal(&acq, &m->acquisition, sizeof acq);
+	}
+	/* both outcomes were met */
+	assert_true(fails > 100 && fails < 19000);
+	model_rows_plan_free(pl);
+	/* a margin of the customer's own decides money: no plan */
+	for (k = 0; k < v->n_params; k++)
+		if (strcmp(v->params[k]->label, "margin.A") == 0)
+			own[0] = k;
+	assert_null(model_rows_plan_create(s, v, own, 1, &err));
+	assert_int_equal(err.status, CLV_ERR_INPUT);
+	model_free(m);
+	model_values_free(v);
+	scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +242,7 @@ int main(void)
 		cmocka_unit_test(offers_second_phase),
 		cmocka_unit_test(annual_discount_converted),
 		cmocka_unit_test(drawn_growth_checked),
+		cmocka_unit_test(rows_plan_matches_build),
 	};
 
 	gsl_set_error_handler_off();

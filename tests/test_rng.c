@@ -2,7 +2,7 @@
  * test_rng.c - sim/rng.c against the reference pcg32 (tests/pcg_ref.cpp,
  * pcg_random.hpp): bit-identical outputs, jumps and bounded draws; the
  * GSL wrapper; uniformity at a fixed seed; per (replication, customer)
- * streams.
+ * streams, and keyed ones from their shared initstate.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -244,6 +244,32 @@ static void streams_distinct_and_reproducible(void **state)
 	}
 }
 
+/* rng_seed from rng_keyed_initstate is rng_keyed_stream: the same state
+   and increment for many (seed, key, replication, customer), and a
+   change of any of the first three changes the initstate. */
+static void keyed_initstate_is_keyed_stream(void **state)
+{
+	static const uint64_t sd[] = {0, 42, UINT64_MAX}, keys[] = {1, 0x9e3779b97f4a7c15ULL};
+	static const uint64_t reps[] = {0, 7, UINT64_MAX}, custs[] = {0, 1, 2047, 999999999u};
+	size_t a, b, c, d;
+
+	(void)state;
+	for (a = 0; a < 3; a++)
+		for (b = 0; b < 2; b++)
+			for (c = 0; c < 3; c++) {
+				uint64_t init = rng_keyed_initstate(sd[a], keys[b], reps[c]);
+				assert_true(init != rng_keyed_initstate(sd[a] + 1, keys[b], reps[c]));
+				assert_true(init != rng_keyed_initstate(sd[a], keys[b] + 1, reps[c]));
+				assert_true(init != rng_keyed_initstate(sd[a], keys[b], reps[c] + 1));
+				for (d = 0; d < 4; d++) {
+					rng_pcg32 x, y;
+					rng_keyed_stream(&x, sd[a], keys[b], reps[c], custs[d]);
+					rng_seed(&y, init, custs[d]);
+					assert_true(x.state == y.state && x.inc == y.inc);
+				}
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +282,7 @@ int main(void)
 		cmocka_unit_test(gsl_wrapper),
 		cmocka_unit_test(chi_square_uniformity),
 		cmocka_unit_test(streams_distinct_and_reproducible),
+		cmocka_unit_test(keyed_initstate_is_keyed_stream),
 	};
 
 	gsl_set_error_handler_off();

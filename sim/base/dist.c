@@ -47,6 +47,7 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "base/diag.h"
+#include "base/rng.h"
 
 #define MAX_TRIES 16             /* rejections before the quantile method */
 #define POISSON_MAX_MEAN 1.0e9   /* keeps counts within unsigned int */
@@ -467,6 +468,24 @@ double dist_draw(const clv_param *p, gsl_rng *g)
 			return x;
 	}
 	return dist_quantile(p, gsl_rng_uniform_pos(g));
+}
+
+double dist_draw_pcg(const clv_param *p, rng_pcg32 *r, gsl_rng *g)
+{
+	rng_gsl_set_state(g, r);
+	return dist_draw(p, g);
+}
+
+void dist_draw_customers(const clv_param *p, uint64_t initstate, uint64_t first, uint64_t count,
+                         gsl_rng *g, double *out)
+{
+	uint64_t c;
+
+	for (c = 0; c < count; c++) {
+		rng_pcg32 r;
+		rng_seed(&r, initstate, first + c);
+		out[c] = dist_draw_pcg(p, &r, g);
+	}
 }
 
 /* ---- means --------------------------------------------------------------- */

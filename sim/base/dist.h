@@ -36,6 +36,17 @@ double dist_quantile(const clv_param *p, double u);
 /* One draw of p from g (GSL samplers; truncated to [lo, hi]). */
 double dist_draw(const clv_param *p, gsl_rng *g);
 
+/* One draw of p from the PCG stream r (a customer's own): dist_draw with
+   g (of type rng_gsl_pcg32) set to r's state. */
+struct rng_pcg32;
+double dist_draw_pcg(const clv_param *p, struct rng_pcg32 *r, gsl_rng *g);
+
+/* The draws of p for customers first .. first + count - 1, customer c's
+   from its own stream rng_seed(initstate, c) (rng_keyed_initstate):
+   out[c - first] = dist_draw_pcg of that stream. */
+void dist_draw_customers(const clv_param *p, uint64_t initstate, uint64_t first, uint64_t count,
+                         gsl_rng *g, double *out);
+
 /* The mean of p (of its truncated distribution). */
 double dist_mean(const clv_param *p);
 

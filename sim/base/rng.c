@@ -120,11 +120,15 @@ uint64_t rng_key(const char *identity)
 	return splitmix64(h);
 }
 
+uint64_t rng_keyed_initstate(uint64_t seed, uint64_t key, uint64_t replication)
+{
+	return splitmix64(seed ^ splitmix64(replication) ^ splitmix64(key ^ KEY_SALT));
+}
+
 void rng_keyed_stream(rng_pcg32 *r, uint64_t seed, uint64_t key, uint64_t replication,
                       uint64_t customer)
 {
-	rng_seed(r, splitmix64(seed ^ splitmix64(replication) ^ splitmix64(key ^ KEY_SALT)),
-	         customer);
+	rng_seed(r, rng_keyed_initstate(seed, key, replication), customer);
 }
 
 /* ---- the GSL generator type ------------------------------------------ */

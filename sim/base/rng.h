@@ -60,6 +60,12 @@ uint64_t rng_key(const char *identity);
 void rng_keyed_stream(rng_pcg32 *r, uint64_t seed, uint64_t key, uint64_t replication,
                       uint64_t customer);
 
+/* The initstate of those streams, shared by every customer of one
+   (seed, key, replication): rng_seed(r, it, customer) is
+   rng_keyed_stream(r, seed, key, replication, customer), without the
+   three splitmix64 calls per customer. */
+uint64_t rng_keyed_initstate(uint64_t seed, uint64_t key, uint64_t replication);
+
 /* The GSL generator type "pcg32" over rng_pcg32 state. After
    gsl_rng_alloc(rng_gsl_pcg32), the state is reachable as
    (rng_pcg32 *)gsl_rng->state; gsl_rng_set(g, s) seeds with

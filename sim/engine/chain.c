@@ -31,6 +31,14 @@
  * path buffers each customer's CLV, offer spend and walk length for the
  * block and records them in the order the general path's lanes would
  * finish them (lane_order), so both give the same bits.
+ *
+ * Customers with rows of their own (chain_run_own: a struct of arrays of
+ * their thresholds, chain_own) walk on the same two paths: the kernels
+ * take a lane's thresholds from its own column where the lane is in an
+ * own row (a masked load; the table's permuted ones elsewhere), the
+ * general path gives each of its four lanes a view of the table whose
+ * rows hold the customer's (own_view). Customers whose own draws reach
+ * further (money, time) each get a table of their own (chain_run_lanes).
  */
 #include "engine/chain.h"
 
@@ -725,8 +733,10 @@ static kernel_fn kernel_of(chain_isa isa)
 }
 
 /* The block's buffers (kernel_out and the recording order); false when
-   one cannot be allocated (all freed). */
-static bool buffers_alloc(kernel_out *o, uint32_t **order, size_t n, uint64_t count, bool het)
+   one cannot be allocated (all freed). With own rows, their acquisition
+   costs are the customers' (own->acquisition, not copied). */
+static bool buffers_alloc(kernel_out *o, uint32_t **order, size_t n, uint64_t count,
+                          const chain_own *own)
 {
 	*o = (kernel_out){NULL, NULL, NULL, NULL};
 	*order = NULL;
@@ -735,31 +745,29 @@ static bool buffers_alloc(kernel_out *o, uint32_t **order, size_t n, uint64_t co
 	o->clv = malloc(count * n * sizeof *o->clv);
 	o->spend = malloc(count * sizeof *o->spend);
 	o->len = malloc(count * sizeof *o->len);
-	o->acquisition = het ? malloc(count * sizeof *o->acquisition) : NULL;
+	o->acquisition = own ? own->acquisition : NULL;
 	*order = malloc(count * sizeof **order);
-	if (o->clv && o->spend && o->len && (o->acquisition || !het) && *order)
+	if (o->clv && o->spend && o->len && *order)
 		return true;
 	free(o->clv);
 	free(o->spend);
 	free(o->len);
-	free(o->acquisition);
 	free(*order);
 	return false;
 }
 
 /* Walk a block on the lock-step path, record it, free the buffers. */
-static void run_lock_step(const chain_table *tb, const kernel_het *het, uint64_t seed,
+static void run_lock_step(const chain_table *tb, const chain_own *own, uint64_t seed,
                           uint64_t rep, uint64_t first, uint64_t count, kernel_out *o,
                           uint32_t *order, chain_acc *acc)
 {
-	kernel_of(chain_isa_get())(tb, het, seed, rep, first, count, o, acc);
+	kernel_of(chain_isa_get())(tb, own, seed, rep, first, count, o, acc);
 	record_in_lane_order(tb, o, order, count, acc);
 	record_hists(tb, o, count, acc);
 	chain_acc_flush(tb, acc);
 	free(o->clv);
 	free(o->spend);
 	free(o->len);
-	free(o->acquisition);
 	free(order);
 }
 
@@ -773,7 +781,7 @@ void chain_run_block(const chain_table *tb, uint64_t seed, uint64_t rep, uint64_
 	kernel_out o;
 	uint32_t *order;
 
-	if (kernel_fits(tb) && buffers_alloc(&o, &order, tb->n, count, false))
+	if (kernel_fits(tb) && buffers_alloc(&o, &order, tb->n, count, NULL))
 		run_lock_step(tb, NULL, seed, rep, first, count, &o, order, acc);
 	else
 		chain_run_block_general(tb, seed, rep, first, count, acc);
@@ -785,18 +793,8 @@ void chain_run_lanes(chain_table *const *tables, unsigned refill, chain_prepare 
 	lane lanes[CHAIN_LANES];
 	uint64_t next = first, end = first + count;
 	int l, live = 0;
-	kernel_out o;
-	uint32_t *order;
 
-	/* only the rows differ between customers: the lock-step path, each
-	   lane with its own thresholds, every table's other parts shared */
-	if (refill == CHAIN_FILL_ROWS && kernel_fits(tables[0]) &&
-	    buffers_alloc(&o, &order, tables[0]->n, count, true)) {
-		kernel_het het = {tables[0], prepare, ctx};
-		run_lock_step(tables[0], &het, 0, 0, first, count, &o, order, acc);
-		return;
-	}
-
+	(void)refill; /* every part may differ: each lane its own table */
 	for (l = 0; l < CHAIN_LANES; l++) {
 		lanes[l].live = false;
 		if (next < end) {
@@ -821,4 +819,169 @@ void chain_run_lanes(chain_table *const *tables, unsigned refill, chain_prepare 
 		}
 	}
 	chain_acc_flush(tables[0], acc);
+}
+
+/* ---- customers with rows of their own (chain_own) ------------------ */
+
+void chain_own_free(chain_own *own)
+{
+	if (own == NULL)
+		return;
+	free(own->thr);
+	free(own->lane_thr);
+	free(own->dead);
+	free(own->acquisition);
+	free(own);
+}
+
+static size_t own_stride(size_t cap)
+{
+	return (cap + CHAIN_OWN_ROUND - 1) / CHAIN_OWN_ROUND * CHAIN_OWN_ROUND;
+}
+
+double chain_own_bytes(size_t n, size_t cap)
+{
+	const double rows = (double)n * (double)(n ? n - 1 : 0);
+
+	return sizeof(chain_own) + ((double)own_stride(cap) * (2.0 * rows + 2.0) +
+	                            2.0 * CHAIN_LANES * rows) * 8.0;
+}
+
+chain_own *chain_own_create(size_t n, const bool *own0, const bool *own1, size_t cap)
+{
+	chain_own *own = calloc(1, sizeof *own);
+	size_t x, cols;
+	int ph;
+
+	if (own == NULL)
+		return NULL;
+	own->n = n;
+	own->cap = cap;
+	own->stride = own_stride(cap);
+	for (ph = 0; ph < 2; ph++)
+		for (x = 0; x < n; x++) {
+			own->slot[ph][x] = -1;
+			if (ph ? own1[x] || own0[x] : own0[x]) {
+				own->slot[ph][x] = (int)own->n_rows[ph];
+				own->row[ph][own->n_rows[ph]++] = x;
+			}
+		}
+	for (x = 0; x < n; x++)
+		if (own0[x])
+			own->own_dead |= 1ull << x;
+	cols = (own->n_rows[0] + own->n_rows[1]) * (n ? n - 1 : 0);
+	own->thr = calloc(cols * own->stride + 1, sizeof *own->thr);
+	own->lane_thr = calloc(2 * CHAIN_LANES * n * (n ? n - 1 : 0) + 1, sizeof *own->lane_thr);
+	own->dead = calloc(own->stride, sizeof *own->dead);
+	own->acquisition = calloc(own->stride, sizeof *own->acquisition);
+	if (!own->thr || !own->lane_thr || !own->dead || !own->acquisition) {
+		chain_own_free(own);
+		return NULL;
+	}
+	return own;
+}
+
+void chain_own_set_row(chain_own *own, const chain_table *tb, uint64_t c, int ph, size_t x,
+                       const double *p)
+{
+	const size_t n = own->n, r = (size_t)own->slot[ph][x];
+	uint64_t thr[CLV_MAX_STATES];
+	size_t j;
+
+	assert(own->slot[ph][x] >= 0 && c < own->cap);
+	thresholds(p, n, thr);
+	for (j = 0; j + 1 < n; j++)
+		own->thr[((ph ? own->n_rows[0] : 0) + r) * (n - 1) * own->stride + j * own->stride + c] =
+		    thr[j];
+	if (ph == 0) {
+		/* absorbing as fill_thresholds decides (the margin is the table's) */
+		const bool dead = p[x] == 1.0 && (!tb->poisson || tb->margin[0][x] == 0.0);
+		own->dead[c] = (own->dead[c] & ~(1ull << x)) | ((uint64_t)dead << x);
+	}
+}
+
+void chain_run_own(const chain_table *tb, const chain_own *own, uint64_t seed, uint64_t rep,
+                   uint64_t first, uint64_t count, chain_acc *acc)
+{
+	kernel_out o;
+	uint32_t *order;
+
+	assert(count <= own->cap && own->n == tb->n);
+	if (kernel_fits(tb) && buffers_alloc(&o, &order, tb->n, count, own))
+		run_lock_step(tb, own, seed, rep, first, count, &o, order, acc);
+	else
+		chain_run_own_general(tb, own, seed, rep, first, count, acc);
+}
+
+/* A lane's view of the table: every part shared but its rows (in
+   own->lane_thr), absorbing flags and acquisition cost, which hold the
+   customer's. */
+typedef struct own_view {
+	chain_table tb;
+	uint64_t *thr[2];
+	bool dead[CLV_MAX_STATES];
+} own_view;
+
+/* Put customer c's own rows into the view (the others are the table's). */
+static void own_view_set(own_view *v, const chain_own *own, uint64_t c)
+{
+	const size_t n = own->n, n1 = n - 1;
+	size_t r, j;
+	int ph;
+
+	for (ph = 0; ph < 2; ph++)
+		for (r = 0; r < own->n_rows[ph]; r++)
+			for (j = 0; j < n1; j++)
+				v->thr[ph][own->row[ph][r] * n1 + j] = chain_own_column(own, ph, r, j)[c];
+	for (r = 0; r < own->n_rows[0]; r++) {
+		const size_t x = own->row[0][r];
+		v->dead[x] = own->dead[c] >> x & 1u;
+	}
+	v->tb.acquisition = own->acquisition[c];
+}
+
+void chain_run_own_general(const chain_table *tb, const chain_own *own, uint64_t seed,
+                           uint64_t rep, uint64_t first, uint64_t count, chain_acc *acc)
+{
+	const size_t n = tb->n, rows = n * (n - 1);
+	own_view view[CHAIN_LANES];
+	lane lanes[CHAIN_LANES];
+	uint64_t next = 0;
+	int l, live = 0, ph;
+
+	for (l = 0; l < CHAIN_LANES; l++) {
+		own_view *v = &view[l];
+		v->tb = *tb;
+		for (ph = 0; ph < 2; ph++) {
+			v->thr[ph] = own->lane_thr + (size_t)(2 * l + ph) * rows;
+			memcpy(v->thr[ph], tb->thr[ph], rows * sizeof *v->thr[ph]);
+			v->tb.thr[ph] = v->thr[ph];
+		}
+		memcpy(v->dead, tb->dead, n * sizeof *v->dead);
+		v->tb.dead = v->dead;
+	}
+	for (l = 0; l < CHAIN_LANES; l++) {
+		lanes[l].live = false;
+		if (next < count) {
+			own_view_set(&view[l], own, next);
+			lane_start(&view[l].tb, &lanes[l], seed, rep, first + next++);
+			live++;
+		}
+	}
+	while (live > 0) {
+		for (l = 0; l < CHAIN_LANES; l++) {
+			lane *ln = &lanes[l];
+			if (!ln->live || !lane_period(&view[l].tb, ln, acc))
+				continue;
+			record_customer(&view[l].tb, acc, ln->clv, ln->spend);
+			if (next < count) {
+				own_view_set(&view[l], own, next);
+				lane_start(&view[l].tb, ln, seed, rep, first + next++);
+			} else {
+				ln->live = false;
+				live--;
+			}
+		}
+	}
+	chain_acc_flush(tb, acc);
 }

@@ -185,16 +185,78 @@ chain_isa chain_isa_get(void);
 typedef void (*chain_prepare)(void *ctx, int lane, uint64_t customer, struct rng_pcg32 *walk);
 
 /* Simulate customers first .. first + count - 1, each with a table of
-   its own (customers with their own assumptions): lane l walks
-   tables[l] (CHAIN_LANES of them, the same n and periods, equal copies
-   at the start), prepared by prepare before each customer it takes;
-   prepare refills only the parts `refill` (CHAIN_FILL_*) and its result
-   must depend on the customer only. As chain_run_block otherwise. When
-   only the rows are refilled (and the table fits the lock-step kernels)
-   every customer is prepared in tables[0] and walks with its own
-   thresholds on the lock-step path: the same bits. */
+   its own (customers with their own assumptions) on the general path:
+   lane l walks tables[l] (CHAIN_LANES of them, the same n and periods,
+   equal copies at the start), prepared by prepare before each customer
+   it takes; prepare refills only the parts `refill` (CHAIN_FILL_*) and
+   its result must depend on the customer only. Customers whose own
+   draws decide only rows (and the acquisition cost) go faster through
+   chain_run_own. */
 void chain_run_lanes(chain_table *const *tables, unsigned refill, chain_prepare prepare, void *ctx,
                      uint64_t first, uint64_t count, chain_acc *acc);
+
+/* The rows the customers of a block have of their own, beside a table
+   whose every other part (and every other row) they share: a struct of
+   arrays, one column per (phase, own row, threshold), one entry per
+   customer of the block (index c from its first customer), filled by
+   chain_own_set_row and chain_own_set_acquisition. */
+typedef struct chain_own {
+	size_t n;                 /* states */
+	size_t n_rows[2];         /* own rows of phase 0 (P) and 1 (P_offer) */
+	size_t row[2][CLV_MAX_STATES]; /* their states, ascending */
+	int slot[2][CLV_MAX_STATES];   /* row x's place in row[ph], or -1: the table's */
+	uint64_t own_dead;        /* bit x: row x of phase 0 is own (its absorbing flag too) */
+	size_t cap;               /* customers it holds */
+	size_t stride;            /* entries per column: cap rounded up to CHAIN_OWN_ROUND */
+	uint64_t *thr;            /* column (ph, r, j) at chain_own_column */
+	uint64_t *dead;           /* per customer: bit x when its own row x absorbs */
+	double *acquisition;      /* per customer */
+	uint64_t *lane_thr;       /* scratch of the general path: each lane's rows */
+} chain_own;
+
+/* Columns are padded to a multiple of this (the widest kernel group), so
+   a vector kernel may read a whole group past the block's last customer. */
+#define CHAIN_OWN_ROUND 32
+
+/* Threshold j of own row r of phase ph, for customer 0 (customer c at
+   [c]). */
+static inline const uint64_t *chain_own_column(const chain_own *own, int ph, size_t r, size_t j)
+{
+	return own->thr + ((ph ? own->n_rows[0] : 0) + r) * (own->n - 1) * own->stride + j * own->stride;
+}
+
+/* Room for cap customers of a table of n states whose rows own[0][x]
+   (P) and own[1][x] (P_offer) are the customers' own; own[0] implies
+   own[1]. NULL when out of memory. */
+chain_own *chain_own_create(size_t n, const bool *own0, const bool *own1, size_t cap);
+void chain_own_free(chain_own *own);
+
+/* Bytes of chain_own_create(n, ..., cap) at most (every row own). */
+double chain_own_bytes(size_t n, size_t cap);
+
+/* Customer c's own row x of phase ph (an own row) from its probabilities
+   p[0 .. n - 1]: the thresholds (and, for phase 0, the absorbing flag)
+   chain_table_fill makes of them for tb. */
+void chain_own_set_row(chain_own *own, const chain_table *tb, uint64_t c, int ph, size_t x,
+                       const double *p);
+
+/* Customer c's acquisition cost. */
+static inline void chain_own_set_acquisition(chain_own *own, uint64_t c, double acquisition)
+{
+	own->acquisition[c] = acquisition;
+}
+
+/* Simulate customers first .. first + count - 1 (count <= own->cap) of
+   replication rep on the streams of chain_run_block, each walking tb
+   with its own rows and acquisition cost from own; the lock-step path
+   when tb fits it (chain_isa_get names the kernel), else the general
+   one (chain_run_own_general): the same bits. */
+void chain_run_own(const chain_table *tb, const chain_own *own, uint64_t seed, uint64_t rep,
+                   uint64_t first, uint64_t count, chain_acc *acc);
+
+/* The same on the general path (tests compare with it). */
+void chain_run_own_general(const chain_table *tb, const chain_own *own, uint64_t seed,
+                           uint64_t rep, uint64_t first, uint64_t count, chain_acc *acc);
 
 /* Fold acc->dead_from into acc->count (prefix sums) and clear it. */
 void chain_acc_flush(const chain_table *tb, chain_acc *acc);

@@ -46,15 +46,15 @@ typedef struct kernel_out {
 	double *clv;
 	double *spend;
 	uint32_t *len;
-	double *acquisition; /* per customer with their own rows (kernel_het), else NULL */
+	double *acquisition; /* per customer with rows of their own (chain_own's), else NULL */
 } kernel_out;
 
 /* Customer c of the block into out: its CLV in state s at clv[s * stride]
-   (s < K), its offer spend, walk length and, when acq is not NULL (its
-   own rows), its acquisition cost. Every kernel records through it. */
+   (s < K), its offer spend and walk length. Every kernel records through
+   it. */
 static inline __attribute__((always_inline)) void
 kernel_out_put(kernel_out *out, uint64_t c, const int K, const double *clv, size_t stride,
-               double spend, uint32_t len, const double *acq)
+               double spend, uint32_t len)
 {
 	int s;
 
@@ -63,8 +63,6 @@ kernel_out_put(kernel_out *out, uint64_t c, const int K, const double *clv, size
 		out->clv[c * (uint64_t)K + (uint64_t)s] = clv[(size_t)s * stride];
 	out->spend[c] = spend;
 	out->len[c] = len;
-	if (acq != NULL)
-		out->acquisition[c] = *acq;
 }
 
 /* The rows of a table in the layout the kernels read: col[ph][j][x] is
@@ -93,18 +91,6 @@ typedef struct kernel_period {
 	double forgone[KERNEL_MAX_STATES];
 } kernel_period;
 
-/* Customers with their own rows (chain_run_lanes with CHAIN_FILL_ROWS
-   only): before a lane takes customer c, prepare(ctx, 0, c, &walk) makes
-   tb (every part but the rows that of the block) the customer's table and
-   positions its stream; the kernel copies the rows (kernel_rows_fill) and
-   the acquisition cost into per-lane storage and the lane walks with its
-   own thresholds, the rest of tb being shared. */
-typedef struct kernel_het {
-	chain_table *tb;
-	chain_prepare prepare;
-	void *ctx;
-} kernel_het;
-
 static inline bool kernel_fits(const chain_table *tb)
 {
 	return !tb->poisson && tb->n >= 1 && tb->n <= KERNEL_MAX_STATES;
@@ -129,32 +115,36 @@ static inline void kernel_rows_fill(const chain_table *tb, kernel_rows *kr)
 	kr->spend = tb->has_spend || tb->has_forgone;
 }
 
-/* Start customer c in a lane: position its stream (rng_stream, or
-   het->prepare, which also makes het->tb its table: its rows then go to
-   *own and its acquisition cost to *acq), draw its first state from the
-   initial distribution, and hand back the stream after that draw. */
-static inline void kernel_lane_start(const kernel_rows *kr, const kernel_het *het, uint64_t seed,
-                                     uint64_t rep, uint64_t c, kernel_rows *own, uint64_t *state,
-                                     uint64_t *inc, uint64_t *x0, double *acq)
+/* Start customer c in a lane: position its stream (rng_stream), draw its
+   first state from the initial distribution, and hand back the stream
+   after that draw. */
+static inline void kernel_lane_start(const kernel_rows *kr, uint64_t seed, uint64_t rep,
+                                     uint64_t c, uint64_t *state, uint64_t *inc, uint64_t *x0)
 {
-	const kernel_rows *rows = kr;
 	rng_pcg32 r;
 	uint64_t u, x = 0;
 	int j;
 
-	if (het != NULL) {
-		het->prepare(het->ctx, 0, c, &r);
-		kernel_rows_fill(het->tb, own);
-		*acq = het->tb->acquisition;
-		rows = own;
-	} else
-		rng_stream(&r, seed, rep, c);
+	rng_stream(&r, seed, rep, c);
 	u = rng_next(&r);
 	for (j = 0; j < KERNEL_MAX_STATES - 1; j++)
-		x += u >= rows->init[j];
+		x += u >= kr->init[j];
 	*state = r.state;
 	*inc = r.inc;
 	*x0 = x;
+}
+
+/* The absorbing states of customer c (block index) of a table that
+   kernel_fits, as a bit mask: the table's, but the customer's own where
+   own (not NULL) says its row decides. */
+static inline uint64_t kernel_dead_mask(const kernel_rows *kr, const chain_own *own, uint64_t c)
+{
+	uint64_t m = 0;
+	int s;
+
+	for (s = 0; s < KERNEL_MAX_STATES; s++)
+		m |= (uint64_t)kr->dead[s] << s;
+	return own ? (m & ~own->own_dead) | own->dead[c] : m;
 }
 
 /* Fill p for period t of a table of K states (K == tb->n); the offer
@@ -188,18 +178,21 @@ kernel_period_fill(const chain_table *tb, const int K, long t, bool offers, bool
    rng_stream(seed, rep, customer)) of a table that kernel_fits: results
    into out, state counts into acc->count, absorbed customers into
    acc->dead_from (not flushed).
-   With het (not NULL) the customers have their own rows (kernel_het;
-   tb is het->tb) and their streams come from het->prepare. */
-typedef void (*kernel_fn)(const chain_table *tb, const kernel_het *het, uint64_t seed,
+   With own (not NULL) the customers have rows of their own (chain.h
+   chain_own: customer c of the block at index c): a lane in state x
+   takes the thresholds of its own row x where own has one for the
+   period's phase, the table's otherwise, and absorbs where its own
+   flags say. */
+typedef void (*kernel_fn)(const chain_table *tb, const chain_own *own, uint64_t seed,
                           uint64_t rep, uint64_t first, uint64_t count, kernel_out *out,
                           chain_acc *acc);
 
-void kernel_run_scalar(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+void kernel_run_scalar(const chain_table *tb, const chain_own *own, uint64_t seed, uint64_t rep,
                        uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc);
 /* Defined on x86-64 with GCC or clang only (KERNEL_X86). */
-void kernel_run_avx2(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+void kernel_run_avx2(const chain_table *tb, const chain_own *own, uint64_t seed, uint64_t rep,
                      uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc);
-void kernel_run_avx512(const chain_table *tb, const kernel_het *het, uint64_t seed, uint64_t rep,
+void kernel_run_avx512(const chain_table *tb, const chain_own *own, uint64_t seed, uint64_t rep,
                        uint64_t first, uint64_t count, kernel_out *out, chain_acc *acc);
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))

@@ -86,42 +86,44 @@ TAVX2 static INL unsigned popmask(__m256i m)
 }
 
 TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                            const bool SP, const kernel_het *het, kernel_rows *own, uint64_t seed,
-                            uint64_t rep, uint64_t first, uint64_t c0, int nl, kernel_out *out,
-                            chain_acc *acc)
+                            const bool SP, const chain_own *own, uint64_t seed, uint64_t rep,
+                            uint64_t first, uint64_t c0, int nl, kernel_out *out, chain_acc *acc)
 {
 	const __m256i one = _mm256_set1_epi64x(1);
-	__m256i st[GV], inc[GV], x[GV], live[GV], slot[GV], dead[GV][KERNEL_MAX_STATES];
+	__m256i st[GV], inc[GV], x[GV], live[GV], dead[GV][KERNEL_MAX_STATES];
 	__m256d clv[GV][KERNEL_MAX_STATES], sp[GV];
 	uint64_t s0[GL], i0[GL], x0[GL];
 	int64_t lv[GL], dl[KERNEL_MAX_STATES][GL];
 	uint32_t len[GL];
-	double keep[KERNEL_MAX_STATES + 1][W], acq[GL];
+	double keep[KERNEL_MAX_STATES + 1][W];
 	bool any_dead = kr->any_dead;
 	kernel_period p;
-	int g, j, s, l;
+	int n_own[2];
+	long long own_x[2][KERNEL_MAX_STATES];
+	const uint64_t *own_col[2][KERNEL_MAX_STATES][KERNEL_MAX_STATES - 1];
+	int g, j, s, l, ph;
 	long t;
 	uint32_t k;
 
+	if (own)
+		any_dead = false;
 	for (l = 0; l < GL; l++) {
+		uint64_t dm = 0;
 		s0[l] = 0;
 		i0[l] = 1;
 		x0[l] = 0;
 		len[l] = 0;
 		lv[l] = l < nl ? -1 : 0;
-		if (l < nl)
-			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &s0[l],
-			                  &i0[l], &x0[l], &acq[l]);
-		else if (het)
-			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
-		/* each lane's absorbing states (all lanes share the table's without het) */
-		for (s = 0; s < K; s++)
-			dl[s][l] = (het ? own[l].dead[s] : kr->dead[s]) ? -1 : 0;
-	}
-	if (het) {
-		any_dead = false;
-		for (l = 0; l < nl; l++)
-			any_dead = any_dead || own[l].any_dead;
+		if (l < nl) {
+			kernel_lane_start(kr, seed, rep, first + c0 + (uint64_t)l, &s0[l], &i0[l], &x0[l]);
+			if (own)
+				dm = kernel_dead_mask(kr, own, c0 + (uint64_t)l);
+		}
+		/* each lane's absorbing states (all lanes share the table's without own) */
+		for (s = 0; s < K; s++) {
+			dl[s][l] = (own ? (dm >> s & 1u) != 0 : kr->dead[s]) ? -1 : 0;
+			any_dead = any_dead || dl[s][l] != 0;
+		}
 	}
 #pragma GCC unroll 8
 	for (g = 0; g < GV; g++) {
@@ -129,12 +131,6 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 		inc[g] = _mm256_loadu_si256((const void *)(i0 + g * W));
 		x[g] = _mm256_loadu_si256((const void *)(x0 + g * W));
 		live[g] = _mm256_loadu_si256((const void *)(lv + g * W));
-		/* with het: where lane l's rows start in own[], in 64-bit words */
-		slot[g] = _mm256_setr_epi64x(
-		    (long long)((size_t)(g * W + 0) * (sizeof(kernel_rows) / sizeof(uint64_t))),
-		    (long long)((size_t)(g * W + 1) * (sizeof(kernel_rows) / sizeof(uint64_t))),
-		    (long long)((size_t)(g * W + 2) * (sizeof(kernel_rows) / sizeof(uint64_t))),
-		    (long long)((size_t)(g * W + 3) * (sizeof(kernel_rows) / sizeof(uint64_t))));
 		for (s = 0; s < K; s++)
 			dead[g][s] = _mm256_loadu_si256((const void *)(dl[s] + g * W));
 #pragma GCC unroll 8
@@ -142,9 +138,22 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 			clv[g][s] = _mm256_setzero_pd();
 		sp[g] = _mm256_setzero_pd();
 	}
+	/* own rows: each phase's states and columns (from customer c0) */
+	for (ph = 0; ph < 2; ph++) {
+		n_own[ph] = own ? (int)own->n_rows[ph] : 0;
+		for (l = 0; l < n_own[ph]; l++) {
+			own_x[ph][l] = (long long)own->row[ph][l];
+			for (j = 0; j < K - 1; j++)
+				own_col[ph][l][j] = chain_own_column(own, ph, (size_t)l, (size_t)j) + c0;
+		}
+	}
 	for (t = 0; t <= tb->periods; t++) {
 		__m256i col_lo[KERNEL_MAX_STATES - 1], col_hi[KERNEL_MAX_STATES - 1];
 		uint64_t cnt[KERNEL_MAX_STATES] = {0};
+		const int no = n_own[t < tb->offer_periods];
+		const long long *ox = own_x[t < tb->offer_periods];
+		const uint64_t *(*oc)[KERNEL_MAX_STATES - 1] = own_col[t < tb->offer_periods];
+		int r;
 		int any = 0;
 
 #pragma GCC unroll 8
@@ -158,6 +167,7 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 			col_lo[j] = _mm256_loadu_si256((const void *)kr->col[p.ph][j]);
 			col_hi[j] = _mm256_loadu_si256((const void *)(kr->col[p.ph][j] + 4));
 		}
+
 #pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
 #pragma GCC unroll 8
@@ -178,16 +188,22 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 #pragma GCC unroll 8
 			for (g = 0; g < GV; g++) {
 				__m256i u = _mm256_add_epi64(pcg_out(st[g]), one), nx = _mm256_setzero_si256();
-				__m256i idx = pair_index(x[g]);
+				__m256i idx = pair_index(x[g]), th[KERNEL_MAX_STATES - 1];
 				st[g] = pcg_step(st[g], inc[g]);
 #pragma GCC unroll 8
-				for (j = 0; j < K - 1; j++) {
-					__m256i th = het ? _mm256_i64gather_epi64(
-					                       (const long long *)(const void *)own[0].col[p.ph][j],
-					                       _mm256_add_epi64(slot[g], x[g]), 8)
-					                 : lookup(K, x[g], idx, col_lo[j], col_hi[j]);
-					nx = _mm256_sub_epi64(nx, _mm256_cmpgt_epi64(u, th));
+				for (j = 0; j < K - 1; j++)
+					th[j] = lookup(K, x[g], idx, col_lo[j], col_hi[j]);
+				/* lanes in a row of their own: its thresholds instead */
+				for (r = 0; own && r < no; r++) {
+					__m256i m = _mm256_cmpeq_epi64(x[g], _mm256_set1_epi64x(ox[r]));
+#pragma GCC unroll 8
+					for (j = 0; j < K - 1; j++)
+						th[j] = _mm256_blendv_epi8(
+						    th[j], _mm256_loadu_si256((const void *)(oc[r][j] + g * W)), m);
 				}
+#pragma GCC unroll 8
+				for (j = 0; j < K - 1; j++)
+					nx = _mm256_sub_epi64(nx, _mm256_cmpgt_epi64(u, th[j]));
 				x[g] = nx;
 			}
 			if (k + 1 >= tb->purchases)
@@ -243,8 +259,7 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 		_mm256_storeu_pd(keep[KERNEL_MAX_STATES], sp[g]);
 		for (l = 0; l < W && g * W + l < nl; l++)
 			kernel_out_put(out, c0 + (uint64_t)(g * W + l), K, &keep[0][l], W,
-			               keep[KERNEL_MAX_STATES][l], len[g * W + l],
-			               het ? &acq[g * W + l] : NULL);
+			               keep[KERNEL_MAX_STATES][l], len[g * W + l]);
 	}
 }
 

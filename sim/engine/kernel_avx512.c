@@ -40,20 +40,22 @@ T512 static INL __m512i pcg_step(__m512i st, __m512i inc)
 }
 
 T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                           const bool SP, const kernel_het *het, kernel_rows *own, uint64_t seed,
-                           uint64_t rep, uint64_t first, uint64_t c0, int nl, kernel_out *out,
-                           chain_acc *acc)
+                           const bool SP, const chain_own *own, uint64_t seed, uint64_t rep,
+                           uint64_t first, uint64_t c0, int nl, kernel_out *out, chain_acc *acc)
 {
 	const __m512i one = _mm512_set1_epi64(1);
-	__m512i st[GV], inc[GV], x[GV], slot[GV];
+	__m512i st[GV], inc[GV], x[GV];
 	__m512d clv[GV][KERNEL_MAX_STATES], sp[GV];
 	__mmask8 live[GV], dead[GV][KERNEL_MAX_STATES];
-	uint64_t s0[GL], i0[GL], x0[GL];
+	uint64_t s0[GL], i0[GL], x0[GL], dm[GL];
 	uint32_t len[GL];
-	double keep[KERNEL_MAX_STATES + 1][W], acq[GL];
+	double keep[KERNEL_MAX_STATES + 1][W];
 	bool any_dead = kr->any_dead;
 	kernel_period p;
-	int g, j, s, l;
+	int n_own[2];
+	long long own_x[2][KERNEL_MAX_STATES];
+	const uint64_t *own_col[2][KERNEL_MAX_STATES][KERNEL_MAX_STATES - 1];
+	int g, j, s, l, ph;
 	long t;
 	uint32_t k;
 
@@ -62,48 +64,55 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		i0[l] = 1;
 		x0[l] = 0;
 		len[l] = 0;
-		if (l < nl)
-			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &s0[l],
-			                  &i0[l], &x0[l], &acq[l]);
-		else if (het)
-			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
+		dm[l] = 0;
+		if (l < nl) {
+			kernel_lane_start(kr, seed, rep, first + c0 + (uint64_t)l, &s0[l], &i0[l], &x0[l]);
+			if (own)
+				dm[l] = kernel_dead_mask(kr, own, c0 + (uint64_t)l);
+		}
 	}
+	if (own)
+		any_dead = false;
 	for (g = 0; g < GV; g++) {
 		int in = nl - g * W;
 		live[g] = in <= 0 ? 0 : in >= W ? 0xff : (__mmask8)((1u << in) - 1u);
-		/* each lane's absorbing states (all lanes share the table's without het) */
+		/* each lane's absorbing states (all lanes share the table's without own) */
 		for (s = 0; s < K; s++) {
 			dead[g][s] = kr->dead[s] ? 0xff : 0;
-			if (het) {
+			if (own) {
 				dead[g][s] = 0;
-				for (l = 0; l < W && g * W + l < nl; l++)
-					if (own[g * W + l].dead[s])
-						dead[g][s] |= (__mmask8)(1u << l);
+				for (l = 0; l < W; l++)
+					dead[g][s] |= (__mmask8)((dm[g * W + l] >> s & 1u) << l);
+				any_dead = any_dead || dead[g][s] != 0;
 			}
 		}
-	}
-	if (het) {
-		any_dead = false;
-		for (l = 0; l < nl; l++)
-			any_dead = any_dead || own[l].any_dead;
 	}
 #pragma GCC unroll 8
 	for (g = 0; g < GV; g++) {
 		st[g] = _mm512_loadu_si512(s0 + g * W);
 		inc[g] = _mm512_loadu_si512(i0 + g * W);
 		x[g] = _mm512_loadu_si512(x0 + g * W);
-		/* with het: where lane l's rows start in own[], in 64-bit words */
-		slot[g] = _mm512_mullo_epi64(
-		    _mm512_add_epi64(_mm512_set1_epi64(g * W), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7)),
-		    _mm512_set1_epi64((long long)(sizeof(kernel_rows) / sizeof(uint64_t))));
 #pragma GCC unroll 8
 		for (s = 0; s < K; s++)
 			clv[g][s] = _mm512_setzero_pd();
 		sp[g] = _mm512_setzero_pd();
 	}
+	/* own rows: each phase's states and columns (from customer c0) */
+	for (ph = 0; ph < 2; ph++) {
+		n_own[ph] = own ? (int)own->n_rows[ph] : 0;
+		for (l = 0; l < n_own[ph]; l++) {
+			own_x[ph][l] = (long long)own->row[ph][l];
+			for (j = 0; j < K - 1; j++)
+				own_col[ph][l][j] = chain_own_column(own, ph, (size_t)l, (size_t)j) + c0;
+		}
+	}
 	for (t = 0; t <= tb->periods; t++) {
 		__m512i col[KERNEL_MAX_STATES - 1];
 		uint64_t cnt[KERNEL_MAX_STATES] = {0};
+		const int no = n_own[t < tb->offer_periods];
+		const long long *ox = own_x[t < tb->offer_periods];
+		const uint64_t *(*oc)[KERNEL_MAX_STATES - 1] = own_col[t < tb->offer_periods];
+		int r;
 		unsigned any = 0;
 
 #pragma GCC unroll 8
@@ -115,6 +124,7 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 #pragma GCC unroll 8
 		for (j = 0; j < K - 1; j++)
 			col[j] = _mm512_loadu_si512(kr->col[p.ph][j]);
+
 		/* the period's start: count, offer cost, first purchase's reward */
 #pragma GCC unroll 8
 		for (g = 0; g < GV; g++) {
@@ -134,15 +144,21 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		for (k = 0;; k++) {
 #pragma GCC unroll 8
 			for (g = 0; g < GV; g++) {
-				__m512i u = pcg_out(st[g]), nx = _mm512_setzero_si512();
+				__m512i u = pcg_out(st[g]), nx = _mm512_setzero_si512(), th[KERNEL_MAX_STATES - 1];
 				st[g] = pcg_step(st[g], inc[g]);
 #pragma GCC unroll 8
-				for (j = 0; j < K - 1; j++) {
-					__m512i th = het ? _mm512_i64gather_epi64(_mm512_add_epi64(slot[g], x[g]),
-					                                          (const void *)own[0].col[p.ph][j], 8)
-					                 : _mm512_permutexvar_epi64(x[g], col[j]);
-					nx = _mm512_mask_add_epi64(nx, _mm512_cmpge_epu64_mask(u, th), nx, one);
+				for (j = 0; j < K - 1; j++)
+					th[j] = _mm512_permutexvar_epi64(x[g], col[j]);
+				/* lanes in a row of their own: its thresholds instead */
+				for (r = 0; own && r < no; r++) {
+					__mmask8 m = _mm512_cmpeq_epu64_mask(x[g], _mm512_set1_epi64(ox[r]));
+#pragma GCC unroll 8
+					for (j = 0; j < K - 1; j++)
+						th[j] = _mm512_mask_loadu_epi64(th[j], m, oc[r][j] + g * W);
 				}
+#pragma GCC unroll 8
+				for (j = 0; j < K - 1; j++)
+					nx = _mm512_mask_add_epi64(nx, _mm512_cmpge_epu64_mask(u, th[j]), nx, one);
 				x[g] = nx;
 			}
 			if (k + 1 >= tb->purchases)
@@ -197,8 +213,7 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		_mm512_storeu_pd(keep[KERNEL_MAX_STATES], sp[g]);
 		for (l = 0; l < W && g * W + l < nl; l++)
 			kernel_out_put(out, c0 + (uint64_t)(g * W + l), K, &keep[0][l], W,
-			               keep[KERNEL_MAX_STATES][l], len[g * W + l],
-			               het ? &acq[g * W + l] : NULL);
+			               keep[KERNEL_MAX_STATES][l], len[g * W + l]);
 	}
 }
 

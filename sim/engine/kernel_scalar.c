@@ -36,15 +36,35 @@ static ALWAYS_INLINE uint64_t pick_row(const uint64_t (*col)[KERNEL_MAX_STATES],
 	return nx;
 }
 
-/* One group of up to LANES customers, c0 .. c0 + nl - 1 of the block;
-   with het, each lane with its own rows (own[l]). */
-static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                                const bool SP, const kernel_het *het, kernel_rows *own,
-                                uint64_t seed, uint64_t rep, uint64_t first, uint64_t c0, int nl,
-                                kernel_out *out, chain_acc *acc)
+/* The same for customer c (block index) with rows of its own: its own
+   row x where it has one in phase ph. */
+static ALWAYS_INLINE uint64_t pick_own(const uint64_t (*col)[KERNEL_MAX_STATES],
+                                       const chain_own *own, int ph, const int K, uint64_t x,
+                                       uint64_t c, uint64_t u)
 {
-	uint64_t st[LANES], inc[LANES], x[LANES];
-	double clv[LANES][KERNEL_MAX_STATES], sp[LANES], acq[LANES];
+	const int r = own->slot[ph][x];
+	const uint64_t *thr;
+	uint64_t nx = 0;
+	int j;
+
+	if (r < 0)
+		return pick_row(col, K, x, u);
+	thr = chain_own_column(own, ph, (size_t)r, 0) + c;
+#pragma GCC unroll 8
+	for (j = 0; j < K - 1; j++)
+		nx += u >= thr[(size_t)j * own->stride];
+	return nx;
+}
+
+/* One group of up to LANES customers, c0 .. c0 + nl - 1 of the block;
+   with own, each lane with its own rows. */
+static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, const int K,
+                                const bool SP, const chain_own *own, uint64_t seed, uint64_t rep,
+                                uint64_t first, uint64_t c0, int nl, kernel_out *out,
+                                chain_acc *acc)
+{
+	uint64_t st[LANES], inc[LANES], x[LANES], dead[LANES];
+	double clv[LANES][KERNEL_MAX_STATES], sp[LANES];
 	bool live[LANES];
 	uint32_t len[LANES];
 	kernel_period p;
@@ -57,11 +77,12 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 		st[l] = 0;
 		inc[l] = 1;
 		x[l] = 0;
-		if (live[l])
-			kernel_lane_start(kr, het, seed, rep, first + c0 + (uint64_t)l, &own[l], &st[l],
-			                  &inc[l], &x[l], &acq[l]);
-		else if (het)
-			own[l] = *kr; /* an empty lane walks (masked) on the table's rows */
+		dead[l] = 0;
+		if (live[l]) {
+			kernel_lane_start(kr, seed, rep, first + c0 + (uint64_t)l, &st[l], &inc[l], &x[l]);
+			if (own)
+				dead[l] = kernel_dead_mask(kr, own, c0 + (uint64_t)l);
+		}
 #pragma GCC unroll 8
 		for (j = 0; j < K; j++)
 			clv[l][j] = 0.0;
@@ -90,8 +111,8 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 			for (l = 0; l < LANES; l++) {
 				uint64_t u = pcg_output(st[l]);
 				st[l] = st[l] * PCG_MULT + inc[l];
-				x[l] = pick_row(het ? (const uint64_t(*)[KERNEL_MAX_STATES])own[l].col[p.ph] : col, K,
-				                x[l], u);
+				x[l] = own ? pick_own(col, own, p.ph, K, x[l], c0 + (uint64_t)l, u)
+				           : pick_row(col, K, x[l], u);
 			}
 			if (k + 1 >= tb->purchases)
 				break;
@@ -107,7 +128,7 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 		for (l = 0; l < LANES; l++) {
 			if (!live[l])
 				continue;
-			if (p.dead_check && (het ? own[l].dead[x[l]] : kr->dead[x[l]])) {
+			if (p.dead_check && (own ? (dead[l] >> x[l] & 1u) != 0 : kr->dead[x[l]])) {
 				/* absorbed: the rest of its life is known */
 				clv[l][x[l]] += p.tail[x[l]];
 				acc->dead_from[(size_t)(t + 1) * (size_t)K + x[l]]++;
@@ -119,7 +140,7 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 		}
 	}
 	for (l = 0; l < nl; l++)
-		kernel_out_put(out, c0 + (uint64_t)l, K, clv[l], 1, sp[l], len[l], het ? &acq[l] : NULL);
+		kernel_out_put(out, c0 + (uint64_t)l, K, clv[l], 1, sp[l], len[l]);
 }
 
 #define KERNEL_ATTR /* portable: no target attribute */

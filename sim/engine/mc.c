@@ -20,8 +20,8 @@
  * Outer draws: column j of replication r is u[r][j] from sample_design;
  * an uncertain replication-level assumption takes dist_quantile(p, u), a
  * Dirichlet row takes dist_dirichlet_quantile of n columns. Customers with
- * `per: customer` assumptions draw them first from their own stream (via
- * a GSL wrapper), then get their own model and tables.
+ * `per: customer` assumptions draw them from their own streams and walk
+ * with their own rows or tables (mc_hetero.h).
  * The result's allocation and its summaries over replications are in
  * mc_result.c (shared with the aggregate engine, aggregate.c).
  */
@@ -38,8 +38,6 @@
 #include <omp.h>
 #endif
 
-#include <gsl/gsl_rng.h>
-
 #include "engine/aggregate.h"
 #include "engine/chain.h"
 #include "base/dist.h"
@@ -47,6 +45,7 @@
 #include "base/progress.h"
 #include "engine/mc_population.h"
 #include "engine/mc_figures.h"
+#include "engine/mc_hetero.h"
 #include "engine/mc_exact.h"
 #include "engine/model.h"
 #include "engine/outer.h"
@@ -117,21 +116,12 @@ static clv_status rep_model_build(rep_model *rm, const segment *sg, const double
 
 /* ---- per-thread state --------------------------------------------- */
 
-/* A thread's scratch for customers with their own assumptions: a model
-   and a table per lane (chain.h CHAIN_LANES). */
-typedef struct hetero_scratch {
-	clv_model *model[CHAIN_LANES];
-	chain_table *table[CHAIN_LANES];
-	model_values *values;
-} hetero_scratch;
-
 typedef struct worker {
 	uint64_t *count;         /* wave_reps x (periods + 1) x n */
 	uint32_t *dead_from;     /* (periods + 2) x n */
 	stats_hist **hist;       /* n_hist: n + 1, or n + 1 per segment */
 	size_t n_hist;
-	hetero_scratch *het;     /* one per segment */
-	gsl_rng *g;
+	mc_hetero **het;         /* one per segment (NULL: no own assumptions) */
 	int failed;              /* allocation failed */
 } worker;
 
@@ -146,24 +136,15 @@ static void worker_free(worker *w, const population *pop)
 			stats_hist_free(w->hist[i]);
 	free(w->hist);
 	if (w->het)
-		for (i = 0; i < pop->n_seg; i++) {
-			int l;
-			for (l = 0; l < CHAIN_LANES; l++) {
-				model_free(w->het[i].model[l]);
-				chain_table_free(w->het[i].table[l]);
-			}
-			model_values_free(w->het[i].values);
-		}
+		for (i = 0; i < pop->n_seg; i++)
+			mc_hetero_free(w->het[i]);
 	free(w->het);
-	if (w->g)
-		gsl_rng_free(w->g);
 	memset(w, 0, sizeof *w);
 }
 
 static int worker_init(worker *w, const population *pop, size_t wave_reps, bool seg_hists)
 {
 	size_t i, n = pop->n, rows = (size_t)pop->periods + 2;
-	clv_error err = {0};
 
 	memset(w, 0, sizeof *w);
 	w->n_hist = (seg_hists ? pop->n_seg : 1) * (n + 1);
@@ -171,27 +152,15 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps, bool 
 	w->dead_from = calloc(rows * n, sizeof *w->dead_from);
 	w->hist = calloc(w->n_hist, sizeof *w->hist);
 	w->het = calloc(pop->n_seg, sizeof *w->het);
-	w->g = gsl_rng_alloc(rng_gsl_pcg32);
-	if (!w->count || !w->dead_from || !w->hist || !w->het || !w->g)
+	if (!w->count || !w->dead_from || !w->hist || !w->het)
 		return -1;
 	for (i = 0; i < w->n_hist; i++)
 		if ((w->hist[i] = stats_hist_create()) == NULL)
 			return -1;
-	for (i = 0; i < pop->n_seg; i++) {
-		const segment *sg = &pop->seg[i];
-		if (!sg->hetero)
-			continue;
-		int l;
-		w->het[i].values = model_values_copy(sg->means, n);
-		if (!w->het[i].values)
+	for (i = 0; i < pop->n_seg; i++)
+		if (pop->seg[i].hetero &&
+		    (w->het[i] = mc_hetero_create(&pop->seg[i], pop->periods)) == NULL)
 			return -1;
-		for (l = 0; l < CHAIN_LANES; l++) {
-			w->het[i].model[l] = model_create(n);
-			w->het[i].table[l] = chain_table_create(sg->mean_model, pop->periods, &err);
-			if (!w->het[i].model[l] || !w->het[i].table[l])
-				return -1;
-		}
-	}
 	return 0;
 }
 
@@ -206,62 +175,6 @@ typedef struct task {
 	stats_ksum *spend;       /* 2: offer spend, sum and sum of squares */
 	uint64_t *below;         /* n + 2: chain_acc.below */
 } task;
-
-/* Customers with their own assumptions: each draws them from its own
-   streams, then its model is the replication's with the parts its draws
-   decide rebuilt (model_rebuild), and of the replication's table (copied
-   once per block and lane) only those parts are refilled (chain.h:
-   thresholds, or one state's rewards; the discount and growth tables only
-   when those are drawn per customer). Four customers are in flight, each
-   lane with its own model and table (chain_run_lanes). */
-typedef struct hetero_ctx {
-	const segment *sg;
-	const rep_model *rm;
-	hetero_scratch *h;
-	gsl_rng *g;
-	uint64_t seed, rep;
-} hetero_ctx;
-
-static void hetero_prepare(void *data, int lane, uint64_t c, rng_pcg32 *walk)
-{
-	hetero_ctx *x = data;
-	const segment *sg = x->sg;
-	model_values *v = x->h->values;
-	clv_model *m = x->h->model[lane];
-	clv_error err = {0};
-	size_t j;
-
-	for (j = 0; j < sg->n_drawn; j++) {
-		size_t k = sg->drawn[j];
-		rng_keyed_stream(walk, x->seed, sg->outer->key[k], x->rep, c); /* the assumption's own */
-		rng_gsl_set_state(x->g, walk);
-		v->param[k] = dist_draw(v->params[k], x->g);
-	}
-	rng_stream(walk, x->seed, x->rep, c); /* the walk's stream: the same whatever is drawn */
-	if (model_rebuild(sg->s, v, m, sg->parts, &err) != CLV_OK) {
-		/* an impossible draw for this customer: the replication's model */
-		diag_clear(&err);
-		model_copy(m, x->rm->model);
-	}
-	chain_table_refill(x->h->table[lane], m, sg->refill);
-}
-
-static void run_hetero_block(const segment *sg, const rep_model *rm, hetero_scratch *h,
-                             gsl_rng *g, uint64_t seed, const task *tk, chain_acc *acc)
-{
-	hetero_ctx x = {sg, rm, h, g, seed, tk->rep};
-	size_t n = sg->s->n;
-	int l;
-
-	/* the replication's values; only the customer's own draws change */
-	memcpy(h->values->param, rm->values->param, rm->values->n_params * sizeof(double));
-	memcpy(h->values->dirichlet, rm->values->dirichlet, n * n * sizeof(double));
-	for (l = 0; l < CHAIN_LANES; l++) {
-		model_copy(h->model[l], rm->model);
-		chain_table_copy(h->table[l], rm->table);
-	}
-	chain_run_lanes(h->table, sg->refill, hetero_prepare, &x, tk->first, tk->count, acc);
-}
 
 static void run_task(const population *pop, rep_model *const *wave, worker *w, uint64_t seed,
                      task *tk)
@@ -287,7 +200,8 @@ static void run_task(const population *pop, rep_model *const *wave, worker *w, u
 	acc.spend = spend;
 	acc.below = below;
 	if (sg->hetero)
-		run_hetero_block(sg, rm, &w->het[tk->seg], w->g, seed, tk, &acc);
+		mc_hetero_run_block(w->het[tk->seg], sg, rm->values, rm->model, rm->table, seed, tk->rep,
+		                    tk->first, tk->count, &acc);
 	else
 		chain_run_block(rm->table, seed, tk->rep, tk->first, tk->count, &acc);
 	memcpy(tk->sum, sum, (n + 1) * sizeof *sum);

@@ -16,7 +16,8 @@
  *                       (its sorting scratch, when K > 0) + R 8
  *                       (percentile scratch)
  *                       + T [(P + 2) n 4 (dead_from) + (n + 1)
- *                       histograms + a table per heterogeneous segment]
+ *                       histograms + a heterogeneous segment's scratch
+ *                       (mc_hetero_bytes) per such segment]
  *                       + W [T (P + 1) n 8 (counts) + segments x (chain
  *                       table + model) + C task slots of 2 (n + 1) sums];
  *   while reporting     the caller's bytes per share cell x (S + 1) n (a
@@ -33,6 +34,7 @@
 
 #include "base/stats.h"
 #include "engine/chain.h"
+#include "engine/mc_hetero.h"
 
 #define TASK_BYTES 56.0           /* a task's fields (mc.c) */
 #define NAME_BYTES 64.0           /* a design column's name */
@@ -74,8 +76,7 @@ static double run_bytes(const mc_shape *s)
 {
 	double n = (double)s->n, reps = (double)s->reps, out = (double)s->report_periods + 1.0;
 	double rows = (double)s->periods + 1.0, k = (double)s->n_cols;
-	double hetero = (double)s->n_hetero * (chain_table_bytes(s->n, s->periods) + model_bytes(n) +
-	                                       values_bytes(n, (double)s->n_params));
+	double hetero = (double)s->n_hetero * mc_hetero_bytes(s->n, s->periods, s->n_params);
 	double design = (double)s->reps_batch * ((k + 1.0) + (k > 0.0 ? 2.0 * k + 6.0 : 0.0)) * 8.0;
 	double b = (s->keep_rep_share ? 0.0 : reps * out * n * 8.0) + design + reps * 8.0 +
 	           (double)s->threads * ((rows + 1.0) * n * 4.0 + (n + 1.0) * sizeof(stats_hist) +

@@ -174,11 +174,46 @@ static double value_of(const model_values *v, const clv_param *p, size_t *cursor
 
 /* ---- building ---------------------------------------------------- */
 
+/* A row's entries rescaled as rule 1 says (row holds each entry's value,
+   uncertain[j] whether entry j is uncertain): the uncertain ones kept, the
+   fixed ones rescaled proportionally to take up the rest. Sets *drawn to
+   the uncertain entries' sum; false when they leave the row unable to sum
+   to 1. build_row and the rows plan both go through it (the same bits). */
+static bool rescale_fixed(double *row, const bool *uncertain, size_t n, double *drawn)
+{
+	double fixed = 0.0;
+	size_t j;
+
+	*drawn = 0.0;
+	for (j = 0; j < n; j++) {
+		if (uncertain[j])
+			*drawn += row[j];
+		else
+			fixed += row[j];
+	}
+	if (*drawn == 0.0 || fabs(*drawn + fixed - 1.0) <= ROW_TOLERANCE)
+		return true;
+	if (*drawn > 1.0 + ROW_TOLERANCE || (fixed <= 0.0 && fabs(*drawn - 1.0) > ROW_TOLERANCE))
+		return false;
+	for (j = 0; j < n; j++)
+		if (!uncertain[j])
+			row[j] *= (1.0 - *drawn) / fixed;
+	return true;
+}
+
+/* An offer moving probability towards its brand b in one row (rule 5: by
+   the retention rule, capped at 1); -1 when nothing is left to rescale. */
+static int pin_towards(double *row, size_t n, size_t b, double add)
+{
+	return rowmath_pin(row, n, b, fmin(1.0, row[b] + add));
+}
+
 static clv_status build_row(const clv_scenario *s, const model_values *v, size_t i,
                             double *row, size_t *cursor, clv_error *err)
 {
 	const clv_row *r = &s->switching[i];
-	double drawn = 0.0, fixed = 0.0;
+	bool uncertain[CLV_MAX_STATES];
+	double drawn;
 	size_t j, n = s->n;
 
 	if (r->dirichlet) {
@@ -187,20 +222,12 @@ static clv_status build_row(const clv_scenario *s, const model_values *v, size_t
 	}
 	for (j = 0; j < n; j++) {
 		row[j] = value_of(v, &r->p[j], cursor);
-		if (dist_is_uncertain(&r->p[j]))
-			drawn += row[j];
-		else
-			fixed += row[j];
+		uncertain[j] = dist_is_uncertain(&r->p[j]);
 	}
-	if (drawn == 0.0 || fabs(drawn + fixed - 1.0) <= ROW_TOLERANCE)
-		return CLV_OK;
-	if (drawn > 1.0 + ROW_TOLERANCE || (fixed <= 0.0 && fabs(drawn - 1.0) > ROW_TOLERANCE))
+	if (!rescale_fixed(row, uncertain, n, &drawn))
 		return diag_set(err, CLV_ERR_INPUT, &r->pos,
 		                "switching row \"%s\": its uncertain entries sum to %.6g, so the "
 		                "row cannot sum to 1", s->states[i], drawn);
-	for (j = 0; j < n; j++)
-		if (!dist_is_uncertain(&r->p[j]))
-			row[j] *= (1.0 - drawn) / fixed;
 	return CLV_OK;
 }
 
@@ -284,7 +311,7 @@ static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
 	for (r = 0; r < n; r++)
 		if (o->target_all || r == b)
 			m->offer_cost[r] += cost;
-	if (up != 0.0 && rowmath_pin(row, n, b, fmin(1.0, row[b] + up)) != 0)
+	if (up != 0.0 && pin_towards(row, n, b, up) != 0)
 		return diag_set(err, CLV_ERR_INPUT, &o->retention_uplift.pos,
 		                "%s: retention uplift leaves nothing to rescale", o->label);
 	for (r = 0; r < n; r++) {
@@ -292,7 +319,7 @@ static clv_status apply_offer(const clv_scenario *s, const clv_offer *o,
 		double *rival = m->P_offer + r * n;
 		if (w == 0.0 || r == b)
 			continue;
-		if (rowmath_pin(rival, n, b, fmin(1.0, rival[b] + w)) != 0)
+		if (pin_towards(rival, n, b, w) != 0)
 			return diag_set(err, CLV_ERR_INPUT, &o->win_from[r].pos,
 			                "%s: win_from \"%s\" leaves nothing to rescale", o->label,
 			                s->states[r]);
@@ -397,6 +424,183 @@ clv_status model_rebuild(const clv_scenario *s, const model_values *v, clv_model
 	return rc;
 }
 
+/* ---- rows of a customer's own (model_rows_plan) -------------------- */
+
+static bool param_in(const clv_param *p, const clv_param *arr, size_t n)
+{
+	return arr != NULL && p >= arr && p < arr + n;
+}
+
+
+/* How row `row` of P, then of P_offer, comes out of the values: indices
+   in model_values.param, in the order model_build reads them. */
+typedef struct row_recipe {
+	size_t row;
+	bool dirichlet;          /* its entries are the Dirichlet draw */
+	size_t entry[CLV_MAX_STATES];
+	bool uncertain[CLV_MAX_STATES];
+	bool has_retention;
+	size_t retention;
+	size_t *offer;           /* n_offers: uplift (row is the brand) or win_from[row] */
+	bool offer_phase;        /* P_offer row wanted (own[1]) */
+} row_recipe;
+
+struct model_rows_plan {
+	size_t n, n_offers;
+	size_t *brand;           /* n_offers: each offer's brand */
+	bool own[2][CLV_MAX_STATES];
+	size_t acquisition;      /* index of the acquisition cost */
+	row_recipe *recipe;      /* n_recipes, by row */
+	size_t n_recipes;
+};
+
+/* The index of p among v's params (it is one of them). */
+static size_t index_of(const model_values *v, const clv_param *p)
+{
+	size_t k;
+
+	for (k = 0; k < v->n_params; k++)
+		if (v->params[k] == p)
+			return k;
+	assert(!"assumption not in the scenario's list");
+	return 0;
+}
+
+/* Mark the rows assumption p decides when it is a customer's own; false
+   when it decides anything else (money, time). */
+static bool mark_own(const clv_scenario *s, const clv_param *p, bool own[2][CLV_MAX_STATES])
+{
+	size_t i, k, n = s->n;
+
+	if (p == &s->acquisition)
+		return true;
+	if (param_in(p, s->retention, n)) {
+		own[0][p - s->retention] = own[1][p - s->retention] = true;
+		return true;
+	}
+	for (i = 0; i < n; i++)
+		if (!s->switching[i].dirichlet && param_in(p, s->switching[i].p, n)) {
+			own[0][i] = own[1][i] = true;
+			return true;
+		}
+	for (k = 0; k < s->n_offers; k++) {
+		const clv_offer *o = &s->offers[k];
+		if (p == &o->retention_uplift) {
+			own[1][o->brand] = true;
+			return true;
+		}
+		if (param_in(p, o->win_from, n)) {
+			own[1][p - o->win_from] = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+void model_rows_plan_free(model_rows_plan *pl)
+{
+	size_t r;
+
+	if (pl == NULL)
+		return;
+	for (r = 0; r < pl->n_recipes; r++)
+		free(pl->recipe[r].offer);
+	free(pl->recipe);
+	free(pl->brand);
+	free(pl);
+}
+
+model_rows_plan *model_rows_plan_create(const clv_scenario *s, const model_values *v,
+                                        const size_t *own, size_t n_own, clv_error *err)
+{
+	model_rows_plan *pl = calloc(1, sizeof *pl);
+	size_t n = s->n, i, j, k;
+
+	if (pl == NULL)
+		goto nomem;
+	pl->n = n;
+	pl->n_offers = s->n_offers;
+	for (k = 0; k < n_own; k++)
+		if (!mark_own(s, v->params[own[k]], pl->own)) {
+			model_rows_plan_free(pl);
+			diag_set(err, CLV_ERR_INPUT, NULL, "an assumption drawn per customer decides "
+			                                   "more than the rows");
+			return NULL;
+		}
+	pl->acquisition = index_of(v, &s->acquisition);
+	pl->brand = calloc(s->n_offers + 1, sizeof *pl->brand);
+	pl->recipe = calloc(n, sizeof *pl->recipe);
+	if (pl->brand == NULL || pl->recipe == NULL)
+		goto nomem;
+	for (k = 0; k < s->n_offers; k++)
+		pl->brand[k] = s->offers[k].brand;
+	for (i = 0; i < n; i++) {
+		row_recipe *rc = &pl->recipe[pl->n_recipes];
+		const clv_row *r = &s->switching[i];
+		if (!pl->own[1][i]) /* own[0] implies own[1] */
+			continue;
+		pl->n_recipes++;
+		rc->row = i;
+		rc->dirichlet = r->dirichlet;
+		for (j = 0; j < n && !r->dirichlet; j++) {
+			rc->entry[j] = index_of(v, &r->p[j]);
+			rc->uncertain[j] = dist_is_uncertain(&r->p[j]);
+		}
+		rc->has_retention = s->has_retention[i];
+		if (rc->has_retention)
+			rc->retention = index_of(v, &s->retention[i]);
+		rc->offer = calloc(s->n_offers + 1, sizeof *rc->offer);
+		if (rc->offer == NULL)
+			goto nomem;
+		for (k = 0; k < s->n_offers; k++) {
+			const clv_offer *o = &s->offers[k];
+			rc->offer[k] = index_of(v, o->brand == i ? &o->retention_uplift : &o->win_from[i]);
+		}
+	}
+	return pl;
+nomem:
+	model_rows_plan_free(pl);
+	diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory");
+	return NULL;
+}
+
+bool model_rows_plan_has(const model_rows_plan *pl, int phase, size_t i)
+{
+	return pl->own[phase != 0][i];
+}
+
+/* build_matrix, then build_offers, for one row (rules 1, 2 and 5 in the
+   order model_build applies them to it). */
+clv_status model_rows_rebuild(const model_rows_plan *pl, const model_values *v, double *P,
+                              double *P_offer, double *acquisition)
+{
+	size_t n = pl->n, r, j, k;
+
+	for (r = 0; r < pl->n_recipes; r++) {
+		const row_recipe *rc = &pl->recipe[r];
+		const size_t i = rc->row;
+		double *row = P + i * n, *off = P_offer + i * n, drawn;
+		if (rc->dirichlet)
+			memcpy(row, v->dirichlet + i * n, n * sizeof *row);
+		else {
+			for (j = 0; j < n; j++)
+				row[j] = v->param[rc->entry[j]];
+			if (!rescale_fixed(row, rc->uncertain, n, &drawn))
+				return CLV_ERR_INPUT;
+		}
+		if (rc->has_retention && rowmath_pin(row, n, i, v->param[rc->retention]) != 0)
+			return CLV_ERR_INPUT;
+		memcpy(off, row, n * sizeof *off);
+		for (k = 0; k < pl->n_offers; k++) {
+			const double add = v->param[rc->offer[k]];
+			if (add != 0.0 && pin_towards(off, n, pl->brand[k], add) != 0)
+				return CLV_ERR_INPUT;
+		}
+	}
+	*acquisition = v->param[pl->acquisition];
+	return CLV_OK;
+}
+
 clv_model *model_at_means(clv_scenario *s, clv_error *err)
 {
 	model_values *v = model_values_at_means(s, err);
@@ -413,11 +617,6 @@ clv_model *model_at_means(clv_scenario *s, clv_error *err)
 	}
 	model_values_free(v);
 	return m;
-}
-
-static bool param_in(const clv_param *p, const clv_param *arr, size_t n)
-{
-	return arr != NULL && p >= arr && p < arr + n;
 }
 
 unsigned model_param_parts(const clv_scenario *s, const clv_param *p)

@@ -66,6 +66,38 @@ clv_status model_build(const clv_scenario *s, const model_values *v, clv_model *
 clv_status model_rebuild(const clv_scenario *s, const model_values *v, clv_model *m,
                          unsigned parts, clv_error *err);
 
+/* The rows a customer's own draws decide, rebuilt alone: for customers
+   whose own assumptions (drawn per customer) are all switching entries,
+   retentions, offers' retention uplifts and wins, or the acquisition
+   cost. Built once from the places of those assumptions' values in a
+   model_values (every value is then found without a search); each
+   rebuild makes exactly the rows model_build makes from the same values
+   (the same operations in the same order: the same bits), and only
+   those: row i of P when one of its entries or its retention is the
+   customer's own, row i of P_offer when row i of P is or an offer's
+   uplift (i its brand) or win from i is. */
+typedef struct model_rows_plan model_rows_plan;
+
+/* The plan for s's values laid out as v (model_values_at_means of s)
+   when the assumptions own[0 .. n_own - 1] (indices in v) are a
+   customer's own; NULL when one of them decides anything but the rows
+   and the acquisition cost, or out of memory (err says which: then
+   CLV_ERR_NOMEM). */
+model_rows_plan *model_rows_plan_create(const clv_scenario *s, const model_values *v,
+                                        const size_t *own, size_t n_own, clv_error *err);
+void model_rows_plan_free(model_rows_plan *pl);
+
+/* Whether the plan rebuilds row i of P (phase 0) or of P_offer (1). */
+bool model_rows_plan_has(const model_rows_plan *pl, int phase, size_t i);
+
+/* Rebuild from v the plan's rows: row i of P into P + i n, of P_offer
+   into P_offer + i n (both n x n; other rows untouched), and the
+   acquisition cost into *acquisition (v's value). CLV_OK, or
+   CLV_ERR_INPUT (no message) when model_build would refuse v: an
+   impossible draw. */
+clv_status model_rows_rebuild(const model_rows_plan *pl, const model_values *v, double *P,
+                              double *P_offer, double *acquisition);
+
 /* The model at the assumptions' means: model_values_at_means + model_build.
    Returns NULL with err set on failure. */
 clv_model *model_at_means(clv_scenario *s, clv_error *err);
