@@ -113,15 +113,17 @@ void stats_hist_add(stats_hist *h, double v)
 static inline int bin_of_bits(double v)
 {
 	uint64_t bits;
-	int32_t hi, e, k;
+	uint32_t hi;
+	int32_t e, k;
 
 	memcpy(&bits, &v, sizeof bits);
-	hi = (int32_t)(uint32_t)(bits >> 32);
-	e = ((hi >> 20) & 0x7ff) - 1023;
-	k = ((e - STATS_HIST_EMIN) << STATS_HIST_SUB) + ((hi >> (20 - STATS_HIST_SUB)) & ((1 << STATS_HIST_SUB) - 1));
+	hi = (uint32_t)(bits >> 32);
+	e = (int32_t)((hi >> 20) & 0x7ffu) - 1023;
+	k = (e - STATS_HIST_EMIN) * (1 << STATS_HIST_SUB) +
+	    (int32_t)((hi >> (20 - STATS_HIST_SUB)) & ((1u << STATS_HIST_SUB) - 1u));
 	k = e > STATS_HIST_EMAX ? STATS_HIST_SIDE - 1 : k;
 	return e < STATS_HIST_EMIN ? STATS_HIST_SIDE
-	     : hi < 0             ? STATS_HIST_SIDE - 1 - k
+	     : hi >> 31           ? STATS_HIST_SIDE - 1 - k
 	                          : STATS_HIST_SIDE + 1 + k;
 }
 
