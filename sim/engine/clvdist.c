@@ -61,7 +61,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -892,7 +894,9 @@ clv_status clvdist_model(const clv_model *m, const clvdist_options *o, clvdist *
                          long *periods_out, double *work_out, clv_error *err)
 {
 	size_t n = m->n, K = points_of(o), first = o != NULL && o->total_only ? n : 0, i;
+#ifdef _OPENMP
 	const int nt = o != NULL && o->threads > 0 ? o->threads : omp_get_max_threads();
+#endif
 	double tail, work = 0.0;
 	long T = dp_periods(m, &tail), j;
 	int failed = 0;

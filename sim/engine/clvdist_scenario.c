@@ -20,7 +20,9 @@
  */
 #include "engine/clvdist.h"
 
+#ifdef _OPENMP
 #include <omp.h>
+#endif
 
 #include <math.h>
 #include <stdio.h>
@@ -224,7 +226,9 @@ static size_t choose_points(const job *j, bool total_only, double budget)
 static clv_status job_run(job *j, size_t K, bool total_only, int threads, clvdist_report *rep,
                           clv_error *err)
 {
+#ifdef _OPENMP
 	const int nt = threads > 0 ? threads : omp_get_max_threads();
+#endif
 	long t, parts = (long)((size_t)j->reps * j->n_pop), longest = 0;
 	double work = 0.0;
 	int failed = 0;
