@@ -70,6 +70,16 @@
 
 #include "engine/chain.h"
 
+/* The selects of a vectorised loop are branches to gcc while comparisons
+   may raise floating-point flags (nothing here reads them): allowed to
+   ignore them, gcc turns the loop's selects into vector blends. The
+   values are the same either way. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_TRAPPING_MATH __attribute__((optimize("no-trapping-math")))
+#else
+#define NO_TRAPPING_MATH
+#endif
+
 typedef struct pt {
 	double v, p;
 } pt;
@@ -340,6 +350,7 @@ typedef struct group_bins {
 	double *lo, *hi;         /* K each: a bin's least and largest value */
 	double *mass, *mv;       /* ng x K: per state, its mass and mass x value */
 	double *src;             /* 2 K: one source's mass and mass x value */
+	double *cen, *cmass;     /* K each: one state's occupied bins, compacted */
 	size_t K, ng;            /* what they were allocated for */
 	group_atom *atoms;
 	size_t atoms_cap;
@@ -364,13 +375,17 @@ static int group_reserve(group_bins *g, size_t K, size_t ng, size_t atoms)
 		free(g->mass);
 		free(g->mv);
 		free(g->src);
+		free(g->cen);
+		free(g->cmass);
 		g->lo = malloc(K * sizeof *g->lo);
 		g->hi = malloc(K * sizeof *g->hi);
 		g->mass = calloc(K * ng, sizeof *g->mass);
 		g->mv = calloc(K * ng, sizeof *g->mv);
 		g->src = calloc(2 * K, sizeof *g->src);
+		g->cen = malloc(K * sizeof *g->cen);
+		g->cmass = malloc(K * sizeof *g->cmass);
 		g->K = g->ng = 0;
-		if (!g->lo || !g->hi || !g->mass || !g->mv || !g->src)
+		if (!g->lo || !g->hi || !g->mass || !g->mv || !g->src || !g->cen || !g->cmass)
 			return -1;
 		for (j = 0; j < K; j++) {
 			g->lo[j] = INFINITY;
@@ -402,6 +417,62 @@ static void fold(double *restrict M, double *restrict MV, const double *restrict
 	}
 }
 
+/* Each bin's point before the reward - its one value, else its centre of
+   mass - into cen[0..K), for all bins at once (vectorised; an empty bin,
+   mass 0, gets a value never read); returns the largest move a bin of
+   nonzero mass makes. */
+NO_TRAPPING_MATH static double bin_centres(const double *restrict lo, const double *restrict hi,
+                                           const double *restrict M, const double *restrict MV,
+                                           double *restrict cen, size_t K)
+{
+	double move = 0.0;
+	size_t j;
+
+#pragma omp simd reduction(max : move)
+	for (j = 0; j < K; j++) {
+		const double blo = lo[j], bhi = hi[j], q = MV[j] / M[j];
+		double v = blo == bhi ? blo : q, d;
+		v = v < blo ? blo : v > bhi ? bhi : v;
+		d = v - blo > bhi - v ? v - blo : bhi - v;
+		d = M[j] != 0.0 ? d : 0.0;
+		move = d > move ? d : move;
+		cen[j] = v;
+	}
+	return move;
+}
+
+/* State g's list from the group's bins: each bin of nonzero mass gives its
+   point (bin_centres) plus rx, with the atoms between, in ascending order;
+   *move: the largest move a bin makes. The occupied bins are compacted
+   without a branch, so the only branches left are the rare atoms and
+   equal values. Leaves state g's sums zeroed. */
+static void group_emit(group_bins *gb, size_t K, size_t g, size_t na, const double *row,
+                       double rx, clvdist *out, double *move)
+{
+	double *restrict M = gb->mass + g * K, *restrict MV = gb->mv + g * K;
+	double *restrict cen = gb->cen, *restrict cmass = gb->cmass;
+	const group_atom *atoms = gb->atoms;
+	size_t j, c = 0, a = 0;
+
+	*move = bin_centres(gb->lo, gb->hi, M, MV, cen, K);
+	for (j = 0; j < K; j++) {
+		cen[c] = cen[j];
+		cmass[c] = M[j];
+		c += M[j] != 0.0;
+	}
+	out->len = 0;
+	for (j = 0; j < c; j++) {
+		const double v = cen[j];
+		for (; a < na && atoms[a].v <= v; a++)
+			push(out, rx + atoms[a].v, row[atoms[a].y] * atoms[a].p);
+		push(out, rx + v, cmass[j]);
+	}
+	for (; a < na; a++)
+		push(out, rx + atoms[a].v, row[atoms[a].y] * atoms[a].p);
+	memset(M, 0, K * sizeof *M);
+	memset(MV, 0, K * sizeof *MV);
+}
+
 /* V[x] for the ng states xs[] of one group, sources ys[0..ns) (their
    lists hold more than K points together), into out[g] (capacity enough);
    move[g]: the largest move each state's list makes. -1 when out of
@@ -411,7 +482,7 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
                          const double *r, clvdist **out, double *move)
 {
 	double lo = INFINITY, hi = -INFINITY, inv;
-	size_t a, na = 0, atoms_max = 0, k, g, j, i, next[CLV_MAX_STATES];
+	size_t na = 0, atoms_max = 0, k, g, j, i;
 
 	for (k = 0; k < ns; k++) {
 		const clvdist *u = U[ys[k]];
@@ -451,38 +522,13 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
 		memset(S, 0, 2 * K * sizeof *S);
 	}
 	qsort(gb->atoms, na, sizeof *gb->atoms, by_atom_value);
-	for (g = 0; g < ng; g++) {
-		out[g]->len = 0;
-		move[g] = 0.0;
-		next[g] = 0;
-	}
-	for (j = 0; j < K; j++) { /* each bin's point per state, atoms between */
-		const double blo = gb->lo[j], bhi = gb->hi[j];
-		double cen[CLV_MAX_STATES];
-		if (!(blo <= bhi)) /* empty */
-			continue;
-		for (g = 0; g < ng; g++) { /* centres first: the divisions overlap */
-			double v = blo == bhi ? blo : gb->mv[g * K + j] / gb->mass[g * K + j];
-			cen[g] = v < blo ? blo : v > bhi ? bhi : v;
-		}
-		for (g = 0; g < ng; g++) {
-			const double mass = gb->mass[g * K + j], rx = r[xs[g]], v = cen[g];
-			gb->mass[g * K + j] = gb->mv[g * K + j] = 0.0; /* emptied for the next call */
-			if (mass == 0.0)
-				continue;
-			move[g] = v - blo > move[g] ? v - blo : move[g];
-			move[g] = bhi - v > move[g] ? bhi - v : move[g];
-			for (a = next[g]; a < na && gb->atoms[a].v <= v; a++)
-				push(out[g], rx + gb->atoms[a].v, P[xs[g] * n + gb->atoms[a].y] * gb->atoms[a].p);
-			next[g] = a;
-			push(out[g], rx + v, mass);
-		}
+	for (g = 0; g < ng; g++)
+		group_emit(gb, K, g, na, P + xs[g] * n, r[xs[g]], out[g], &move[g]);
+#pragma omp simd
+	for (j = 0; j < K; j++) {
 		gb->lo[j] = INFINITY;
 		gb->hi[j] = -INFINITY;
 	}
-	for (g = 0; g < ng; g++)
-		for (a = next[g]; a < na; a++)
-			push(out[g], r[xs[g]] + gb->atoms[a].v, P[xs[g] * n + gb->atoms[a].y] * gb->atoms[a].p);
 	return 0;
 }
 
@@ -541,6 +587,8 @@ static void dp_free(dp *d)
 	free(d->gb.mass);
 	free(d->gb.mv);
 	free(d->gb.src);
+	free(d->gb.cen);
+	free(d->gb.cmass);
 	free(d->gb.atoms);
 }
 
