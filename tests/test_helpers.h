@@ -119,6 +119,26 @@ void th_run(th_child *c, const char *const *args);
 /* th_run_program: th_start_program + th_finish within TH_CHILD_DEADLINE_S. */
 void th_run_program(th_child *c, const char *program, const char *const *args);
 
+/* A 4-state market whose customers' own draws decide only their rows
+   (switching rows drawn per customer, impossible draws included, a
+   Dirichlet row, per-customer retention, a campaign with uplift and win),
+   with an absorbing state: the start of the own-rows tests' scenarios,
+   which add horizon, money and the rest. */
+#define TH_OWN_ROWS_MARKET                                                                  \
+	"states: [A, B, C, lost]\n" \
+	"initial: [0.5, 0.3, 0.2, 0]\n" \
+	"switching:\n" \
+	"  A: [0.6, 0.2, 0.1, 0.1]\n" \
+	"  B: [{dist: uniform, min: 0.05, max: 0.55, per: customer},\n" \
+	"      {dist: uniform, min: 0.2, max: 0.8, per: customer}, 0.1, 0.1]\n" \
+	"  C: {dist: dirichlet, alpha: [10, 20, 60, 10]}\n" \
+	"  lost: [0, 0, 0, 1]\n" \
+	"retention: {A: {dist: beta, a: 7, b: 3, per: customer},\n" \
+	"            C: {dist: beta, a: 0.5, b: 0.4, per: customer}}\n" \
+	"campaign: {brand: A, retention_uplift: {dist: uniform, min: 0, max: 0.2, per: customer},\n" \
+	"           win_from: {B: {dist: uniform, min: 0, max: 0.1, per: customer}}, cost: 3,\n" \
+	"           periods: 4}\n"
+
 #define TH_RUN(c, ...) th_run((c), (const char *const[]){__VA_ARGS__, NULL})
 
 /* Free the captured output (the struct can be reused). */

@@ -157,19 +157,7 @@ static void drawn_growth_checked(void **state)
 static void rows_plan_matches_build(void **state)
 {
 	static const char text[] =
-		"states: [A, B, C, lost]\n"
-		"initial: [0.5, 0.3, 0.2, 0]\n"
-		"switching:\n"
-		"  A: [0.6, 0.2, 0.1, 0.1]\n"
-		"  B: [{dist: uniform, min: 0.05, max: 0.55, per: customer},\n"
-		"      {dist: uniform, min: 0.2, max: 0.8, per: customer}, 0.1, 0.1]\n"
-		"  C: {dist: dirichlet, alpha: [10, 20, 60, 10]}\n"
-		"  lost: [0, 0, 0, 1]\n"
-		"retention: {A: {dist: beta, a: 7, b: 3, per: customer},\n"
-		"            C: {dist: beta, a: 0.5, b: 0.4, per: customer}}\n"
-		"campaign: {brand: A, retention_uplift: {dist: uniform, min: 0, max: 0.2, per: customer},\n"
-		"           win_from: {B: {dist: uniform, min: 0, max: 0.1, per: customer}}, cost: 3,\n"
-		"           periods: 4}\n"
+		TH_OWN_ROWS_MARKET
 		"price_discount: {brand: B, margin_cut: 0.2, retention_uplift: 0.05, periods: 4}\n"
 		"horizon: 20\ndiscount_rate: 0.1\n"
 		"margin: {A: 50, B: 30, C: 20, lost: 0}\n"

@@ -147,6 +147,31 @@ static inline uint64_t kernel_dead_mask(const kernel_rows *kr, const chain_own *
 	return own ? (m & ~own->own_dead) | own->dead[c] : m;
 }
 
+/* The rows of the customers' own for the group from customer c0 (block
+   index), per phase (0: after the offer periods, 1: during them): how
+   many (n), which state each replaces (x) and where its K - 1 threshold
+   columns start for c0 (col). Nothing when own is NULL. */
+typedef struct kernel_own_plan {
+	int n[2];
+	long long x[2][KERNEL_MAX_STATES];
+	const uint64_t *col[2][KERNEL_MAX_STATES][KERNEL_MAX_STATES - 1];
+} kernel_own_plan;
+
+static inline void kernel_own_plan_fill(kernel_own_plan *op, const chain_own *own, int K,
+                                        uint64_t c0)
+{
+	int ph, l, j;
+
+	for (ph = 0; ph < 2; ph++) {
+		op->n[ph] = own ? (int)own->n_rows[ph] : 0;
+		for (l = 0; l < op->n[ph]; l++) {
+			op->x[ph][l] = (long long)own->row[ph][l];
+			for (j = 0; j < K - 1; j++)
+				op->col[ph][l][j] = chain_own_column(own, ph, (size_t)l, (size_t)j) + c0;
+		}
+	}
+}
+
 /* Fill p for period t of a table of K states (K == tb->n); the offer
    figures only when `offers` (the table has some), mg only when `mg`.
    Inlined into each kernel: it runs once per period and group. */

@@ -98,10 +98,8 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 	double keep[KERNEL_MAX_STATES + 1][W];
 	bool any_dead = kr->any_dead;
 	kernel_period p;
-	int n_own[2];
-	long long own_x[2][KERNEL_MAX_STATES];
-	const uint64_t *own_col[2][KERNEL_MAX_STATES][KERNEL_MAX_STATES - 1];
-	int g, j, s, l, ph;
+	kernel_own_plan op;
+	int g, j, s, l;
 	long t;
 	uint32_t k;
 
@@ -138,21 +136,13 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 			clv[g][s] = _mm256_setzero_pd();
 		sp[g] = _mm256_setzero_pd();
 	}
-	/* own rows: each phase's states and columns (from customer c0) */
-	for (ph = 0; ph < 2; ph++) {
-		n_own[ph] = own ? (int)own->n_rows[ph] : 0;
-		for (l = 0; l < n_own[ph]; l++) {
-			own_x[ph][l] = (long long)own->row[ph][l];
-			for (j = 0; j < K - 1; j++)
-				own_col[ph][l][j] = chain_own_column(own, ph, (size_t)l, (size_t)j) + c0;
-		}
-	}
+	kernel_own_plan_fill(&op, own, K, c0); /* own rows: states and columns */
 	for (t = 0; t <= tb->periods; t++) {
 		__m256i col_lo[KERNEL_MAX_STATES - 1], col_hi[KERNEL_MAX_STATES - 1];
 		uint64_t cnt[KERNEL_MAX_STATES] = {0};
-		const int no = n_own[t < tb->offer_periods];
-		const long long *ox = own_x[t < tb->offer_periods];
-		const uint64_t *(*oc)[KERNEL_MAX_STATES - 1] = own_col[t < tb->offer_periods];
+		const int no = op.n[t < tb->offer_periods];
+		const long long *ox = op.x[t < tb->offer_periods];
+		const uint64_t *(*oc)[KERNEL_MAX_STATES - 1] = op.col[t < tb->offer_periods];
 		int r;
 		int any = 0;
 
