@@ -180,6 +180,7 @@ typedef struct squeeze {
 	size_t K;                /* bins */
 	double *mass, *mv, *lo, *hi; /* K each: a bin's probability, sum of
 	                            probability x value, least and largest value */
+	double *cen, *cmass;     /* K each: the occupied bins (occupied_bins) */
 	pt *atoms;               /* K / HEAVY + 1: the heavy points */
 	pt *tmp;                 /* merge buffer (tmp_cap) */
 	size_t tmp_cap;
@@ -194,6 +195,8 @@ static void squeeze_free(squeeze *sq)
 	free(sq->mv);
 	free(sq->lo);
 	free(sq->hi);
+	free(sq->cen);
+	free(sq->cmass);
 	free(sq->atoms);
 	free(sq->tmp);
 }
@@ -206,8 +209,11 @@ static int squeeze_init(squeeze *sq, size_t K)
 	sq->mv = malloc(K * sizeof *sq->mv);
 	sq->lo = malloc(K * sizeof *sq->lo);
 	sq->hi = malloc(K * sizeof *sq->hi);
+	sq->cen = malloc(K * sizeof *sq->cen);
+	sq->cmass = malloc(K * sizeof *sq->cmass);
 	sq->atoms = malloc(((size_t)((double)K / HEAVY) + 2) * sizeof *sq->atoms);
-	return sq->mass && sq->mv && sq->lo && sq->hi && sq->atoms ? 0 : -1;
+	return sq->mass && sq->mv && sq->lo && sq->hi && sq->cen && sq->cmass && sq->atoms ? 0
+	                                                                                    : -1;
 }
 
 /* Append (v, p) to out, merging with its last point when equal. */
@@ -269,6 +275,47 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Each bin's point - its one value, else its centre of mass - into
+   cen[0..K), for all bins at once (vectorised; an empty bin, mass 0, gets
+   a value never read); returns the largest move a bin of nonzero mass
+   makes. */
+NO_TRAPPING_MATH WIDE_CLONES static double
+bin_centres(const double *restrict lo, const double *restrict hi, const double *restrict M,
+            const double *restrict MV, double *restrict cen, size_t K)
+{
+	double move = 0.0;
+	size_t j;
+
+#pragma omp simd reduction(max : move)
+	for (j = 0; j < K; j++) {
+		const double blo = lo[j], bhi = hi[j], q = MV[j] / M[j];
+		double v = blo == bhi ? blo : q, d;
+		v = v < blo ? blo : v > bhi ? bhi : v;
+		d = v - blo > bhi - v ? v - blo : bhi - v;
+		d = M[j] != 0.0 ? d : 0.0;
+		move = d > move ? d : move;
+		cen[j] = v;
+	}
+	return move;
+}
+
+/* The occupied bins (nonzero mass) of a squeeze, in order: their points
+   (bin_centres) into cen[0..c), their masses into cmass[0..c), compacted
+   without a branch; returns c, *move the largest move a bin makes. */
+static size_t occupied_bins(const double *lo, const double *hi, const double *M,
+                            const double *MV, double *cen, double *cmass, size_t K, double *move)
+{
+	size_t j, c = 0;
+
+	*move = bin_centres(lo, hi, M, MV, cen, K);
+	for (j = 0; j < K; j++) {
+		cen[c] = cen[j];
+		cmass[c] = M[j];
+		c += M[j] != 0.0;
+	}
+	return c;
+}
+
 /* Candidates c[0..m) - ascending runs start[0..r] (start[r] = m; start is
    overwritten) - into out (capacity m + 1 at least): returns the largest
    move, or -1 when out of memory. */
@@ -276,7 +323,7 @@ static double squeeze_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r
 {
 	const size_t K = sq->K;
 	double lo = INFINITY, hi = -INFINITY, total = 0.0, tau, inv, move = 0.0;
-	size_t i, j, k, na = 0;
+	size_t i, j, k, na = 0, c_occ;
 
 	out->len = 0;
 	if (m == 0)
@@ -320,19 +367,13 @@ static double squeeze_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r
 		sq->mv[j] += p * v;
 	}
 	qsort(sq->atoms, na, sizeof *sq->atoms, by_value);
-	/* each occupied bin's point (into mv): its one value or its centre of
-	   mass, with the move that makes; then merged with the heavy points */
-	for (j = 0, k = 0; j < K; j++) {
-		double v, blo = sq->lo[j], bhi = sq->hi[j];
-		if (sq->mass[j] == 0.0)
-			continue;
-		v = blo == bhi ? blo : sq->mv[j] / sq->mass[j];
-		v = v < blo ? blo : v > bhi ? bhi : v;
-		move = v - blo > move ? v - blo : move;
-		move = bhi - v > move ? bhi - v : move;
+	/* each occupied bin's point, merged with the heavy points */
+	c_occ = occupied_bins(sq->lo, sq->hi, sq->mass, sq->mv, sq->cen, sq->cmass, K, &move);
+	for (j = 0, k = 0; j < c_occ; j++) {
+		const double v = sq->cen[j];
 		for (; k < na && sq->atoms[k].v <= v; k++)
 			push(out, sq->atoms[k].v, sq->atoms[k].p);
-		push(out, v, sq->mass[j]);
+		push(out, v, sq->cmass[j]);
 	}
 	for (; k < na; k++)
 		push(out, sq->atoms[k].v, sq->atoms[k].p);
@@ -427,49 +468,19 @@ WIDE_CLONES static void fold(double *restrict M, double *restrict MV, const doub
 	}
 }
 
-/* Each bin's point before the reward - its one value, else its centre of
-   mass - into cen[0..K), for all bins at once (vectorised; an empty bin,
-   mass 0, gets a value never read); returns the largest move a bin of
-   nonzero mass makes. */
-NO_TRAPPING_MATH WIDE_CLONES static double bin_centres(const double *restrict lo, const double *restrict hi,
-                                           const double *restrict M, const double *restrict MV,
-                                           double *restrict cen, size_t K)
-{
-	double move = 0.0;
-	size_t j;
-
-#pragma omp simd reduction(max : move)
-	for (j = 0; j < K; j++) {
-		const double blo = lo[j], bhi = hi[j], q = MV[j] / M[j];
-		double v = blo == bhi ? blo : q, d;
-		v = v < blo ? blo : v > bhi ? bhi : v;
-		d = v - blo > bhi - v ? v - blo : bhi - v;
-		d = M[j] != 0.0 ? d : 0.0;
-		move = d > move ? d : move;
-		cen[j] = v;
-	}
-	return move;
-}
-
-/* State g's list from the group's bins: each bin of nonzero mass gives its
-   point (bin_centres) plus rx, with the atoms between, in ascending order;
-   *move: the largest move a bin makes. The occupied bins are compacted
-   without a branch, so the only branches left are the rare atoms and
-   equal values. Leaves state g's sums zeroed. */
+/* State g's list from the group's bins: each occupied bin's point
+   (occupied_bins) plus rx, with the atoms between, in ascending order;
+   *move: the largest move a bin makes. The only branches left are the rare
+   atoms and equal values. Leaves state g's sums zeroed. */
 static void group_emit(group_bins *gb, size_t K, size_t g, size_t na, const double *row,
                        double rx, clvdist *out, double *move)
 {
 	double *restrict M = gb->mass + g * K, *restrict MV = gb->mv + g * K;
 	double *restrict cen = gb->cen, *restrict cmass = gb->cmass;
 	const group_atom *atoms = gb->atoms;
-	size_t j, c = 0, a = 0;
+	const size_t c = occupied_bins(gb->lo, gb->hi, M, MV, cen, cmass, K, move);
+	size_t j, a = 0;
 
-	*move = bin_centres(gb->lo, gb->hi, M, MV, cen, K);
-	for (j = 0; j < K; j++) {
-		cen[c] = cen[j];
-		cmass[c] = M[j];
-		c += M[j] != 0.0;
-	}
 	out->len = 0;
 	for (j = 0; j < c; j++) {
 		const double v = cen[j];
