@@ -9,9 +9,15 @@
  * Each bin also keeps its sole value: the value of every sample in it
  * while they are all equal, NaN once two differ (valid where count > 0).
  * Merging keeps it exactly (equal in both, or NaN), in any order.
+ *
+ * Every bin outside [first, last] is zero, and every bin inside has been
+ * written since the histogram was made (claim): the bins come from
+ * calloc, pages mapped when first touched, and a page first read then
+ * written costs the other running threads a TLB flush (base/zeroed.h).
  */
 #include "base/stats.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,10 +88,28 @@ static int bin_of(double v)
 	return STATS_HIST_SIDE;
 }
 
+/* Before bins [lo, hi] are read and written: write the zeros of those
+   outside [first, last] (zero already), so that every bin the histogram
+   will hold, from first to last, is written before it is read. */
+static void claim(stats_hist *h, int lo, int hi)
+{
+	if (h->first > h->last) {
+		memset(h->bin + lo, 0, (size_t)(hi - lo + 1) * sizeof *h->bin);
+		return;
+	}
+	if (lo < h->first)
+		memset(h->bin + lo, 0, (size_t)(h->first - lo) * sizeof *h->bin);
+	if (hi > h->last)
+		memset(h->bin + h->last + 1, 0, (size_t)(hi - h->last) * sizeof *h->bin);
+}
+
 /* Count v (not NaN) in its bin b. */
 static inline void add_at(stats_hist *h, int b, double v)
 {
 	stats_hist_bin *x = &h->bin[b];
+
+	if (b < h->first || b > h->last)
+		claim(h, b, b);
 
 	/* the sole value: v for an empty bin; NaN once a second value differs
 	   (NaN != v keeps NaN) */
@@ -140,12 +164,21 @@ void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t st
 	size_t i, k, m;
 
 	for (i = 0; i < count; i += m) {
+		int bmin = INT_MAX, bmax = -1;
 		m = count - i < HIST_BATCH ? count - i : HIST_BATCH;
 		for (k = 0; k < m; k++)
 			x[k] = v[(i + k) * stride];
-#pragma omp simd
-		for (k = 0; k < m; k++)
+#pragma omp simd reduction(min : bmin) reduction(max : bmax)
+		for (k = 0; k < m; k++) {
 			b[k] = x[k] != x[k] ? -1 : bin_of_bits(x[k]); /* NaN: left out */
+			bmin = b[k] >= 0 && b[k] < bmin ? b[k] : bmin;
+			bmax = b[k] > bmax ? b[k] : bmax;
+		}
+		if (bmax >= 0 && (bmin < first || bmax > last)) {
+			h->first = first;
+			h->last = last;
+			claim(h, bmin, bmax);
+		}
 		for (k = 0; k < m; k++) {
 			stats_hist_bin *bin;
 			const double y = x[k];
@@ -174,6 +207,8 @@ void stats_hist_merge(stats_hist *into, const stats_hist *from)
 {
 	int b;
 
+	if (from->first <= from->last)
+		claim(into, from->first, from->last);
 	for (b = from->first; b <= from->last; b++) {
 		const stats_hist_bin *f = &from->bin[b];
 		stats_hist_bin *t = &into->bin[b];

@@ -68,6 +68,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "base/zeroed.h"
 #include "engine/chain.h"
 
 /* The selects of a vectorised loop are branches to gcc while comparisons
@@ -430,9 +431,9 @@ static int group_reserve(group_bins *g, size_t K, size_t ng, size_t atoms)
 		free(g->cmass);
 		g->lo = malloc(K * sizeof *g->lo);
 		g->hi = malloc(K * sizeof *g->hi);
-		g->mass = calloc(K * ng, sizeof *g->mass);
-		g->mv = calloc(K * ng, sizeof *g->mv);
-		g->src = calloc(2 * K, sizeof *g->src);
+		g->mass = zeroed_alloc(K * ng, sizeof *g->mass);
+		g->mv = zeroed_alloc(K * ng, sizeof *g->mv);
+		g->src = zeroed_alloc(2 * K, sizeof *g->src);
 		g->cen = malloc(K * sizeof *g->cen);
 		g->cmass = malloc(K * sizeof *g->cmass);
 		g->K = g->ng = 0;

@@ -50,6 +50,7 @@
 #include "engine/model.h"
 #include "engine/outer.h"
 #include "base/rng.h"
+#include "base/zeroed.h"
 #include "scenario/scenario.h"
 
 void mc_config_defaults(mc_config *cfg, const clv_scenario *s)
@@ -148,8 +149,8 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps, bool 
 
 	memset(w, 0, sizeof *w);
 	w->n_hist = (seg_hists ? pop->n_seg : 1) * (n + 1);
-	w->count = calloc(wave_reps * (rows - 1) * n, sizeof *w->count);
-	w->dead_from = calloc(rows * n, sizeof *w->dead_from);
+	w->count = zeroed_alloc(wave_reps * (rows - 1) * n, sizeof *w->count);
+	w->dead_from = zeroed_alloc(rows * n, sizeof *w->dead_from);
 	w->hist = calloc(w->n_hist, sizeof *w->hist);
 	w->het = calloc(pop->n_seg, sizeof *w->het);
 	if (!w->count || !w->dead_from || !w->hist || !w->het)
