@@ -17,7 +17,6 @@
  */
 #include "base/stats.h"
 
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,19 +87,20 @@ static int bin_of(double v)
 	return STATS_HIST_SIDE;
 }
 
-/* Before bins [lo, hi] are read and written: write the zeros of those
-   outside [first, last] (zero already), so that every bin the histogram
-   will hold, from first to last, is written before it is read. */
-static void claim(stats_hist *h, int lo, int hi)
+/* Before bins [lo, hi] are read and written, where they lie outside
+   [first, last] (the occupied range; first > last when empty): write
+   their zeros (zero already), so that every bin from first to last has
+   been written before it is read. */
+static void claim(stats_hist_bin *bin, int first, int last, int lo, int hi)
 {
-	if (h->first > h->last) {
-		memset(h->bin + lo, 0, (size_t)(hi - lo + 1) * sizeof *h->bin);
+	if (first > last) {
+		memset(bin + lo, 0, (size_t)(hi - lo + 1) * sizeof *bin);
 		return;
 	}
-	if (lo < h->first)
-		memset(h->bin + lo, 0, (size_t)(h->first - lo) * sizeof *h->bin);
-	if (hi > h->last)
-		memset(h->bin + h->last + 1, 0, (size_t)(hi - h->last) * sizeof *h->bin);
+	if (lo < first)
+		memset(bin + lo, 0, (size_t)(first - lo) * sizeof *bin);
+	if (hi > last)
+		memset(bin + last + 1, 0, (size_t)(hi - last) * sizeof *bin);
 }
 
 /* Count v (not NaN) in its bin b. */
@@ -109,7 +109,7 @@ static inline void add_at(stats_hist *h, int b, double v)
 	stats_hist_bin *x = &h->bin[b];
 
 	if (b < h->first || b > h->last)
-		claim(h, b, b);
+		claim(h->bin, h->first, h->last, b, b);
 
 	/* the sole value: v for an empty bin; NaN once a second value differs
 	   (NaN != v keeps NaN) */
@@ -156,46 +156,61 @@ static inline int bin_of_bits(double v)
 #define HIST_BATCH 256
 #define HIST_AHEAD 16
 
+/* `times` samples into bin b, the sole value of them `sole` (NaN when
+   they differ), for stats_hist_add_many: the occupied range in its
+   locals. A bin's sole value merges as add_at keeps it, in any order. */
+static inline __attribute__((always_inline)) void
+add_times(stats_hist *h, int b, double sole, uint64_t times, int *first, int *last)
+{
+	stats_hist_bin *bin = &h->bin[b];
+
+	if (b < *first || b > *last)
+		claim(h->bin, *first, *last, b, b);
+	bin->sole = bin->count == 0 ? sole : bin->sole == sole ? bin->sole : (double)NAN;
+	bin->count += times;
+	*first = b < *first ? b : *first;
+	*last = b > *last ? b : *last;
+}
+
 void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t stride)
 {
-	double x[HIST_BATCH], lo = h->min, hi = h->max;
-	int b[HIST_BATCH], first = h->first, last = h->last;
-	uint64_t added = 0;
+	double x[HIST_BATCH], lo = h->min, hi = h->max, run_sole = 0.0;
+	int b[HIST_BATCH], first = h->first, last = h->last, run_bin = -1;
+	uint64_t added = 0, run_len = 0;
 	size_t i, k, m;
 
+	/* consecutive values of one bin (a run) are counted in registers and
+	   written once: a constant total, say, makes no chain through memory */
 	for (i = 0; i < count; i += m) {
-		int bmin = INT_MAX, bmax = -1;
 		m = count - i < HIST_BATCH ? count - i : HIST_BATCH;
 		for (k = 0; k < m; k++)
 			x[k] = v[(i + k) * stride];
-#pragma omp simd reduction(min : bmin) reduction(max : bmax)
-		for (k = 0; k < m; k++) {
+#pragma omp simd
+		for (k = 0; k < m; k++)
 			b[k] = x[k] != x[k] ? -1 : bin_of_bits(x[k]); /* NaN: left out */
-			bmin = b[k] >= 0 && b[k] < bmin ? b[k] : bmin;
-			bmax = b[k] > bmax ? b[k] : bmax;
-		}
-		if (bmax >= 0 && (bmin < first || bmax > last)) {
-			h->first = first;
-			h->last = last;
-			claim(h, bmin, bmax);
-		}
 		for (k = 0; k < m; k++) {
-			stats_hist_bin *bin;
 			const double y = x[k];
 			if (k + HIST_AHEAD < m && b[k + HIST_AHEAD] >= 0)
 				__builtin_prefetch(&h->bin[b[k + HIST_AHEAD]], 1);
 			if (b[k] < 0)
 				continue;
-			bin = &h->bin[b[k]];
-			bin->sole = bin->count == 0 ? y : bin->sole == y ? bin->sole : (double)NAN;
-			bin->count++;
+			if (b[k] == run_bin) {
+				run_sole = run_sole == y ? run_sole : (double)NAN;
+				run_len++;
+			} else {
+				if (run_len > 0)
+					add_times(h, run_bin, run_sole, run_len, &first, &last);
+				run_bin = b[k];
+				run_sole = y;
+				run_len = 1;
+			}
 			added++;
-			first = b[k] < first ? b[k] : first;
-			last = b[k] > last ? b[k] : last;
 			lo = y < lo ? y : lo;
 			hi = y > hi ? y : hi;
 		}
 	}
+	if (run_len > 0)
+		add_times(h, run_bin, run_sole, run_len, &first, &last);
 	h->n += added;
 	h->first = first;
 	h->last = last;
@@ -208,7 +223,7 @@ void stats_hist_merge(stats_hist *into, const stats_hist *from)
 	int b;
 
 	if (from->first <= from->last)
-		claim(into, from->first, from->last);
+		claim(into->bin, into->first, into->last, from->first, from->last);
 	for (b = from->first; b <= from->last; b++) {
 		const stats_hist_bin *f = &from->bin[b];
 		stats_hist_bin *t = &into->bin[b];

@@ -51,6 +51,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "base/rng.h"
+#include "base/wide_clones.h"
 #include "engine/kernel.h"
 
 #define TWO32 4294967296.0
@@ -585,20 +586,21 @@ static void lane_order(const kernel_out *o, uint64_t count, uint32_t *order)
 	}
 }
 
-/* Two doubles (GCC vector extensions: one SSE2 register in the portable
-   build) and the matching 64-bit lanes of a comparison. */
-typedef double v2d __attribute__((vector_size(16)));
-typedef int64_t v2i __attribute__((vector_size(16)));
+/* Four doubles (GCC vector extensions: two SSE2 registers in the
+   portable build, one AVX2 register in its clone) and the matching 64-bit
+   lanes of a comparison. */
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4i __attribute__((vector_size(32)));
 
 /* stats_ksum_add lane by lane: the same operations on each lane, so the
    same bits as the scalar one, without its branch. */
-static inline __attribute__((always_inline)) void ksum2_add(v2d *sum, v2d *comp, v2d x)
+static inline __attribute__((always_inline)) void ksum4_add(v4d *sum, v4d *comp, v4d x)
 {
-	const v2d t = *sum + x;
-	const v2i big = (v2d)((v2i)*sum & INT64_MAX) >= (v2d)((v2i)x & INT64_MAX);
-	const v2i a = (v2i)((*sum - t) + x), b = (v2i)((x - t) + *sum);
+	const v4d t = *sum + x;
+	const v4i big = (v4d)((v4i)*sum & INT64_MAX) >= (v4d)((v4i)x & INT64_MAX);
+	const v4i a = (v4i)((*sum - t) + x), b = (v4i)((x - t) + *sum);
 
-	*comp += (v2d)((a & big) | (b & ~big));
+	*comp += (v4d)((a & big) | (b & ~big));
 	*sum = t;
 }
 
@@ -611,32 +613,35 @@ static inline __attribute__((always_inline)) double lane_value(const int K, cons
 
 /* record_customer's sums for the block's customers in `order`, K = n
    states known at compile time: the sums, per state and the total, live
-   in vectors (state s in lane s % 2 of vector s / 2, the total at s = K)
+   in vectors (state s in lane s % 4 of vector s / 4, the total at s = K)
    for the block; the same additions in the same order per sum. */
 static inline __attribute__((always_inline)) void
 record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const uint32_t *order,
                  uint64_t count, chain_acc *acc)
 {
-	enum { NV = (KERNEL_MAX_STATES + 2) / 2 };
-	const int nv = (K + 2) / 2;
-	v2d sum[NV], comp[NV], sq[NV], sqcomp[NV];
-	v2i neg[NV];
+	enum { NV = (KERNEL_MAX_STATES + 4) / 4 };
+	const int nv = (K + 4) / 4;
+	v4d sum[NV], comp[NV], sq[NV], sqcomp[NV];
+	v4i neg[NV];
 	stats_ksum sp[2] = {{0, 0}, {0, 0}};
 	uint64_t positive = 0;
-	const bool has_below = acc->below != NULL, has_spend = acc->spend != NULL;
+	const bool has_below = acc->below != NULL;
+	/* without offers every spend is +0, whose additions leave the sums
+	   as they are (+0 or more): skipped */
+	const bool has_spend = acc->spend != NULL && (tb->has_spend || tb->has_forgone);
 	const double *own_acq = o->acquisition;
 	uint64_t c;
 	int i, j;
 
 	for (j = 0; j < nv; j++) {
-		for (i = 0; i < 2; i++) {
-			const int s = 2 * j + i;
+		for (i = 0; i < 4; i++) {
+			const int s = 4 * j + i;
 			sum[j][i] = s <= K ? acc->sum[s].sum : 0.0;
 			comp[j][i] = s <= K ? acc->sum[s].comp : 0.0;
 			sq[j][i] = s <= K ? acc->sumsq[s].sum : 0.0;
 			sqcomp[j][i] = s <= K ? acc->sumsq[s].comp : 0.0;
 		}
-		neg[j] = (v2i){0, 0};
+		neg[j] = (v4i){0, 0, 0, 0};
 	}
 	if (has_spend)
 		memcpy(sp, acc->spend, sizeof sp);
@@ -649,9 +654,11 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 			total += clv[i];
 #pragma GCC unroll 8
 		for (j = 0; j < nv; j++) {
-			const v2d v = {lane_value(K, clv, total, 2 * j), lane_value(K, clv, total, 2 * j + 1)};
-			ksum2_add(&sum[j], &comp[j], v);
-			ksum2_add(&sq[j], &sqcomp[j], v * v);
+			const v4d v = {lane_value(K, clv, total, 4 * j), lane_value(K, clv, total, 4 * j + 1),
+			               lane_value(K, clv, total, 4 * j + 2),
+			               lane_value(K, clv, total, 4 * j + 3)};
+			ksum4_add(&sum[j], &comp[j], v);
+			ksum4_add(&sq[j], &sqcomp[j], v * v);
 			neg[j] -= (v < 0.0);
 		}
 		positive += total > 0.0;
@@ -661,12 +668,12 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 		}
 	}
 	for (i = 0; i <= K; i++) {
-		acc->sum[i].sum = sum[i / 2][i % 2];
-		acc->sum[i].comp = comp[i / 2][i % 2];
-		acc->sumsq[i].sum = sq[i / 2][i % 2];
-		acc->sumsq[i].comp = sqcomp[i / 2][i % 2];
+		acc->sum[i].sum = sum[i / 4][i % 4];
+		acc->sum[i].comp = comp[i / 4][i % 4];
+		acc->sumsq[i].sum = sq[i / 4][i % 4];
+		acc->sumsq[i].comp = sqcomp[i / 4][i % 4];
 		if (has_below)
-			acc->below[i] += (uint64_t)neg[i / 2][i % 2];
+			acc->below[i] += (uint64_t)neg[i / 4][i % 4];
 	}
 	if (has_below)
 		acc->below[K + 1] += positive;
@@ -675,8 +682,9 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 }
 
 /* Record the customers a lock-step kernel walked (kernel.h) into the sums
-   in the order the four-lane general path finishes them. */
-static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uint32_t *order,
+   in the order the four-lane general path finishes them (also built for
+   AVX2: wider vectors of the same operations, the same bits). */
+WIDE_CLONES static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uint32_t *order,
                                  uint64_t count, chain_acc *acc)
 {
 	lane_order(o, count, order);

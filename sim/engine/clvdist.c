@@ -68,6 +68,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "base/wide_clones.h"
 #include "base/zeroed.h"
 #include "engine/chain.h"
 
@@ -79,16 +80,6 @@
 #define NO_TRAPPING_MATH __attribute__((optimize("no-trapping-math")))
 #else
 #define NO_TRAPPING_MATH
-#endif
-
-/* The dense loops over a group's bins also come in an AVX2 build, chosen
-   at run time by the processor: wider vectors of the same operations
-   (additions, multiplications, divisions, compares: no fused
-   multiply-add), so the same bits on every path. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
-#define WIDE_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define WIDE_CLONES
 #endif
 
 typedef struct pt {
