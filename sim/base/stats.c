@@ -166,7 +166,8 @@ add_times(stats_hist *h, int b, double sole, uint64_t times, int *first, int *la
 
 	if (b < *first || b > *last)
 		claim(h->bin, *first, *last, b, b);
-	bin->sole = bin->count == 0 ? sole : bin->sole == sole ? bin->sole : (double)NAN;
+	if (bin->sole == bin->sole) /* NaN once two values differ: it stays */
+		bin->sole = bin->count == 0 ? sole : bin->sole == sole ? bin->sole : (double)NAN;
 	bin->count += times;
 	*first = b < *first ? b : *first;
 	*last = b > *last ? b : *last;

@@ -486,6 +486,14 @@ static void group_emit(group_bins *gb, size_t K, size_t g, size_t na, const doub
 	memset(MV, 0, K * sizeof *MV);
 }
 
+/* The most points a group's state list holds: every bin occupied, and
+   the most atoms ns sources can have (each at least HEAVY / K of its
+   source's total). */
+static size_t group_len_max(size_t K, size_t ns)
+{
+	return K + ns * ((size_t)((double)K / HEAVY) + 2);
+}
+
 /* V[x] for the ng states xs[] of one group, sources ys[0..ns) (their
    lists hold more than K points together), into out[g] (capacity enough);
    move[g]: the largest move each state's list makes. -1 when out of
@@ -503,7 +511,7 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
 			continue;
 		lo = u->v[0] < lo ? u->v[0] : lo;
 		hi = u->v[u->len - 1] > hi ? u->v[u->len - 1] : hi;
-		atoms_max += (size_t)((double)K / HEAVY) + 2;
+		atoms_max += group_len_max(K, 1) - K;
 	}
 	if (group_reserve(gb, K, ng, atoms_max + 1) != 0)
 		return -1;
@@ -621,9 +629,12 @@ static int dp_init(dp *d, const clv_model *m, size_t K, int state)
 	d->runs = calloc(n + 2, sizeof *d->runs);
 	if (!d->U || !d->V || !d->E || !d->E2 || !d->runs || squeeze_init(&d->sq, K) != 0)
 		return -1;
+	/* lists as long as a step makes them (group_len_max) from the start:
+	   growing them would copy them, in pages touched for the first time */
 	for (x = 0; x < n; x++)
 		if ((d->U[x] = clvdist_create()) == NULL || (d->V[x] = clvdist_create()) == NULL ||
-		    set_zero(d->U[x]) != 0)
+		    reserve(d->U[x], group_len_max(K, n) + 1) != 0 ||
+		    reserve(d->V[x], group_len_max(K, n) + 1) != 0 || set_zero(d->U[x]) != 0)
 			return -1;
 	if (!m->poisson)
 		return 0;
@@ -734,7 +745,8 @@ static int dp_step(dp *d, const double *P, const double *r)
 			continue;
 		}
 		for (g = 0; g < ng; g++) {
-			if (reserve(d->V[xs[g]], need + 1) != 0)
+			if (reserve(d->V[xs[g]], (need < group_len_max(d->K, ns) ? need
+			                          : group_len_max(d->K, ns)) + 1) != 0)
 				return -1;
 			outs[g] = d->V[xs[g]];
 		}
