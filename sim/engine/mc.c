@@ -123,7 +123,8 @@ typedef struct worker {
 	stats_hist **hist;       /* n_hist: n + 1, or n + 1 per segment */
 	size_t n_hist;
 	mc_hetero **het;         /* one per segment (NULL: no own assumptions) */
-	int failed;              /* allocation failed */
+	bool ready;              /* made (worker_ready), else all NULL */
+	bool failed;             /* could not be made */
 } worker;
 
 static void worker_free(worker *w, const population *pop)
@@ -164,6 +165,7 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps, bool 
 			return -1;
 	return 0;
 }
+
 
 /* ---- tasks ----------------------------------------------------------- */
 
@@ -361,7 +363,8 @@ static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks,
 		for (j = 0; j < rows_out; j++) {
 			uint64_t c = 0;
 			for (th = 0; th < (size_t)st->threads; th++)
-				c += st->workers[th].count[w * cells + j];
+				if (st->workers[th].ready)
+					c += st->workers[th].count[w * cells + j];
 			res->rep_share[(size_t)(r0 + w) * rows_out + j] = (double)c / customers;
 		}
 		if (st->exact != NULL) { /* the exact figures given the draws instead */
@@ -372,7 +375,8 @@ static void reduce_wave(run_state *st, uint64_t r0, size_t k, const task *tasks,
 		}
 	}
 	for (th = 0; th < (size_t)st->threads; th++)
-		memset(st->workers[th].count, 0, k * cells * sizeof(uint64_t));
+		if (st->workers[th].ready)
+			memset(st->workers[th].count, 0, k * cells * sizeof(uint64_t));
 }
 
 /* The exact figures of wave slot i given its draws (mc_exact.h). */
@@ -385,6 +389,26 @@ static clv_status exact_values(run_state *st, const rep_model *rm, size_t i, clv
 		v[k] = rm[k].values;
 	return mc_exact_replication(st->exact, v, st->ex_clv + i * (st->pop.n + 1),
 	                            st->ex_share + i * rows_out, err);
+}
+
+/* Worker w's tables, made by the thread that runs it at its first task:
+   its small, often written arrays (a customer's rows and thresholds) come
+   from that thread's malloc arena, never sharing a cache line with
+   another thread's, and no parallel region waits for a thread that is
+   still starting (a worker that never runs a task is never made; its
+   share of every figure is nothing). False when they cannot be made
+   (w->failed). */
+static bool worker_ready(run_state *st, worker *w)
+{
+	if (!w->ready && !w->failed) {
+		if (worker_init(w, &st->pop, st->wave_cap, st->seg_hists) == 0) {
+			w->ready = true;
+		} else {
+			worker_free(w, &st->pop);
+			w->failed = true;
+		}
+	}
+	return w->ready;
 }
 
 /* Run replications [r0, r1) with design rows u (r - r0). */
@@ -442,7 +466,7 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 				st->cfg->beside(st->cfg->beside_ctx);
 				continue;
 			}
-			if (interrupt_requested())
+			if (interrupt_requested() || !worker_ready(st, &st->workers[me]))
 				continue;
 			run_task(&st->pop, wave, &st->workers[me], st->seed, &tasks[t - (long)extra]);
 #pragma omp atomic update
@@ -454,6 +478,11 @@ static clv_status run_reps(run_state *st, uint64_t r0, uint64_t r1, const double
 			rc = diag_set(err, CLV_ERR_INTERRUPTED, NULL, "interrupted: no results written");
 			break;
 		}
+		for (i = 0; i < (size_t)st->threads; i++)
+			if (st->workers[i].failed)
+				rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
+		if (rc != CLV_OK)
+			break;
 		reduce_wave(st, w0, wk, tasks, nt);
 		st->reps_done = w0 + wk;
 		progress(st, r1);
@@ -621,7 +650,8 @@ static stats_hist **segment_hists(const run_state *st)
 			return NULL;
 		}
 		for (th = 0; th < st->threads; th++)
-			stats_hist_merge(h[i], st->workers[th].hist[i]);
+			if (st->workers[th].ready)
+				stats_hist_merge(h[i], st->workers[th].hist[i]);
 	}
 	return h;
 }
@@ -703,21 +733,6 @@ clv_status mc_estimate(clv_scenario *s, const mc_config *cfg, mc_budget *out, cl
 	return rc;
 }
 
-/* Every thread allocates its own scratch (so its small, often written
-   arrays - a customer's rows and thresholds - come from its own malloc
-   arena, never sharing a cache line with another thread's). 0, or -1
-   when out of memory. */
-static int init_workers(run_state *st)
-{
-	int failed = 0;
-	long i;
-
-#pragma omp parallel for schedule(static, 1) num_threads(st->threads) reduction(| : failed)
-	for (i = 0; i < (long)st->threads; i++) /* worker i on thread i */
-		failed |= worker_init(&st->workers[i], &st->pop, st->wave_cap, st->seg_hists) != 0;
-	return failed ? -1 : 0;
-}
-
 /* Exact replication values when asked for and possible (mc_exact.h). */
 static clv_status exact_init(run_state *st, clv_scenario *s, clv_error *err)
 {
@@ -777,10 +792,6 @@ mc_result *mc_run(clv_scenario *s, const mc_config *cfg, clv_error *err)
 		goto cleanup;
 	}
 	st.grand_sumsq = st.grand_sum + n + 1;
-	if (init_workers(&st) != 0) {
-		rc = diag_set(err, CLV_ERR_NOMEM, NULL, "out of memory for the per-thread tables");
-		goto cleanup;
-	}
 	rc = exact_init(&st, s, err);
 	st.blocks_per_rep = tasks_per_rep(&st);
 	progress_start(&st.bar, cfg->progress, cfg->predict, plan.steps, "purchase steps",
