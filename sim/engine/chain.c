@@ -51,7 +51,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "base/rng.h"
-#include "base/wide_clones.h"
+#include "base/vectorise.h"
 #include "engine/kernel.h"
 
 #define TWO32 4294967296.0

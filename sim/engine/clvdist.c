@@ -68,19 +68,9 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "base/wide_clones.h"
+#include "base/vectorise.h"
 #include "base/zeroed.h"
 #include "engine/chain.h"
-
-/* The selects of a vectorised loop are branches to gcc while comparisons
-   may raise floating-point flags (nothing here reads them): allowed to
-   ignore them, gcc turns the loop's selects into vector blends. The
-   values are the same either way. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define NO_TRAPPING_MATH __attribute__((optimize("no-trapping-math")))
-#else
-#define NO_TRAPPING_MATH
-#endif
 
 typedef struct pt {
 	double v, p;
