@@ -47,15 +47,6 @@
 #define PCG_MULT 6364136223846793005ULL
 #define PCG_DEFAULT_STREAM 0xda3e39cb94b95bdbULL
 
-void rng_seed(rng_pcg32 *r, uint64_t initstate, uint64_t initseq)
-{
-	r->state = 0u;
-	r->inc = (initseq << 1u) | 1u;
-	(void)rng_next(r);
-	r->state += initstate;
-	(void)rng_next(r);
-}
-
 void rng_advance(rng_pcg32 *r, uint64_t delta)
 {
 	uint64_t cur_mult = PCG_MULT, cur_plus = r->inc;
@@ -101,9 +92,14 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31u);
 }
 
+uint64_t rng_stream_initstate(uint64_t seed, uint64_t replication)
+{
+	return splitmix64(seed ^ splitmix64(replication));
+}
+
 void rng_stream(rng_pcg32 *r, uint64_t seed, uint64_t replication, uint64_t customer)
 {
-	rng_seed(r, splitmix64(seed ^ splitmix64(replication)), customer);
+	rng_seed(r, rng_stream_initstate(seed, replication), customer);
 }
 
 #define KEY_SALT 0x6a09e667f3bcc909ULL /* sqrt(2) fraction: any odd constant */

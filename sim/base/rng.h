@@ -19,9 +19,6 @@ typedef struct rng_pcg32 {
 	uint64_t inc; /* always odd: (stream << 1) | 1 */
 } rng_pcg32;
 
-/* Seed as pcg32(initstate, initseq) does: stream = initseq. */
-void rng_seed(rng_pcg32 *r, uint64_t initstate, uint64_t initseq);
-
 /* Next 32-bit output. */
 static inline uint32_t rng_next(rng_pcg32 *r)
 {
@@ -32,6 +29,16 @@ static inline uint32_t rng_next(rng_pcg32 *r)
 	xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
 	rot = (uint32_t)(old >> 59u);
 	return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
+}
+
+/* Seed as pcg32(initstate, initseq) does: stream = initseq. */
+static inline void rng_seed(rng_pcg32 *r, uint64_t initstate, uint64_t initseq)
+{
+	r->state = 0u;
+	r->inc = (initseq << 1u) | 1u;
+	(void)rng_next(r);
+	r->state += initstate;
+	(void)rng_next(r);
 }
 
 /* Jump ahead by delta steps in O(log delta) (Brown's algorithm). */
@@ -48,6 +55,12 @@ double rng_uniform(rng_pcg32 *r);
    pair, independent of the thread that runs it. customer = UINT64_MAX
    names the replication's own stream (outer assumption draws). */
 void rng_stream(rng_pcg32 *r, uint64_t seed, uint64_t replication, uint64_t customer);
+
+/* The initstate of those streams, shared by every customer of one (seed,
+   replication): rng_seed(r, it, customer) is rng_stream(r, seed,
+   replication, customer), without the two splitmix64 calls per
+   customer. */
+uint64_t rng_stream_initstate(uint64_t seed, uint64_t replication);
 
 /* The 64-bit key of a stable identity (an assumption's key path, e.g.
    "retention.Us" or "segments.key.margin.Us"). */

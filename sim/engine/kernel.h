@@ -74,6 +74,8 @@ typedef struct kernel_rows {
 	bool dead[KERNEL_MAX_STATES];
 	bool any_dead;
 	bool spend;          /* the offers cost something (has_spend or has_forgone) */
+	uint64_t stream;     /* the block's replication's stream initstate
+	                        (rng_stream_initstate: kernel_dispatch.h) */
 } kernel_rows;
 
 /* What period t adds per state, the same products lane_period forms:
@@ -118,14 +120,14 @@ static inline void kernel_rows_fill(const chain_table *tb, kernel_rows *kr)
 /* Start customer c in a lane: position its stream (rng_stream), draw its
    first state from the initial distribution, and hand back the stream
    after that draw. */
-static inline void kernel_lane_start(const kernel_rows *kr, uint64_t seed, uint64_t rep,
-                                     uint64_t c, uint64_t *state, uint64_t *inc, uint64_t *x0)
+static inline void kernel_lane_start(const kernel_rows *kr, uint64_t c, uint64_t *state,
+                                     uint64_t *inc, uint64_t *x0)
 {
 	rng_pcg32 r;
 	uint64_t u, x = 0;
 	int j;
 
-	rng_stream(&r, seed, rep, c);
+	rng_seed(&r, kr->stream, c); /* rng_stream(seed, rep, c) */
 	u = rng_next(&r);
 	for (j = 0; j < KERNEL_MAX_STATES - 1; j++)
 		x += u >= kr->init[j];

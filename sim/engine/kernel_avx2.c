@@ -86,7 +86,7 @@ TAVX2 static INL unsigned popmask(__m256i m)
 }
 
 TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                            const bool SP, const chain_own *own, uint64_t seed, uint64_t rep,
+                            const bool SP, const chain_own *own,
                             uint64_t first, uint64_t c0, int nl, kernel_out *out, chain_acc *acc)
 {
 	const __m256i one = _mm256_set1_epi64x(1);
@@ -113,7 +113,7 @@ TAVX2 static INL void group(const chain_table *tb, const kernel_rows *kr, const 
 		len[l] = 0;
 		lv[l] = l < nl ? -1 : 0;
 		if (l < nl) {
-			kernel_lane_start(kr, seed, rep, first + c0 + (uint64_t)l, &s0[l], &i0[l], &x0[l]);
+			kernel_lane_start(kr, first + c0 + (uint64_t)l, &s0[l], &i0[l], &x0[l]);
 			if (own)
 				dm = kernel_dead_mask(kr, own, c0 + (uint64_t)l);
 		}

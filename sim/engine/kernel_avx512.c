@@ -40,7 +40,7 @@ T512 static INL __m512i pcg_step(__m512i st, __m512i inc)
 }
 
 T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                           const bool SP, const chain_own *own, uint64_t seed, uint64_t rep,
+                           const bool SP, const chain_own *own,
                            uint64_t first, uint64_t c0, int nl, kernel_out *out, chain_acc *acc)
 {
 	const __m512i one = _mm512_set1_epi64(1);
@@ -64,7 +64,7 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 		len[l] = 0;
 		dm[l] = 0;
 		if (l < nl) {
-			kernel_lane_start(kr, seed, rep, first + c0 + (uint64_t)l, &s0[l], &i0[l], &x0[l]);
+			kernel_lane_start(kr, first + c0 + (uint64_t)l, &s0[l], &i0[l], &x0[l]);
 			if (own)
 				dm[l] = kernel_dead_mask(kr, own, c0 + (uint64_t)l);
 		}

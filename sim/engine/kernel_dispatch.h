@@ -26,16 +26,17 @@ KERNEL_ATTR static KERNEL_INL void run_k(const chain_table *tb, const int K, con
 	uint64_t c0;
 
 	kernel_rows_fill(tb, &kr);
+	kr.stream = rng_stream_initstate(seed, rep);
 	for (c0 = 0; c0 < count; c0 += KERNEL_GROUP) {
 		int nl = count - c0 < KERNEL_GROUP ? (int)(count - c0) : KERNEL_GROUP;
 		if (own && kr.spend)
-			group(tb, &kr, K, true, own, seed, rep, first, c0, nl, out, acc);
+			group(tb, &kr, K, true, own, first, c0, nl, out, acc);
 		else if (own)
-			group(tb, &kr, K, false, own, seed, rep, first, c0, nl, out, acc);
+			group(tb, &kr, K, false, own, first, c0, nl, out, acc);
 		else if (kr.spend)
-			group(tb, &kr, K, true, NULL, seed, rep, first, c0, nl, out, acc);
+			group(tb, &kr, K, true, NULL, first, c0, nl, out, acc);
 		else
-			group(tb, &kr, K, false, NULL, seed, rep, first, c0, nl, out, acc);
+			group(tb, &kr, K, false, NULL, first, c0, nl, out, acc);
 	}
 }
 

@@ -59,7 +59,7 @@ static ALWAYS_INLINE uint64_t pick_own(const uint64_t (*col)[KERNEL_MAX_STATES],
 /* One group of up to LANES customers, c0 .. c0 + nl - 1 of the block;
    with own, each lane with its own rows. */
 static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, const int K,
-                                const bool SP, const chain_own *own, uint64_t seed, uint64_t rep,
+                                const bool SP, const chain_own *own,
                                 uint64_t first, uint64_t c0, int nl, kernel_out *out,
                                 chain_acc *acc)
 {
@@ -79,7 +79,7 @@ static ALWAYS_INLINE void group(const chain_table *tb, const kernel_rows *kr, co
 		x[l] = 0;
 		dead[l] = 0;
 		if (live[l]) {
-			kernel_lane_start(kr, seed, rep, first + c0 + (uint64_t)l, &st[l], &inc[l], &x[l]);
+			kernel_lane_start(kr, first + c0 + (uint64_t)l, &st[l], &inc[l], &x[l]);
 			if (own)
 				dead[l] = kernel_dead_mask(kr, own, c0 + (uint64_t)l);
 		}
