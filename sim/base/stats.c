@@ -151,10 +151,9 @@ static inline int bin_of_bits(double v)
 	                          : STATS_HIST_SIDE + 1 + k;
 }
 
-/* Values per batch of stats_hist_add_many, and how far ahead a bin is
-   fetched. */
+/* Values per batch of stats_hist_add_many (the bins stay in L2: no
+   prefetch, it was slower). */
 #define HIST_BATCH 256
-#define HIST_AHEAD 16
 
 /* `times` samples into bin b, the sole value of them `sole` (NaN when
    they differ), for stats_hist_add_many: the occupied range in its
@@ -164,13 +163,14 @@ add_times(stats_hist *h, int b, double sole, uint64_t times, int *first, int *la
 {
 	stats_hist_bin *bin = &h->bin[b];
 
-	if (b < *first || b > *last)
+	if (b < *first || b > *last) { /* rare: the occupied range grows */
 		claim(h->bin, *first, *last, b, b);
+		*first = b < *first ? b : *first;
+		*last = b > *last ? b : *last;
+	}
 	if (bin->sole == bin->sole) /* NaN once two values differ: it stays */
 		bin->sole = bin->count == 0 ? sole : bin->sole == sole ? bin->sole : (double)NAN;
 	bin->count += times;
-	*first = b < *first ? b : *first;
-	*last = b > *last ? b : *last;
 }
 
 void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t stride)
@@ -191,8 +191,6 @@ void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t st
 			b[k] = x[k] != x[k] ? -1 : bin_of_bits(x[k]); /* NaN: left out */
 		for (k = 0; k < m; k++) {
 			const double y = x[k];
-			if (k + HIST_AHEAD < m && b[k + HIST_AHEAD] >= 0)
-				__builtin_prefetch(&h->bin[b[k + HIST_AHEAD]], 1);
 			if (b[k] < 0)
 				continue;
 			if (b[k] == run_bin) {
