@@ -162,7 +162,7 @@ typedef struct squeeze {
 	size_t K;                /* bins */
 	double *mass, *mv, *lo, *hi; /* K each: a bin's probability, sum of
 	                            probability x value, least and largest value */
-	double *cen, *cmass;     /* K each: the occupied bins (occupied_bins) */
+	double *cen;             /* K: the bins' points (bin_centres) */
 	pt *atoms;               /* K / HEAVY + 1: the heavy points */
 	pt *tmp;                 /* merge buffer (tmp_cap) */
 	size_t tmp_cap;
@@ -178,7 +178,6 @@ static void squeeze_free(squeeze *sq)
 	free(sq->lo);
 	free(sq->hi);
 	free(sq->cen);
-	free(sq->cmass);
 	free(sq->atoms);
 	free(sq->tmp);
 }
@@ -192,9 +191,8 @@ static int squeeze_init(squeeze *sq, size_t K)
 	sq->lo = malloc(K * sizeof *sq->lo);
 	sq->hi = malloc(K * sizeof *sq->hi);
 	sq->cen = malloc(K * sizeof *sq->cen);
-	sq->cmass = malloc(K * sizeof *sq->cmass);
 	sq->atoms = malloc(((size_t)((double)K / HEAVY) + 2) * sizeof *sq->atoms);
-	return sq->mass && sq->mv && sq->lo && sq->hi && sq->cen && sq->cmass && sq->atoms ? 0
+	return sq->mass && sq->mv && sq->lo && sq->hi && sq->cen && sq->atoms ? 0
 	                                                                                    : -1;
 }
 
@@ -208,6 +206,52 @@ static inline void push(clvdist *out, double v, double p)
 		out->p[out->len] = p;
 		out->len++;
 	}
+}
+
+/* Two doubles (GCC vector extensions) and their comparison's lanes. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef int64_t v2i __attribute__((vector_size(16)));
+
+/* Is any of v[0..n) equal to the one before it (v[-1] readable)? Two
+   lanes at a time, no branch. */
+static bool any_equal_neighbours(const double *v, size_t n)
+{
+	v2i any = {0, 0};
+	size_t k;
+
+	for (k = 0; k + 2 <= n; k += 2) {
+		const v2d a = {v[k], v[k + 1]}, b = {v[k - 1], v[k]};
+		any |= a == b;
+	}
+	if (k < n)
+		any[0] |= v[k] == v[k - 1];
+	return (any[0] | any[1]) != 0;
+}
+
+/* The occupied bins among [j, e) (mass M nonzero), their points cen plus
+   rx, appended to out as push() one at a time would: compacted and
+   copied without a branch, then pushed one at a time only when two
+   neighbours are equal (push merges them; rare). */
+static void push_bins(clvdist *out, const double *cen, const double *M, size_t j, size_t e,
+                      double rx)
+{
+	double *restrict v = out->v + out->len, *restrict p = out->p + out->len;
+	size_t k, c = 0;
+
+	for (k = j; k < e; k++) {
+		v[c] = rx + cen[k];
+		p[c] = M[k];
+		c += M[k] != 0.0;
+	}
+	if (c == 0)
+		return;
+	if (!(out->len > 0 && v[0] == v[-1]) && !any_equal_neighbours(v + 1, c - 1)) {
+		out->len += c;
+		return;
+	}
+	for (k = j; k < e; k++)
+		if (M[k] != 0.0)
+			push(out, rx + cen[k], M[k]);
 }
 
 /* Merge the ascending runs of c (start[0..r], start[r] = m) into one;
@@ -281,23 +325,6 @@ bin_centres(const double *restrict lo, const double *restrict hi, const double *
 	return move;
 }
 
-/* The occupied bins (nonzero mass) of a squeeze, in order: their points
-   (bin_centres) into cen[0..c), their masses into cmass[0..c), compacted
-   without a branch; returns c, *move the largest move a bin makes. */
-static size_t occupied_bins(const double *lo, const double *hi, const double *M,
-                            const double *MV, double *cen, double *cmass, size_t K, double *move)
-{
-	size_t j, c = 0;
-
-	*move = bin_centres(lo, hi, M, MV, cen, K);
-	for (j = 0; j < K; j++) {
-		cen[c] = cen[j];
-		cmass[c] = M[j];
-		c += M[j] != 0.0;
-	}
-	return c;
-}
-
 /* Candidates c[0..m) - ascending runs start[0..r] (start[r] = m; start is
    overwritten) - into out (capacity m + 1 at least): returns the largest
    move, or -1 when out of memory. */
@@ -305,7 +332,7 @@ static double squeeze_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r
 {
 	const size_t K = sq->K;
 	double lo = INFINITY, hi = -INFINITY, total = 0.0, tau, inv, move = 0.0;
-	size_t i, j, k, na = 0, c_occ;
+	size_t i, j, k, na = 0, e;
 
 	out->len = 0;
 	if (m == 0)
@@ -349,16 +376,17 @@ static double squeeze_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r
 		sq->mv[j] += p * v;
 	}
 	qsort(sq->atoms, na, sizeof *sq->atoms, by_value);
-	/* each occupied bin's point, merged with the heavy points */
-	c_occ = occupied_bins(sq->lo, sq->hi, sq->mass, sq->mv, sq->cen, sq->cmass, K, &move);
-	for (j = 0, k = 0; j < c_occ; j++) {
-		const double v = sq->cen[j];
-		for (; k < na && sq->atoms[k].v <= v; k++)
-			push(out, sq->atoms[k].v, sq->atoms[k].p);
-		push(out, v, sq->cmass[j]);
-	}
-	for (; k < na; k++)
+	/* each occupied bin's point (as it is: -0 + x is x), merged with the
+	   heavy points */
+	move = bin_centres(sq->lo, sq->hi, sq->mass, sq->mv, sq->cen, K);
+	for (k = 0, j = 0; k < na; k++) {
+		for (e = j; e < K && !(sq->mass[e] != 0.0 && sq->cen[e] >= sq->atoms[k].v); e++)
+			;
+		push_bins(out, sq->cen, sq->mass, j, e, -0.0);
 		push(out, sq->atoms[k].v, sq->atoms[k].p);
+		j = e;
+	}
+	push_bins(out, sq->cen, sq->mass, j, K, -0.0);
 	return move;
 }
 
@@ -383,7 +411,7 @@ typedef struct group_bins {
 	double *lo, *hi;         /* K each: a bin's least and largest value */
 	double *mass, *mv;       /* ng x K: per state, its mass and mass x value */
 	double *src;             /* 2 K: one source's mass and mass x value */
-	double *cen, *cmass;     /* K each: one state's occupied bins, compacted */
+	double *cen;             /* K: one state's bins' points (bin_centres) */
 	size_t K, ng;            /* what they were allocated for */
 	group_atom *atoms;
 	size_t atoms_cap;
@@ -409,16 +437,14 @@ static int group_reserve(group_bins *g, size_t K, size_t ng, size_t atoms)
 		free(g->mv);
 		free(g->src);
 		free(g->cen);
-		free(g->cmass);
 		g->lo = malloc(K * sizeof *g->lo);
 		g->hi = malloc(K * sizeof *g->hi);
 		g->mass = zeroed_alloc(K * ng, sizeof *g->mass);
 		g->mv = zeroed_alloc(K * ng, sizeof *g->mv);
 		g->src = zeroed_alloc(2 * K, sizeof *g->src);
 		g->cen = malloc(K * sizeof *g->cen);
-		g->cmass = malloc(K * sizeof *g->cmass);
 		g->K = g->ng = 0;
-		if (!g->lo || !g->hi || !g->mass || !g->mv || !g->src || !g->cen || !g->cmass)
+		if (!g->lo || !g->hi || !g->mass || !g->mv || !g->src || !g->cen)
 			return -1;
 		for (j = 0; j < K; j++) {
 			g->lo[j] = INFINITY;
@@ -451,27 +477,28 @@ WIDE_CLONES static void fold(double *restrict M, double *restrict MV, const doub
 }
 
 /* State g's list from the group's bins: each occupied bin's point
-   (occupied_bins) plus rx, with the atoms between, in ascending order;
-   *move: the largest move a bin makes. The only branches left are the rare
-   atoms and equal values. Leaves state g's sums zeroed. */
+   (bin_centres) plus rx, with the atoms between, in ascending order;
+   *move: the largest move a bin makes. The bins between two atoms go in
+   at once (push_bins); the only branches left are the rare atoms and
+   equal values. Leaves state g's sums zeroed. */
 static void group_emit(group_bins *gb, size_t K, size_t g, size_t na, const double *row,
                        double rx, clvdist *out, double *move)
 {
 	double *restrict M = gb->mass + g * K, *restrict MV = gb->mv + g * K;
-	double *restrict cen = gb->cen, *restrict cmass = gb->cmass;
+	double *restrict cen = gb->cen;
 	const group_atom *atoms = gb->atoms;
-	const size_t c = occupied_bins(gb->lo, gb->hi, M, MV, cen, cmass, K, move);
-	size_t j, a = 0;
+	size_t j = 0, e, a;
 
+	*move = bin_centres(gb->lo, gb->hi, M, MV, cen, K);
 	out->len = 0;
-	for (j = 0; j < c; j++) {
-		const double v = cen[j];
-		for (; a < na && atoms[a].v <= v; a++)
-			push(out, rx + atoms[a].v, row[atoms[a].y] * atoms[a].p);
-		push(out, rx + v, cmass[j]);
-	}
-	for (; a < na; a++)
+	for (a = 0; a < na; a++) { /* the bins before atom a (below its value), then it */
+		for (e = j; e < K && !(M[e] != 0.0 && cen[e] >= atoms[a].v); e++)
+			;
+		push_bins(out, cen, M, j, e, rx);
 		push(out, rx + atoms[a].v, row[atoms[a].y] * atoms[a].p);
+		j = e;
+	}
+	push_bins(out, cen, M, j, K, rx);
 	memset(M, 0, K * sizeof *M);
 	memset(MV, 0, K * sizeof *MV);
 }
@@ -488,7 +515,7 @@ static size_t group_len_max(size_t K, size_t ns)
    lists hold more than K points together), into out[g] (capacity enough);
    move[g]: the largest move each state's list makes. -1 when out of
    memory. Bins are left zeroed for the next call. */
-static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, const size_t *ys,
+__attribute__((noinline)) static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, const size_t *ys,
                          size_t ns, const size_t *xs, size_t ng, const double *P, size_t n,
                          const double *r, clvdist **out, double *move)
 {
@@ -599,7 +626,6 @@ static void dp_free(dp *d)
 	free(d->gb.mv);
 	free(d->gb.src);
 	free(d->gb.cen);
-	free(d->gb.cmass);
 	free(d->gb.atoms);
 }
 
