@@ -409,10 +409,11 @@ typedef struct group_atom {
 
 typedef struct group_bins {
 	double *lo, *hi;         /* K each: a bin's least and largest value */
-	double *mass, *mv;       /* ng x K: per state, its mass and mass x value */
-	double *src;             /* 2 K: one source's mass and mass x value */
-	double *cen;             /* K: one state's bins' points (bin_centres) */
-	size_t K, ng;            /* what they were allocated for */
+	double *src;             /* ns x 2 K: each source's mass and mass x
+	                            value per bin (zero where it has none) */
+	double *mass, *mv, *cen; /* K each: one state's bins' masses, masses x
+	                            values (more than 8 sources) and points */
+	size_t K, ns;            /* what they were allocated for */
 	group_atom *atoms;
 	size_t atoms_cap;
 } group_bins;
@@ -424,34 +425,34 @@ static int by_atom_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Bins for K and at least ng states (every bin empty: lo = +inf,
+/* Bins for K and at least ns sources (every bin empty: lo = +inf,
    hi = -inf, sums 0) and atoms for `atoms`. */
-static int group_reserve(group_bins *g, size_t K, size_t ng, size_t atoms)
+static int group_reserve(group_bins *g, size_t K, size_t ns, size_t atoms)
 {
 	size_t j;
 
-	if (g->K != K || g->ng < ng) {
+	if (g->K != K || g->ns < ns) {
 		free(g->lo);
 		free(g->hi);
+		free(g->src);
 		free(g->mass);
 		free(g->mv);
-		free(g->src);
 		free(g->cen);
 		g->lo = malloc(K * sizeof *g->lo);
 		g->hi = malloc(K * sizeof *g->hi);
-		g->mass = zeroed_alloc(K * ng, sizeof *g->mass);
-		g->mv = zeroed_alloc(K * ng, sizeof *g->mv);
-		g->src = zeroed_alloc(2 * K, sizeof *g->src);
+		g->src = zeroed_alloc(2 * K * ns, sizeof *g->src);
+		g->mass = malloc(K * sizeof *g->mass);
+		g->mv = malloc(K * sizeof *g->mv);
 		g->cen = malloc(K * sizeof *g->cen);
-		g->K = g->ng = 0;
-		if (!g->lo || !g->hi || !g->mass || !g->mv || !g->src || !g->cen)
+		g->K = g->ns = 0;
+		if (!g->lo || !g->hi || !g->src || !g->mass || !g->mv || !g->cen)
 			return -1;
 		for (j = 0; j < K; j++) {
 			g->lo[j] = INFINITY;
 			g->hi[j] = -INFINITY;
 		}
 		g->K = K;
-		g->ng = ng;
+		g->ns = ns;
 	}
 	if (g->atoms_cap < atoms) {
 		group_atom *a = realloc(g->atoms, atoms * sizeof *a);
@@ -463,33 +464,87 @@ static int group_reserve(group_bins *g, size_t K, size_t ng, size_t atoms)
 	return 0;
 }
 
-/* M += q S, MV += q T over K bins (separate arrays: vectorised). */
-WIDE_CLONES static void fold(double *restrict M, double *restrict MV, const double *restrict S,
-                 const double *restrict T, double q, size_t K)
+/* One state's bins from the sources' (src, NS of them, weighted by its
+   row q): mass M = sum q_k S_k and mass x value sum q_k T_k, from 0 and
+   in source order (what folding each source into the state's bins in
+   turn gives), then each bin's point as bin_centres makes it, into cen;
+   one pass, vectorised (NS known at compile time). Returns the largest
+   move a bin of nonzero mass makes. */
+NO_TRAPPING_MATH static inline __attribute__((always_inline)) double
+state_bins_k(const int NS, const double *restrict src, const double *restrict q,
+             const double *restrict lo, const double *restrict hi, double *restrict M,
+             double *restrict cen, size_t K)
 {
+	double move = 0.0;
 	size_t j;
+	int k;
 
-#pragma omp simd
+#pragma omp simd reduction(max : move)
 	for (j = 0; j < K; j++) {
-		M[j] += q * S[j];
-		MV[j] += q * T[j];
+		double m = 0.0, mv = 0.0, v, d;
+#pragma GCC unroll 8
+		for (k = 0; k < NS; k++) {
+			m += q[k] * src[2 * K * (size_t)k + j];
+			mv += q[k] * src[2 * K * (size_t)k + K + j];
+		}
+		v = lo[j] == hi[j] ? lo[j] : mv / m;
+		v = v < lo[j] ? lo[j] : v > hi[j] ? hi[j] : v;
+		d = v - lo[j] > hi[j] - v ? v - lo[j] : hi[j] - v;
+		d = m != 0.0 ? d : 0.0;
+		move = d > move ? d : move;
+		cen[j] = v;
+		M[j] = m;
 	}
+	return move;
+}
+
+/* state_bins_k for any number of sources: up to 8 in one pass; more, the
+   sums a source at a time in the same order (MV: scratch), then
+   bin_centres. */
+NO_TRAPPING_MATH WIDE_CLONES static double
+state_bins(const double *restrict src, size_t ns, const double *restrict q,
+           const double *restrict lo, const double *restrict hi, double *restrict M,
+           double *restrict MV, double *restrict cen, size_t K)
+{
+	size_t j, k;
+
+	switch (ns) {
+	case 1: return state_bins_k(1, src, q, lo, hi, M, cen, K);
+	case 2: return state_bins_k(2, src, q, lo, hi, M, cen, K);
+	case 3: return state_bins_k(3, src, q, lo, hi, M, cen, K);
+	case 4: return state_bins_k(4, src, q, lo, hi, M, cen, K);
+	case 5: return state_bins_k(5, src, q, lo, hi, M, cen, K);
+	case 6: return state_bins_k(6, src, q, lo, hi, M, cen, K);
+	case 7: return state_bins_k(7, src, q, lo, hi, M, cen, K);
+	case 8: return state_bins_k(8, src, q, lo, hi, M, cen, K);
+	default: break;
+	}
+	for (j = 0; j < K; j++)
+		M[j] = MV[j] = 0.0;
+	for (k = 0; k < ns; k++) {
+		const double *restrict S = src + 2 * K * k, *restrict T = S + K;
+#pragma omp simd
+		for (j = 0; j < K; j++) {
+			M[j] += q[k] * S[j];
+			MV[j] += q[k] * T[j];
+		}
+	}
+	return bin_centres(lo, hi, M, MV, cen, K);
 }
 
 /* State g's list from the group's bins: each occupied bin's point
    (bin_centres) plus rx, with the atoms between, in ascending order;
    *move: the largest move a bin makes. The bins between two atoms go in
    at once (push_bins); the only branches left are the rare atoms and
-   equal values. Leaves state g's sums zeroed. */
-static void group_emit(group_bins *gb, size_t K, size_t g, size_t na, const double *row,
-                       double rx, clvdist *out, double *move)
+   equal values. */
+static void group_emit(group_bins *gb, size_t K, size_t ns, const double *q, size_t na,
+                       const double *row, double rx, clvdist *out, double *move)
 {
-	double *restrict M = gb->mass + g * K, *restrict MV = gb->mv + g * K;
-	double *restrict cen = gb->cen;
+	double *restrict M = gb->mass, *restrict cen = gb->cen;
 	const group_atom *atoms = gb->atoms;
 	size_t j = 0, e, a;
 
-	*move = bin_centres(gb->lo, gb->hi, M, MV, cen, K);
+	*move = state_bins(gb->src, ns, q, gb->lo, gb->hi, M, gb->mv, cen, K);
 	out->len = 0;
 	for (a = 0; a < na; a++) { /* the bins before atom a (below its value), then it */
 		for (e = j; e < K && !(M[e] != 0.0 && cen[e] >= atoms[a].v); e++)
@@ -499,8 +554,6 @@ static void group_emit(group_bins *gb, size_t K, size_t g, size_t na, const doub
 		j = e;
 	}
 	push_bins(out, cen, M, j, K, rx);
-	memset(M, 0, K * sizeof *M);
-	memset(MV, 0, K * sizeof *MV);
 }
 
 /* The most points a group's state list holds: every bin occupied, and
@@ -515,11 +568,11 @@ static size_t group_len_max(size_t K, size_t ns)
    lists hold more than K points together), into out[g] (capacity enough);
    move[g]: the largest move each state's list makes. -1 when out of
    memory. Bins are left zeroed for the next call. */
-__attribute__((noinline)) static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, const size_t *ys,
+static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, const size_t *ys,
                          size_t ns, const size_t *xs, size_t ng, const double *P, size_t n,
                          const double *r, clvdist **out, double *move)
 {
-	double lo = INFINITY, hi = -INFINITY, inv;
+	double lo = INFINITY, hi = -INFINITY, inv, q[CLV_MAX_STATES];
 	size_t na = 0, atoms_max = 0, k, g, j, i;
 
 	for (k = 0; k < ns; k++) {
@@ -530,12 +583,12 @@ __attribute__((noinline)) static int group_squeeze(group_bins *gb, size_t K, con
 		hi = u->v[u->len - 1] > hi ? u->v[u->len - 1] : hi;
 		atoms_max += group_len_max(K, 1) - K;
 	}
-	if (group_reserve(gb, K, ng, atoms_max + 1) != 0)
+	if (group_reserve(gb, K, ns, atoms_max + 1) != 0)
 		return -1;
 	inv = hi > lo ? (double)K / (hi - lo) : 0.0;
-	for (k = 0; k < ns; k++) { /* every point once, then its bins for every state */
+	for (k = 0; k < ns; k++) { /* every point once, into its source's bins */
 		const clvdist *u = U[ys[k]];
-		double part[4] = {0.0, 0.0, 0.0, 0.0}, tau, *S = gb->src, *T = gb->src + K;
+		double part[4] = {0.0, 0.0, 0.0, 0.0}, tau, *S = gb->src + 2 * K * k, *T = S + K;
 		for (i = 0; i + 4 <= u->len; i += 4) /* four sums: no chain of adds */
 			for (j = 0; j < 4; j++)
 				part[j] += u->p[i + j];
@@ -555,13 +608,14 @@ __attribute__((noinline)) static int group_squeeze(group_bins *gb, size_t K, con
 			S[j] += p;
 			T[j] += p * v;
 		}
-		for (g = 0; g < ng; g++) /* the source's bins, weighted by each row */
-			fold(gb->mass + g * K, gb->mv + g * K, S, T, P[xs[g] * n + ys[k]], K);
-		memset(S, 0, 2 * K * sizeof *S);
 	}
 	qsort(gb->atoms, na, sizeof *gb->atoms, by_atom_value);
-	for (g = 0; g < ng; g++)
-		group_emit(gb, K, g, na, P + xs[g] * n, r[xs[g]], out[g], &move[g]);
+	for (g = 0; g < ng; g++) { /* each state: the sources' bins weighted by its row */
+		for (k = 0; k < ns; k++)
+			q[k] = P[xs[g] * n + ys[k]];
+		group_emit(gb, K, ns, q, na, P + xs[g] * n, r[xs[g]], out[g], &move[g]);
+	}
+	memset(gb->src, 0, 2 * K * ns * sizeof *gb->src);
 #pragma omp simd
 	for (j = 0; j < K; j++) {
 		gb->lo[j] = INFINITY;
@@ -622,9 +676,9 @@ static void dp_free(dp *d)
 	squeeze_free(&d->sq);
 	free(d->gb.lo);
 	free(d->gb.hi);
+	free(d->gb.src);
 	free(d->gb.mass);
 	free(d->gb.mv);
-	free(d->gb.src);
 	free(d->gb.cen);
 	free(d->gb.atoms);
 }
