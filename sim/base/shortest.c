@@ -59,14 +59,22 @@ bool shortest_format(double x, char buf[SHORTEST_MAX])
 		snprintf(buf, SHORTEST_MAX, "%.0f", x);
 		return true;
 	}
-	while (lo < hi) { /* the fewest digits that read back: hi always does */
-		int mid = (lo + hi) / 2;
-		if (reads_back(x, mid, buf))
-			hi = mid;
-		else
-			lo = mid + 1;
+	/* the fewest digits that read back (more digits read back too): most
+	   computed values need 16 or 17, so those are tried first; a value
+	   that 15 digits already give is searched for below 15 */
+	if (reads_back(x, 15, buf)) {
+		hi = 15;
+		while (lo < hi) { /* hi always reads back */
+			int mid = (lo + hi) / 2;
+			if (reads_back(x, mid, buf))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		reads_back(x, hi, buf);
+	} else if (!reads_back(x, 16, buf)) {
+		snprintf(buf, SHORTEST_MAX, "%.17g", x); /* 17 digits always read back */
 	}
-	reads_back(x, hi, buf);
 	plain_exponent(buf);
 	return true;
 }
