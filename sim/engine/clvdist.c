@@ -196,6 +196,16 @@ static int squeeze_init(squeeze *sq, size_t K)
 	                                                                                    : -1;
 }
 
+/* The bin of v >= lo on a grid of K bins, inv bins per unit from lo (the
+   last bin takes the top); through a signed conversion, which needs no
+   branch (the value is small and not negative). */
+static inline size_t grid_bin(double v, double lo, double inv, size_t K)
+{
+	const size_t j = (size_t)(int64_t)((v - lo) * inv);
+
+	return j < K ? j : K - 1;
+}
+
 /* Append (v, p) to out, merging with its last point when equal. */
 static inline void push(clvdist *out, double v, double p)
 {
@@ -366,8 +376,7 @@ static double squeeze_runs(squeeze *sq, pt *c, size_t m, size_t *start, size_t r
 			sq->atoms[na++] = c[i];
 			continue;
 		}
-		j = (size_t)((v - lo) * inv);
-		j = j < K ? j : K - 1;
+		j = grid_bin(v, lo, inv, K);
 		blo = &sq->lo[j];
 		bhi = &sq->hi[j];
 		*blo = v < *blo ? v : *blo;
@@ -588,7 +597,9 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
 	inv = hi > lo ? (double)K / (hi - lo) : 0.0;
 	for (k = 0; k < ns; k++) { /* every point once, into its source's bins */
 		const clvdist *u = U[ys[k]];
-		double part[4] = {0.0, 0.0, 0.0, 0.0}, tau, *S = gb->src + 2 * K * k, *T = S + K;
+		double part[4] = {0.0, 0.0, 0.0, 0.0}, tau;
+		double *restrict S = gb->src + 2 * K * k, *restrict T = S + K;
+		double *restrict blo = gb->lo, *restrict bhi = gb->hi;
 		for (i = 0; i + 4 <= u->len; i += 4) /* four sums: no chain of adds */
 			for (j = 0; j < 4; j++)
 				part[j] += u->p[i + j];
@@ -601,10 +612,9 @@ static int group_squeeze(group_bins *gb, size_t K, const clvdist *const *U, cons
 				gb->atoms[na++] = (group_atom){v, p, ys[k]};
 				continue;
 			}
-			j = (size_t)((v - lo) * inv);
-			j = j < K ? j : K - 1;
-			gb->lo[j] = v < gb->lo[j] ? v : gb->lo[j];
-			gb->hi[j] = v > gb->hi[j] ? v : gb->hi[j];
+			j = grid_bin(v, lo, inv, K);
+			blo[j] = v < blo[j] ? v : blo[j];
+			bhi[j] = v > bhi[j] ? v : bhi[j];
 			S[j] += p;
 			T[j] += p * v;
 		}
