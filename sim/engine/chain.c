@@ -604,11 +604,12 @@ static inline __attribute__((always_inline)) void ksum4_add(v4d *sum, v4d *comp,
 	*sum = t;
 }
 
-/* Lane s of a customer's row: its CLV in state s, its total at s = K. */
-static inline __attribute__((always_inline)) double lane_value(const int K, const double *clv,
-                                                               double total, int s)
+/* Lane s of a customer's sums: its CLV in state s (clv[s * stride]),
+   its total at s = K. */
+static inline __attribute__((always_inline)) double
+lane_value(const int K, const double *clv, size_t stride, double total, int s)
 {
-	return s < K ? clv[s] : s == K ? total : 0.0;
+	return s < K ? clv[(size_t)s * stride] : s == K ? total : 0.0;
 }
 
 /* record_customer's sums for the block's customers in `order`, K = n
@@ -630,6 +631,7 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 	   as they are (+0 or more): skipped */
 	const bool has_spend = acc->spend != NULL && (tb->has_spend || tb->has_forgone);
 	const double *own_acq = o->acquisition;
+	const size_t stride = o->stride;
 	uint64_t c;
 	int i, j;
 
@@ -646,17 +648,18 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 	if (has_spend)
 		memcpy(sp, acc->spend, sizeof sp);
 	for (c = 0; c < count; c++) {
-		const double *clv = o->clv + (size_t)order[c] * (size_t)K;
+		const double *clv = o->clv + order[c];
 		const double spend = o->spend[order[c]];
 		double total = -(own_acq ? own_acq[order[c]] : tb->acquisition) - spend;
 #pragma GCC unroll 8
 		for (i = 0; i < K; i++)
-			total += clv[i];
+			total += clv[(size_t)i * stride];
 #pragma GCC unroll 8
 		for (j = 0; j < nv; j++) {
-			const v4d v = {lane_value(K, clv, total, 4 * j), lane_value(K, clv, total, 4 * j + 1),
-			               lane_value(K, clv, total, 4 * j + 2),
-			               lane_value(K, clv, total, 4 * j + 3)};
+			const v4d v = {lane_value(K, clv, stride, total, 4 * j),
+			               lane_value(K, clv, stride, total, 4 * j + 1),
+			               lane_value(K, clv, stride, total, 4 * j + 2),
+			               lane_value(K, clv, stride, total, 4 * j + 3)};
 			ksum4_add(&sum[j], &comp[j], v);
 			ksum4_add(&sq[j], &sqcomp[j], v * v);
 			neg[j] -= (v < 0.0);
@@ -714,14 +717,14 @@ static void record_hists(const chain_table *tb, const kernel_out *o, uint64_t co
 	if (acc->hist == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		stats_hist_add_many(acc->hist[i], o->clv + i, count, n);
+		stats_hist_add_many(acc->hist[i], o->clv + i * o->stride, count, 1);
 	for (c = 0; c < count; c += m) {
 		m = count - c < 256 ? count - c : 256;
 		for (k = 0; k < m; k++) {
-			const double *clv = o->clv + (c + k) * n;
+			const double *clv = o->clv + c + k;
 			double t = -(o->acquisition ? o->acquisition[c + k] : tb->acquisition) - o->spend[c + k];
 			for (i = 0; i < n; i++)
-				t += clv[i];
+				t += clv[i * o->stride];
 			total[k] = t;
 		}
 		stats_hist_add_many(acc->hist[n], total, m, 1);
@@ -746,7 +749,7 @@ static kernel_fn kernel_of(chain_isa isa)
 static bool buffers_alloc(kernel_out *o, uint32_t **order, size_t n, uint64_t count,
                           const chain_own *own)
 {
-	*o = (kernel_out){NULL, NULL, NULL, NULL};
+	*o = (kernel_out){NULL, NULL, NULL, NULL, (size_t)count};
 	*order = NULL;
 	if (count == 0 || count > UINT32_MAX)
 		return false;

@@ -39,19 +39,22 @@
 #define KERNEL_NO_THRESHOLD UINT64_MAX
 
 /* What the kernel hands back, per customer of the block (index c from
-   the block's first customer): clv[c * n + i], spend[c], and len[c] the
-   number of periods it walked (lane_period calls: t + 1 for the period
-   t it finished in). */
+   the block's first customer): its CLV in state i at clv[i * stride + c]
+   (a row per state: the vector kernels store a group's lanes at once,
+   the histograms read a state's values in a row), spend[c], and len[c]
+   the number of periods it walked (lane_period calls: t + 1 for the
+   period t it finished in). */
 typedef struct kernel_out {
 	double *clv;
 	double *spend;
 	uint32_t *len;
 	double *acquisition; /* per customer with rows of their own (chain_own's), else NULL */
+	size_t stride;       /* customers per row of clv: the block's */
 } kernel_out;
 
 /* Customer c of the block into out: its CLV in state s at clv[s * stride]
-   (s < K), its offer spend and walk length. Every kernel records through
-   it. */
+   (s < K), its offer spend and walk length. The kernels record through
+   it (the AVX-512 kernel stores whole groups itself). */
 static inline __attribute__((always_inline)) void
 kernel_out_put(kernel_out *out, uint64_t c, const int K, const double *clv, size_t stride,
                double spend, uint32_t len)
@@ -60,7 +63,7 @@ kernel_out_put(kernel_out *out, uint64_t c, const int K, const double *clv, size
 
 #pragma GCC unroll 8
 	for (s = 0; s < K; s++)
-		out->clv[c * (uint64_t)K + (uint64_t)s] = clv[(size_t)s * stride];
+		out->clv[(size_t)s * out->stride + c] = clv[(size_t)s * stride];
 	out->spend[c] = spend;
 	out->len[c] = len;
 }

@@ -15,6 +15,7 @@
 #if KERNEL_X86
 
 #include <immintrin.h>
+#include <string.h>
 
 #include "base/rng.h"
 
@@ -49,7 +50,6 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 	__mmask8 live[GV], dead[GV][KERNEL_MAX_STATES];
 	uint64_t s0[GL], i0[GL], x0[GL], dm[GL];
 	uint32_t len[GL];
-	double keep[KERNEL_MAX_STATES + 1][W];
 	bool any_dead = kr->any_dead;
 	kernel_period p;
 	kernel_own_plan op;
@@ -196,14 +196,15 @@ T512 static INL void group(const chain_table *tb, const kernel_rows *kr, const i
 			live[g] &= (__mmask8)~done;
 		}
 	}
-	for (g = 0; g < GV && g * W < nl; g++) {
+	for (g = 0; g < GV && g * W < nl; g++) { /* each group's lanes at once (kernel_out) */
+		const int in = nl - g * W < W ? nl - g * W : W;
+		const __mmask8 valid = (__mmask8)((1u << in) - 1u);
+		const uint64_t c = c0 + (uint64_t)(g * W);
 #pragma GCC unroll 8
 		for (s = 0; s < K; s++)
-			_mm512_storeu_pd(keep[s], clv[g][s]);
-		_mm512_storeu_pd(keep[KERNEL_MAX_STATES], sp[g]);
-		for (l = 0; l < W && g * W + l < nl; l++)
-			kernel_out_put(out, c0 + (uint64_t)(g * W + l), K, &keep[0][l], W,
-			               keep[KERNEL_MAX_STATES][l], len[g * W + l]);
+			_mm512_mask_storeu_pd(out->clv + (size_t)s * out->stride + c, valid, clv[g][s]);
+		_mm512_mask_storeu_pd(out->spend + c, valid, sp[g]);
+		memcpy(out->len + c, &len[g * W], (size_t)in * sizeof *out->len);
 	}
 }
 
