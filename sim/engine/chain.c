@@ -617,7 +617,7 @@ lane_value(const int K, const double *clv, size_t stride, double total, int s)
    in vectors (state s in lane s % 4 of vector s / 4, the total at s = K)
    for the block; the same additions in the same order per sum. */
 static inline __attribute__((always_inline)) void
-record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const uint32_t *order,
+record_ordered_k(const int K, const chain_table *tb, kernel_out *o, const uint32_t *order,
                  uint64_t count, chain_acc *acc)
 {
 	enum { NV = (KERNEL_MAX_STATES + 4) / 4 };
@@ -654,6 +654,7 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 #pragma GCC unroll 8
 		for (i = 0; i < K; i++)
 			total += clv[(size_t)i * stride];
+		o->total[order[c]] = total;
 #pragma GCC unroll 8
 		for (j = 0; j < nv; j++) {
 			const v4d v = {lane_value(K, clv, stride, total, 4 * j),
@@ -687,7 +688,7 @@ record_ordered_k(const int K, const chain_table *tb, const kernel_out *o, const 
 /* Record the customers a lock-step kernel walked (kernel.h) into the sums
    in the order the four-lane general path finishes them (also built for
    AVX2: wider vectors of the same operations, the same bits). */
-WIDE_CLONES static void record_in_lane_order(const chain_table *tb, const kernel_out *o, uint32_t *order,
+WIDE_CLONES static void record_in_lane_order(const chain_table *tb, kernel_out *o, uint32_t *order,
                                  uint64_t count, chain_acc *acc)
 {
 	lane_order(o, count, order);
@@ -704,31 +705,19 @@ WIDE_CLONES static void record_in_lane_order(const chain_table *tb, const kernel
 }
 
 /* The block's customers into the histograms, one histogram at a time
-   (each is large: its bins stay in cache while they fill); each total as
-   record_customer forms it, a batch at a time. */
+   (each is large: its bins stay in cache while they fill), in customer
+   order; the totals as record_ordered_k formed them (o->total). */
 static void record_hists(const chain_table *tb, const kernel_out *o, uint64_t count,
                          chain_acc *acc)
 {
 	const size_t n = tb->n;
-	double total[256];
-	uint64_t c, m;
-	size_t i, k;
+	size_t i;
 
 	if (acc->hist == NULL)
 		return;
 	for (i = 0; i < n; i++)
 		stats_hist_add_many(acc->hist[i], o->clv + i * o->stride, count, 1);
-	for (c = 0; c < count; c += m) {
-		m = count - c < 256 ? count - c : 256;
-		for (k = 0; k < m; k++) {
-			const double *clv = o->clv + c + k;
-			double t = -(o->acquisition ? o->acquisition[c + k] : tb->acquisition) - o->spend[c + k];
-			for (i = 0; i < n; i++)
-				t += clv[i * o->stride];
-			total[k] = t;
-		}
-		stats_hist_add_many(acc->hist[n], total, m, 1);
-	}
+	stats_hist_add_many(acc->hist[n], o->total, count, 1);
 }
 
 static kernel_fn kernel_of(chain_isa isa)
@@ -749,20 +738,22 @@ static kernel_fn kernel_of(chain_isa isa)
 static bool buffers_alloc(kernel_out *o, uint32_t **order, size_t n, uint64_t count,
                           const chain_own *own)
 {
-	*o = (kernel_out){NULL, NULL, NULL, NULL, (size_t)count};
+	*o = (kernel_out){NULL, NULL, NULL, NULL, (size_t)count, NULL};
 	*order = NULL;
 	if (count == 0 || count > UINT32_MAX)
 		return false;
 	o->clv = malloc(count * n * sizeof *o->clv);
 	o->spend = malloc(count * sizeof *o->spend);
 	o->len = malloc(count * sizeof *o->len);
+	o->total = malloc(count * sizeof *o->total);
 	o->acquisition = own ? own->acquisition : NULL;
 	*order = malloc(count * sizeof **order);
-	if (o->clv && o->spend && o->len && *order)
+	if (o->clv && o->spend && o->len && o->total && *order)
 		return true;
 	free(o->clv);
 	free(o->spend);
 	free(o->len);
+	free(o->total);
 	free(*order);
 	return false;
 }
@@ -779,6 +770,7 @@ static void run_lock_step(const chain_table *tb, const chain_own *own, uint64_t 
 	free(o->clv);
 	free(o->spend);
 	free(o->len);
+	free(o->total);
 	free(order);
 }
 

@@ -50,6 +50,8 @@ typedef struct kernel_out {
 	uint32_t *len;
 	double *acquisition; /* per customer with rows of their own (chain_own's), else NULL */
 	size_t stride;       /* customers per row of clv: the block's */
+	double *total;       /* total[c]: its total CLV, formed when its sums are
+	                        recorded (chain.c), for the total's histogram */
 } kernel_out;
 
 /* Customer c of the block into out: its CLV in state s at clv[s * stride]
