@@ -308,6 +308,36 @@ static void thread_count_invariance(void **state)
 	scenario_free(s);
 }
 
+/* More threads than blocks: a thread that never runs a task never makes
+   its worker's tables (worker_ready), and adds nothing; the results are
+   the same bytes as on one thread. */
+static void idle_threads_add_nothing(void **state)
+{
+	static const char text[] =
+		"states: [A, B]\n"
+		"initial: [0.5, 0.5]\n"
+		"switching:\n"
+		"  A: [0.7, 0.3]\n"
+		"  B: [0.2, 0.8]\n"
+		"horizon: 5\n"
+		"discount_rate: 0.1\n"
+		"margin: {A: 50, B: 30}\n"
+		"seed: 7\n";
+	clv_scenario *s = load_text(text);
+	mc_result *r1 = run(s, 1, 1, 100), *r4 = run(s, 4, 1, 100);
+	size_t cells = (size_t)(r1->periods + 1) * r1->n, i;
+
+	assert_int_equal(r4->threads, 4);
+	assert_memory_equal(r1->rep_clv, r4->rep_clv, (r1->n + 1) * sizeof(double));
+	assert_memory_equal(r1->rep_share, r4->rep_share, cells * sizeof(double));
+	assert_memory_equal(r1->clv, r4->clv, (r1->n + 1) * sizeof *r1->clv);
+	for (i = 0; i <= r1->n; i++)
+		assert_memory_equal(r1->hist[i]->bin, r4->hist[i]->bin, sizeof r1->hist[i]->bin);
+	mc_free(r1);
+	mc_free(r4);
+	scenario_free(s);
+}
+
 /* Customers whose own draws decide only rows walk through the rows path
    (mc_hetero.h: a struct of arrays, the lock-step kernels, or
    chain_run_own's general path for Poisson purchases); adding an own
@@ -675,6 +705,7 @@ int main(void)
 		cmocka_unit_test(heterogeneous_retention_closed_form),
 		cmocka_unit_test(absorbing_state_counts),
 		cmocka_unit_test(thread_count_invariance),
+		cmocka_unit_test(idle_threads_add_nothing),
 		cmocka_unit_test(beside_runs_once),
 		cmocka_unit_test(own_rows_path_matches_general),
 		cmocka_unit_test(exact_replication_values),

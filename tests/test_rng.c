@@ -270,6 +270,29 @@ static void keyed_initstate_is_keyed_stream(void **state)
 			}
 }
 
+/* rng_seed from rng_stream_initstate is rng_stream (what the kernels
+   use), and a change of seed or replication changes the initstate. */
+static void stream_initstate_is_stream(void **state)
+{
+	static const uint64_t sd[] = {0, 42, UINT64_MAX}, reps[] = {0, 7, UINT64_MAX};
+	static const uint64_t custs[] = {0, 1, 2047, 999999999u, UINT64_MAX};
+	size_t a, c, d;
+
+	(void)state;
+	for (a = 0; a < 3; a++)
+		for (c = 0; c < 3; c++) {
+			uint64_t init = rng_stream_initstate(sd[a], reps[c]);
+			assert_true(init != rng_stream_initstate(sd[a] + 1, reps[c]));
+			assert_true(init != rng_stream_initstate(sd[a], reps[c] + 1));
+			for (d = 0; d < 5; d++) {
+				rng_pcg32 x, y;
+				rng_stream(&x, sd[a], reps[c], custs[d]);
+				rng_seed(&y, init, custs[d]);
+				assert_true(x.state == y.state && x.inc == y.inc);
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +306,7 @@ int main(void)
 		cmocka_unit_test(chi_square_uniformity),
 		cmocka_unit_test(streams_distinct_and_reproducible),
 		cmocka_unit_test(keyed_initstate_is_keyed_stream),
+		cmocka_unit_test(stream_initstate_is_stream),
 	};
 
 	gsl_set_error_handler_off();

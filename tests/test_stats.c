@@ -135,6 +135,40 @@ static void histogram_add_many_is_add(void **state)
 	gsl_rng_free(g);
 }
 
+/* The same, for runs of values in one bin (stats_hist_add_many counts a
+   run in registers and writes it once): constant runs, runs of values a
+   few ulps apart (one bin, the sole value lost), -0 and +0 runs, NaN
+   inside runs, runs across batch edges (256), and runs that come back to
+   a bin already filled; whole histograms equal bit for bit. */
+static void histogram_add_many_runs(void **state)
+{
+	const size_t lengths[] = {1, 2, 255, 256, 257, 600, 3, 1000};
+	const double bases[] = {6054.55, -0.0, 0.0, 1379.56, 6054.55, 1e-9, -420.5, 1379.56};
+	double *v = malloc(4096 * sizeof *v);
+	stats_hist *one = stats_hist_create(), *many = stats_hist_create();
+	size_t n = 0, r, i;
+
+	(void)state;
+	assert_non_null(v);
+	for (r = 0; r < sizeof lengths / sizeof *lengths; r++)
+		for (i = 0; i < lengths[r]; i++) {
+			double x = bases[r];
+			if (r % 2 == 0 && i % 3 == 1)
+				x = nextafter(x, HUGE_VAL); /* the same bin, another value */
+			if (r == 5 && i % 7 == 3)
+				x = (double)NAN;
+			v[n++] = x;
+		}
+	for (i = 0; i < n; i++)
+		stats_hist_add(one, v[i]);
+	stats_hist_add_many(many, v, n, 1);
+	assert_memory_equal(one, many, sizeof *one);
+	assert_true(one->n < n); /* the NaN were left out */
+	stats_hist_free(one);
+	stats_hist_free(many);
+	free(v);
+}
+
 static void array_summary(void **state)
 {
 	double v[] = {5, 1, 4, 2, 3};
@@ -158,6 +192,7 @@ int main(void)
 		cmocka_unit_test(histogram_percentiles),
 		cmocka_unit_test(histogram_merge_and_extremes),
 		cmocka_unit_test(histogram_add_many_is_add),
+		cmocka_unit_test(histogram_add_many_runs),
 		cmocka_unit_test(array_summary),
 	};
 

@@ -39,8 +39,9 @@
  * own row; once those lists hold more than `points` points together they
  * are binned once for the whole group (group_squeeze): the grid is laid
  * over the lists' joint range in unshifted values, each list is binned on
- * its own (mass and mass x value) and folded into every state's bins with
- * that state's weight, and the atoms (points of probability >= HEAVY /
+ * its own (mass and mass x value), each state's bins are those sums
+ * weighted by its row, in one pass over all lists' bins (state_bins), and
+ * the atoms (points of probability >= HEAVY /
  * points of their own list) are the same for every state. A bin's spread,
  * and so its move, is the same for the whole group; a state's point is its
  * bin's centre of mass plus its reward (a bin of one value: that value
@@ -314,7 +315,20 @@ static int by_value(const void *a, const void *b)
 /* Each bin's point - its one value, else its centre of mass - into
    cen[0..K), for all bins at once (vectorised; an empty bin, mass 0, gets
    a value never read); returns the largest move a bin of nonzero mass
-   makes. */
+   makes. bin_point is one bin's (of least and largest value blo, bhi,
+   mass m, mass x value mv): its point, *move raised to its move. */
+NO_TRAPPING_MATH static inline __attribute__((always_inline)) double
+bin_point(double blo, double bhi, double m, double mv, double *move)
+{
+	double v = blo == bhi ? blo : mv / m, d;
+
+	v = v < blo ? blo : v > bhi ? bhi : v;
+	d = v - blo > bhi - v ? v - blo : bhi - v;
+	d = m != 0.0 ? d : 0.0;
+	*move = d > *move ? d : *move;
+	return v;
+}
+
 NO_TRAPPING_MATH WIDE_CLONES static double
 bin_centres(const double *restrict lo, const double *restrict hi, const double *restrict M,
             const double *restrict MV, double *restrict cen, size_t K)
@@ -323,15 +337,8 @@ bin_centres(const double *restrict lo, const double *restrict hi, const double *
 	size_t j;
 
 #pragma omp simd reduction(max : move)
-	for (j = 0; j < K; j++) {
-		const double blo = lo[j], bhi = hi[j], q = MV[j] / M[j];
-		double v = blo == bhi ? blo : q, d;
-		v = v < blo ? blo : v > bhi ? bhi : v;
-		d = v - blo > bhi - v ? v - blo : bhi - v;
-		d = M[j] != 0.0 ? d : 0.0;
-		move = d > move ? d : move;
-		cen[j] = v;
-	}
+	for (j = 0; j < K; j++)
+		cen[j] = bin_point(lo[j], hi[j], M[j], MV[j], &move);
 	return move;
 }
 
@@ -490,18 +497,13 @@ state_bins_k(const int NS, const double *restrict src, const double *restrict q,
 
 #pragma omp simd reduction(max : move)
 	for (j = 0; j < K; j++) {
-		double m = 0.0, mv = 0.0, v, d;
+		double m = 0.0, mv = 0.0;
 #pragma GCC unroll 8
 		for (k = 0; k < NS; k++) {
 			m += q[k] * src[2 * K * (size_t)k + j];
 			mv += q[k] * src[2 * K * (size_t)k + K + j];
 		}
-		v = lo[j] == hi[j] ? lo[j] : mv / m;
-		v = v < lo[j] ? lo[j] : v > hi[j] ? hi[j] : v;
-		d = v - lo[j] > hi[j] - v ? v - lo[j] : hi[j] - v;
-		d = m != 0.0 ? d : 0.0;
-		move = d > move ? d : move;
-		cen[j] = v;
+		cen[j] = bin_point(lo[j], hi[j], m, mv, &move);
 		M[j] = m;
 	}
 	return move;

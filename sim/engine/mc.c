@@ -166,7 +166,6 @@ static int worker_init(worker *w, const population *pop, size_t wave_reps, bool 
 	return 0;
 }
 
-
 /* ---- tasks ----------------------------------------------------------- */
 
 typedef struct task {
