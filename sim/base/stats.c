@@ -7,8 +7,10 @@
  * negatives below it (mirror image). For |v| = m 2^e with 1 <= m < 2, the
  * bin is (e - EMIN) 2^SUB + floor((m - 1) 2^SUB) on its side.
  * Each bin also keeps its sole value: the value of every sample in it
- * while they are all equal, NaN once two differ (valid where count > 0).
- * Merging keeps it exactly (equal in both, or NaN), in any order.
+ * while they are all equal, NaN once two differ (valid where count > 0),
+ * and a mixed bit in its tally beside the count, set with the NaN, so
+ * that a mixed bin's sole is never read again. Merging keeps both
+ * exactly (equal in both, or NaN and mixed), in any order.
  *
  * Every bin outside [first, last] is zero, and every bin inside has been
  * written since the histogram was made (claim): the bins come from
@@ -41,8 +43,10 @@ void stats_hist_free(stats_hist *h)
 
 void stats_hist_reset(stats_hist *h)
 {
-	if (h->first <= h->last)
-		memset(h->bin + h->first, 0, (size_t)(h->last - h->first + 1) * sizeof *h->bin);
+	if (h->first <= h->last) {
+		memset(h->tally + h->first, 0, (size_t)(h->last - h->first + 1) * sizeof *h->tally);
+		memset(h->sole + h->first, 0, (size_t)(h->last - h->first + 1) * sizeof *h->sole);
+	}
 	h->n = 0;
 	h->min = INFINITY;
 	h->max = -INFINITY;
@@ -91,30 +95,45 @@ static int bin_of(double v)
    [first, last] (the occupied range; first > last when empty): write
    their zeros (zero already), so that every bin from first to last has
    been written before it is read. */
-static void claim(stats_hist_bin *bin, int first, int last, int lo, int hi)
+static void claim(uint64_t *tally, int first, int last, int lo, int hi)
 {
 	if (first > last) {
-		memset(bin + lo, 0, (size_t)(hi - lo + 1) * sizeof *bin);
+		memset(tally + lo, 0, (size_t)(hi - lo + 1) * sizeof *tally);
 		return;
 	}
 	if (lo < first)
-		memset(bin + lo, 0, (size_t)(first - lo) * sizeof *bin);
+		memset(tally + lo, 0, (size_t)(first - lo) * sizeof *tally);
 	if (hi > last)
-		memset(bin + last + 1, 0, (size_t)(hi - last) * sizeof *bin);
+		memset(tally + last + 1, 0, (size_t)(hi - last) * sizeof *tally);
+}
+
+/* `times` samples into bin b (claimed), the sole value of them `sole`
+   (NaN when they differ): the sole value is sole for an empty bin, NaN
+   (and the bin mixed) once a second value differs; a mixed bin's sole is
+   not read. The sole array needs no claim: a bin's sole is written when
+   its count is zero, before it is read. */
+static inline __attribute__((always_inline)) void
+add_times(stats_hist *h, int b, double sole, uint64_t times)
+{
+	uint64_t t = h->tally[b];
+
+	if (!(t & STATS_HIST_MIXED)) {
+		if (t == 0)
+			h->sole[b] = sole;
+		if (!(h->sole[b] == sole)) { /* and a NaN sole */
+			h->sole[b] = (double)NAN;
+			t |= STATS_HIST_MIXED;
+		}
+	}
+	h->tally[b] = t + (times << 1);
 }
 
 /* Count v (not NaN) in its bin b. */
 static inline void add_at(stats_hist *h, int b, double v)
 {
-	stats_hist_bin *x = &h->bin[b];
-
 	if (b < h->first || b > h->last)
-		claim(h->bin, h->first, h->last, b, b);
-
-	/* the sole value: v for an empty bin; NaN once a second value differs
-	   (NaN != v keeps NaN) */
-	x->sole = x->count == 0 ? v : x->sole == v ? x->sole : (double)NAN;
-	x->count++;
+		claim(h->tally, h->first, h->last, b, b);
+	add_times(h, b, v, 1);
 	h->n++;
 	h->first = b < h->first ? b : h->first;
 	h->last = b > h->last ? b : h->last;
@@ -155,61 +174,63 @@ static inline int bin_of_bits(double v)
    prefetch, it was slower). */
 #define HIST_BATCH 256
 
-/* `times` samples into bin b, the sole value of them `sole` (NaN when
-   they differ), for stats_hist_add_many: the occupied range in its
-   locals. A bin's sole value merges as add_at keeps it, in any order. */
-static inline __attribute__((always_inline)) void
-add_times(stats_hist *h, int b, double sole, uint64_t times, int *first, int *last)
+/* The bins of x[0..m), -1 for NaN (left out): a loop of integer
+   operations on the values' high words, vectorised. */
+static void batch_bins(const double *restrict x, int *restrict b, size_t m)
 {
-	stats_hist_bin *bin = &h->bin[b];
+	size_t k;
 
-	if (b < *first || b > *last) { /* rare: the occupied range grows */
-		claim(h->bin, *first, *last, b, b);
-		*first = b < *first ? b : *first;
-		*last = b > *last ? b : *last;
-	}
-	if (bin->sole == bin->sole) /* NaN once two values differ: it stays */
-		bin->sole = bin->count == 0 ? sole : bin->sole == sole ? bin->sole : (double)NAN;
-	bin->count += times;
+#pragma omp simd
+	for (k = 0; k < m; k++)
+		b[k] = x[k] != x[k] ? -1 : bin_of_bits(x[k]);
 }
 
 void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t stride)
 {
-	double x[HIST_BATCH], lo = h->min, hi = h->max, run_sole = 0.0;
-	int b[HIST_BATCH], first = h->first, last = h->last, run_bin = -1;
-	uint64_t added = 0, run_len = 0;
+	double copy[HIST_BATCH], lo = h->min, hi = h->max;
+	int b[HIST_BATCH], first = h->first, last = h->last;
+	uint64_t added = 0, *tally = h->tally;
 	size_t i, k, m;
 
-	/* consecutive values of one bin (a run) are counted in registers and
-	   written once: a constant total, say, makes no chain through memory */
 	for (i = 0; i < count; i += m) {
+		const double *x = v + i * stride; /* a row is read where it lies */
 		m = count - i < HIST_BATCH ? count - i : HIST_BATCH;
-		for (k = 0; k < m; k++)
-			x[k] = v[(i + k) * stride];
-#pragma omp simd
-		for (k = 0; k < m; k++)
-			b[k] = x[k] != x[k] ? -1 : bin_of_bits(x[k]); /* NaN: left out */
+		if (stride != 1) {
+			for (k = 0; k < m; k++)
+				copy[k] = v[(i + k) * stride];
+			x = copy;
+		}
+		batch_bins(x, b, m);
 		for (k = 0; k < m; k++) {
 			const double y = x[k];
-			if (b[k] < 0)
+			const int bk = b[k];
+			uint64_t t;
+			if (bk < 0)
 				continue;
-			if (b[k] == run_bin) {
-				run_sole = run_sole == y ? run_sole : (double)NAN;
-				run_len++;
-			} else {
-				if (run_len > 0)
-					add_times(h, run_bin, run_sole, run_len, &first, &last);
-				run_bin = b[k];
-				run_sole = y;
-				run_len = 1;
+			if (bk < first || bk > last) { /* rare: the occupied range grows */
+				claim(tally, first, last, bk, bk);
+				first = bk < first ? bk : first;
+				last = bk > last ? bk : last;
+			}
+			t = tally[bk];
+			if (t & STATS_HIST_MIXED) /* most samples: a bin of several values */
+				tally[bk] = t + 2;
+			else {
+				/* a bin of one value so far: its run of that value counted
+				   in a register, so a constant value makes no chain through
+				   memory */
+				size_t e = k + 1;
+				while (e < m && b[e] == bk && x[e] == y)
+					e++;
+				add_times(h, bk, y, e - k);
+				added += e - k - 1;
+				k = e - 1;
 			}
 			added++;
 			lo = y < lo ? y : lo;
 			hi = y > hi ? y : hi;
 		}
 	}
-	if (run_len > 0)
-		add_times(h, run_bin, run_sole, run_len, &first, &last);
 	h->n += added;
 	h->first = first;
 	h->last = last;
@@ -222,17 +243,22 @@ void stats_hist_merge(stats_hist *into, const stats_hist *from)
 	int b;
 
 	if (from->first <= from->last)
-		claim(into->bin, into->first, into->last, from->first, from->last);
+		claim(into->tally, into->first, into->last, from->first, from->last);
 	for (b = from->first; b <= from->last; b++) {
-		const stats_hist_bin *f = &from->bin[b];
-		stats_hist_bin *t = &into->bin[b];
-		if (f->count == 0)
+		const uint64_t f = from->tally[b];
+		if (f == 0)
 			continue;
-		if (t->count == 0)
-			t->sole = f->sole;
-		else if (!(t->sole == f->sole))
-			t->sole = NAN;
-		t->count += f->count;
+		if (into->tally[b] == 0) {
+			into->tally[b] = f;
+			into->sole[b] = from->sole[b];
+			continue;
+		}
+		into->tally[b] += f & ~(uint64_t)STATS_HIST_MIXED;
+		if (!(into->tally[b] & STATS_HIST_MIXED) &&
+		    ((f & STATS_HIST_MIXED) || !(into->sole[b] == from->sole[b]))) {
+			into->tally[b] |= STATS_HIST_MIXED;
+			into->sole[b] = (double)NAN;
+		}
 	}
 	into->n += from->n;
 	if (from->first < into->first)
@@ -284,10 +310,10 @@ double stats_hist_quantile(const stats_hist *h, double p)
 		return h->max;
 	target = p * (double)h->n;
 	for (b = h->first; b <= h->last; b++) {
-		double c = (double)h->bin[b].count;
+		double c = (double)stats_hist_count(h, b);
 		if (c > 0 && cum + c >= target) {
-			if (!isnan(h->bin[b].sole))
-				return h->bin[b].sole; /* one distinct value: an atom, exactly */
+			if (!(h->tally[b] & STATS_HIST_MIXED))
+				return h->sole[b]; /* one distinct value: an atom, exactly */
 			stats_hist_bin_range(b, &lo, &hi);
 			if (b == STATS_HIST_SIDE)
 				return 0.0;

@@ -50,21 +50,27 @@ static inline void stats_ksum_merge(stats_ksum *a, const stats_ksum *b)
 #define STATS_HIST_SIDE ((STATS_HIST_EMAX - STATS_HIST_EMIN + 1) << STATS_HIST_SUB)
 #define STATS_HIST_BINS (2 * STATS_HIST_SIDE + 1)
 
-/* One bin: its count and, where count > 0, the one value every sample of
-   the bin has, or NaN when two differ (side by side: one cache line read
-   per sample). */
-typedef struct stats_hist_bin {
-	uint64_t count;
-	double sole;
-} stats_hist_bin;
+/* The bins in two arrays: tally[b] is bin b's count times two, plus one
+   when its samples differ (mixed), and sole[b], where the count is not
+   zero, the one value every sample of the bin has, or NaN when two differ
+   (mixed). Adding a sample reads the tally alone once a bin is mixed, so
+   a histogram's working set is 8 bytes a bin. */
+#define STATS_HIST_MIXED 1u
 
 typedef struct stats_hist {
-	stats_hist_bin bin[STATS_HIST_BINS]; /* negatives (descending), zero, positives */
+	uint64_t tally[STATS_HIST_BINS]; /* negatives (descending), zero, positives */
+	double sole[STATS_HIST_BINS];
 	uint64_t n;
 	double min, max;
 	int first, last;                 /* the occupied bins lie in
 	                                    [first, last]; first > last when empty */
 } stats_hist;
+
+/* Bin b's count. */
+static inline uint64_t stats_hist_count(const stats_hist *h, int b)
+{
+	return h->tally[b] >> 1;
+}
 
 stats_hist *stats_hist_create(void);
 void stats_hist_free(stats_hist *h);
@@ -72,7 +78,7 @@ void stats_hist_reset(stats_hist *h);
 void stats_hist_add(stats_hist *h, double v);
 /* stats_hist_add of v[0], v[stride], ..., v[(count - 1) stride] in that
    order (the same histogram), faster: the bins are found for a batch of
-   values first and fetched ahead of their updates. */
+   values first, and consecutive values of one bin counted at once. */
 void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t stride);
 void stats_hist_merge(stats_hist *into, const stats_hist *from);
 /* The p-quantile (0 <= p <= 1): the bin where the cumulative count first

@@ -50,13 +50,13 @@ void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_
 	for (k = h->first; k <= h->last; k++) {
 		double l, u, mid;
 		long j;
-		if (h->bin[k].count == 0)
+		if (h->tally[k] == 0)
 			continue;
 		stats_hist_bin_range(k, &l, &u);
 		mid = k == STATS_HIST_SIDE ? 0.0 : 0.5 * (l + u);
 		j = (long)floor((mid - a) / width);
 		j = j < 0 ? 0 : (j >= bins ? bins - 1 : j);
-		counts[j] += h->bin[k].count;
+		counts[j] += stats_hist_count(h, k);
 	}
 }
 
