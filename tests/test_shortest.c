@@ -141,6 +141,108 @@ static void random_doubles_read_back(void **state)
 	}
 }
 
+/* The printer as it was before it read x's digits once: "%.*g" and
+   strtod for every candidate, 15 digits tried first, then 16, then 17:
+   the oracle of the text, which must not change. */
+static bool reference_reads_back(double x, int digits, char buf[SHORTEST_MAX])
+{
+	snprintf(buf, SHORTEST_MAX, "%.*g", digits, x);
+	return strtod(buf, NULL) == x;
+}
+
+static void reference_format(double x, char buf[SHORTEST_MAX])
+{
+	int lo = 1, hi = 17;
+	char *e, *digits, *src;
+
+	if (x == 0.0) {
+		strcpy(buf, "0");
+		return;
+	}
+	if (fabs(x) < 9007199254740992.0 && x == floor(x)) {
+		snprintf(buf, SHORTEST_MAX, "%.0f", x);
+		return;
+	}
+	if (reference_reads_back(x, 15, buf)) {
+		hi = 15;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (reference_reads_back(x, mid, buf))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		reference_reads_back(x, hi, buf);
+	} else if (!reference_reads_back(x, 16, buf)) {
+		snprintf(buf, SHORTEST_MAX, "%.17g", x);
+	}
+	if ((e = strchr(buf, 'e')) != NULL) { /* "1e-05" -> "1e-5", "1e+300" -> "1e300" */
+		digits = e + 1;
+		if (*digits == '+')
+			memmove(digits, digits + 1, strlen(digits + 1) + 1);
+		else if (*digits == '-')
+			digits++;
+		for (src = digits; src[0] == '0' && src[1] != '\0'; src++)
+			;
+		memmove(digits, src, strlen(src) + 1);
+	}
+}
+
+static void assert_as_reference(double x)
+{
+	char got[SHORTEST_MAX], want[SHORTEST_MAX];
+
+	if (!isfinite(x)) /* DBL_MAX's neighbour above */
+		return;
+	assert_true(shortest_format(x, got));
+	reference_format(x, want);
+	assert_string_equal(got, want);
+}
+
+/* The text is the reference's, character for character: random bit
+   patterns, decimal values of 1 to 17 digits at every scale, values whose
+   17 digits end in 5 or 50...0 (a tie when rounded shorter: the C library
+   decides), carries (9.99...), both fixed and exponent forms, at the
+   edges of "%g"'s switch (1e-5, 1e-4, 1e16, 1e17). */
+static void same_text_as_reference(void **state)
+{
+	static const double edges[] = {
+		0.5, 2.5, 0.125, 1.25, 1.0000000000000005, 0.15, 0.25, 0.35, 9.5, 99.5, 0.95,
+		9.999999999999999, 0.09999999999999999, 99999999999999.98, 1e-5, 1.5e-5, 1e-4,
+		0.00012345, 1e16 + 2.0, 1.5e16, 1.2345678901234567e16, 9.999999999999998e16,
+		1e17, 1e22, 1e23, 5e-324, 1e-310, 2.2250738585072014e-308, 1.7976931348623157e308,
+		123456.789, 0.1, 0.2, 0.3, 1.0 / 3.0, 2.0 / 3.0, 6054.55, 0.32500000359012876,
+	};
+	uint64_t s = 0x243f6a8885a308d3u;
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < sizeof edges / sizeof *edges; i++) {
+		assert_as_reference(edges[i]);
+		assert_as_reference(-edges[i]);
+		assert_as_reference(nextafter(edges[i], 0.0));
+		assert_as_reference(nextafter(edges[i], HUGE_VAL));
+	}
+	for (k = 0; k < 300000; k++) {
+		uint64_t bits;
+		double x;
+		int digits, scale;
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		bits = s;
+		memcpy(&x, &bits, sizeof x);
+		if (isfinite(x))
+			assert_as_reference(x);
+		digits = 1 + (int)(s % 17);
+		scale = (int)((s >> 8) % 40) - 20;
+		x = (double)(s >> (64 - 3 * digits - 4)) * pow(10.0, scale - digits);
+		assert_as_reference(x); /* a decimal of about `digits` digits */
+		assert_as_reference(x + 0.5 * pow(10.0, scale - digits)); /* ...5 */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +250,7 @@ int main(void)
 		cmocka_unit_test(integers_up_to_2_53),
 		cmocka_unit_test(not_numbers),
 		cmocka_unit_test(random_doubles_read_back),
+		cmocka_unit_test(same_text_as_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

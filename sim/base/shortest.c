@@ -7,7 +7,16 @@
  * for the rare power-of-two edge where the result may be one digit longer
  * than the true shortest: still exact, never noise). So the fewest digits
  * are found by bisection on N in 1..17, with 17 always exact for a double
- * (IEEE 754-2008, 5.12.2). About five snprintf/strtod pairs a number.
+ * (IEEE 754-2008, 5.12.2).
+ *
+ * The C library is asked once, for x's 17 significant digits correctly
+ * rounded ("%.16e"); x rounded to N < 17 digits is those digits rounded
+ * to N, which is x's own rounding unless the digits dropped are exactly
+ * 5000...: x may then lie on either side of the halfway point, and the C
+ * library is asked again ("%.*e"). Each candidate is written as "%.Ng"
+ * writes it and read back with strtod: one snprintf and two or three
+ * strtod calls a number where it took five snprintf/strtod pairs; the
+ * same text.
  */
 #include "base/shortest.h"
 
@@ -20,32 +29,113 @@
    are exact. */
 #define WHOLE_LIMIT 9007199254740992.0
 
-/* "1e-05" -> "1e-5", "1e+300" -> "1e300": the exponent without '+' and
-   leading zeros (strtod reads both forms). */
-static void plain_exponent(char *buf)
-{
-	char *e = strchr(buf, 'e'), *digits, *src;
+/* x's significant digits, correctly rounded (d, without sign or point)
+   and the decimal exponent of the first: x = +-d[0].d[1]d[2]... 10^exp. */
+typedef struct decimal {
+	char d[17];
+	int exp;
+	bool neg;
+} decimal;
 
-	if (e == NULL)
-		return;
-	digits = e + 1;
-	if (*digits == '+')
-		memmove(digits, digits + 1, strlen(digits + 1) + 1);
-	else if (*digits == '-')
-		digits++;
-	for (src = digits; src[0] == '0' && src[1] != '\0'; src++)
-		;
-	memmove(digits, src, strlen(src) + 1);
+/* x (finite, not zero) to `digits` (1..17) significant digits by the C
+   library: "%.*e" is "[-]d.ddd...e[+-]XX". */
+static void decimal_of(double x, int digits, decimal *out)
+{
+	char buf[40];
+	const char *p = buf;
+	int k = 0;
+
+	snprintf(buf, sizeof buf, "%.*e", digits - 1, x);
+	out->neg = *p == '-';
+	p += out->neg;
+	for (; *p != 'e'; p++)
+		if (*p != '.')
+			out->d[k++] = *p;
+	out->exp = atoi(p + 1);
 }
 
-static bool reads_back(double x, int digits, char buf[SHORTEST_MAX])
+/* x to n digits (n < 17) from its 17 (x17): the dropped digits decide,
+   but for a tie (exactly 5000...), where x itself decides. */
+static void decimal_round(double x, const decimal *x17, int n, decimal *out)
 {
-	snprintf(buf, SHORTEST_MAX, "%.*g", digits, x);
+	int k, up = x17->d[n] > '5';
+
+	if (x17->d[n] == '5') {
+		for (k = n + 1; k < 17 && x17->d[k] == '0'; k++)
+			;
+		if (k == 17) { /* 5000...: on which side of it x lies is not in x17 */
+			decimal_of(x, n, out);
+			return;
+		}
+		up = 1;
+	}
+	*out = *x17;
+	for (k = n - 1; up && k >= 0; k--) { /* carry */
+		up = out->d[k] == '9';
+		out->d[k] = up ? '0' : (char)(out->d[k] + 1);
+	}
+	if (up) { /* 99...9 -> 100...0 */
+		out->d[0] = '1';
+		out->exp++;
+	}
+}
+
+/* An n-digit decimal as "%.{n}g" writes it, the exponent plain ("1e-5",
+   "1e300": no '+', no leading zeros). */
+static void write_g(const decimal *v, int n, char buf[SHORTEST_MAX])
+{
+	char *p = buf;
+	int k = n, i, x = v->exp;
+
+	while (k > 1 && v->d[k - 1] == '0') /* %g drops trailing zeros */
+		k--;
+	if (v->neg)
+		*p++ = '-';
+	if (x >= -4 && x < n) { /* fixed */
+		if (x >= 0) {
+			for (i = 0; i <= x; i++)
+				*p++ = i < k ? v->d[i] : '0';
+			if (k > x + 1) {
+				*p++ = '.';
+				for (i = x + 1; i < k; i++)
+					*p++ = v->d[i];
+			}
+		} else {
+			*p++ = '0';
+			*p++ = '.';
+			for (i = 0; i < -x - 1; i++)
+				*p++ = '0';
+			for (i = 0; i < k; i++)
+				*p++ = v->d[i];
+		}
+		*p = '\0';
+		return;
+	}
+	*p++ = v->d[0];
+	if (k > 1) {
+		*p++ = '.';
+		for (i = 1; i < k; i++)
+			*p++ = v->d[i];
+	}
+	snprintf(p, (size_t)(SHORTEST_MAX - (p - buf)), "e%d", x);
+}
+
+/* x written with n significant digits reads back to x (buf: the text). */
+static bool reads_back(double x, const decimal *x17, int n, char buf[SHORTEST_MAX])
+{
+	decimal v;
+
+	if (n == 17)
+		v = *x17;
+	else
+		decimal_round(x, x17, n, &v);
+	write_g(&v, n, buf);
 	return strtod(buf, NULL) == x;
 }
 
 bool shortest_format(double x, char buf[SHORTEST_MAX])
 {
+	decimal x17;
 	int lo = 1, hi = 17;
 
 	buf[0] = '\0';
@@ -62,19 +152,19 @@ bool shortest_format(double x, char buf[SHORTEST_MAX])
 	/* the fewest digits that read back (more digits read back too): most
 	   computed values need 16 or 17, so those are tried first; a value
 	   that 15 digits already give is searched for below 15 */
-	if (reads_back(x, 15, buf)) {
+	decimal_of(x, 17, &x17);
+	if (reads_back(x, &x17, 15, buf)) {
 		hi = 15;
 		while (lo < hi) { /* hi always reads back */
 			int mid = (lo + hi) / 2;
-			if (reads_back(x, mid, buf))
+			if (reads_back(x, &x17, mid, buf))
 				hi = mid;
 			else
 				lo = mid + 1;
 		}
-		reads_back(x, hi, buf);
-	} else if (!reads_back(x, 16, buf)) {
-		snprintf(buf, SHORTEST_MAX, "%.17g", x); /* 17 digits always read back */
+		reads_back(x, &x17, hi, buf);
+	} else if (!reads_back(x, &x17, 16, buf)) {
+		write_g(&x17, 17, buf); /* 17 digits always read back */
 	}
-	plain_exponent(buf);
 	return true;
 }

@@ -15,7 +15,7 @@
  *   - NaN and +-Inf are not numbers: shortest_format writes nothing and
  *     returns false, and the caller writes its "missing" (an empty CSV
  *     field, JSON null).
- * The digits come from the C library's correctly rounded "%.*g" (glibc),
+ * The digits come from the C library's correctly rounded "%.*e" (glibc),
  * always in the C locale's "." decimal point.
  */
 #ifndef CLV_SHORTEST_H
