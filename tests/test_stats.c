@@ -173,6 +173,40 @@ static void histogram_add_many_runs(void **state)
 	free(v);
 }
 
+/* stats_hist_quantiles in one walk gives each stats_hist_quantile bit
+   for bit: repeated and adjacent probabilities, 0 and 1, atoms (a bin of
+   one value), the zero bin, negatives, an empty histogram. */
+static void histogram_quantiles_in_one_walk(void **state)
+{
+	static const double p[] = {0.0, 1e-9, 0.005, 0.05, 0.05, 0.25, 0.3, 0.5, 0.5000001,
+	                           0.75, 0.95, 0.995, 1.0 - 1e-12, 1.0};
+	const size_t m = sizeof p / sizeof *p;
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	double q[sizeof p / sizeof *p];
+	int round;
+	size_t i, j;
+
+	(void)state;
+	for (round = 0; round < 4; round++) {
+		stats_hist *h = stats_hist_create();
+		assert_non_null(h);
+		for (i = 0; round > 0 && i < 3000; i++) {
+			double u = gsl_rng_uniform(g);
+			stats_hist_add(h, u < 0.3 * round / 3.0 ? 1379.56 : u < 0.35 ? 0.0
+			                : gsl_ran_gaussian(g, 800.0) + 200.0 * round);
+		}
+		stats_hist_quantiles(h, p, m, q);
+		for (j = 0; j < m; j++) {
+			double one = stats_hist_quantile(h, p[j]);
+			assert_memory_equal(&q[j], &one, sizeof one);
+		}
+		if (round > 0)
+			assert_true(q[0] == h->min && q[m - 1] == h->max && q[3] < q[7] && q[7] < q[10]);
+		stats_hist_free(h);
+	}
+	gsl_rng_free(g);
+}
+
 static void array_summary(void **state)
 {
 	double v[] = {5, 1, 4, 2, 3};
@@ -197,6 +231,7 @@ int main(void)
 		cmocka_unit_test(histogram_merge_and_extremes),
 		cmocka_unit_test(histogram_add_many_is_add),
 		cmocka_unit_test(histogram_add_many_runs),
+		cmocka_unit_test(histogram_quantiles_in_one_walk),
 		cmocka_unit_test(array_summary),
 	};
 

@@ -297,49 +297,74 @@ void stats_hist_bin_range(int b, double *lo, double *hi)
 	}
 }
 
+/* The p-quantile found in bin b, where the counts below it sum to cum
+   and its own count c reaches target = p n (stats_hist_quantile). */
+static double bin_quantile(const stats_hist *h, int b, double cum, double c, double target)
+{
+	double lo, hi, q;
+
+	if (!(h->tally[b] & STATS_HIST_MIXED))
+		return h->sole[b]; /* one distinct value: an atom, exactly */
+	stats_hist_bin_range(b, &lo, &hi);
+	if (b == STATS_HIST_SIDE)
+		return 0.0;
+	q = lo + (hi - lo) * (target - cum) / c;
+	return fmin(fmax(q, h->min), h->max);
+}
+
+void stats_hist_quantiles(const stats_hist *h, const double *p, size_t m, double *q)
+{
+	double cum = 0.0, c = 0.0;
+	int b = h->first;
+	size_t j;
+
+	for (j = 0; j < m; j++) {
+		double target = p[j] * (double)h->n;
+		if (h->n == 0) {
+			q[j] = NAN;
+			continue;
+		}
+		if (p[j] <= 0.0 || p[j] >= 1.0) {
+			q[j] = p[j] <= 0.0 ? h->min : h->max;
+			continue;
+		}
+		/* the walk goes on from the last quantile's bin (p ascending) */
+		for (; b <= h->last; b++) {
+			c = (double)stats_hist_count(h, b);
+			if (c > 0 && cum + c >= target)
+				break;
+			cum += c;
+		}
+		q[j] = b <= h->last ? bin_quantile(h, b, cum, c, target) : h->max;
+	}
+}
+
 double stats_hist_quantile(const stats_hist *h, double p)
 {
-	double target, cum = 0.0, lo, hi, q;
-	int b;
+	double q;
 
-	if (h->n == 0)
-		return NAN;
-	if (p <= 0.0)
-		return h->min;
-	if (p >= 1.0)
-		return h->max;
-	target = p * (double)h->n;
-	for (b = h->first; b <= h->last; b++) {
-		double c = (double)stats_hist_count(h, b);
-		if (c > 0 && cum + c >= target) {
-			if (!(h->tally[b] & STATS_HIST_MIXED))
-				return h->sole[b]; /* one distinct value: an atom, exactly */
-			stats_hist_bin_range(b, &lo, &hi);
-			if (b == STATS_HIST_SIDE)
-				return 0.0;
-			q = lo + (hi - lo) * (target - cum) / c;
-			return fmin(fmax(q, h->min), h->max);
-		}
-		cum += c;
-	}
-	return h->max;
+	stats_hist_quantiles(h, &p, 1, &q);
+	return q;
 }
 
 void stats_summary_from_hist(stats_summary *out, uint64_t n, double sum, double sumsq,
                              const stats_hist *h)
 {
+	static const double p[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
 	double mean = n ? sum / (double)n : (double)NAN;
 	double var = n > 1 ? (sumsq - (double)n * mean * mean) / (double)(n - 1) : (double)NAN;
+	double q[5];
 
 	out->n = n;
 	out->mean = mean;
 	out->sd = var > 0 ? sqrt(var) : (n > 1 ? 0.0 : (double)NAN);
 	out->se = n > 1 ? out->sd / sqrt((double)n) : (double)NAN;
-	out->p05 = stats_hist_quantile(h, 0.05);
-	out->p25 = stats_hist_quantile(h, 0.25);
-	out->p50 = stats_hist_quantile(h, 0.50);
-	out->p75 = stats_hist_quantile(h, 0.75);
-	out->p95 = stats_hist_quantile(h, 0.95);
+	stats_hist_quantiles(h, p, 5, q);
+	out->p05 = q[0];
+	out->p25 = q[1];
+	out->p50 = q[2];
+	out->p75 = q[3];
+	out->p95 = q[4];
 }
 
 static int compare_double(const void *a, const void *b)

@@ -87,6 +87,9 @@ void stats_hist_merge(stats_hist *into, const stats_hist *from);
    interpolated inside the bin (within 2^-10 relative of the sample
    quantile; 0 in the zero bin). NaN if empty. */
 double stats_hist_quantile(const stats_hist *h, double p);
+/* q[j] = stats_hist_quantile(h, p[j]) for m probabilities in ascending
+   order (none NaN), in one walk over the bins. */
+void stats_hist_quantiles(const stats_hist *h, const double *p, size_t m, double *q);
 /* Lower edge and width of bin b. */
 void stats_hist_bin_range(int b, double *lo, double *hi);
 

@@ -604,6 +604,21 @@ static clv_status batch_design(const run_state *st, uint64_t batch, uint64_t rep
 	                           st->seed + batch * 0x9e3779b97f4a7c15ULL, u, err);
 }
 
+/* *from merged into *into; when *into is as made (nothing merged into it
+   yet), the two are exchanged instead: the same histogram (merging into
+   an empty one copies), without a pass over the bins or a page of the
+   fresh one touched. The worker keeps the empty one, to free. */
+static void hist_take(stats_hist **into, stats_hist **from)
+{
+	if ((*into)->n == 0 && (*into)->first > (*into)->last && (*into)->min == (double)INFINITY) {
+		stats_hist *fresh = *into;
+		*into = *from;
+		*from = fresh;
+	} else {
+		stats_hist_merge(*into, *from);
+	}
+}
+
 static void summarise(run_state *st, uint64_t reps)
 {
 	mc_result *res = st->res;
@@ -614,7 +629,7 @@ static void summarise(run_state *st, uint64_t reps)
 	res->replications = reps;
 	for (th = 0; th < st->threads; th++) /* every segment's histograms into the mixture's */
 		for (i = 0; i < st->workers[th].n_hist; i++)
-			stats_hist_merge(res->hist[i % (n + 1)], st->workers[th].hist[i]);
+			hist_take(&res->hist[i % (n + 1)], &st->workers[th].hist[i]);
 	res->se_method = se_method(st);
 	for (i = 0; i <= n; i++) {
 		stats_summary_from_hist(&res->clv[i], total_customers, stats_ksum_value(&st->grand_sum[i]),

@@ -36,9 +36,13 @@ typedef output_run_data run_data;
 
 void output_rebin(const stats_hist *h, int bins, double *lo, double *hi, uint64_t *counts)
 {
-	double a = stats_hist_quantile(h, 0.005), b = stats_hist_quantile(h, 0.995), width;
+	static const double p[2] = {0.005, 0.995};
+	double q[2], a, b, width;
 	int k;
 
+	stats_hist_quantiles(h, p, 2, q);
+	a = q[0];
+	b = q[1];
 	memset(counts, 0, (size_t)bins * sizeof *counts);
 	if (!(b > a)) {
 		a = h->min;
