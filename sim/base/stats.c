@@ -18,6 +18,7 @@
  * written costs the other running threads a TLB flush (base/zeroed.h).
  */
 #include "base/stats.h"
+#include "base/vectorise.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -175,8 +176,10 @@ static inline int bin_of_bits(double v)
 #define HIST_BATCH 256
 
 /* The bins of x[0..m), -1 for NaN (left out): a loop of integer
-   operations on the values' high words, vectorised. */
-static void batch_bins(const double *restrict x, int *restrict b, size_t m)
+   operations on the values' high words, vectorised (base/vectorise.h:
+   AVX-512 or AVX2 where the processor has it; integers, the same bins on
+   every path). */
+WIDEST_CLONES static void batch_bins(const double *restrict x, int *restrict b, size_t m)
 {
 	size_t k;
 

@@ -11,6 +11,13 @@
  * bits. Empty elsewhere and in sanitizer builds (which then test the
  * baseline path).
  *
+ * WIDEST_CLONES: as WIDE_CLONES, with a third build for AVX-512
+ * (x86-64-v4) chosen first where the processor has it; gcc only. For
+ * loops of integer operations (the same bits on every path). Measured
+ * slower for the floating-point loops above: code that reads their
+ * results soon after loses the store-to-load forwarding of the wide
+ * stores.
+ *
  * NO_TRAPPING_MATH: gcc treats the selects of a loop as branches while
  * its comparisons may raise floating-point flags (nothing here reads
  * them); allowed to ignore them, it turns the selects into vector blends
@@ -23,6 +30,13 @@
 #define WIDE_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define WIDE_CLONES
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+	!defined(__SANITIZE_ADDRESS__)
+#define WIDEST_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define WIDEST_CLONES WIDE_CLONES
 #endif
 
 #if defined(__GNUC__) && !defined(__clang__)
