@@ -593,10 +593,11 @@ typedef double v4d __attribute__((vector_size(32)));
 typedef int64_t v4i __attribute__((vector_size(32)));
 
 /* stats_ksum_add lane by lane: the same operations on each lane, so the
-   same bits as the scalar one, without its branch. */
-static inline __attribute__((always_inline)) void ksum4_add(v4d *sum, v4d *comp, v4d x)
+   same bits as the scalar one, without its branch (x by pointer: a vector
+   argument would have two ABIs, with and without AVX). */
+static inline __attribute__((always_inline)) void ksum4_add(v4d *sum, v4d *comp, const v4d *xp)
 {
-	const v4d t = *sum + x;
+	const v4d x = *xp, t = *sum + x;
 	const v4i big = (v4d)((v4i)*sum & INT64_MAX) >= (v4d)((v4i)x & INT64_MAX);
 	const v4i a = (v4i)((*sum - t) + x), b = (v4i)((x - t) + *sum);
 
@@ -661,8 +662,9 @@ record_ordered_k(const int K, const chain_table *tb, kernel_out *o, const uint32
 			               lane_value(K, clv, stride, total, 4 * j + 1),
 			               lane_value(K, clv, stride, total, 4 * j + 2),
 			               lane_value(K, clv, stride, total, 4 * j + 3)};
-			ksum4_add(&sum[j], &comp[j], v);
-			ksum4_add(&sq[j], &sqcomp[j], v * v);
+			const v4d v2 = v * v;
+			ksum4_add(&sum[j], &comp[j], &v);
+			ksum4_add(&sq[j], &sqcomp[j], &v2);
 			neg[j] -= (v < 0.0);
 		}
 		positive += total > 0.0;
