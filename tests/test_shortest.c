@@ -119,6 +119,24 @@ static void not_numbers(void **state)
 	assert_false(shortest_format(-HUGE_VAL, buf));
 }
 
+/* The next of a fixed xorshift64 sequence (a failure repeats). */
+static uint64_t next_bits(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A double of the given bit pattern (any exponent, denormals, NaN). */
+static double of_bits(uint64_t bits)
+{
+	double x;
+
+	memcpy(&x, &bits, sizeof x);
+	return x;
+}
+
 /* Random bit patterns (every exponent, denormals included), a fixed
    generator so a failure repeats. */
 static void random_doubles_read_back(void **state)
@@ -128,13 +146,7 @@ static void random_doubles_read_back(void **state)
 
 	(void)state;
 	for (k = 0; k < 200000; k++) {
-		uint64_t bits;
-		double x;
-		s ^= s << 13;
-		s ^= s >> 7;
-		s ^= s << 17;
-		bits = s;
-		memcpy(&x, &bits, sizeof x);
+		const double x = of_bits(next_bits(&s));
 		if (isfinite(x))
 			check_round_trip(x);
 		check_round_trip((double)(int64_t)(s >> 20) / 1000.0); /* decimal-ish values */
@@ -225,14 +237,8 @@ static void same_text_as_reference(void **state)
 		assert_as_reference(nextafter(edges[i], HUGE_VAL));
 	}
 	for (k = 0; k < 300000; k++) {
-		uint64_t bits;
-		double x;
+		double x = of_bits(next_bits(&s));
 		int digits, scale;
-		s ^= s << 13;
-		s ^= s >> 7;
-		s ^= s << 17;
-		bits = s;
-		memcpy(&x, &bits, sizeof x);
 		if (isfinite(x))
 			assert_as_reference(x);
 		digits = 1 + (int)(s % 17);
