@@ -42,8 +42,6 @@
  */
 #include "base/rng.h"
 
-#include <string.h>
-
 #define PCG_MULT 6364136223846793005ULL
 #define PCG_DEFAULT_STREAM 0xda3e39cb94b95bdbULL
 
@@ -155,8 +153,3 @@ static const gsl_rng_type pcg32_type = {
 };
 
 const gsl_rng_type *rng_gsl_pcg32 = &pcg32_type;
-
-void rng_gsl_set_state(gsl_rng *g, const rng_pcg32 *r)
-{
-	memcpy(g->state, r, sizeof *r);
-}

@@ -87,7 +87,10 @@ uint64_t rng_keyed_initstate(uint64_t seed, uint64_t key, uint64_t replication);
 extern const gsl_rng_type *rng_gsl_pcg32;
 
 /* Point a GSL generator of type rng_gsl_pcg32 at the given PCG state
-   (copies it). */
-void rng_gsl_set_state(gsl_rng *g, const rng_pcg32 *r);
+   (copies it; inline: once per customer's draw). */
+static inline void rng_gsl_set_state(gsl_rng *g, const rng_pcg32 *r)
+{
+	*(rng_pcg32 *)g->state = *r;
+}
 
 #endif
