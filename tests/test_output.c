@@ -37,7 +37,7 @@
 static clv_status write_run(const char *dir, const clv_scenario *s, const mc_result *r,
                             const exact_result *ex, clv_error *err)
 {
-	output_settings set = {dir, "none"};
+	output_settings set = {.out_dir = dir, .plot = "none"};
 
 	return output_run(&set, s, r, ex, NULL, err);
 }

@@ -199,7 +199,7 @@ static void assert_cell_number(const char *text, double v)
 
 static output_settings settings_in(char *buf, const char *sub)
 {
-	output_settings set = {path_in(buf, sub, NULL), "none"};
+	output_settings set = {.out_dir = path_in(buf, sub, NULL), .plot = "none"};
 
 	return set;
 }
