@@ -108,11 +108,11 @@ static void claim(uint64_t *tally, int first, int last, int lo, int hi)
 		memset(tally + last + 1, 0, (size_t)(hi - last) * sizeof *tally);
 }
 
-/* `times` samples into bin b (claimed), the sole value of them `sole`
-   (NaN when they differ): the sole value is sole for an empty bin, NaN
-   (and the bin mixed) once a second value differs; a mixed bin's sole is
-   not read. The sole array needs no claim: a bin's sole is written when
-   its count is zero, before it is read. */
+/* `times` samples of the value `sole` (not NaN) into bin b (claimed): the
+   bin's sole value is `sole` when it was empty, NaN (and the bin mixed)
+   once a second value differs; a mixed bin's sole is not read. The sole
+   array needs no claim: a bin's sole is written when its count is zero,
+   before it is read. */
 static inline __attribute__((always_inline)) void
 add_times(stats_hist *h, int b, double sole, uint64_t times)
 {
@@ -121,7 +121,7 @@ add_times(stats_hist *h, int b, double sole, uint64_t times)
 	if (!(t & STATS_HIST_MIXED)) {
 		if (t == 0)
 			h->sole[b] = sole;
-		if (!(h->sole[b] == sole)) { /* and a NaN sole */
+		if (!(h->sole[b] == sole)) {
 			h->sole[b] = (double)NAN;
 			t |= STATS_HIST_MIXED;
 		}
@@ -217,7 +217,7 @@ void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t st
 			}
 			t = tally[bk];
 			if (t & STATS_HIST_MIXED) /* most samples: a bin of several values */
-				tally[bk] = t + 2;
+				tally[bk] = t + 2; /* one sample: the tally counts twice */
 			else {
 				/* a bin of one value so far: its run of that value counted
 				   in a register, so a constant value makes no chain through

@@ -78,7 +78,8 @@ void stats_hist_reset(stats_hist *h);
 void stats_hist_add(stats_hist *h, double v);
 /* stats_hist_add of v[0], v[stride], ..., v[(count - 1) stride] in that
    order (the same histogram), faster: the bins are found for a batch of
-   values first, and consecutive values of one bin counted at once. */
+   values first, and a run of one value into a bin holding only that value
+   is counted at once. */
 void stats_hist_add_many(stats_hist *h, const double *v, size_t count, size_t stride);
 void stats_hist_merge(stats_hist *into, const stats_hist *from);
 /* The p-quantile (0 <= p <= 1): the bin where the cumulative count first

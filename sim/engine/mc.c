@@ -604,13 +604,14 @@ static clv_status batch_design(const run_state *st, uint64_t batch, uint64_t rep
 	                           st->seed + batch * 0x9e3779b97f4a7c15ULL, u, err);
 }
 
-/* *from merged into *into; when *into is as made (nothing merged into it
-   yet), the two are exchanged instead: the same histogram (merging into
-   an empty one copies), without a pass over the bins or a page of the
-   fresh one touched. The worker keeps the empty one, to free. */
+/* *from merged into *into; when *into is empty (as made: nothing has been
+   added or merged into it), the two are exchanged instead: the same
+   histogram (merging into an empty one copies), without a pass over the
+   bins or a page of the fresh one touched. The worker keeps the empty
+   one, to free. */
 static void hist_take(stats_hist **into, stats_hist **from)
 {
-	if ((*into)->n == 0 && (*into)->first > (*into)->last && (*into)->min == (double)INFINITY) {
+	if ((*into)->n == 0) {
 		stats_hist *fresh = *into;
 		*into = *from;
 		*from = fresh;
