@@ -135,6 +135,7 @@ static bool reads_back(double x, const decimal *x17, int n, char buf[SHORTEST_MA
 
 bool shortest_format(double x, char buf[SHORTEST_MAX])
 {
+	char cand[SHORTEST_MAX];
 	decimal x17;
 	int lo = 1, hi = 17;
 
@@ -155,14 +156,15 @@ bool shortest_format(double x, char buf[SHORTEST_MAX])
 	decimal_of(x, 17, &x17);
 	if (reads_back(x, &x17, 15, buf)) {
 		hi = 15;
-		while (lo < hi) { /* hi always reads back */
+		while (lo < hi) { /* hi always reads back, and buf holds its text */
 			int mid = (lo + hi) / 2;
-			if (reads_back(x, &x17, mid, buf))
+			if (reads_back(x, &x17, mid, cand)) {
 				hi = mid;
-			else
+				memcpy(buf, cand, SHORTEST_MAX);
+			} else {
 				lo = mid + 1;
+			}
 		}
-		reads_back(x, &x17, hi, buf);
 	} else if (!reads_back(x, &x17, 16, buf)) {
 		write_g(&x17, 17, buf); /* 17 digits always read back */
 	}
